@@ -1,0 +1,430 @@
+"""The closed set of typed edits and the one pure `apply`.
+
+Every change to a project is one of these edits. `apply(project, edits)` returns a new
+project and never touches the one it was given; `describe_changes(before, after)` says what
+changed in words a person reads ("shot 3: size WS -> CU").
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+
+from story.model import (
+    MAX_NAME,
+    MAX_SHOT_FRAMES,
+    MAX_TEXT,
+    MIN_SHOT_FRAMES,
+    Angle,
+    Bible,
+    Character,
+    DialogueLine,
+    Ident,
+    Location,
+    Movement,
+    Project,
+    Shot,
+    ShotSize,
+    Style,
+    Take,
+    TimeOfDay,
+    Transition,
+)
+
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT, strip_whitespace=True)]
+
+
+class EditError(ValueError):
+    """An edit that cannot apply to this project (unknown shot, bad value); nothing changed."""
+
+
+class Edit(BaseModel):
+    """Base of every edit: frozen and strict."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ShotChanges(Edit):
+    """Fields of a shot to change; a field left out stays as it is."""
+
+    beat: Text | None = None
+    action: Text | None = None
+    characters: list[Ident] | None = Field(None, max_length=20)
+    location: Ident | None = None
+    time_of_day: TimeOfDay | None = None
+    size: ShotSize | None = None
+    angle: Angle | None = None
+    movement: Movement | None = None
+    lens_mm: int | None = Field(None, ge=8, le=600)
+    duration_frames: int | None = Field(None, ge=MIN_SHOT_FRAMES, le=MAX_SHOT_FRAMES)
+    dialogue: list[DialogueLine] | None = Field(None, max_length=40)
+    transition: Transition | None = None
+    notes: Text | None = None
+    seed: int | None = Field(None, ge=0, le=2**31 - 1)
+    backend: Annotated[str, StringConstraints(max_length=MAX_NAME)] | None = None
+
+
+class CharacterChanges(Edit):
+    """Fields of a character to change."""
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME, strip_whitespace=True)] | None = None
+    description: Text | None = None
+    traits: dict[str, str] | None = Field(None, max_length=30)
+
+
+class ReplaceStory(Edit):
+    """Set the whole story at once: what planning a brief produces."""
+
+    op: Literal["replace_story"] = "replace_story"
+    bible: Bible
+    style: Style | None = None
+    characters: list[Character]
+    locations: list[Location]
+    shots: list[Shot]
+
+
+class AddShot(Edit):
+    """Insert a new shot; its id is assigned from the project's counter when left empty."""
+
+    op: Literal["add_shot"] = "add_shot"
+    shot: Shot
+    position: int | None = Field(None, ge=1, description="1-based position it takes; None appends.")
+
+
+class RemoveShot(Edit):
+    """Take a shot out of the list (its takes stay on disk)."""
+
+    op: Literal["remove_shot"] = "remove_shot"
+    shot_id: Ident
+
+
+class MoveShot(Edit):
+    """Move a shot to a new 1-based position."""
+
+    op: Literal["move_shot"] = "move_shot"
+    shot_id: Ident
+    position: int = Field(ge=1)
+
+
+class UpdateShot(Edit):
+    """Change some fields of one shot."""
+
+    op: Literal["update_shot"] = "update_shot"
+    shot_id: Ident
+    changes: ShotChanges
+
+
+class AddCharacter(Edit):
+    """Add a character to the cast."""
+
+    op: Literal["add_character"] = "add_character"
+    character: Character
+
+
+class UpdateCharacter(Edit):
+    """Change a character's name, description or traits."""
+
+    op: Literal["update_character"] = "update_character"
+    character_id: Ident
+    changes: CharacterChanges
+
+
+class AddLocation(Edit):
+    """Add a location."""
+
+    op: Literal["add_location"] = "add_location"
+    location: Location
+
+
+class SetStyle(Edit):
+    """Change the style; a new fps rescales every shot to keep its length in seconds."""
+
+    op: Literal["set_style"] = "set_style"
+    changes: dict[str, Any]
+
+
+class SetBible(Edit):
+    """Change the bible (title, logline, genre, tone)."""
+
+    op: Literal["set_bible"] = "set_bible"
+    changes: dict[str, Any]
+
+
+class SetBackend(Edit):
+    """Choose the project's default renderer."""
+
+    op: Literal["set_backend"] = "set_backend"
+    backend: Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME)]
+
+
+class RecordTake(Edit):
+    """Record a rendered take on its shot."""
+
+    op: Literal["record_take"] = "record_take"
+    shot_id: Ident
+    take: Take
+
+
+class RecordCut(Edit):
+    """Record the reel last assembled."""
+
+    op: Literal["record_cut"] = "record_cut"
+    path: str
+    frames: int = Field(ge=0)
+    shot_keys: list[str]
+
+
+AnyEdit = Annotated[
+    ReplaceStory
+    | AddShot
+    | RemoveShot
+    | MoveShot
+    | UpdateShot
+    | AddCharacter
+    | UpdateCharacter
+    | AddLocation
+    | SetStyle
+    | SetBible
+    | SetBackend
+    | RecordTake
+    | RecordCut,
+    Field(discriminator="op"),
+]
+EDITS: TypeAdapter[list[AnyEdit]] = TypeAdapter(list[AnyEdit])
+
+
+def apply(project: Project, edits: list[AnyEdit] | AnyEdit) -> Project:
+    """Return a new project with the edits applied in order; raise `EditError` and change nothing
+    if any edit does not fit."""
+    batch = edits if isinstance(edits, list) else [edits]
+    result = project
+    for number, edit in enumerate(batch, 1):
+        try:
+            result = _apply_one(result, edit)
+        except EditError as exc:
+            raise EditError(str(exc) if len(batch) == 1 else f"edit {number} ({edit_name(edit)}): {exc}") from exc
+        except ValidationError as exc:
+            raise EditError(f"edit {number} ({edit_name(edit)}) leaves an invalid project: {_first_error(exc)}") from exc
+    return result
+
+
+def edit_name(edit: Edit) -> str:
+    """The edit's operation name."""
+    return str(getattr(edit, "op", type(edit).__name__))
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    error["msg"] = str(error.get("msg", "")).removeprefix("Value error, ")
+    where = ".".join(str(p) for p in error.get("loc", ()))
+    return f"{where}: {error.get('msg')}" if where else str(error.get("msg"))
+
+
+def _rebuild(project: Project, **fields: Any) -> Project:
+    """A validated copy: `model_copy(update=...)` skips validation, so go through the dict form."""
+    data = project.model_dump(by_alias=True)
+    for key, value in fields.items():
+        data[key] = [_dump(v) for v in value] if isinstance(value, list) else _dump(value)
+    return Project.model_validate(data)
+
+
+def _dump(value: Any) -> Any:
+    return value.model_dump(by_alias=True) if isinstance(value, BaseModel) else value
+
+
+def _index(project: Project, shot_id: str) -> int:
+    for index, shot in enumerate(project.shots):
+        if shot.id == shot_id:
+            return index
+    raise EditError(f"there is no shot with id {shot_id!r}")
+
+
+def _apply_one(project: Project, edit: AnyEdit) -> Project:  # noqa: C901 - one branch per edit kind
+    shots = list(project.shots)
+    if isinstance(edit, ReplaceStory):
+        next_shot = max([project.next_shot, *[_counter_of(s.id) + 1 for s in edit.shots]])
+        return _rebuild(
+            project,
+            bible=edit.bible,
+            style=edit.style or project.style,
+            characters=edit.characters,
+            locations=edit.locations,
+            shots=edit.shots,
+            next_shot=next_shot,
+        )
+    if isinstance(edit, AddShot):
+        shot, next_shot = edit.shot, project.next_shot
+        if not shot.id or any(s.id == shot.id for s in shots):
+            shot = shot.model_copy(update={"id": f"s{next_shot}", "takes": []})
+            next_shot += 1
+        else:
+            next_shot = max(next_shot, _counter_of(shot.id) + 1)
+        position = len(shots) + 1 if edit.position is None else edit.position
+        if position > len(shots) + 1:
+            raise EditError(f"position {position} is past the end; the project has {len(shots)} shots")
+        shots.insert(position - 1, shot)
+        return _rebuild(project, shots=shots, next_shot=next_shot)
+    if isinstance(edit, RemoveShot):
+        del shots[_index(project, edit.shot_id)]
+        return _rebuild(project, shots=shots)
+    if isinstance(edit, MoveShot):
+        if edit.position > len(shots):
+            raise EditError(f"position {edit.position} is past the end; the project has {len(shots)} shots")
+        shot = shots.pop(_index(project, edit.shot_id))
+        shots.insert(edit.position - 1, shot)
+        return _rebuild(project, shots=shots)
+    if isinstance(edit, UpdateShot):
+        index = _index(project, edit.shot_id)
+        changes = edit.changes.model_dump(exclude_unset=True)
+        data = shots[index].model_dump() | changes
+        shots[index] = Shot.model_validate(data)
+        return _rebuild(project, shots=shots)
+    if isinstance(edit, AddCharacter):
+        if any(c.id == edit.character.id for c in project.characters):
+            raise EditError(f"there is already a character with id {edit.character.id!r}")
+        return _rebuild(project, characters=[*project.characters, edit.character])
+    if isinstance(edit, UpdateCharacter):
+        cast = list(project.characters)
+        for index, character in enumerate(cast):
+            if character.id == edit.character_id:
+                cast[index] = Character.model_validate(
+                    character.model_dump() | edit.changes.model_dump(exclude_unset=True)
+                )
+                return _rebuild(project, characters=cast)
+        raise EditError(f"there is no character with id {edit.character_id!r}")
+    if isinstance(edit, AddLocation):
+        if any(loc.id == edit.location.id for loc in project.locations):
+            raise EditError(f"there is already a location with id {edit.location.id!r}")
+        return _rebuild(project, locations=[*project.locations, edit.location])
+    if isinstance(edit, SetStyle):
+        unknown = set(edit.changes) - set(Style.model_fields)
+        if unknown:
+            raise EditError(f"style has no field {sorted(unknown)[0]!r}; known: {', '.join(Style.model_fields)}")
+        style = Style.model_validate(project.style.model_dump() | edit.changes)
+        if style.fps != project.style.fps:
+            shots = [_rescaled(s, project.style.fps, style.fps) for s in shots]
+        return _rebuild(project, style=style, shots=shots)
+    if isinstance(edit, SetBible):
+        unknown = set(edit.changes) - set(Bible.model_fields)
+        if unknown:
+            raise EditError(f"bible has no field {sorted(unknown)[0]!r}; known: {', '.join(Bible.model_fields)}")
+        return _rebuild(project, bible=Bible.model_validate(project.bible.model_dump() | edit.changes))
+    if isinstance(edit, SetBackend):
+        return _rebuild(project, backend=edit.backend)
+    if isinstance(edit, RecordTake):
+        index = _index(project, edit.shot_id)
+        shots[index] = shots[index].model_copy(update={"takes": [*shots[index].takes, edit.take]})
+        return _rebuild(project, shots=shots)
+    if isinstance(edit, RecordCut):
+        return _rebuild(project, cut={"path": edit.path, "frames": edit.frames, "shot_keys": edit.shot_keys})
+    raise EditError(f"unknown edit {edit!r}")
+
+
+def _counter_of(shot_id: str) -> int:
+    digits = shot_id[1:] if shot_id.startswith("s") else ""
+    return int(digits) if digits.isdigit() else 0
+
+
+def _rescaled(shot: Shot, old_fps: int, new_fps: int) -> Shot:
+    frames = max(MIN_SHOT_FRAMES, min(MAX_SHOT_FRAMES, round(shot.duration_frames * new_fps / old_fps)))
+    return shot.model_copy(update={"duration_frames": frames})
+
+
+# Describing changes ----------------------------------------------------------------------
+
+_SHOT_FIELDS_SHOWN = (
+    "size",
+    "angle",
+    "movement",
+    "lens_mm",
+    "duration_frames",
+    "time_of_day",
+    "location",
+    "characters",
+    "transition",
+    "action",
+    "beat",
+    "dialogue",
+    "notes",
+    "seed",
+    "backend",
+)
+
+
+def describe_changes(before: Project, after: Project) -> list[str]:
+    """What changed between two projects, one line a change, in the person's words."""
+    lines: list[str] = []
+    for field in ("title", "logline", "genre", "tone"):
+        old, new = getattr(before.bible, field), getattr(after.bible, field)
+        if old != new:
+            lines.append(f"{field}: {_short(old)} -> {_short(new)}")
+    for field in Style.model_fields:
+        old, new = getattr(before.style, field), getattr(after.style, field)
+        if old != new and field != "metadata":
+            lines.append(f"style {field}: {_short(old)} -> {_short(new)}")
+    if before.backend != after.backend:
+        lines.append(f"renderer: {before.backend} -> {after.backend}")
+    old_cast = {c.id: c for c in before.characters}
+    for character in after.characters:
+        old = old_cast.get(character.id)
+        if old is None:
+            lines.append(f"new character {character.name}")
+            continue
+        for field in ("name", "description", "traits"):
+            if getattr(old, field) != getattr(character, field):
+                lines.append(f"{old.name}: {field} {_short(getattr(old, field))} -> {_short(getattr(character, field))}")
+    for location in after.locations:
+        if location.id not in {loc.id for loc in before.locations}:
+            lines.append(f"new location {location.name}")
+    lines.extend(_describe_shots(before, after))
+    return lines
+
+
+def _describe_shots(before: Project, after: Project) -> list[str]:
+    lines: list[str] = []
+    old_shots = {s.id: (n, s) for n, s in enumerate(before.shots, 1)}
+    new_ids = {s.id for s in after.shots}
+    moved = _moved(before, after)
+    for number, shot in enumerate(after.shots, 1):
+        if shot.id not in old_shots:
+            lines.append(f"shot {number}: new ({shot.size} {_short(shot.action)})")
+            continue
+        old_number, old = old_shots[shot.id]
+        if shot.id in moved:
+            lines.append(f"shot {old_number} moved to {number}")
+        for field in _SHOT_FIELDS_SHOWN:
+            was, now = getattr(old, field), getattr(shot, field)
+            if was != now:
+                if field == "duration_frames":
+                    lines.append(f"shot {number}: duration {was / before.fps:.1f}s -> {now / after.fps:.1f}s")
+                else:
+                    lines.append(f"shot {number}: {field.removesuffix('_mm')} {_short(was)} -> {_short(now)}")
+    for old_number, shot in sorted(old_shots.values(), key=lambda pair: pair[0]):
+        if shot.id not in new_ids:
+            lines.append(f"shot {old_number}: removed ({_short(shot.action)})")
+    return lines
+
+
+def _moved(before: Project, after: Project) -> set[str]:
+    """Shots whose order relative to the others changed (not those merely shifted by an insert)."""
+    kept_ids = {s.id for s in after.shots}
+    old_order = [s.id for s in before.shots if s.id in kept_ids]
+    common = set(old_order)
+    new_order = [s.id for s in after.shots if s.id in common]
+    matcher = difflib.SequenceMatcher(a=old_order, b=new_order, autojunk=False)
+    in_place = {old_order[block.a + i] for block in matcher.get_matching_blocks() for i in range(block.size)}
+    return common - in_place
+
+
+def _short(value: Any, limit: int = 48) -> str:
+    if isinstance(value, list):
+        text = ", ".join(_short(v, 24) for v in value) if value else "none"
+    elif isinstance(value, BaseModel):
+        text = " ".join(str(v) for k, v in value.model_dump().items() if k != "metadata" and v)
+    elif isinstance(value, dict):
+        text = ", ".join(f"{k} {v}" for k, v in value.items()) or "none"
+    else:
+        text = str(getattr(value, "value", value)) if value not in (None, "") else "none"
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,321 @@
+"""The project folder on disk: story.json, history/ of revisions, atomic writes, undo and redo.
+
+story.json is the current project. history/ holds one file per revision, each with the whole
+project, its parent revision and a summary. Revisions form a tree: undo steps to the parent,
+redo to the newest child, and an edit after an undo starts a new branch without deleting the
+old one. Every write goes to a temp file in the same folder, is fsynced, then renamed, so a
+crash at any moment leaves the last good revision readable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from story.edits import AnyEdit, apply, describe_changes
+from story.model import SCHEMA_NAME, SCHEMA_VERSION, Project
+
+STORY_FILE = "story.json"
+HISTORY_DIR = "history"
+REVISION_SCHEMA = "storyreel.Revision.1"
+
+
+class ProjectError(Exception):
+    """A problem with a project folder, worded for the person."""
+
+
+class NotAProject(ProjectError):
+    """The folder holds no storyreel project."""
+
+
+class NothingToUndo(ProjectError):
+    """Undo or redo has nowhere to go."""
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that readers see the old file or the new one, never a mix."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def dump_project(project: Project) -> bytes:
+    """The exact bytes of story.json for a project (deterministic)."""
+    return (project.model_dump_json(by_alias=True, indent=2) + "\n").encode()
+
+
+def upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    """Bring a stored project dict up to the current schema version, one step at a time."""
+    schema = str(data.get("schema", f"{SCHEMA_NAME}.0"))
+    name, _, version = schema.rpartition(".")
+    if name != SCHEMA_NAME or not version.isdigit():
+        raise ProjectError(f"story.json has schema {schema!r}, expected {SCHEMA_NAME}.N")
+    number = int(version)
+    if number > SCHEMA_VERSION:
+        raise ProjectError(
+            f"story.json is schema version {number}, newer than this storyreel ({SCHEMA_VERSION}); upgrade storyreel"
+        )
+    while number < SCHEMA_VERSION:
+        data = _UPGRADES[number](data)
+        number += 1
+    data["schema"] = f"{SCHEMA_NAME}.{SCHEMA_VERSION}"
+    return data
+
+
+def _from_v0(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 0 (unversioned drafts) kept a shot's length in seconds as `duration`."""
+    fps = int(data.get("style", {}).get("fps", 24))
+    for shot in data.get("shots", []):
+        if "duration" in shot and "duration_frames" not in shot:
+            shot["duration_frames"] = max(1, round(float(shot.pop("duration")) * fps))
+    return data
+
+
+_UPGRADES = {0: _from_v0}
+
+
+def parse_project(raw: bytes | str) -> Project:
+    """Parse story.json bytes into a project, upgrading old schema versions."""
+    data = json.loads(raw)
+    if not isinstance(data, dict):
+        raise ProjectError("story.json does not hold a JSON object")
+    return Project.model_validate(upgrade(data))
+
+
+class Revision(BaseModel):
+    """One entry of history/: a whole project state and how it came to be."""
+
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    schema_: str = Field(REVISION_SCHEMA, alias="schema")
+    number: int
+    parent: int | None
+    summary: list[str]
+    message: str = ""
+    created: float
+    edits: list[dict[str, Any]] = []
+    project: dict[str, Any]
+
+
+@dataclass
+class ProjectFolder:
+    """A project folder: loads, commits revisions, steps through history."""
+
+    root: Path
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def story_path(self) -> Path:
+        """Where story.json lives."""
+        return self.root / STORY_FILE
+
+    @property
+    def history_dir(self) -> Path:
+        """Where revisions live."""
+        return self.root / HISTORY_DIR
+
+    def path(self, relative: str) -> Path:
+        """A path inside the project folder; refuses anything that would leave it."""
+        candidate = (self.root / relative).resolve()
+        if not candidate.is_relative_to(self.root.resolve()):
+            raise ProjectError(f"path {relative!r} leaves the project folder")
+        return candidate
+
+    # Creating and opening -----------------------------------------------------------------
+
+    @classmethod
+    def create(cls, root: Path, project: Project, message: str = "new project") -> ProjectFolder:
+        """Start a project folder; refuses a folder that already holds files."""
+        root = Path(root)
+        if root.exists() and not root.is_dir():
+            raise ProjectError(f"{root} is a file, not a folder")
+        if root.exists() and any(root.iterdir()):
+            what = "a storyreel project" if (root / STORY_FILE).exists() else "other files"
+            raise ProjectError(f"{root} already holds {what}; choose an empty or new folder")
+        root.mkdir(parents=True, exist_ok=True)
+        folder = cls(root)
+        folder._commit(project, parent=None, summary=["new project"], message=message, edits=[])
+        return folder
+
+    @classmethod
+    def open(cls, root: Path) -> ProjectFolder:
+        """Open an existing project folder."""
+        root = Path(root)
+        if not root.is_dir():
+            raise NotAProject(f"{root} is not a folder")
+        if not (root / STORY_FILE).exists() and not (root / HISTORY_DIR).is_dir():
+            raise NotAProject(f"{root} is not a storyreel project (no {STORY_FILE}); start one with `storyreel new`")
+        return cls(root)
+
+    def load(self) -> Project:
+        """The current project; a corrupt story.json is set aside and the last good revision loads."""
+        try:
+            return parse_project(self.story_path.read_bytes())
+        except FileNotFoundError:
+            problem = f"{STORY_FILE} is missing"
+        except (ValueError, ValidationError, ProjectError, UnicodeDecodeError) as exc:
+            problem = f"{STORY_FILE} is unreadable ({_reason(exc)})"
+        revision = self._last_good_revision()
+        if revision is None:
+            raise ProjectError(f"{problem} and history/ has no readable revision")
+        if self.story_path.exists():
+            aside = self.story_path.with_name(f"{STORY_FILE}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+            os.replace(self.story_path, aside)
+            problem += f"; the damaged file was kept as {aside.name}"
+        project = Project.model_validate(upgrade(revision.project))
+        write_atomic(self.story_path, dump_project(project))
+        self.warnings.append(f"{problem}; loaded revision {revision.number}, the last good one")
+        return project
+
+    # Changing -----------------------------------------------------------------------------
+
+    def commit(self, edits: list[AnyEdit], message: str = "") -> tuple[Project, list[str]]:
+        """Apply edits to the current project as one new revision; returns it and its summary."""
+        before = self.load()
+        after = apply(before, edits)
+        summary = describe_changes(before, after)
+        if not summary:
+            return before, []
+        project = self._commit(
+            after,
+            parent=before.revision,
+            summary=summary,
+            message=message,
+            edits=[e.model_dump(mode="json") for e in edits],
+        )
+        return project, summary
+
+    def amend(self, edits: list[AnyEdit]) -> Project:
+        """Fold edits (takes, the cut) into the current revision instead of making a new one.
+
+        Renders belong to the revision that asked for them, so undo steps over a change and its
+        renders together and restores the earlier story.json exactly.
+        """
+        project = apply(self.load(), edits)
+        revision = self.read_revision(project.revision)
+        revision.project = json.loads(dump_project(project))
+        write_atomic(self._revision_path(revision.number), revision.model_dump_json(indent=1).encode())
+        write_atomic(self.story_path, dump_project(project))
+        return project
+
+    def undo(self) -> tuple[Project, Revision]:
+        """Step back to the parent revision; returns the project and the revision undone."""
+        current = self.load()
+        revision = self.read_revision(current.revision)
+        if revision.parent is None:
+            raise NothingToUndo("nothing to undo: this is the first revision")
+        return self._checkout(revision.parent), revision
+
+    def redo(self) -> tuple[Project, Revision]:
+        """Step forward to the newest revision made from the current one."""
+        current = self.load()
+        children = [r for r in self.revisions() if r.parent == current.revision]
+        if not children:
+            raise NothingToUndo("nothing to redo")
+        child = max(children, key=lambda r: (r.created, r.number))
+        return self._checkout(child.number), child
+
+    # History ------------------------------------------------------------------------------
+
+    def revisions(self) -> list[Revision]:
+        """Every readable revision, oldest first."""
+        found = []
+        for path in sorted(self.history_dir.glob("r*.json")):
+            try:
+                found.append(Revision.model_validate_json(path.read_bytes()))
+            except (ValueError, ValidationError):
+                continue
+        return found
+
+    def lineage(self) -> list[Revision]:
+        """The revisions leading to the current one, oldest first."""
+        by_number = {r.number: r for r in self.revisions()}
+        chain: list[Revision] = []
+        number: int | None = self.load().revision
+        while number is not None and number in by_number:
+            chain.append(by_number[number])
+            number = by_number[number].parent
+        return chain[::-1]
+
+    def read_revision(self, number: int) -> Revision:
+        """One revision by number."""
+        path = self._revision_path(number)
+        try:
+            return Revision.model_validate_json(path.read_bytes())
+        except FileNotFoundError:
+            raise ProjectError(f"revision {number} is missing from history/") from None
+        except (ValueError, ValidationError) as exc:
+            raise ProjectError(f"revision {number} is unreadable ({_reason(exc)})") from None
+
+    # Internals ----------------------------------------------------------------------------
+
+    def _revision_path(self, number: int) -> Path:
+        return self.history_dir / f"r{number:06d}.json"
+
+    def _next_number(self) -> int:
+        numbers = [int(p.stem[1:]) for p in self.history_dir.glob("r*.json") if p.stem[1:].isdigit()]
+        return max(numbers, default=0) + 1
+
+    def _commit(
+        self, project: Project, *, parent: int | None, summary: list[str], message: str, edits: list[dict[str, Any]]
+    ) -> Project:
+        number = self._next_number()
+        project = project.model_copy(update={"revision": number})
+        revision = Revision(
+            number=number,
+            parent=parent,
+            summary=summary,
+            message=message,
+            created=time.time(),
+            edits=edits,
+            project=json.loads(dump_project(project)),
+        )
+        # The revision lands before story.json points at it: a crash between the two leaves
+        # story.json on the previous good revision.
+        write_atomic(self._revision_path(number), revision.model_dump_json(indent=1).encode())
+        write_atomic(self.story_path, dump_project(project))
+        return project
+
+    def _checkout(self, number: int) -> Project:
+        revision = self.read_revision(number)
+        project = Project.model_validate(upgrade(revision.project))
+        write_atomic(self.story_path, dump_project(project))
+        return project
+
+    def _last_good_revision(self) -> Revision | None:
+        for path in sorted(self.history_dir.glob("r*.json"), reverse=True):
+            try:
+                revision = Revision.model_validate_json(path.read_bytes())
+                Project.model_validate(upgrade(dict(revision.project)))
+                return revision
+            except (ValueError, ValidationError, ProjectError):
+                continue
+        return None
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, ValidationError):
+        error = exc.errors()[0]
+        message = str(error["msg"]).removeprefix("Value error, ")
+        return f"{'.'.join(str(p) for p in error['loc'])}: {message}" if error["loc"] else message
+    return str(exc).splitlines()[0][:200]

@@ -1,0 +1,333 @@
+"""The typed vocabulary of a story reel: project, bible, style, characters, locations, shots,
+takes and the cut.
+
+Every model is a frozen pydantic v2 model: changes are made out of place (`model_copy`) by
+`story.edits.apply`, never by mutation. Time is exact: a shot's length is a whole number of
+frames at the project's fps, so the cut's frame count is the exact sum of its shots'.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+SCHEMA_NAME = "storyreel.Project"
+SCHEMA_VERSION = 1
+
+MAX_TEXT = 2_000
+MAX_NAME = 120
+MAX_SHOTS = 500
+MAX_SHOT_FRAMES = 24 * 120  # two minutes at 24 fps; enough for any storyboard shot
+MIN_SHOT_FRAMES = 6
+
+Text = Annotated[str, StringConstraints(max_length=MAX_TEXT, strip_whitespace=True)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME, strip_whitespace=True)]
+Ident = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+
+
+class ShotSize(StrEnum):
+    """How much of the subject the frame holds, from a face detail to a vast landscape."""
+
+    ECU = "ECU"
+    CU = "CU"
+    MCU = "MCU"
+    MS = "MS"
+    MWS = "MWS"
+    WS = "WS"
+    EWS = "EWS"
+
+
+class Angle(StrEnum):
+    """Where the camera looks from."""
+
+    EYE_LEVEL = "eye-level"
+    HIGH = "high"
+    LOW = "low"
+    OVERHEAD = "overhead"
+    DUTCH = "dutch"
+    POV = "pov"
+    OVER_THE_SHOULDER = "over-the-shoulder"
+
+
+class Movement(StrEnum):
+    """How the camera moves during the shot."""
+
+    STATIC = "static"
+    PAN_LEFT = "pan-left"
+    PAN_RIGHT = "pan-right"
+    TILT_UP = "tilt-up"
+    TILT_DOWN = "tilt-down"
+    PUSH_IN = "push-in"
+    PULL_OUT = "pull-out"
+    DOLLY_LEFT = "dolly-left"
+    DOLLY_RIGHT = "dolly-right"
+    CRANE_UP = "crane-up"
+    CRANE_DOWN = "crane-down"
+    HANDHELD = "handheld"
+    TRACKING = "tracking"
+
+
+class Transition(StrEnum):
+    """How a shot joins the one before it."""
+
+    CUT = "cut"
+    DISSOLVE = "dissolve"
+    FADE_IN = "fade-in"
+    FADE_OUT = "fade-out"
+
+
+class TimeOfDay(StrEnum):
+    """The light a scene plays in."""
+
+    DAWN = "dawn"
+    MORNING = "morning"
+    DAY = "day"
+    AFTERNOON = "afternoon"
+    DUSK = "dusk"
+    EVENING = "evening"
+    NIGHT = "night"
+
+
+class Record(BaseModel):
+    """Base of every stored object: frozen, strict about unknown fields, with free metadata."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+    metadata: dict[str, Any] = Field(
+        default_factory=dict, description="Anything a tool needs to keep that we did not foresee."
+    )
+
+
+class Bible(Record):
+    """What the story is: the facts every shot must agree with."""
+
+    title: Name = Field("Untitled", description="The film's title, shown on the title card.")
+    logline: Text = Field("", description="One sentence: who wants what, and what stands in the way.")
+    genre: Annotated[str, StringConstraints(max_length=MAX_NAME)] = Field(
+        "drama", description="The genre, in a word or two."
+    )
+    tone: Annotated[str, StringConstraints(max_length=MAX_NAME)] = Field(
+        "", description="The mood, in a few words (e.g. 'quiet, hopeful')."
+    )
+    brief: Annotated[str, StringConstraints(max_length=200_000)] = Field(
+        "", description="The brief or screenplay the story was planned from, as given."
+    )
+
+
+class Style(Record):
+    """How the film looks: shared by every shot."""
+
+    look: list[Annotated[str, StringConstraints(max_length=MAX_NAME)]] = Field(
+        default_factory=lambda: ["storyboard", "pencil", "flat colour"],
+        max_length=20,
+        description="Look words passed to every renderer.",
+    )
+    palette: list[Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]] = Field(
+        default_factory=lambda: ["#2b2d42", "#8d99ae", "#edf2f4", "#ef233c", "#d9a441"],
+        max_length=12,
+        description="Hex colours the pictures keep to.",
+    )
+    aspect: Literal["16:9"] = Field("16:9", description="Frame aspect ratio.")
+    width: int = Field(1280, ge=64, le=3840, multiple_of=2, description="Frame width in pixels.")
+    height: int = Field(720, ge=64, le=2160, multiple_of=2, description="Frame height in pixels.")
+    fps: Literal[12, 24, 25, 30] = Field(24, description="Frames per second of every take and the cut.")
+    title_card: bool = Field(True, description="Open the reel with a title card.")
+    title_card_frames: int = Field(72, ge=1, le=24 * 10, description="Length of the title card in frames.")
+
+
+class Character(Record):
+    """A person (or creature) in the story, drawn the same way in every shot."""
+
+    id: Ident = Field(description="Stable id; survives renaming.")
+    name: Name = Field(description="The name shown to the person and in captions.")
+    description: Text = Field("", description="Canonical description every prompt uses.")
+    traits: dict[
+        Annotated[str, StringConstraints(max_length=40)], Annotated[str, StringConstraints(max_length=MAX_NAME)]
+    ] = Field(
+        default_factory=dict,
+        max_length=30,
+        description="Visual traits by part, e.g. {'coat': 'red', 'hair': 'black', 'build': 'tall'}.",
+    )
+
+
+class Location(Record):
+    """A place where scenes happen."""
+
+    id: Ident = Field(description="Stable id; survives renaming.")
+    name: Name = Field(description="The place's name, e.g. 'the lighthouse'.")
+    interior: bool = Field(False, description="True for INT., False for EXT.")
+    description: Text = Field("", description="What the place looks like.")
+
+
+class DialogueLine(Record):
+    """One spoken line."""
+
+    speaker: Ident = Field(description="Id of the character who speaks (need not be in frame for V.O.).")
+    text: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT, strip_whitespace=True)] = Field(
+        description="What they say."
+    )
+    parenthetical: Annotated[str, StringConstraints(max_length=MAX_NAME)] = Field(
+        "", description="How they say it, e.g. 'whispering'."
+    )
+
+
+class Take(Record):
+    """One rendered version of a shot, stored under media/shots/<shot id>/."""
+
+    render_key: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16,64}$")] = Field(
+        description="Hash of everything that affected the pixels."
+    )
+    path: Annotated[str, StringConstraints(max_length=500)] = Field(
+        description="Media file, relative to the project folder."
+    )
+    backend: Name = Field(description="Renderer that made it.")
+    seed: int = Field(0, description="Seed the renderer used.")
+    frames: int = Field(ge=1, description="Frames in the file.")
+    failed: bool = Field(False, description="True when this is a placeholder for a failed render.")
+    error: Annotated[str, StringConstraints(max_length=MAX_TEXT)] = Field(
+        "", description="Why the render failed, when it did."
+    )
+
+
+class MissingTake(LookupError):
+    """A shot has no take for its current render key."""
+
+
+class Shot(Record):
+    """One shot of the shot list."""
+
+    id: Ident = Field(description="Stable id; survives reordering.")
+    beat: Text = Field("", description="The story beat this shot serves.")
+    action: Text = Field("", description="What we see happen.")
+    characters: list[Ident] = Field(default_factory=list, max_length=20, description="Ids of characters in frame.")
+    location: Ident | None = Field(None, description="Id of the location, if any.")
+    time_of_day: TimeOfDay = Field(TimeOfDay.DAY, description="The light of the shot.")
+    size: ShotSize = Field(ShotSize.MS, description="Shot size, ECU to EWS.")
+    angle: Angle = Field(Angle.EYE_LEVEL, description="Camera angle.")
+    movement: Movement = Field(Movement.STATIC, description="Camera movement.")
+    lens_mm: int = Field(35, ge=8, le=600, description="Focal length in mm (full-frame equivalent).")
+    duration_frames: int = Field(
+        96, ge=MIN_SHOT_FRAMES, le=MAX_SHOT_FRAMES, description="Exact length in frames at the project's fps."
+    )
+    dialogue: list[DialogueLine] = Field(default_factory=list, max_length=40, description="Lines spoken in the shot.")
+    transition: Transition = Field(Transition.CUT, description="How this shot joins the one before it.")
+    notes: Text = Field("", description="Free notes for the crew.")
+    seed: int = Field(0, ge=0, le=2**31 - 1, description="Seed for every renderer of this shot.")
+    backend: Annotated[str, StringConstraints(max_length=MAX_NAME)] | None = Field(
+        None, description="Renderer for this shot; None uses the project's."
+    )
+    takes: list[Take] = Field(default_factory=list, description="Every take rendered so far, oldest first.")
+
+    def take_for(self, render_key: str) -> Take | None:
+        """The newest take made for `render_key`, or None when there is none yet."""
+        for take in reversed(self.takes):
+            if take.render_key == render_key:
+                return take
+        return None
+
+    def media_for(self, render_key: str) -> Take:
+        """The take for `render_key`; raises `MissingTake` instead of guessing when there is none."""
+        take = self.take_for(render_key)
+        if take is None:
+            raise MissingTake(f"shot {self.id!r} has no take for render key {render_key[:12]}; render it first")
+        return take
+
+
+class Cut(Record):
+    """The assembled reel, as last written."""
+
+    path: Annotated[str, StringConstraints(max_length=500)] = Field(
+        "cut/storyreel.mp4", description="The reel, relative to the project folder."
+    )
+    frames: int = Field(0, ge=0, description="Frames in the reel when it was assembled.")
+    shot_keys: list[str] = Field(default_factory=list, description="Render keys joined, in order.")
+
+
+class Project(Record):
+    """A whole story reel project: what story.json holds."""
+
+    schema_: Literal["storyreel.Project.1"] = Field(
+        f"{SCHEMA_NAME}.{SCHEMA_VERSION}", alias="schema", description="Schema name and version."
+    )
+    revision: int = Field(0, ge=0, description="Revision number in history/ this state is.")
+    bible: Bible = Field(default_factory=Bible, description="The story's facts.")
+    style: Style = Field(default_factory=Style, description="The look shared by every shot.")
+    backend: Annotated[str, StringConstraints(max_length=MAX_NAME)] = Field(
+        "animatic", description="Default renderer."
+    )
+    characters: list[Character] = Field(default_factory=list, max_length=200, description="The cast.")
+    locations: list[Location] = Field(default_factory=list, max_length=200, description="The places.")
+    shots: list[Shot] = Field(default_factory=list, max_length=MAX_SHOTS, description="The shot list, in order.")
+    cut: Cut | None = Field(None, description="The last assembled reel, or None before the first.")
+    next_shot: int = Field(1, ge=1, description="Counter for new shot ids; never reused.")
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Project:
+        ids = [s.id for s in self.shots]
+        if len(set(ids)) != len(ids):
+            raise ValueError("shot ids must be unique")
+        cast = {c.id for c in self.characters}
+        if len(cast) != len(self.characters):
+            raise ValueError("character ids must be unique")
+        places = {loc.id for loc in self.locations}
+        if len(places) != len(self.locations):
+            raise ValueError("location ids must be unique")
+        for number, shot in enumerate(self.shots, 1):
+            unknown = [c for c in shot.characters if c not in cast]
+            if unknown:
+                raise ValueError(f"shot {number} names unknown characters {unknown}")
+            if shot.location is not None and shot.location not in places:
+                raise ValueError(f"shot {number} names unknown location {shot.location!r}")
+            speakers = [line.speaker for line in shot.dialogue if line.speaker not in cast]
+            if speakers:
+                raise ValueError(f"shot {number} has dialogue by unknown characters {speakers}")
+        return self
+
+    # Lookups -----------------------------------------------------------------------------
+
+    def shot_number(self, shot_id: str) -> int:
+        """1-based position of a shot in the list."""
+        for number, shot in enumerate(self.shots, 1):
+            if shot.id == shot_id:
+                return number
+        raise KeyError(shot_id)
+
+    def shot(self, shot_id: str) -> Shot:
+        """The shot with this id."""
+        return self.shots[self.shot_number(shot_id) - 1]
+
+    def character(self, character_id: str) -> Character:
+        """The character with this id."""
+        for character in self.characters:
+            if character.id == character_id:
+                return character
+        raise KeyError(character_id)
+
+    def location(self, location_id: str) -> Location:
+        """The location with this id."""
+        for location in self.locations:
+            if location.id == location_id:
+                return location
+        raise KeyError(location_id)
+
+    @property
+    def fps(self) -> int:
+        """Frames per second of the whole project."""
+        return self.style.fps
+
+    def total_frames(self) -> int:
+        """Frames in the reel: the title card, if on, plus every shot."""
+        title = self.style.title_card_frames if self.style.title_card else 0
+        return title + sum(s.duration_frames for s in self.shots)
+
+    def seconds(self, frames: int) -> float:
+        """Frames as seconds at the project's fps (for display only)."""
+        return frames / self.fps
+
+    def frames(self, seconds: float) -> int:
+        """Seconds as a whole number of frames at the project's fps."""
+        return max(1, round(seconds * self.fps))

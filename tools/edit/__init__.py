@@ -1,0 +1,1 @@
+"""Editing: the shared codec profile, cards and assembling the cut."""

@@ -1,0 +1,134 @@
+"""One codec profile for every take, so the reel can be joined by stream copy.
+
+Every take and card is H.264 yuv420p at the project's size and fps, with the same encoder
+settings and timebase; `FrameEncoder` pipes raw RGB frames into ffmpeg to make one.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import TracebackType
+
+import numpy as np
+
+TIMESCALE = 12288  # one track timescale for every take: concat by stream copy needs it equal
+X264_PRESET = "ultrafast"
+X264_CRF = "20"
+
+
+class EncodeError(RuntimeError):
+    """ffmpeg failed or is missing; the message says which and why."""
+
+
+@cache
+def ffmpeg_exe() -> str:
+    """The ffmpeg to use: the one bundled with imageio-ffmpeg, else the system's."""
+    try:
+        import imageio_ffmpeg
+
+        return str(imageio_ffmpeg.get_ffmpeg_exe())
+    except Exception:  # noqa: BLE001 - any failure here means "not bundled"; fall back to PATH
+        found = shutil.which("ffmpeg")
+        if found is None:
+            raise EncodeError("ffmpeg was not found: install imageio-ffmpeg or put ffmpeg on PATH") from None
+        return found
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The shared encoding profile: size and rate of every take."""
+
+    width: int
+    height: int
+    fps: int
+
+    def video_args(self) -> list[str]:
+        """ffmpeg output arguments that every take shares."""
+        return [
+            "-c:v", "libx264",
+            "-preset", X264_PRESET,
+            "-crf", X264_CRF,
+            "-pix_fmt", "yuv420p",
+            "-profile:v", "high",
+            "-r", str(self.fps),
+            "-video_track_timescale", str(TIMESCALE),
+            "-movflags", "+faststart",
+        ]  # fmt: skip
+
+
+class FrameEncoder:
+    """Context manager that encodes RGB frames (H x W x 3 uint8 arrays or bytes) into one take.
+
+    The file is written under a temporary name and renamed into place only when ffmpeg finishes
+    cleanly, so a killed render never leaves a half-written take behind.
+    """
+
+    def __init__(self, output: Path, profile: Profile, *, threads: int = 0) -> None:
+        self.output = Path(output)
+        self.profile = profile
+        self.frames = 0
+        self._partial = self.output.with_name(f".{self.output.stem}.partial{self.output.suffix}")
+        self._threads = threads
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> FrameEncoder:
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        p = self.profile
+        command = [
+            ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+            "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{p.width}x{p.height}", "-r", str(p.fps),
+            "-i", "pipe:0",
+            *p.video_args(),
+            "-threads", str(self._threads),
+            "-f", "mp4", str(self._partial),
+        ]  # fmt: skip
+        self._proc = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+        return self
+
+    def write(self, frame: np.ndarray | bytes) -> None:
+        """Append one frame."""
+        assert self._proc is not None and self._proc.stdin is not None, "use FrameEncoder as a context manager"
+        data = frame if isinstance(frame, bytes | bytearray | memoryview) else np.ascontiguousarray(frame).data
+        try:
+            self._proc.stdin.write(data)
+        except BrokenPipeError:
+            raise EncodeError(f"ffmpeg stopped while encoding {self.output.name}: {self._stderr()}") from None
+        self.frames += 1
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        proc = self._proc
+        assert proc is not None and proc.stdin is not None
+        try:
+            proc.stdin.close()
+        except BrokenPipeError:
+            pass
+        if kind is not None:
+            proc.kill()
+            proc.wait()
+            self._partial.unlink(missing_ok=True)
+            return
+        code = proc.wait()
+        if code != 0:
+            self._partial.unlink(missing_ok=True)
+            raise EncodeError(f"ffmpeg failed encoding {self.output.name} (exit {code}): {self._stderr()}")
+        self._partial.replace(self.output)
+
+    def _stderr(self) -> str:
+        assert self._proc is not None and self._proc.stderr is not None
+        text = self._proc.stderr.read().decode(errors="replace").strip()
+        return text.splitlines()[-1] if text else "no message"
+
+
+def run_ffmpeg(args: list[str], what: str) -> None:
+    """Run ffmpeg with `args`; raise `EncodeError` naming `what` on failure."""
+    command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *args]
+    done = subprocess.run(command, capture_output=True, check=False)
+    if done.returncode != 0:
+        tail = done.stderr.decode(errors="replace").strip().splitlines()
+        raise EncodeError(f"ffmpeg failed {what} (exit {done.returncode}): {tail[-1] if tail else 'no message'}")

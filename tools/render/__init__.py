@@ -1,0 +1,1 @@
+"""Rendering: backends behind one door, render keys, and rendering what changed."""

@@ -1,0 +1,100 @@
+"""The renderer door: render one shot, with its references, into one take.
+
+A backend is a `Renderer` subclass with one abstract method. Capabilities are class attributes;
+options are a nested pydantic model. Backends register through `register_renderers(register)`
+functions found in the `storyreel.renderers` entry-point group; ours use the same door.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+from story import Project, Shot
+
+
+class RenderError(Exception):
+    """A backend could not render a shot; the message is shown to the person as it is."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RenderRequest:
+    """Everything a backend needs to render one shot."""
+
+    project: Project
+    shot: Shot
+    number: int  # 1-based position in the shot list, shown in the caption
+    output: Path  # where the take goes (.mp4); write it atomically
+    references: dict[str, Path] = field(default_factory=dict)  # character id -> reference sheet
+    seed: int = 0
+    on_frame: Callable[[int], None] | None = None  # called with the count of frames done
+
+
+class Renderer(ABC):
+    """A rendering backend. Subclasses set `name`, `version` and capabilities, and implement `render`."""
+
+    name: ClassVar[str]
+    version: ClassVar[str] = "1"
+    supports_references: ClassVar[bool] = False
+    image_to_video: ClassVar[bool] = False
+    max_seconds: ClassVar[float | None] = None
+    cost_per_second: ClassVar[float] = 0.0
+
+    class Options(BaseModel):
+        """Backend options; subclasses extend this."""
+
+        model_config = ConfigDict(extra="forbid")
+
+    def __init__(self, options: BaseModel | None = None) -> None:
+        self.options = options if options is not None else self.Options()
+
+    @abstractmethod
+    def render(self, request: RenderRequest) -> int:
+        """Render the shot into `request.output`; return the number of frames written."""
+
+
+RendererFactory = type[Renderer]
+_registry: dict[str, RendererFactory] = {}
+_loaded = False
+
+
+def register(renderer: RendererFactory) -> None:
+    """Register a backend under its `name` (the hook passed to `register_renderers`)."""
+    _registry[renderer.name] = renderer
+
+
+def _load_entry_points() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    from importlib.metadata import entry_points
+
+    for point in entry_points(group="storyreel.renderers"):
+        hook = point.load()
+        hook(register)
+    if "animatic" not in _registry:  # running from a source tree that was never installed
+        from tools.render.animatic import register_renderers
+
+        register_renderers(register)
+
+
+def known_renderers() -> list[str]:
+    """Names of every registered backend."""
+    _load_entry_points()
+    return sorted(_registry)
+
+
+def get_renderer(name: str, options: dict[str, object] | None = None) -> Renderer:
+    """A backend by name; an unknown name raises `RenderError` listing the known ones."""
+    _load_entry_points()
+    try:
+        factory = _registry[name]
+    except KeyError:
+        raise RenderError(f"unknown renderer {name!r}; known: {', '.join(known_renderers())}") from None
+    return factory(factory.Options.model_validate(options or {}))
