@@ -211,7 +211,10 @@ class ProjectFolder:
         Renders belong to the revision that asked for them, so undo steps over a change and its
         renders together and restores the earlier story.json exactly.
         """
-        project = apply(self.load(), edits)
+        before = self.load()
+        project = apply(before, edits)
+        if project == before:  # nothing new: leave the files (and their bytes) as they are
+            return project
         revision = self.read_revision(project.revision)
         revision.project = json.loads(dump_project(project))
         write_atomic(self._revision_path(revision.number), revision.model_dump_json(indent=1).encode())

@@ -1,0 +1,170 @@
+"""One project open for work: the application service the CLI and the studio share.
+
+A turn goes: the director reads the message and proposes typed edits; the edits become one
+revision; the shots whose render key changed render again; the reel is re-joined; the takes and
+the cut are folded into that same revision, so undo steps over a change and its renders at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from agent.brief import read_brief
+from agent.director import Director
+from story import EditError, Project, ProjectFolder, SetStyle, apply
+from tools.edit.assemble import assemble_cut
+from tools.render.engine import Progress, RenderReport, render_shots, stale_jobs
+
+Announce = Callable[[str], None]
+"""Called with a short line about a step starting ("rendering 3 shots")."""
+
+
+@dataclass
+class TurnResult:
+    """What one turn did, for the person."""
+
+    reply: str
+    changes: list[str] = field(default_factory=list)
+    rendered: list[int] = field(default_factory=list)
+    failed: dict[int, str] = field(default_factory=dict)
+    reel: Path | None = None
+    frames: int = 0
+    fps: int = 24
+    warnings: list[str] = field(default_factory=list)
+    render_seconds: float = 0.0
+
+
+def default_director() -> Director:
+    """The director to use when none is given: the offline one (no model, no network)."""
+    from agent.offline import OfflineDirector
+
+    return OfflineDirector()
+
+
+class Production:
+    """A project folder with a director, a renderer and an assembler behind it."""
+
+    def __init__(
+        self,
+        folder: ProjectFolder,
+        *,
+        director: Director | None = None,
+        progress: Progress | None = None,
+        announce: Announce | None = None,
+    ) -> None:
+        self.folder = folder
+        self.director = director or default_director()
+        self.progress = progress
+        self.announce = announce or (lambda line: None)
+
+    # Opening ------------------------------------------------------------------------------
+
+    @classmethod
+    def new(
+        cls,
+        root: Path,
+        brief: str | bytes,
+        *,
+        title_card: bool = True,
+        director: Director | None = None,
+        progress: Progress | None = None,
+        announce: Announce | None = None,
+    ) -> tuple[Production, TurnResult]:
+        """Plan a brief into a new project folder, render it and assemble the reel."""
+        text = read_brief(brief)
+        chosen = director or default_director()
+        edits = chosen.plan(text)
+        if not title_card:
+            edits = [*edits, SetStyle(changes={"title_card": False})]
+        planned = apply(Project(), edits)  # validate before anything touches the disk
+        folder = ProjectFolder.create(Path(root), planned, message="planned from the brief")
+        production = cls(folder, director=chosen, progress=progress, announce=announce)
+        result = production.render()
+        result.reply = f"Planned {len(planned.shots)} shots from the brief."
+        result.changes = [f"new project: {planned.bible.title}"]
+        return production, result
+
+    @classmethod
+    def open(
+        cls,
+        root: Path,
+        *,
+        director: Director | None = None,
+        progress: Progress | None = None,
+        announce: Announce | None = None,
+    ) -> Production:
+        """Open an existing project folder."""
+        return cls(ProjectFolder.open(Path(root)), director=director, progress=progress, announce=announce)
+
+    @property
+    def project(self) -> Project:
+        """The current project as stored."""
+        return self.folder.load()
+
+    # Turns --------------------------------------------------------------------------------
+
+    def say(self, message: str) -> TurnResult:
+        """One conversational turn: direct, apply as one revision, render what changed, assemble."""
+        project = self.project
+        direction = self.director.direct(project, message)
+        if direction.action == "undo":
+            return self.undo()
+        if direction.action == "redo":
+            return self.redo()
+        if not direction.edits:
+            return TurnResult(reply=direction.reply, warnings=self._warnings())
+        try:
+            _, changes = self.folder.commit(direction.edits, message=message)
+        except EditError as exc:
+            return TurnResult(reply=f"Nothing changed: {exc}", warnings=self._warnings())
+        if not changes:
+            return TurnResult(reply="That is already how it is; nothing changed.", warnings=self._warnings())
+        result = self.render()
+        result.reply, result.changes = direction.reply, changes
+        return result
+
+    def undo(self) -> TurnResult:
+        """Step back one revision and bring the reel in line with it."""
+        _, revision = self.folder.undo()
+        result = self.render()
+        result.reply = f"Undid: {'; '.join(revision.summary) or revision.message}"
+        result.changes = [f"undone: {line}" for line in revision.summary]
+        return result
+
+    def redo(self) -> TurnResult:
+        """Step forward again to the revision last undone."""
+        _, revision = self.folder.redo()
+        result = self.render()
+        result.reply = f"Redid: {'; '.join(revision.summary) or revision.message}"
+        result.changes = [f"redone: {line}" for line in revision.summary]
+        return result
+
+    def render(self) -> TurnResult:
+        """Render every shot whose take is missing or stale, then assemble the reel."""
+        project = self.project
+        stale = stale_jobs(self.folder, project)
+        if stale:
+            self.announce(f"rendering {len(stale)} of {len(project.shots)} shots")
+        report: RenderReport = render_shots(self.folder, project, progress=self.progress)
+        if report.edits:
+            project = self.folder.amend(list(report.edits))
+        self.announce("assembling the reel")
+        reel, cut = assemble_cut(self.folder, project)
+        self.folder.amend([cut])
+        failed = "; ".join(f"shot {n} failed: {why}" for n, why in report.failed.items())
+        return TurnResult(
+            reply=failed or "Reel is up to date.",
+            rendered=report.rendered,
+            failed=report.failed,
+            reel=reel,
+            frames=cut.frames,
+            fps=project.fps,
+            warnings=self._warnings(),
+            render_seconds=report.seconds,
+        )
+
+    def _warnings(self) -> list[str]:
+        found, self.folder.warnings = self.folder.warnings, []
+        return found

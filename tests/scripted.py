@@ -1,0 +1,66 @@
+"""A scripted director for tests: queued directions, every request recorded (the model boundary)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from agent.director import Direction
+from story import AnyEdit, Bible, Character, DialogueLine, Location, Project, ReplaceStory, Shot, Style
+
+
+@dataclass
+class ScriptedDirector:
+    """Plans a fixed story and answers `direct` from a queue."""
+
+    story: list[AnyEdit]
+    queue: list[Direction] = field(default_factory=list)
+    history: list[tuple[str, str]] = field(default_factory=list)
+
+    def enqueue(self, *directions: Direction) -> None:
+        """Queue replies for the next `direct` calls."""
+        self.queue.extend(directions)
+
+    def plan(self, brief: str) -> list[AnyEdit]:
+        """Record the brief and return the fixed story."""
+        self.history.append(("plan", brief))
+        return list(self.story)
+
+    def direct(self, project: Project, message: str) -> Direction:
+        """Record the message and return the next queued direction."""
+        self.history.append(("direct", message))
+        if not self.queue:
+            return Direction(edits=[], reply="(nothing queued)", action="none", understood=False)
+        return self.queue.pop(0)
+
+
+def small_story(*, width: int = 320, height: int = 180, shots: int = 3, title_card: bool = True) -> ReplaceStory:
+    """A tiny valid story for fast rendering tests."""
+    cast = [
+        Character(id="mara", name="Mara", description="a young woman in a red coat", traits={"coat": "red"}),
+        Character(id="tomas", name="Tomas", description="an old fisherman with a grey beard", traits={"beard": "grey"}),
+    ]
+    places = [Location(id="harbour", name="the harbour"), Location(id="kitchen", name="the kitchen", interior=True)]
+    sizes = ["WS", "MS", "CU", "MCU", "EWS", "MWS"]
+    moves = ["static", "push-in", "pan-left", "static", "tilt-up", "handheld"]
+    shot_list = [
+        Shot(
+            id=f"s{n}",
+            action=f"beat {n}: Mara looks out to sea",
+            characters=["mara"] if n % 2 else ["mara", "tomas"],
+            location="harbour" if n < 3 else "kitchen",
+            size=sizes[(n - 1) % len(sizes)],
+            movement=moves[(n - 1) % len(moves)],
+            duration_frames=12 + 2 * n,
+            dialogue=[DialogueLine(speaker="tomas", text="Come home.")] if n == 2 else [],
+            seed=n,
+        )
+        for n in range(1, shots + 1)
+    ]
+    style = Style(width=width, height=height, title_card=title_card, title_card_frames=10)
+    return ReplaceStory(
+        bible=Bible(title="Harbour Light", logline="A keeper waits."),
+        style=style,
+        characters=cast,
+        locations=places,
+        shots=shot_list,
+    )

@@ -1,0 +1,50 @@
+"""Cards drawn between shots: the title card that opens the reel."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from story import Project
+from tools.edit.encode import FrameEncoder, Profile
+
+
+def _hex(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def draw_title_card(project: Project) -> Image.Image:
+    """The title card as one picture: title, logline and the film's palette."""
+    style, bible = project.style, project.bible
+    width, height = style.width, style.height
+    background = _hex(style.palette[0]) if style.palette else (20, 20, 28)
+    ink = _hex(style.palette[2]) if len(style.palette) > 2 else (236, 236, 236)
+    image = Image.new("RGB", (width, height), background)
+    draw = ImageDraw.Draw(image)
+    title_font = ImageFont.load_default(size=max(12, height // 9))
+    line_font = ImageFont.load_default(size=max(8, height // 30))
+    title = textwrap.fill(bible.title, width=28)
+    draw.multiline_text((width / 2, height * 0.42), title, font=title_font, fill=ink, anchor="md", align="center")
+    if bible.logline:
+        logline = textwrap.fill(bible.logline, width=70)
+        draw.multiline_text(
+            (width / 2, height * 0.52), logline, font=line_font, fill=ink, anchor="ma", align="center", spacing=6
+        )
+    bar_width = width // max(1, len(style.palette)) // 6
+    for index, colour in enumerate(style.palette):
+        x = width / 2 + (index - len(style.palette) / 2) * bar_width * 1.3
+        draw.rectangle((x, height * 0.85, x + bar_width, height * 0.85 + height // 90), fill=_hex(colour))
+    return image
+
+
+def render_title_card(project: Project, output: Path) -> int:
+    """Encode the title card as a take of `title_card_frames` frames; returns the frame count."""
+    style = project.style
+    frame = np.asarray(draw_title_card(project), dtype=np.uint8).tobytes()
+    with FrameEncoder(output, Profile(style.width, style.height, style.fps)) as encoder:
+        for _ in range(style.title_card_frames):
+            encoder.write(frame)
+    return encoder.frames

@@ -1,0 +1,201 @@
+"""Render what changed: find shots whose render key has no take, render them, record the takes.
+
+A take is written under media/shots/<shot id>/<render key>.mp4, atomically, so a killed run
+resumes with the shots already done: a file that exists for a key is a finished take. A
+backend that fails on one shot leaves a marked placeholder for it and the rest go on.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from story import Project, ProjectFolder, RecordTake, Shot, Take
+from tools.edit.encode import EncodeError
+from tools.render.base import Renderer, RenderError, RenderRequest, get_renderer
+from tools.render.key import render_key
+
+SHOTS_DIR = "media/shots"
+REFS_DIR = "media/refs"
+
+Progress = Callable[[str, int, int], None]
+"""Called with a label ("shot 3"), the count of frames newly done, and the frames in that shot."""
+
+
+@dataclass(frozen=True)
+class ShotJob:
+    """One shot as the renderer sees it: where it stands and what its take is called."""
+
+    number: int
+    shot: Shot
+    backend: Renderer
+    key: str
+    path: str  # the take, relative to the project folder
+
+    @property
+    def label(self) -> str:
+        """How progress names this job."""
+        return f"shot {self.number}"
+
+
+@dataclass(frozen=True)
+class RenderReport:
+    """What a render pass did."""
+
+    rendered: list[int]  # shot numbers rendered now
+    reused: list[int]  # shot numbers whose take was already on disk
+    failed: dict[int, str]  # shot number -> why
+    seconds: float
+    edits: list[RecordTake]
+
+
+def backend_for(project: Project, shot: Shot, cache: dict[str, Renderer]) -> Renderer:
+    """The backend a shot renders with: its own choice, else the project's."""
+    name = shot.backend or project.backend
+    if name not in cache:
+        cache[name] = get_renderer(name)
+    return cache[name]
+
+
+def plan_jobs(project: Project, backends: dict[str, Renderer] | None = None) -> list[ShotJob]:
+    """Every shot with its backend and render key, in order."""
+    cache = backends if backends is not None else {}
+    jobs = []
+    for number, shot in enumerate(project.shots, 1):
+        backend = backend_for(project, shot, cache)
+        options = backend.options.model_dump(mode="json")
+        key = render_key(project, shot, backend.name, backend.version, options)
+        jobs.append(ShotJob(number, shot, backend, key, f"{SHOTS_DIR}/{shot.id}/{key}.mp4"))
+    return jobs
+
+
+def stale_jobs(folder: ProjectFolder, project: Project) -> list[ShotJob]:
+    """Jobs whose shot has no good take for its current key (none, failed, or file gone)."""
+    stale = []
+    for job in plan_jobs(project):
+        take = job.shot.take_for(job.key)
+        if take is None or take.failed or not (folder.root / take.path).is_file():
+            stale.append(job)
+    return stale
+
+
+def reference_sheets(folder: ProjectFolder, project: Project, shot: Shot) -> dict[str, Path]:
+    """Reference sheets of the characters in a shot, made once each."""
+    from tools.consistency import reference_sheet
+
+    refs_dir = folder.root / REFS_DIR
+    return {cid: reference_sheet(project.character(cid), project.style, refs_dir) for cid in shot.characters}
+
+
+def render_shots(
+    folder: ProjectFolder,
+    project: Project,
+    *,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> RenderReport:
+    """Render every stale shot of `project`; return the takes to record and what happened."""
+    started = time.perf_counter()
+    jobs = stale_jobs(folder, project)
+    rendered: list[int] = []
+    reused: list[int] = []
+    failed: dict[int, str] = {}
+    edits: list[RecordTake] = []
+
+    def run(job: ShotJob) -> RecordTake:
+        output = folder.root / job.path
+        if output.is_file():  # finished by an earlier, interrupted run
+            reused.append(job.number)
+            if progress:
+                progress(job.label, job.shot.duration_frames, job.shot.duration_frames)
+            return _record(job, job.path, frames=job.shot.duration_frames)
+        request = RenderRequest(
+            project=project,
+            shot=job.shot,
+            number=job.number,
+            output=output,
+            references=reference_sheets(folder, project, job.shot),
+            seed=job.shot.seed,
+            on_frame=_delta(progress, job.label, job.shot.duration_frames) if progress else None,
+        )
+        try:
+            frames = job.backend.render(request)
+        except (RenderError, EncodeError, OSError) as exc:
+            return _placeholder(folder, job, request, str(exc), failed, progress)
+        if frames != job.shot.duration_frames:
+            output.unlink(missing_ok=True)
+            reason = f"{job.backend.name} wrote {frames} frames, expected {job.shot.duration_frames}"
+            return _placeholder(folder, job, request, reason, failed, progress)
+        rendered.append(job.number)
+        return _record(job, job.path, frames=frames)
+
+    count = workers or _default_workers(jobs)
+    if count <= 1 or len(jobs) <= 1:
+        edits = [run(job) for job in jobs]
+    else:
+        with ThreadPoolExecutor(max_workers=count, thread_name_prefix="render") as pool:
+            edits = list(pool.map(run, jobs))
+    return RenderReport(sorted(rendered), sorted(reused), dict(sorted(failed.items())), time.perf_counter() - started, edits)
+
+
+def _delta(progress: Progress, label: str, total: int) -> Callable[[int], None]:
+    """Turn a backend's running frame count into the increments progress bars want."""
+    done = 0
+
+    def on_frame(count: int) -> None:
+        nonlocal done
+        if count > done:
+            progress(label, count - done, total)
+            done = count
+
+    return on_frame
+
+
+def _default_workers(jobs: list[ShotJob]) -> int:
+    # Frame drawing and the encoder overlap best with two shots in flight on a small machine.
+    return max(1, min(2, os.cpu_count() or 1, len(jobs)))
+
+
+def _record(job: ShotJob, path: str, *, frames: int, failed: bool = False, error: str = "") -> RecordTake:
+    take = Take(
+        render_key=job.key,
+        path=path,
+        backend=job.backend.name,
+        seed=job.shot.seed,
+        frames=frames,
+        failed=failed,
+        error=error[:2000],
+    )
+    return RecordTake(shot_id=job.shot.id, take=take)
+
+
+def _placeholder(
+    folder: ProjectFolder,
+    job: ShotJob,
+    request: RenderRequest,
+    reason: str,
+    failed: dict[int, str],
+    progress: Progress | None,
+) -> RecordTake:
+    """Draw the animatic panel marked "render failed" so the reel still assembles."""
+    from tools.render.animatic import render_placeholder
+
+    path = f"{SHOTS_DIR}/{job.shot.id}/{job.key}.failed.mp4"
+    failed[job.number] = reason
+    placeholder = RenderRequest(
+        project=request.project,
+        shot=request.shot,
+        number=request.number,
+        output=folder.root / path,
+        references=request.references,
+        seed=request.seed,
+        on_frame=None,
+    )
+    frames = render_placeholder(placeholder, reason)
+    if progress:
+        progress(job.label, job.shot.duration_frames, job.shot.duration_frames)
+    return _record(job, path, frames=frames, failed=True, error=reason)

@@ -1,0 +1,77 @@
+"""Render keys: a hash of everything that affects a shot's pixels.
+
+A shot renders again only when its key changes, so the key must cover every input a backend
+reads (the shot's drawn fields, its number in the caption, the characters and place in it,
+the style and the backend) and nothing else (notes, beats, takes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from story import Project, Shot
+
+KEY_LENGTH = 20
+
+_DRAWN_SHOT_FIELDS = (
+    "action",
+    "characters",
+    "location",
+    "time_of_day",
+    "size",
+    "angle",
+    "movement",
+    "lens_mm",
+    "duration_frames",
+    "dialogue",
+    "seed",
+)
+_DRAWN_STYLE_FIELDS = ("look", "palette", "aspect", "width", "height", "fps")
+
+
+def _digest(payload: Any) -> str:
+    blob = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:KEY_LENGTH]
+
+
+def style_inputs(project: Project) -> dict[str, Any]:
+    """The parts of the style every picture depends on."""
+    style = project.style.model_dump(mode="json")
+    return {field: style[field] for field in _DRAWN_STYLE_FIELDS}
+
+
+def render_key(project: Project, shot: Shot, backend: str, backend_version: str, options: dict[str, Any]) -> str:
+    """The render key of `shot` in `project` for a backend and its options."""
+    data = shot.model_dump(mode="json")
+    people = {line.speaker for line in shot.dialogue} | set(shot.characters)
+    cast = {
+        c.id: c.model_dump(mode="json", exclude={"metadata"}) for c in project.characters if c.id in people
+    }
+    place = project.location(shot.location).model_dump(mode="json", exclude={"metadata"}) if shot.location else None
+    return _digest(
+        {
+            "backend": [backend, backend_version, options],
+            "number": project.shot_number(shot.id),
+            "shot": {field: data[field] for field in _DRAWN_SHOT_FIELDS},
+            "cast": cast,
+            "location": place,
+            "style": style_inputs(project),
+        }
+    )
+
+
+def title_card_key(project: Project) -> str:
+    """The key of the title card: its words, length and the style."""
+    bible = project.bible
+    return _digest(
+        {
+            "card": "title",
+            "version": 1,
+            "title": bible.title,
+            "logline": bible.logline,
+            "frames": project.style.title_card_frames,
+            "style": style_inputs(project),
+        }
+    )

@@ -1,0 +1,232 @@
+"""The `storyreel` command: a thin door onto `agent.production.Production`.
+
+Exit codes: 0 on success, 2 with one line for a person's mistake (bad brief, unknown shot,
+not a project), 1 with one line when the machine fails (ffmpeg missing). Never a traceback
+for either. Heavy modules are imported inside the commands so `storyreel --help` is instant.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from agent.production import Production, TurnResult
+
+app = typer.Typer(
+    name="storyreel",
+    help="Direct a story reel by talking: a brief becomes a shot list and an animatic you refine.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+ProjectDir = Annotated[Path, typer.Argument(help="The project folder.", show_default=False)]
+EXAMPLE_BRIEF = Path(__file__).resolve().parent.parent / "agent" / "examples" / "keeper.txt"
+
+
+class PersonError(Exception):
+    """A mistake in what the person asked for; exit code 2."""
+
+
+def _mistakes() -> tuple[type[BaseException], ...]:
+    from agent.brief import BriefError
+    from story import EditError, MissingTake, ProjectError
+    from tools.render.base import RenderError
+
+    return (PersonError, BriefError, EditError, ProjectError, MissingTake, RenderError)
+
+
+@contextmanager
+def _door() -> Iterator[None]:
+    """Turn known failures into one line and an exit code."""
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except KeyboardInterrupt:
+        err.print("[yellow]stopped[/]: finished takes are kept; run the same command to resume")
+        raise typer.Exit(130) from None
+    except Exception as exc:  # noqa: BLE001 - sorted into the person's mistakes and the machine's
+        from tools.edit.encode import EncodeError
+
+        if isinstance(exc, _mistakes()):
+            err.print(f"[red]error[/]: {exc}", markup=True, highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+        if isinstance(exc, EncodeError | OSError):
+            err.print(f"[red]failed[/]: {exc}", markup=True, highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+        raise
+
+
+@contextmanager
+def _open(directory: Path) -> Iterator[Production]:
+    """The project folder opened for work, with progress bars on stderr."""
+    from ui.progress import render_bars
+
+    with _door(), render_bars(err) as bars:
+        from agent.production import Production
+
+        yield Production.open(directory, progress=bars.progress, announce=bars.announce)
+
+
+def _report(result: TurnResult, *, quiet_reply: bool = False) -> None:
+    for warning in result.warnings:
+        err.print(f"[yellow]warning[/]: {warning}", highlight=False)
+    if not quiet_reply and result.reply:
+        out.print(result.reply, highlight=False)
+    for line in result.changes:
+        out.print(f"  • {line}", highlight=False)
+    for number, why in result.failed.items():
+        err.print(f"[red]shot {number} failed[/]: {why} (a marked placeholder stands in; `render` retries it)")
+    if result.rendered:
+        shots = ", ".join(str(n) for n in result.rendered)
+        out.print(f"Rendered shot{'s' if len(result.rendered) > 1 else ''} {shots} in {result.render_seconds:.1f}s")
+    if result.reel is not None:
+        seconds = result.frames / result.fps
+        out.print(f"Reel: {result.reel} ({result.frames} frames, {seconds:.1f}s)", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def new(
+    directory: ProjectDir,
+    brief: Annotated[str | None, typer.Option("--brief", help="The story brief as text.")] = None,
+    brief_file: Annotated[
+        Path | None, typer.Option("--brief-file", help="A file with the brief (prose or a Fountain screenplay).")
+    ] = None,
+    example: Annotated[bool, typer.Option("--example", help="Use the bundled example brief.")] = False,
+    title_card: Annotated[bool, typer.Option("--title-card/--no-title-card", help="Open with a title card.")] = True,
+) -> None:
+    """Plan a brief into a new project, render every shot and assemble the reel."""
+    with _door():
+        given = {"--brief": brief is not None, "--brief-file": brief_file is not None, "--example": example}
+        chosen = [name for name, present in given.items() if present]
+        if len(chosen) != 1:
+            raise PersonError("give exactly one of --brief TEXT, --brief-file FILE or --example")
+        raw: str | bytes
+        if brief is not None:
+            raw = brief
+        else:
+            source = EXAMPLE_BRIEF if example else Path(brief_file or "")
+            if not source.is_file():
+                raise PersonError(f"brief file {source} does not exist")
+            raw = source.read_bytes()
+    from ui.progress import render_bars
+
+    with _door(), render_bars(err) as bars:
+        from agent.production import Production
+
+        _, result = Production.new(
+            directory, raw, title_card=title_card, progress=bars.progress, announce=bars.announce
+        )
+    _report(result)
+
+
+@app.command()
+def say(
+    directory: ProjectDir,
+    instruction: Annotated[str, typer.Argument(help='What to change, e.g. "make shot 3 a close-up".')],
+) -> None:
+    """Tell the director what to change; re-renders only what changed."""
+    with _open(directory) as production:
+        result = production.say(instruction)
+    _report(result)
+
+
+@app.command()
+def undo(directory: ProjectDir) -> None:
+    """Step back one revision."""
+    with _open(directory) as production:
+        result = production.undo()
+    _report(result)
+
+
+@app.command()
+def redo(directory: ProjectDir) -> None:
+    """Step forward to the revision last undone."""
+    with _open(directory) as production:
+        result = production.redo()
+    _report(result)
+
+
+@app.command()
+def render(directory: ProjectDir) -> None:
+    """Render shots that are missing, stale or failed, and assemble the reel."""
+    with _open(directory) as production:
+        result = production.render()
+    _report(result)
+
+
+@app.command()
+def show(
+    directory: ProjectDir,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the project as stored in story.json.")] = False,
+) -> None:
+    """Show the shot list."""
+    with _door():
+        from story import ProjectFolder
+
+        folder = ProjectFolder.open(directory)
+        project = folder.load()
+        for warning in folder.warnings:
+            err.print(f"[yellow]warning[/]: {warning}", highlight=False)
+        if as_json:
+            sys.stdout.write(folder.story_path.read_text())
+            return
+        names = {c.id: c.name for c in project.characters}
+        places = {loc.id: loc.name for loc in project.locations}
+        table = Table(title=f"{project.bible.title} — revision {project.revision}", title_justify="left")
+        for column in ("#", "size", "angle", "move", "secs", "place", "time", "who", "action", "lines"):
+            table.add_column(column, overflow="fold")
+        for number, shot in enumerate(project.shots, 1):
+            table.add_row(
+                str(number),
+                shot.size.value,
+                shot.angle.value,
+                shot.movement.value,
+                f"{shot.duration_frames / project.fps:.1f}",
+                places.get(shot.location or "", ""),
+                shot.time_of_day.value,
+                ", ".join(names[c] for c in shot.characters),
+                shot.action[:60],
+                str(len(shot.dialogue)) if shot.dialogue else "",
+            )
+        out.print(table)
+        total = project.total_frames()
+        out.print(f"{len(project.shots)} shots, {total} frames ({total / project.fps:.1f}s with the title card)")
+
+
+@app.command()
+def history(directory: ProjectDir) -> None:
+    """List the revisions that led here, newest last."""
+    with _door():
+        from story import ProjectFolder
+
+        folder = ProjectFolder.open(directory)
+        current = folder.load().revision
+        for revision in folder.lineage():
+            mark = "*" if revision.number == current else " "
+            said = f' "{revision.message}"' if revision.message else ""
+            out.print(f"{mark} r{revision.number}{said}", highlight=False)
+            for line in revision.summary[:12]:
+                out.print(f"      {line}", highlight=False)
+            if len(revision.summary) > 12:
+                out.print(f"      … and {len(revision.summary) - 12} more", highlight=False)
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()
