@@ -61,11 +61,14 @@ def test_say_changes_only_shot_two_and_undo_restores_exactly(example_film: Path)
     assert new[1]["size"] == "CU" and old[1]["size"] != "CU"
     assert [s for i, s in enumerate(new) if i != 1] == [s for i, s in enumerate(old) if i != 1]
     assert {k: v for k, v in new[1].items() if k != "size"} == {k: v for k, v in old[1].items() if k != "size"}
-    takes_changed = [i + 1 for i, (a, b) in enumerate(zip(before["shots"], after["shots"])) if a["takes"] != b["takes"]]
+    takes_changed = [
+        i + 1 for i, (a, b) in enumerate(zip(before["shots"], after["shots"], strict=False)) if a["takes"] != b["takes"]
+    ]
     assert takes_changed == [2], "only shot 2 rendered again"
-    assert probe(example_film / "cut" / "storyreel.mp4").frames == sum(
-        s["duration_frames"] for s in after["shots"]
-    ) + after["style"]["title_card_frames"]
+    assert (
+        probe(example_film / "cut" / "storyreel.mp4").frames
+        == sum(s["duration_frames"] for s in after["shots"]) + after["style"]["title_card_frames"]
+    )
     run("undo", example_film)
     assert (example_film / "story.json").read_bytes() == before_bytes
 

@@ -6,6 +6,7 @@ settings and timebase; `FrameEncoder` pipes raw RGB frames into ffmpeg to make o
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -99,15 +100,11 @@ class FrameEncoder:
             raise EncodeError(f"ffmpeg stopped while encoding {self.output.name}: {self._stderr()}") from None
         self.frames += 1
 
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         proc = self._proc
         assert proc is not None and proc.stdin is not None
-        try:
+        with contextlib.suppress(BrokenPipeError):
             proc.stdin.close()
-        except BrokenPipeError:
-            pass
         if kind is not None:
             proc.kill()
             proc.wait()

@@ -139,7 +139,9 @@ def render_shots(
     else:
         with ThreadPoolExecutor(max_workers=count, thread_name_prefix="render") as pool:
             edits = list(pool.map(run, jobs))
-    return RenderReport(sorted(rendered), sorted(reused), dict(sorted(failed.items())), time.perf_counter() - started, edits)
+    return RenderReport(
+        sorted(rendered), sorted(reused), dict(sorted(failed.items())), time.perf_counter() - started, edits
+    )
 
 
 def _delta(progress: Progress, label: str, total: int) -> Callable[[int], None]:

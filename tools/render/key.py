@@ -46,9 +46,7 @@ def render_key(project: Project, shot: Shot, backend: str, backend_version: str,
     """The render key of `shot` in `project` for a backend and its options."""
     data = shot.model_dump(mode="json")
     people = {line.speaker for line in shot.dialogue} | set(shot.characters)
-    cast = {
-        c.id: c.model_dump(mode="json", exclude={"metadata"}) for c in project.characters if c.id in people
-    }
+    cast = {c.id: c.model_dump(mode="json", exclude={"metadata"}) for c in project.characters if c.id in people}
     place = project.location(shot.location).model_dump(mode="json", exclude={"metadata"}) if shot.location else None
     return _digest(
         {
