@@ -53,6 +53,8 @@ class ShotChanges(Edit):
     action: Text | None = None
     characters: list[Ident] | None = Field(None, max_length=20)
     location: Ident | None = None
+    scene: int | None = Field(None, ge=1, le=10_000)
+    positions: dict[Ident, Annotated[float, Field(ge=0.0, le=1.0)]] | None = Field(None, max_length=20)
     time_of_day: TimeOfDay | None = None
     size: ShotSize | None = None
     angle: Angle | None = None
@@ -342,6 +344,8 @@ _SHOT_FIELDS_SHOWN = (
     "duration_frames",
     "time_of_day",
     "location",
+    "scene",
+    "positions",
     "characters",
     "transition",
     "action",

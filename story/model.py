@@ -203,6 +203,13 @@ class Shot(Record):
     action: Text = Field("", description="What we see happen.")
     characters: list[Ident] = Field(default_factory=list, max_length=20, description="Ids of characters in frame.")
     location: Ident | None = Field(None, description="Id of the location, if any.")
+    scene: int = Field(1, ge=1, le=10_000, description="Scene number; the shots of one scene share it.")
+    positions: dict[Ident, Annotated[float, Field(ge=0.0, le=1.0)]] = Field(
+        default_factory=dict,
+        max_length=20,
+        description="Where each character stands across the frame (0 left edge, 1 right edge); "
+        "renderers place figures there and the continuity checker reads screen direction from it.",
+    )
     time_of_day: TimeOfDay = Field(TimeOfDay.DAY, description="The light of the shot.")
     size: ShotSize = Field(ShotSize.MS, description="Shot size, ECU to EWS.")
     angle: Angle = Field(Angle.EYE_LEVEL, description="Camera angle.")
@@ -282,6 +289,9 @@ class Project(Record):
                 raise ValueError(f"shot {number} names unknown characters {unknown}")
             if shot.location is not None and shot.location not in places:
                 raise ValueError(f"shot {number} names unknown location {shot.location!r}")
+            placed = [c for c in shot.positions if c not in shot.characters]
+            if placed:
+                raise ValueError(f"shot {number} places characters who are not in it: {placed}")
             speakers = [line.speaker for line in shot.dialogue if line.speaker not in cast]
             if speakers:
                 raise ValueError(f"shot {number} has dialogue by unknown characters {speakers}")
