@@ -16,6 +16,7 @@ from story.model import (
     MAX_NAME,
     MAX_SHOT_FRAMES,
     MAX_TEXT,
+    MAX_TITLE_CARD_FRAMES,
     MIN_SHOT_FRAMES,
     Angle,
     Bible,
@@ -31,6 +32,7 @@ from story.model import (
     Take,
     TimeOfDay,
     Transition,
+    shot_counter,
 )
 
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT, strip_whitespace=True)]
@@ -208,7 +210,8 @@ def apply(project: Project, edits: list[AnyEdit] | AnyEdit) -> Project:
         except EditError as exc:
             raise EditError(str(exc) if len(batch) == 1 else f"edit {number} ({edit_name(edit)}): {exc}") from exc
         except ValidationError as exc:
-            raise EditError(f"edit {number} ({edit_name(edit)}) leaves an invalid project: {_first_error(exc)}") from exc
+            problem = f"leaves an invalid project: {_first_error(exc)}"
+            raise EditError(problem if len(batch) == 1 else f"edit {number} ({edit_name(edit)}) {problem}") from exc
     return result
 
 
@@ -246,7 +249,7 @@ def _index(project: Project, shot_id: str) -> int:
 def _apply_one(project: Project, edit: AnyEdit) -> Project:  # noqa: C901 - one branch per edit kind
     shots = list(project.shots)
     if isinstance(edit, ReplaceStory):
-        next_shot = max([project.next_shot, *[_counter_of(s.id) + 1 for s in edit.shots]])
+        next_shot = max([project.next_shot, *[shot_counter(s.id) + 1 for s in edit.shots]])
         return _rebuild(
             project,
             bible=edit.bible,
@@ -258,11 +261,14 @@ def _apply_one(project: Project, edit: AnyEdit) -> Project:  # noqa: C901 - one 
         )
     if isinstance(edit, AddShot):
         shot, next_shot = edit.shot, project.next_shot
-        if not shot.id or any(s.id == shot.id for s in shots):
+        # A live id, or a counter id handed out before (its shot removed, its takes still on disk
+        # under that id), would be a second shot under the same name: give it a fresh one.
+        retired = 0 < shot_counter(shot.id) < next_shot
+        if not shot.id or retired or any(s.id == shot.id for s in shots):
             shot = shot.model_copy(update={"id": f"s{next_shot}", "takes": []})
             next_shot += 1
         else:
-            next_shot = max(next_shot, _counter_of(shot.id) + 1)
+            next_shot = max(next_shot, shot_counter(shot.id) + 1)
         position = len(shots) + 1 if edit.position is None else edit.position
         if position > len(shots) + 1:
             raise EditError(f"position {position} is past the end; the project has {len(shots)} shots")
@@ -307,6 +313,9 @@ def _apply_one(project: Project, edit: AnyEdit) -> Project:  # noqa: C901 - one 
         style = Style.model_validate(project.style.model_dump() | edit.changes)
         if style.fps != project.style.fps:
             shots = [_rescaled(s, project.style.fps, style.fps) for s in shots]
+            if "title_card_frames" not in edit.changes:  # the title card keeps its seconds too
+                frames = round(style.title_card_frames * style.fps / project.style.fps)
+                style = style.model_copy(update={"title_card_frames": max(1, min(MAX_TITLE_CARD_FRAMES, frames))})
         return _rebuild(project, style=style, shots=shots)
     if isinstance(edit, SetBible):
         unknown = set(edit.changes) - set(Bible.model_fields)
@@ -322,11 +331,6 @@ def _apply_one(project: Project, edit: AnyEdit) -> Project:  # noqa: C901 - one 
     if isinstance(edit, RecordCut):
         return _rebuild(project, cut={"path": edit.path, "frames": edit.frames, "shot_keys": edit.shot_keys})
     raise EditError(f"unknown edit {edit!r}")
-
-
-def _counter_of(shot_id: str) -> int:
-    digits = shot_id[1:] if shot_id.startswith("s") else ""
-    return int(digits) if digits.isdigit() else 0
 
 
 def _rescaled(shot: Shot, old_fps: int, new_fps: int) -> Shot:
@@ -360,7 +364,7 @@ _SHOT_FIELDS_SHOWN = (
 def describe_changes(before: Project, after: Project) -> list[str]:
     """What changed between two projects, one line a change, in the person's words."""
     lines: list[str] = []
-    for field in ("title", "logline", "genre", "tone"):
+    for field in ("title", "logline", "genre", "tone", "brief"):
         old, new = getattr(before.bible, field), getattr(after.bible, field)
         if old != new:
             lines.append(f"{field}: {_short(old)} -> {_short(new)}")
@@ -378,7 +382,9 @@ def describe_changes(before: Project, after: Project) -> list[str]:
             continue
         for field in ("name", "description", "traits"):
             if getattr(old, field) != getattr(character, field):
-                lines.append(f"{old.name}: {field} {_short(getattr(old, field))} -> {_short(getattr(character, field))}")
+                lines.append(
+                    f"{old.name}: {field} {_short(getattr(old, field))} -> {_short(getattr(character, field))}"
+                )
     for location in after.locations:
         if location.id not in {loc.id for loc in before.locations}:
             lines.append(f"new location {location.name}")

@@ -10,6 +10,7 @@ crash at any moment leaves the last good revision readable.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 import time
@@ -19,8 +20,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from story.edits import AnyEdit, apply, describe_changes
-from story.model import SCHEMA_NAME, SCHEMA_VERSION, Project
+from story.edits import AnyEdit, apply, describe_changes, edit_name
+from story.model import MAX_SHOT_FRAMES, MIN_SHOT_FRAMES, SCHEMA_NAME, SCHEMA_VERSION, Project
 
 STORY_FILE = "story.json"
 HISTORY_DIR = "history"
@@ -83,11 +84,22 @@ def upgrade(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _from_v0(data: dict[str, Any]) -> dict[str, Any]:
-    """Version 0 (unversioned drafts) kept a shot's length in seconds as `duration`."""
-    fps = int(data.get("style", {}).get("fps", 24))
-    for shot in data.get("shots", []):
-        if "duration" in shot and "duration_frames" not in shot:
-            shot["duration_frames"] = max(1, round(float(shot.pop("duration")) * fps))
+    """Version 0 (unversioned drafts) kept a shot's length in seconds as `duration`.
+
+    Anything of an unexpected shape is left as it is for validation to name, rather than crashing here.
+    """
+    style = data.get("style")
+    fps = style.get("fps", 24) if isinstance(style, dict) else 24
+    shots = data.get("shots")
+    for shot in shots if isinstance(shots, list) else []:
+        if not isinstance(shot, dict) or "duration" not in shot or "duration_frames" in shot:
+            continue
+        seconds, rate = shot["duration"], fps
+        if isinstance(seconds, int | float) and isinstance(rate, int | float) and not isinstance(seconds, bool):
+            # Old drafts allowed any length; keep what fits the frame limits rather than refuse to open.
+            frames = round(float(seconds) * rate) if math.isfinite(seconds * rate) else MAX_SHOT_FRAMES
+            shot["duration_frames"] = max(MIN_SHOT_FRAMES, min(MAX_SHOT_FRAMES, frames))
+            del shot["duration"]
     return data
 
 
@@ -179,7 +191,7 @@ class ProjectFolder:
         if revision is None:
             raise ProjectError(f"{problem} and history/ has no readable revision")
         if self.story_path.exists():
-            aside = self.story_path.with_name(f"{STORY_FILE}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+            aside = self._corrupt_path()
             os.replace(self.story_path, aside)
             problem += f"; the damaged file was kept as {aside.name}"
         project = Project.model_validate(upgrade(revision.project))
@@ -193,9 +205,10 @@ class ProjectFolder:
         """Apply edits to the current project as one new revision; returns it and its summary."""
         before = self.load()
         after = apply(before, edits)
-        summary = describe_changes(before, after)
-        if not summary:
+        if after == before:
             return before, []
+        # A real change the summary has no words for (a take, metadata) is still kept.
+        summary = describe_changes(before, after) or [f"changed with {', '.join(edit_name(e) for e in edits)}"]
         project = self._commit(
             after,
             parent=before.revision,
@@ -235,7 +248,7 @@ class ProjectFolder:
         children = [r for r in self.revisions() if r.parent == current.revision]
         if not children:
             raise NothingToUndo("nothing to redo")
-        child = max(children, key=lambda r: (r.created, r.number))
+        child = max(children, key=lambda r: r.number)  # numbers only grow; the wall clock may go back
         return self._checkout(child.number), child
 
     # History ------------------------------------------------------------------------------
@@ -271,6 +284,15 @@ class ProjectFolder:
             raise ProjectError(f"revision {number} is unreadable ({_reason(exc)})") from None
 
     # Internals ----------------------------------------------------------------------------
+
+    def _corrupt_path(self) -> Path:
+        """A fresh name to keep a damaged story.json under; never one already used."""
+        stem = f"{STORY_FILE}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}"
+        aside, n = self.root / stem, 1
+        while aside.exists():
+            n += 1
+            aside = self.root / f"{stem}-{n}"
+        return aside
 
     def _revision_path(self, number: int) -> Path:
         return self.history_dir / f"r{number:06d}.json"

@@ -21,6 +21,7 @@ MAX_NAME = 120
 MAX_SHOTS = 500
 MAX_SHOT_FRAMES = 24 * 120  # two minutes at 24 fps; enough for any storyboard shot
 MIN_SHOT_FRAMES = 6
+MAX_TITLE_CARD_FRAMES = 24 * 10
 
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT, strip_whitespace=True)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME, strip_whitespace=True)]
@@ -134,7 +135,9 @@ class Style(Record):
     height: int = Field(720, ge=64, le=2160, multiple_of=2, description="Frame height in pixels.")
     fps: Literal[12, 24, 25, 30] = Field(24, description="Frames per second of every take and the cut.")
     title_card: bool = Field(True, description="Open the reel with a title card.")
-    title_card_frames: int = Field(72, ge=1, le=24 * 10, description="Length of the title card in frames.")
+    title_card_frames: int = Field(
+        72, ge=1, le=MAX_TITLE_CARD_FRAMES, description="Length of the title card in frames."
+    )
 
 
 class Character(Record):
@@ -242,6 +245,12 @@ class Shot(Record):
         return take
 
 
+def shot_counter(shot_id: str) -> int:
+    """The number of a counter id like 's12'; 0 for an id of any other form."""
+    digits = shot_id[1:] if shot_id.startswith("s") else ""
+    return int(digits) if digits.isdigit() and digits.isascii() else 0
+
+
 class Cut(Record):
     """The assembled reel, as last written."""
 
@@ -256,14 +265,12 @@ class Project(Record):
     """A whole story reel project: what story.json holds."""
 
     schema_: Literal["storyreel.Project.1"] = Field(
-        f"{SCHEMA_NAME}.{SCHEMA_VERSION}", alias="schema", description="Schema name and version."
+        "storyreel.Project.1", alias="schema", description="Schema name and version (SCHEMA_NAME.SCHEMA_VERSION)."
     )
     revision: int = Field(0, ge=0, description="Revision number in history/ this state is.")
     bible: Bible = Field(default_factory=Bible, description="The story's facts.")
     style: Style = Field(default_factory=Style, description="The look shared by every shot.")
-    backend: Annotated[str, StringConstraints(max_length=MAX_NAME)] = Field(
-        "animatic", description="Default renderer."
-    )
+    backend: Annotated[str, StringConstraints(max_length=MAX_NAME)] = Field("animatic", description="Default renderer.")
     characters: list[Character] = Field(default_factory=list, max_length=200, description="The cast.")
     locations: list[Location] = Field(default_factory=list, max_length=200, description="The places.")
     shots: list[Shot] = Field(default_factory=list, max_length=MAX_SHOTS, description="The shot list, in order.")
@@ -271,6 +278,20 @@ class Project(Record):
     next_shot: int = Field(1, ge=1, description="Counter for new shot ids; never reused.")
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _counter_ahead_of_ids(cls, data: Any) -> Any:
+        """Keep `next_shot` past every counter id in use, so a project built by hand never hands out a live
+        or earlier id."""
+        if not isinstance(data, dict) or not isinstance(data.get("shots"), list):
+            return data
+        ids = [s.id if isinstance(s, Shot) else s.get("id") if isinstance(s, dict) else None for s in data["shots"]]
+        highest = max((shot_counter(i) for i in ids if isinstance(i, str)), default=0)
+        given = data.get("next_shot", 1)
+        if isinstance(given, int) and not isinstance(given, bool) and given <= highest:
+            data = {**data, "next_shot": highest + 1}
+        return data
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Project:

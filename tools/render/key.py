@@ -19,6 +19,7 @@ _DRAWN_SHOT_FIELDS = (
     "action",
     "characters",
     "location",
+    "positions",
     "time_of_day",
     "size",
     "angle",

@@ -1,0 +1,141 @@
+"""The offline director: a deterministic planner and a documented command grammar.
+
+It answers when no language model is configured, so storyreel works with no network and no
+GPU. `plan` reads prose or Fountain; `direct` reads the instructions in docs/directing.md.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agent.brief import is_fountain
+from agent.director import Direction
+from agent.offline.addressing import NoSuchShot
+from agent.offline.fountain import plan_fountain
+from agent.offline.grammar import Context, Refusal, Step, commands, insert
+from agent.offline.planner import plan_prose
+from agent.offline.story_commands import character_look, rename, style, title
+from story import AnyEdit, EditError, Project, apply
+
+EXAMPLES = (
+    "make shot 3 a close-up · shot 2 longer by 2 seconds · low angle on the last shot · push in on shot 5 · "
+    "use a 85mm lens on shot 2 · make shot 3 night · make it all dawn · swap shots 2 and 3 · "
+    "move shot 5 before shot 2 · delete shot 4 · duplicate shot 2 · add a shot after 4: she opens the door · "
+    "dissolve into shot 4 · fade out at the end · make it noir · Mara wears a red coat · "
+    "rename Mara to Marta · undo · redo"
+)
+MODEL_HINT = "For free-form direction, connect a language model: set OPENAI_BASE_URL and STORYREEL_MODEL."
+
+_UNDO = re.compile(r"^(?:please\s+)?(?:undo|undo (?:that|it|the last (?:change|edit))|go back|take that back|revert)$")
+_REDO = re.compile(r"^(?:please\s+)?(?:redo|redo (?:that|it)|do that again|put it back)$")
+_SPLIT = re.compile(r"\s*(?:;|\n|(?<=[a-z0-9)])\.\s+|,?\s+then\s+|,?\s+and then\s+)\s*")
+
+
+class OfflineDirector:
+    """Plans briefs and follows plain-English instructions without a language model."""
+
+    def __init__(self) -> None:
+        self._context = Context()
+
+    def plan(self, brief: str) -> list[AnyEdit]:
+        """A ReplaceStory from prose or a Fountain screenplay; the same brief gives the same story."""
+        story = plan_fountain(brief) if is_fountain(brief) else plan_prose(brief)
+        return [story]
+
+    def direct(self, project: Project, message: str) -> Direction:
+        """Edits for every instruction in the message, applied together, or none and a reason."""
+        text = " ".join(message.strip().split())
+        lowered = text.lower().strip(" .!")
+        if _UNDO.match(lowered):
+            return Direction(edits=[], reply="Undoing the last change.", action="undo")
+        if _REDO.match(lowered):
+            return Direction(edits=[], reply="Redoing the change last undone.", action="redo")
+        if not lowered:
+            return self._not_understood([], [text])
+        working, edits, done, missed = project, [], [], []
+        context = Context(last_shot=self._context.last_shot)
+        for clause in clauses(text):
+            try:
+                step = read_clause(working, clause, context)
+                if step is None:
+                    missed.append(clause)
+                    continue
+                working = apply(working, step.edits)
+            except (NoSuchShot, Refusal) as exc:
+                return Direction(edits=[], reply=f"{exc} Nothing changed.", action="none")
+            except EditError as exc:
+                return Direction(edits=[], reply=f"I could not do {clause!r}: {exc}. Nothing changed.", action="none")
+            edits.extend(step.edits)
+            done.append(step.summary)
+            context.last_shot = step.shot_id or context.last_shot
+        if missed:
+            return self._not_understood(done, missed)
+        self._context = context
+        return Direction(edits=edits, reply="Done: " + "; ".join(done) + ".", action="edit")
+
+    def _not_understood(self, done: list[str], missed: list[str]) -> Direction:
+        heard = f"I understood: {'; '.join(done)} — but changed nothing. " if done else ""
+        quoted = ", ".join(f"“{m}”" for m in missed) or "that"
+        reply = f"{heard}I did not understand {quoted}. I can do things like: {EXAMPLES}. {MODEL_HINT}"
+        return Direction(edits=[], reply=reply, action="none", understood=False)
+
+
+def read_clause(project: Project, clause: str, context: Context) -> Step | None:
+    """One instruction → a Step, or None when no command reads it."""
+    original = clause.strip(" .!?")
+    original = re.sub(r"^(?:please|can you|could you|now|also|ok|okay)[,\s]+", "", original, flags=re.IGNORECASE)
+    original = re.sub(r"\s+please$", "", original, flags=re.IGNORECASE)
+    lowered = original.lower()
+    if len(lowered) != len(original):
+        original = lowered  # a letter whose lower case is longer: keep offsets true
+    if not project.shots:
+        raise Refusal("The project has no shots yet; plan a brief first.")
+    for command in (insert, title, rename):
+        step = command(project, lowered, context, original)
+        if step is not None:
+            return step
+    step = character_look(project, lowered, context)
+    if step is not None:
+        return step
+    for each in [*commands()[:-1], style, commands()[-1]]:
+        step = each(project, lowered, context)
+        if step is not None:
+            return step
+    return None
+
+
+def clauses(text: str) -> list[str]:
+    """The instructions in a message: split at ';', sentences and 'then', and at 'and' where
+    what follows reads as an instruction of its own ('swap shots 2 and 3' stays whole)."""
+    parts = [p for p in _SPLIT.split(text) if p and p.strip()]
+    found: list[str] = []
+    for part in parts:
+        if part.lower().startswith(("add ", "insert ")) and ":" in part:
+            found.append(part)  # the new shot's action may say "and"
+            continue
+        pieces = re.split(r",?\s+and\s+", part)
+        current = pieces[0]
+        for piece in pieces[1:]:
+            pairs = re.match(r"^(?:swap|switch|exchange|trade)\b", current.lower()) and " and " not in current
+            if _stands_alone(piece) and not pairs:
+                found.append(current)
+                current = piece
+            else:
+                current = f"{current} and {piece}"
+        found.append(current)
+    return [c.strip() for c in found if c.strip()]
+
+
+def _stands_alone(piece: str) -> bool:
+    lowered = piece.lower()
+    if re.match(r"^(?:#?\d+|shots?\s+#?\d+|s\d+)\b\s*$", lowered):
+        return False  # "swap shots 2 and 3": the 3 belongs to the swap
+    starters = (
+        r"^(?:make|set|change|use|give|swap|switch|move|put|delete|remove|drop|cut|duplicate|copy|add|insert|"
+        r"rename|call|dissolve|fade|push|pull|pan|tilt|track|zoom|dolly|crane|style|title|undo|redo|shot|the|"
+        r"low|high|wide|close|extreme|medium|[a-z]+ (?:wears|has|is wearing)|#\d|s\d|\d+(?:st|nd|rd|th))\b"
+    )
+    return bool(re.match(starters, lowered))
+
+
+__all__ = ["OfflineDirector", "clauses", "read_clause"]

@@ -1,0 +1,130 @@
+"""Naming things in a message: which shots ("shot 3", "#3", "the third shot", "last", "s7")
+and which character ("Mara", "the girl") a person means."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from agent.offline.vocabulary import NUMBER_WORDS, ORDINALS
+from story import Character, Project
+
+_ORDINAL = "|".join(sorted(ORDINALS, key=len, reverse=True))
+_COUNT = "|".join(w for w in sorted(NUMBER_WORDS, key=len, reverse=True) if w not in ("a", "an", "half a"))
+_NUMBER = rf"(?:#?\d+|{_COUNT})"
+_PATTERNS = [
+    # "shots 2 and 3", "shot 2, 4 & 6", "shot #3", "shot three"
+    re.compile(
+        rf"\bshots?\s+(?:number\s+|no\.?\s*)?(?P<list>{_NUMBER}(?:\s*(?:,|and|&|or|with)\s*(?:shots?\s+)?{_NUMBER})*)\b"
+    ),
+    re.compile(r"(?<![\w#])#(?P<hash>\d+)\b"),
+    re.compile(r"\b(?P<nth>\d+)(?:st|nd|rd|th)\s+(?:shot|one)\b"),
+    re.compile(
+        rf"\b(?:the\s+)?(?P<word>{_ORDINAL}|last|final|penultimate|"
+        r"second[- ]to[- ]last|next[- ]to[- ]last|opening|closing)"
+        rf"(?:\s+(?:shot|one)\b|(?=\s+(?:and|&|with)\s+(?:the\s+)?(?:{_ORDINAL}|last|final)\s+(?:shot|one)s?\b))"
+    ),
+    re.compile(r"\b(?P<id>s\d+)\b"),
+]
+_ALL = re.compile(
+    r"\b(?:all(?:\s+the)?\s+shots|every\s+shot|each\s+shot|all of them|everything|(?:make\s+)?it\s+all|"
+    r"whole\s+(?:film|thing|reel|story))\b"
+)
+_IT = re.compile(r"\b(?:it|that(?:\s+shot|\s+one)?|this(?:\s+shot|\s+one)?|the\s+same\s+shot)\b")
+
+
+class NoSuchShot(LookupError):
+    """A message names a shot the project does not have; the text says so for the person."""
+
+
+@dataclass(frozen=True)
+class ShotRef:
+    """A shot a message names: its id and 1-based number now, and where in the message."""
+
+    id: str
+    number: int
+    offset: int
+
+
+def no_such_shot(project: Project, number: int | str) -> NoSuchShot:
+    """The person-facing error for an unknown shot."""
+    count = len(project.shots)
+    has = f"the project has {count} shot{'s' if count != 1 else ''}" if count else "the project has no shots yet"
+    return NoSuchShot(f"There is no shot {number} — {has}.")
+
+
+def _number(project: Project, token: str) -> int:
+    token = token.strip().lstrip("#")
+    value = int(token) if token.isdigit() else NUMBER_WORDS[token]
+    if not 1 <= value <= len(project.shots):
+        raise no_such_shot(project, value)
+    return value
+
+
+def find_shots(project: Project, text: str) -> list[ShotRef]:
+    """Every shot the text names, in the order named; raises `NoSuchShot` for one that is not there."""
+    found: dict[int, ShotRef] = {}
+    count = len(project.shots)
+    for pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            groups = match.groupdict()
+            numbers: list[tuple[int, int]] = []
+            if groups.get("list"):
+                for part in re.finditer(_NUMBER, groups["list"]):
+                    numbers.append((match.start("list") + part.start(), _number(project, part.group(0))))
+            elif groups.get("hash"):
+                numbers.append((match.start(), _number(project, groups["hash"])))
+            elif groups.get("nth"):
+                numbers.append((match.start(), _number(project, groups["nth"])))
+            elif groups.get("word"):
+                word = groups["word"].replace("-", " ")
+                if word in ("last", "final", "closing"):
+                    value = count
+                elif word in ("penultimate", "second to last", "next to last"):
+                    value = count - 1
+                elif word == "opening":
+                    value = 1
+                else:
+                    value = ORDINALS[word]
+                if not 1 <= value <= count:
+                    raise no_such_shot(project, value if word in ORDINALS else groups["word"])
+                numbers.append((match.start(), value))
+            elif groups.get("id"):
+                ids = [s.id for s in project.shots]
+                if groups["id"] not in ids:
+                    raise NoSuchShot(f"There is no shot with id {groups['id']} — the project has {count} shots.")
+                numbers.append((match.start(), ids.index(groups["id"]) + 1))
+            for offset, number in numbers:
+                if all(ref.number != number for ref in found.values()) and offset not in found:
+                    found[offset] = ShotRef(id=project.shots[number - 1].id, number=number, offset=offset)
+    return [found[offset] for offset in sorted(found)]
+
+
+def names_all(text: str) -> bool:
+    """True when the text means every shot ('all shots', 'make it all dawn', 'everything')."""
+    return bool(_ALL.search(text))
+
+
+def names_it(text: str) -> bool:
+    """True when the text points back at the shot last talked about ('it', 'that shot')."""
+    return bool(_IT.search(text))
+
+
+def blank(text: str, start: int, end: int) -> str:
+    """The text with a stretch replaced by spaces, so offsets of the rest stay put."""
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def find_character(project: Project, words: str) -> Character | None:
+    """The character the words name: by name, by id, or by a word of an unnamed one ('the girl')."""
+    cleaned = re.sub(r"^(?:the|a|an|our|my)\s+", "", words.strip().lower()).strip(" .,!?'\"")
+    cleaned = cleaned.removesuffix("'s")
+    if not cleaned:
+        return None
+    for character in project.characters:
+        if cleaned in (character.name.lower(), character.id):
+            return character
+    for character in project.characters:
+        if cleaned in character.name.lower().split() or cleaned in character.id.split("-"):
+            return character
+    return None

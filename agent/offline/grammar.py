@@ -1,0 +1,409 @@
+"""The offline director's command grammar: one plain-English instruction → typed edits.
+
+Each `_command` function reads one clause and returns a `Step` (edits and a short summary),
+None when the clause is not its kind, or raises `Refusal` when it is its kind but cannot be
+done (an unknown shot, a lens of 2 mm). docs/directing.md lists what people can say.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from agent.offline.addressing import (
+    ShotRef,
+    blank,
+    find_shots,
+    names_all,
+    names_it,
+    no_such_shot,
+)
+from agent.offline.shots import action_seconds, seed_for, shorten
+from agent.offline.vocabulary import (
+    ANGLE_WORDS,
+    LENS_WORDS,
+    MOVEMENT_WORDS,
+    NUMBER_WORDS,
+    SIZE_WORDS,
+    TIME_WORDS,
+    TRANSITION_WORDS,
+)
+from story import (
+    AddShot,
+    AnyEdit,
+    MoveShot,
+    Project,
+    RemoveShot,
+    Shot,
+    ShotChanges,
+    ShotSize,
+    TimeOfDay,
+    Transition,
+    UpdateShot,
+)
+from story.model import MAX_SHOT_FRAMES, MIN_SHOT_FRAMES
+
+SIZES_TIGHT_TO_WIDE = [ShotSize.ECU, ShotSize.CU, ShotSize.MCU, ShotSize.MS, ShotSize.MWS, ShotSize.WS, ShotSize.EWS]
+
+
+class Refusal(Exception):
+    """An instruction understood but not doable; the message is the reply, and nothing changes."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """What one clause does: its edits, a few words for the reply, and the shot it was about."""
+
+    edits: list[AnyEdit]
+    summary: str
+    shot_id: str | None = None
+
+
+Command = Callable[[Project, str, "Context"], Step | None]
+
+
+@dataclass
+class Context:
+    """What a clause may lean on: the shot talked about last (for 'make it longer')."""
+
+    last_shot: str | None = None
+
+
+def _words(phrase: str) -> str:
+    return r"(?<![\w-])" + re.escape(phrase).replace(r"\ ", r"[\s-]+") + r"(?![\w-])"
+
+
+def _find(table: list[tuple[str, object]], text: str) -> tuple[object, re.Match[str]] | None:
+    for phrase, value in table:
+        match = re.search(_words(phrase), text)
+        if match:
+            return value, match
+    return None
+
+
+def _targets(project: Project, text: str, context: Context, what: str) -> list[ShotRef]:
+    """The shots a property change is for: those named, 'all', or the one talked about last."""
+    refs = find_shots(project, text)
+    if refs:
+        return refs
+    if names_all(text):
+        return [ShotRef(id=s.id, number=n, offset=0) for n, s in enumerate(project.shots, 1)]
+    if (
+        context.last_shot
+        and any(s.id == context.last_shot for s in project.shots)
+        and (names_it(text) or len(text.split()) <= 4)
+    ):
+        number = project.shot_number(context.last_shot)
+        return [ShotRef(id=context.last_shot, number=number, offset=0)]
+    if len(project.shots) == 1:
+        return [ShotRef(id=project.shots[0].id, number=1, offset=0)]
+    raise Refusal(f"Which shot should {what}? Name it, e.g. 'shot 3', 'the last shot' or 'all shots'.")
+
+
+def _shot_list(refs: list[ShotRef]) -> str:
+    if len(refs) > 3:
+        return f"{len(refs)} shots"
+    return ("shot " if len(refs) == 1 else "shots ") + ", ".join(str(r.number) for r in refs)
+
+
+# Durations ------------------------------------------------------------------------------------
+
+_AMOUNT = r"(?P<amount>\d+(?:\.\d+)?|half a|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty)"
+_SECONDS = re.compile(rf"(?:\bby\s+)?(?<![\w.]){_AMOUNT}\s*(?:-\s*)?(?:s|sec|secs|seconds?)\b")
+_FRAMES = re.compile(r"(?<![\w.])(?P<amount>\d+)\s*(?:frames?|f)\b")
+
+
+def _seconds_of(amount: str) -> float:
+    if amount == "half a":
+        return 0.5
+    return float(amount) if amount[0].isdigit() else float(NUMBER_WORDS[amount])
+
+
+def _duration(project: Project, text: str) -> tuple[str, float, str] | None:
+    """('set'|'add'|'scale', value, text without the amount) for a duration in the clause."""
+    longer = re.search(r"\b(longer|extend|lengthen|more time|slower|hold)\b", text)
+    shorter = re.search(r"\b(shorter|trim|shorten|tighten|less time|quicker|faster|snappier)\b", text)
+    if re.search(r"\b(twice as long|double the length|double it|double)\b", text):
+        return "scale", 2.0, text
+    if re.search(r"\b(half as long|halve|half the length)\b", text):
+        return "scale", 0.5, text
+    match = _SECONDS.search(text) or _FRAMES.search(text)
+    if match:
+        value = _seconds_of(match.group("amount"))
+        if match.re is _FRAMES:
+            value = value / project.fps
+        rest = blank(text, match.start(), match.end())
+        if shorter:
+            return "add", -value, rest
+        if longer or re.search(r"\badd\b|\+", text):
+            return "add", value, rest
+        return "set", value, rest
+    if longer:
+        return "add", 1.0, text
+    if shorter:
+        return "add", -1.0, text
+    return None
+
+
+def _frames(project: Project, seconds: float) -> int:
+    return max(MIN_SHOT_FRAMES, min(MAX_SHOT_FRAMES, round(seconds * project.fps)))
+
+
+# Shot properties ------------------------------------------------------------------------------
+
+
+def shot_properties(project: Project, text: str, context: Context) -> Step | None:
+    """Size, angle, movement, lens, length and light of one or more shots, in any mix."""
+    changes: dict[str, object] = {}
+    words: list[str] = []
+    duration = _duration(project, text)
+    if duration:
+        text = duration[2]
+    lens = re.search(r"(?<![\w.])(\d{1,4})\s*-?\s*mm\b", text)
+    if lens:
+        millimetres = int(lens.group(1))
+        if not 8 <= millimetres <= 600:
+            raise Refusal(f"A {millimetres}mm lens is out of range; use 8 to 600mm.")
+        changes["lens_mm"], text = millimetres, blank(text, lens.start(), lens.end())
+        words.append(f"{millimetres}mm lens")
+    else:
+        found = _find(LENS_WORDS, text)  # type: ignore[arg-type]
+        if found:
+            changes["lens_mm"], text = found[0], blank(text, found[1].start(), found[1].end())
+            words.append(f"{found[0]}mm lens")
+    for field, table in (("angle", ANGLE_WORDS), ("movement", MOVEMENT_WORDS), ("time_of_day", TIME_WORDS.items())):
+        found = _find(sorted(table, key=lambda p: -len(p[0])), text)
+        if found:
+            changes[field], text = found[0], blank(text, found[1].start(), found[1].end())
+            words.append(f"{getattr(found[0], 'value', found[0])}")
+    found = _find(SIZE_WORDS, text)  # type: ignore[arg-type]
+    step = None
+    if found:
+        changes["size"] = found[0]
+        words.append(str(getattr(found[0], "value", found[0])))
+    elif re.search(r"\b(closer|tighter|tighten the frame|punch in)\b", text):
+        step = -1
+    elif re.search(r"\b(wider|looser|further back|farther back)\b", text):
+        step = 1
+    if not changes and duration is None and step is None:
+        return None
+    refs = _targets(project, text, context, "change")
+    edits: list[AnyEdit] = []
+    for ref in refs:
+        shot = project.shot(ref.id)
+        own = dict(changes)
+        if step is not None:
+            index = SIZES_TIGHT_TO_WIDE.index(shot.size) + step
+            own["size"] = SIZES_TIGHT_TO_WIDE[max(0, min(len(SIZES_TIGHT_TO_WIDE) - 1, index))]
+        if duration is not None:
+            kind, value, _ = duration
+            seconds = shot.duration_frames / project.fps
+            seconds = value if kind == "set" else seconds + value if kind == "add" else seconds * value
+            own["duration_frames"] = _frames(project, seconds)
+        edits.append(UpdateShot(shot_id=ref.id, changes=ShotChanges(**own)))
+    if step is not None:
+        words.append("tighter" if step < 0 else "wider")
+    if duration is not None:
+        kind, value, _ = duration
+        words.append(
+            f"{value:g}s long"
+            if kind == "set"
+            else f"x{value:g} length"
+            if kind == "scale"
+            else f"{'+' if value > 0 else ''}{value:g}s"
+        )
+    return Step(edits, f"{_shot_list(refs)}: {', '.join(words)}", refs[-1].id if len(refs) == 1 else None)
+
+
+# Shot list: swap, move, delete, duplicate, insert ----------------------------------------------
+
+
+def swap(project: Project, text: str, context: Context) -> Step | None:
+    """'swap shots 2 and 3'."""
+    if not re.search(r"\b(swap|switch|exchange|trade)\b", text):
+        return None
+    refs = find_shots(project, text)
+    if len(refs) != 2:
+        raise Refusal("Name two shots to swap, e.g. 'swap shots 2 and 3'.")
+    first, second = sorted(refs, key=lambda r: r.number)
+    edits: list[AnyEdit] = [
+        MoveShot(shot_id=first.id, position=second.number),
+        MoveShot(shot_id=second.id, position=first.number),
+    ]
+    return Step(edits, f"swapped shots {first.number} and {second.number}")
+
+
+def move(project: Project, text: str, context: Context) -> Step | None:
+    """'move shot 5 before shot 2', 'after 3', 'to the end', 'to the start', 'to position 3'."""
+    if not re.search(r"\b(move|put|place|shift)\b", text) or re.search(r"\b(camera|in on)\b", text):
+        return None
+    where = re.search(r"\b(before|after|to the (?:end|start|beginning|front|back)|to position|to\b)", text)
+    if where is None:
+        return None
+    head, tail = text[: where.start()], text[where.start() :]
+    refs = find_shots(project, head) or _targets(project, head, context, "move")
+    shot = refs[0]
+    order = [s.id for s in project.shots if s.id != shot.id]
+    keyword = where.group(1)
+    if keyword.startswith("to the") and keyword.split()[-1] in ("end", "back"):
+        index = len(order)
+    elif keyword.startswith("to the"):
+        index = 0
+    else:
+        tail_text = re.sub(r"^(before|after|to position|to)\s+(?:shot\s+)?", "", tail)
+        number = re.match(r"#?(\d+)\b", tail_text)
+        anchors = (
+            [project.shots[int(number.group(1)) - 1].id]
+            if number and 1 <= int(number.group(1)) <= len(project.shots)
+            else [r.id for r in find_shots(project, tail)]
+        )
+        if number and not anchors:
+            raise no_such_shot(project, number.group(1))
+        if not anchors:
+            return None
+        if keyword in ("to", "to position"):
+            index = min(len(order), project.shot_number(anchors[0]) - 1)
+        else:
+            if anchors[0] == shot.id:
+                raise Refusal(f"Shot {shot.number} cannot move {keyword} itself.")
+            index = order.index(anchors[0]) + (1 if keyword == "after" else 0)
+    order.insert(index, shot.id)
+    position = order.index(shot.id) + 1
+    return Step([MoveShot(shot_id=shot.id, position=position)], f"moved shot {shot.number} to {position}", shot.id)
+
+
+def delete(project: Project, text: str, context: Context) -> Step | None:
+    """'delete shot 4', 'remove the last shot', 'cut shot 2' (its takes stay on disk)."""
+    if not re.search(r"\b(delete|remove|drop|lose|get rid of|cut out|cut|scrap|kill)\b", text):
+        return None
+    if re.search(r"\bcut\s+(?:in)?to\b", text):
+        return None
+    refs = find_shots(project, text) or _targets(project, text, context, "go")
+    if len(refs) >= len(project.shots):
+        raise Refusal("A reel needs at least one shot; I kept them all.")
+    edits: list[AnyEdit] = [RemoveShot(shot_id=r.id) for r in refs]
+    return Step(edits, f"removed {_shot_list(refs)}")
+
+
+def duplicate(project: Project, text: str, context: Context) -> Step | None:
+    """'duplicate shot 2': a copy right after it, with a new id and no takes."""
+    if not re.search(r"\b(duplicate|copy|clone|repeat)\b", text):
+        return None
+    refs = find_shots(project, text) or _targets(project, text, context, "be duplicated")
+    ref = refs[0]
+    new_id = _new_id(project)
+    copy = project.shot(ref.id).model_copy(update={"id": new_id, "takes": []})
+    return Step(
+        [AddShot(shot=copy, position=ref.number + 1)], f"duplicated shot {ref.number} as shot {ref.number + 1}", new_id
+    )
+
+
+_INSERT = re.compile(
+    r"^(?:please\s+)?(?:add|insert|put in|new)\s+(?:a\s+|an\s+|another\s+|one more\s+)?(?:new\s+)?"
+    r"(?P<kind>[a-z -]*?)\s*(?P<noun>shot|close-up|close up|closeup|cutaway|insert)\b"
+    r"(?P<where>[^:]*?)\s*(?::|-|—|,|that shows|showing|where|of)\s*(?P<action>.+)$"
+)
+
+
+def insert(project: Project, text: str, context: Context, original: str = "") -> Step | None:
+    """'add a shot after 4: she opens the door' → a new medium shot with that action."""
+    match = _INSERT.match(text)
+    if not match:
+        return None
+    where = match.group("where").strip()
+    action = (original or text)[match.start("action") : match.end("action")].strip().rstrip(".") + "."
+    position = len(project.shots) + 1
+    anchor = project.shots[-1] if project.shots else None
+    if where:
+        side = re.match(r"(before|after|at the (end|start|beginning))\s*(?:shot\s+)?(.*)$", where)
+        if not side:
+            return None
+        if side.group(2):
+            position = len(project.shots) + 1 if side.group(2) == "end" else 1
+            anchor = project.shots[-1 if position > 1 else 0] if project.shots else None
+        else:
+            rest = side.group(3).strip()
+            refs = find_shots(project, f"shot {rest}" if re.fullmatch(r"#?\d+", rest) else rest)
+            if not refs:
+                raise Refusal(f"Which shot should the new one go {side.group(1)}? e.g. 'add a shot after 4: ...'.")
+            anchor = project.shot(refs[0].id)
+            position = refs[0].number + (1 if side.group(1) == "after" else 0)
+    size = ShotSize.MS
+    found = _find(SIZE_WORDS, f"{match.group('kind')} {match.group('noun')}")  # type: ignore[arg-type]
+    if found:
+        size = found[0]  # type: ignore[assignment]
+    new_id = _new_id(project)
+    characters = _characters_named(project, action, anchor)
+    shot = Shot(
+        id=new_id,
+        action=shorten(action),
+        characters=characters,
+        positions={c: round((i + 1) / (len(characters) + 1), 3) for i, c in enumerate(characters)},
+        location=anchor.location if anchor else None,
+        scene=anchor.scene if anchor else 1,
+        time_of_day=_light_in(action) or (anchor.time_of_day if anchor else TimeOfDay.DAY),
+        size=size,
+        duration_frames=_frames(project, action_seconds(action)),
+        seed=seed_for(new_id),
+    )
+    return Step(
+        [AddShot(shot=shot, position=position)],
+        f"new {size.value} shot {position}: {shorten(action, 60).rstrip('.')}",
+        new_id,
+    )
+
+
+def _light_in(action: str) -> TimeOfDay | None:
+    found = _find(sorted(TIME_WORDS.items(), key=lambda p: -len(p[0])), action.lower())
+    return found[0] if found else None  # type: ignore[return-value]
+
+
+def _new_id(project: Project) -> str:
+    number = project.next_shot
+    ids = {s.id for s in project.shots}
+    while f"s{number}" in ids:
+        number += 1
+    return f"s{number}"
+
+
+def _characters_named(project: Project, action: str, anchor: Shot | None) -> list[str]:
+    lowered = action.lower()
+    named = [
+        c.id
+        for c in project.characters
+        if re.search(rf"\b{re.escape(c.name.lower())}\b", lowered)
+        or any(re.search(rf"\bthe\s+(?:\w+\s+)?{re.escape(part)}\b", lowered) for part in c.id.split("-")[-1:])
+    ]
+    if not named and anchor and re.search(r"\b(she|he|they|her|him|them)\b", lowered):
+        named = list(anchor.characters)
+    return named[:20]
+
+
+# Transitions ----------------------------------------------------------------------------------
+
+
+def transition(project: Project, text: str, context: Context) -> Step | None:
+    """'dissolve into shot 4', 'fade out at the end', 'fade in at the start', 'cut to shot 3'."""
+    found = _find(TRANSITION_WORDS, text)  # type: ignore[arg-type]
+    if not found:
+        return None
+    kind: Transition = found[0]  # type: ignore[assignment]
+    if kind == Transition.CUT and not re.search(r"\b(?:hard\s+)?cut\s+(?:in)?to\b", text):
+        return None
+    refs = find_shots(project, text)
+    if refs:
+        ref = max(refs, key=lambda r: r.number) if len(refs) > 1 else refs[0]
+    elif re.search(r"\b(end|ending|finish|close)\b", text) or (kind == Transition.FADE_OUT and not refs):
+        ref = ShotRef(id=project.shots[-1].id, number=len(project.shots), offset=0)
+    elif re.search(r"\b(start|beginning|open|opening)\b", text) or kind == Transition.FADE_IN:
+        ref = ShotRef(id=project.shots[0].id, number=1, offset=0)
+    else:
+        ref = _targets(project, text, context, f"{kind.value}")[0]
+    edit = UpdateShot(shot_id=ref.id, changes=ShotChanges(transition=kind))
+    return Step([edit], f"shot {ref.number}: {kind.value}", ref.id)
+
+
+def commands() -> list[Command]:
+    """The shot commands, in the order they are tried (the more specific first)."""
+    return [swap, move, duplicate, delete, transition, shot_properties]

@@ -1,0 +1,239 @@
+"""Planning a prose brief into a story: bible, cast, places and a shot list with film grammar.
+
+Deterministic: the same brief gives the same story with the same ids and seeds. Each sentence
+becomes at most one shot (a new place opens on an establishing shot), so a huge brief stays
+bounded at `MAX_PLANNED_SHOTS`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from agent.offline.cast import Cast, Mention, Person
+from agent.offline.reading import Sentence, describe_looks, headers, normalise, sentences
+from agent.offline.shots import ShotList, shorten
+from agent.offline.vocabulary import (
+    ANGLE_HINTS,
+    EMOTION_WORDS,
+    GENRES,
+    MOVEMENT_VERBS,
+    SPEECH_VERBS,
+    STYLE_ALIASES,
+    STYLES,
+    TIME_WORDS,
+    TONES,
+)
+from story import Angle, Bible, Character, DialogueLine, Location, Movement, ReplaceStory, Style
+from story.model import MAX_NAME
+
+_TIME = re.compile(r"\b(" + "|".join(sorted(TIME_WORDS, key=len, reverse=True)) + r")\b")
+_MANNER = {
+    "whispers": "whispering",
+    "whispered": "whispering",
+    "shouts": "shouting",
+    "shouted": "shouting",
+    "yells": "shouting",
+    "yelled": "shouting",
+    "mutters": "muttering",
+    "muttered": "muttering",
+    "murmurs": "murmuring",
+    "murmured": "murmuring",
+    "cries": "crying out",
+    "screams": "screaming",
+    "sobs": "sobbing",
+    "laughs": "laughing",
+    "sighs": "sighing",
+    "snaps": "sharply",
+    "begs": "pleading",
+    "pleads": "pleading",
+    "growls": "growling",
+    "breathes": "breathless",
+    "whimpers": "whimpering",
+    "softly": "softly",
+    "quietly": "quietly",
+    "gently": "gently",
+    "coldly": "coldly",
+    "angrily": "angrily",
+}
+
+
+def plan_prose(brief: str) -> ReplaceStory:
+    """A whole story from a prose brief."""
+    found_headers, body = headers(normalise(brief))
+    found = sentences(body)
+    cast = Cast.read(found)
+    shots = ShotList()
+    present: list[str] = []
+    last_speaker: str | None = None
+    subject: str | None = None
+    for index, sentence in enumerate(found):
+        if shots.full:
+            break
+        if sentence.attribution_only and index > 0 and found[index - 1].speech:
+            continue  # already used as the speaker of the line before
+        last_subject = subject
+        mentions = cast.mentions(sentence)
+        ids = [m.id for m in mentions]
+        subject = ids[0] if ids else None
+        if re.search(r"\b(they|them|together|both)\b", sentence.narration.lower()):
+            ids = list(dict.fromkeys([*ids, *present]))
+        match = _TIME.search(sentence.narration.lower())
+        shots.set_time(TIME_WORDS[match.group(1)] if match else None)
+        place = cast.place_in(sentence)
+        if place is not None and place.id != shots.location:
+            present = ids
+            shots.new_scene(place.id, interior=place.interior, characters=ids, action=sentence.text)
+            if not sentence.speech:
+                continue
+        else:
+            present = list(dict.fromkeys([*present, *ids]))
+        lower_words = set(re.findall(r"[a-z']+", sentence.narration.lower()))
+        emotional = bool(lower_words & EMOTION_WORDS)
+        if sentence.speech:
+            speaker = _speaker(mentions, sentence, found, index, last_speaker, present, cast, last_subject)
+            if speaker not in present:
+                present.append(speaker)
+            listener = _listener(speaker, last_speaker, present)
+            manner = next((_MANNER[w] for w in re.findall(r"[a-z]+", sentence.narration.lower()) if w in _MANNER), "")
+            line = DialogueLine(speaker=speaker, text=shorten(" ".join(sentence.speech)), parenthetical=manner)
+            if not sentence.narration.strip() and speaker == last_speaker and found[index - 1].speech:
+                shots.continue_line([line])
+                continue
+            shots.line(
+                speaker,
+                [line],
+                listener=listener,
+                emotional=emotional,
+                action=_speaking(cast, speaker, listener, sentence),
+            )
+            last_speaker = speaker
+            continue
+        movement = next((MOVEMENT_VERBS[w] for w in sorted(lower_words) if w in MOVEMENT_VERBS), Movement.STATIC)
+        angle = next((a for phrase, a in ANGLE_HINTS.items() if phrase in sentence.narration.lower()), Angle.EYE_LEVEL)
+        shots.action(sentence.text, ids, emotional=emotional, movement=movement, angle=angle)
+    if not shots.shots:
+        shots.action(shorten(body) or "An empty stage.", [])
+    used = {c for shot in shots.shots for c in [*shot.characters, *(d.speaker for d in shot.dialogue)]}
+    places = {shot.location for shot in shots.shots if shot.location}
+    return ReplaceStory(
+        bible=_bible(found_headers, brief, found, cast),
+        style=_style(found_headers.get("style", "")),
+        characters=[_character(p) for p in cast.people.values() if p.id in used],
+        locations=[
+            Location(id=p.id, name=shorten(p.name, MAX_NAME), interior=p.interior, description=shorten(p.description))
+            for p in cast.places.values()
+            if p.id in places
+        ],
+        shots=shots.shots,
+    )
+
+
+def _speaker(
+    mentions: list[Mention],
+    sentence: Sentence,
+    found: list[Sentence],
+    index: int,
+    last_speaker: str | None,
+    present: list[str],
+    cast: Cast,
+    last_subject: str | None,
+) -> str:
+    """Who says a line: the one named in its tag, else the tag after it, else the other in the talk."""
+    if mentions:
+        return mentions[0].id
+    if index + 1 < len(found) and found[index + 1].attribution_only:
+        following = cast.mentions(found[index + 1])
+        if following:
+            return following[0].id
+    before = found[index - 1] if index > 0 else None
+    if before is not None and before.paragraph == sentence.paragraph:
+        if before.speech and last_speaker:
+            return last_speaker  # a line continued after its tag
+        if not before.speech and last_subject:
+            return last_subject  # 'Leo raises his glass. "To the farm."'
+
+    others = [p for p in present if p != last_speaker]
+    if others:
+        return others[-1]
+    if last_speaker:
+        return last_speaker
+    if cast.people:
+        return next(iter(cast.people))
+    cast.people["voice"] = Person(id="voice", name="Voice", description="a voice we hear")
+    return "voice"
+
+
+def _speaking(cast: Cast, speaker: str, listener: str | None, sentence: Sentence) -> str:
+    """What we see while a line is said: the narration around it, or who speaks to whom."""
+    rest = " ".join(sentence.narration.split()).strip(" ,.")
+    words = rest.lower().replace(",", " ").split()
+    if rest and (len(words) > 5 or not any(w in SPEECH_VERBS for w in words)):
+        return shorten(rest)
+    name = cast.people[speaker].name
+    return f"{name} speaks to {cast.people[listener].name}" if listener else f"{name} speaks"
+
+
+def _listener(speaker: str, last_speaker: str | None, present: list[str]) -> str | None:
+    if last_speaker and last_speaker != speaker and last_speaker in present:
+        return last_speaker
+    others = [p for p in present if p != speaker]
+    return others[-1] if others else None
+
+
+def _character(person: Person) -> Character:
+    looks_text = describe_looks(person.traits)
+    description = ", ".join(part for part in (person.description or person.name, looks_text) if part)
+    traits = {k[:40]: shorten(v, MAX_NAME) for k, v in list(person.traits.items())[:30]}
+    return Character(id=person.id, name=shorten(person.name, MAX_NAME), description=shorten(description), traits=traits)
+
+
+def _bible(found_headers: dict[str, str], brief: str, found: list[Sentence], cast: Cast) -> Bible:
+    words = Counter(re.findall(r"[a-z]+", " ".join(s.text.lower() for s in found)))
+    genre = found_headers.get("genre") or _best(GENRES, words, "drama")
+    tone_scores = sorted(((sum(words[w] for w in ws), t) for t, ws in TONES.items()), key=lambda p: (-p[0], p[1]))
+    tone = found_headers.get("tone") or ", ".join(t for score, t in tone_scores[:2] if score > 0)
+    first = next((s.text for s in found if not s.speech), found[0].text if found else "")
+    logline = found_headers.get("logline") or first
+    return Bible(
+        title=shorten(found_headers.get("title") or _title(cast, found), MAX_NAME) or "Untitled",
+        logline=shorten(logline, 300),
+        genre=shorten(genre, MAX_NAME),
+        tone=shorten(tone, MAX_NAME),
+        brief=brief[:200_000],
+    )
+
+
+def _best(table: dict[str, set[str]], words: Counter[str], default: str) -> str:
+    scores = sorted(((sum(words[w] for w in ws), name) for name, ws in table.items()), key=lambda p: (-p[0], p[1]))
+    return scores[0][1] if scores and scores[0][0] >= 2 else default
+
+
+def _title(cast: Cast, found: list[Sentence]) -> str:
+    """A title made from the story: its lead and the first place ("Mara and the Lighthouse")."""
+    counts: Counter[str] = Counter()
+    for sentence in found:
+        for person in cast.people.values():
+            if person.name.lower() in sentence.text.lower():
+                counts[person.id] += 1
+    lead = cast.people[counts.most_common(1)[0][0]] if counts else next(iter(cast.people.values()), None)
+    place = next(iter(cast.places.values()), None)
+    place_words = place.name.split()[-1].capitalize() if place else ""
+    if lead and lead.named and place_words:
+        return f"{lead.name} and the {place_words}"
+    if lead and place_words:
+        return f"The {lead.name.split()[-1].capitalize()} of the {place_words}"
+    if place_words:
+        return f"The {place_words}"
+    if lead:
+        return f"{lead.name}'s Story" if lead.named else f"The {lead.name.split()[-1].capitalize()}"
+    return "Untitled"
+
+
+def _style(name: str) -> Style | None:
+    """A look named in a `Style:` line, or None to keep the project's."""
+    key = STYLE_ALIASES.get(name.strip().lower(), name.strip().lower())
+    if not key:
+        return None
+    look, palette = STYLES.get(key, ([shorten(name, MAX_NAME)], None))
+    return Style(look=look, palette=palette) if palette else Style(look=look)

@@ -1,0 +1,137 @@
+"""Commands about the story rather than one shot: the style, the title, a character's name
+and look. Part of the offline grammar (see `agent.offline.grammar`)."""
+
+from __future__ import annotations
+
+import re
+
+from agent.offline.addressing import find_character
+from agent.offline.grammar import Context, Refusal, Step
+from agent.offline.reading import describe_looks, looks, person_traits
+from agent.offline.shots import shorten
+from agent.offline.vocabulary import STYLE_ALIASES, STYLES
+from story import AnyEdit, CharacterChanges, Project, SetBible, SetStyle, ShotChanges, UpdateCharacter, UpdateShot
+from story.model import MAX_NAME
+
+
+def style(project: Project, text: str, context: Context) -> Step | None:
+    """'make it noir', 'style: watercolour', 'in the style of a comic'."""
+    explicit = re.match(r"^(?:style|look)\s*[:=]?\s*(?P<name>.+)$", text) or re.search(
+        r"\bin (?:the|a) style of (?:an?\s+)?(?P<name>.+)$", text
+    )
+    if explicit:
+        name = explicit.group("name").strip(" .")
+    else:
+        match = re.match(
+            r"^(?:make (?:it|the (?:film|reel|whole thing)|everything)|go|let's go|use)\s+(?:look\s+)?(?:like\s+)?"
+            r"(?:an?\s+)?(?P<name>.+?)(?:\s+(?:style|look))?$",
+            text,
+        ) or re.match(r"^(?P<name>.+?)\s+(?:style|look)$", text)
+        if not match:
+            return None
+        name = match.group("name").strip(" .")
+        if STYLE_ALIASES.get(name, name) not in STYLES:
+            return None
+    key = STYLE_ALIASES.get(name, name)
+    if key in STYLES:
+        look, palette = STYLES[key]
+        return Step([SetStyle(changes={"look": list(look), "palette": list(palette)})], f"style: {key}")
+    look = [shorten(w.strip(), MAX_NAME) for w in re.split(r",|\band\b", name) if w.strip()][:20]
+    if not look:
+        return None
+    return Step([SetStyle(changes={"look": look})], f"style: {', '.join(look)}")
+
+
+def title(project: Project, text: str, context: Context, original: str = "") -> Step | None:
+    """'title: The Long Night', 'call the film Low Tide', 'change the title to ...'."""
+    match = re.match(
+        r"^(?:title\s*[:=]\s*|(?:call|name|rename|retitle) (?:it|the (?:film|reel|story|movie))(?: to| as)?\s+|"
+        r"(?:change|set) the title to\s+)(?P<title>.+)$",
+        text,
+    )
+    if not match:
+        return None
+    value = (original or text)[match.start("title") : match.end("title")].strip(" \"'.")
+    if not value:
+        return None
+    return Step([SetBible(changes={"title": shorten(value, MAX_NAME)})], f"title: {value}")
+
+
+def rename(project: Project, text: str, context: Context, original: str = "") -> Step | None:
+    """'rename Mara to Marta', 'change Mara's name to Marta', 'Mara is now called Marta'."""
+    match = (
+        re.match(r"^rename (?P<old>.+?) (?:to|as) (?P<new>.+)$", text)
+        or re.match(r"^(?:change|set) (?P<old>.+?)'s name to (?P<new>.+)$", text)
+        or re.match(r"^(?P<old>.+?) (?:is now called|should be called|is now named) (?P<new>.+)$", text)
+    )
+    if not match:
+        return None
+    character = find_character(project, match.group("old"))
+    if character is None:
+        names = ", ".join(c.name for c in project.characters) or "none yet"
+        asked = (original or text)[match.start("old") : match.end("old")]
+        raise Refusal(f"There is no character called {asked!r}; the cast is: {names}.")
+    new = (original or text)[match.start("new") : match.end("new")].strip(" \"'.")
+    if not new:
+        return None
+    new = shorten(new, MAX_NAME)
+    edits: list[AnyEdit] = [UpdateCharacter(character_id=character.id, changes=CharacterChanges(name=new))]
+    pattern = re.compile(rf"\b{re.escape(character.name)}\b")
+    for shot in project.shots:
+        changes: dict[str, object] = {}
+        if pattern.search(shot.action):
+            changes["action"] = pattern.sub(new, shot.action)
+        if any(pattern.search(line.text) for line in shot.dialogue):
+            changes["dialogue"] = [
+                line.model_copy(update={"text": pattern.sub(new, line.text)}) for line in shot.dialogue
+            ]
+        if changes:
+            edits.append(UpdateShot(shot_id=shot.id, changes=ShotChanges.model_validate(changes)))
+    return Step(edits, f"renamed {character.name} to {new}")
+
+
+_LOOK = re.compile(
+    r"^(?:give\s+(?P<given>.+?)\s+(?P<gift>(?:an?|the|some)\s+.+)|(?P<who>.+?)\s+"
+    r"(?P<verb>wears|is wearing|should be wearing|should wear|now wears|has|should have|now has|is|should be|looks)"
+    r"\s+(?P<what>.+))$"
+)
+
+
+def character_look(project: Project, text: str, context: Context) -> Step | None:
+    """'Mara wears a red coat', 'the girl has curly black hair', 'give Tomas a grey beard'."""
+    match = _LOOK.match(text)
+    if not match:
+        return None
+    who, what = (
+        (match.group("given"), match.group("gift"))
+        if match.group("given")
+        else (match.group("who"), match.group("what"))
+    )
+    character = find_character(project, who)
+    if character is None and who.strip() in ("she", "he", "they") and len(project.characters) == 1:
+        character = project.characters[0]
+    if character is None:
+        return None
+    what = what.strip(" .")
+    traits = {part: value for _, part, value in looks(what)}
+    traits.update(person_traits(what.split(), ""))
+    if not traits and match.group("verb") in ("is", "should be", "looks"):
+        return None  # "Mara is happy" is not a look we can draw the same way every time
+    description = _described(character.description, what, traits, match.group("verb") or "has")
+    changes = CharacterChanges(description=description, traits={**character.traits, **traits})
+    looks_text = describe_looks(traits) or what
+    return Step([UpdateCharacter(character_id=character.id, changes=changes)], f"{character.name}: {looks_text}")
+
+
+def _described(old: str, what: str, traits: dict[str, str], verb: str) -> str:
+    """The description with the new look in place of any old one for the same part."""
+    text = old
+    for part, value in traits.items():
+        pattern = re.compile(rf"\b(?:(?!(?:a|an|the|in|with|and)\b)[a-z-]+\s+){{0,2}}{re.escape(part)}\b", re.I)
+        if part not in ("age", "build") and pattern.search(text):
+            text = pattern.sub(f"{value} {part}", text, count=1)
+            what = ""
+    if what:
+        joiner = "wearing" if "wear" in verb else "with" if verb in ("has", "should have", "now has") else ""
+        text = ", ".join(p for p in (text, " ".join(w for w in (joiner, what) if w)) if p)
+    return shorten(text)

@@ -1,0 +1,312 @@
+"""Word lists the offline director reads stories and commands with.
+
+Kept apart from the code that uses them so a new word is a one-line change. Every list is
+lower case; lookups are by whole word.
+"""
+
+from __future__ import annotations
+
+from story import Angle, Movement, ShotSize, TimeOfDay, Transition
+
+# fmt: off
+
+# Time of day ------------------------------------------------------------------------------
+
+TIME_WORDS: dict[str, TimeOfDay] = {
+    "dawn": TimeOfDay.DAWN, "daybreak": TimeOfDay.DAWN, "sunrise": TimeOfDay.DAWN, "first light": TimeOfDay.DAWN,
+    "morning": TimeOfDay.MORNING, "breakfast": TimeOfDay.MORNING, "day": TimeOfDay.DAY, "daytime": TimeOfDay.DAY,
+    "daylight": TimeOfDay.DAY, "noon": TimeOfDay.DAY, "midday": TimeOfDay.DAY, "afternoon": TimeOfDay.AFTERNOON,
+    "dusk": TimeOfDay.DUSK, "sunset": TimeOfDay.DUSK, "twilight": TimeOfDay.DUSK, "nightfall": TimeOfDay.DUSK,
+    "evening": TimeOfDay.EVENING, "night": TimeOfDay.NIGHT, "midnight": TimeOfDay.NIGHT,
+    "tonight": TimeOfDay.NIGHT,
+}
+
+# People and places ---------------------------------------------------------------------------
+
+# Nouns that make "an old fisherman" a character. Gender is a hint for "she"/"he".
+PERSON_NOUNS: dict[str, str] = {
+    "man": "m", "woman": "f", "boy": "m", "girl": "f", "child": "", "kid": "", "baby": "", "fisherman": "m",
+    "fisherwoman": "f", "keeper": "", "sailor": "", "captain": "", "stranger": "", "soldier": "", "detective": "",
+    "officer": "", "doctor": "", "nurse": "", "teacher": "", "student": "", "mother": "f", "father": "m",
+    "grandmother": "f", "grandfather": "m", "sister": "f", "brother": "m", "daughter": "f", "son": "m",
+    "wife": "f", "husband": "m", "king": "m", "queen": "f", "prince": "m", "princess": "f", "witch": "f",
+    "wizard": "m", "knight": "", "farmer": "", "baker": "", "thief": "", "guard": "", "driver": "", "waiter": "",
+    "waitress": "f", "priest": "m", "nun": "f", "pilot": "", "robot": "", "ghost": "", "hunter": "",
+    "traveller": "", "traveler": "", "musician": "", "singer": "", "dancer": "", "lady": "f", "gentleman": "m",
+    "stationmaster": "", "harbourmaster": "", "shopkeeper": "", "neighbour": "", "neighbor": "", "widow": "f",
+    "bartender": "", "sheriff": "", "cowboy": "m", "astronaut": "", "engineer": "", "scientist": "", "fox": "",
+    "wolf": "", "bear": "", "owl": "", "dog": "", "cat": "", "horse": "", "dragon": "", "monk": "m", "clerk": "",
+    "courier": "", "poet": "",
+}
+
+# Adjectives kept in an unnamed character's id ("old-fisherman"): they tell people apart.
+PERSON_ADJECTIVES = {
+    "old", "young", "little", "elderly", "tall", "short", "small", "big", "thin", "fat", "blind", "bearded",
+    "grey-haired", "pale", "tired", "lonely", "wounded", "mysterious", "tiny", "giant", "masked",
+}
+
+AGE_WORDS: dict[str, str] = {
+    "old": "old", "elderly": "old", "aged": "old", "ancient": "old", "young": "young", "little": "child",
+    "tiny": "child", "teenage": "teen", "middle-aged": "middle-aged",
+}
+AGE_OF_NOUN: dict[str, str] = {
+    "girl": "child", "boy": "child", "child": "child", "kid": "child", "baby": "baby", "grandmother": "old",
+    "grandfather": "old", "widow": "old",
+}
+
+PLACE_NOUNS = {
+    "lighthouse", "harbour", "harbor", "kitchen", "beach", "shore", "cliff", "cliffs", "forest", "woods", "street",
+    "house", "cottage", "room", "bedroom", "office", "bar", "pub", "station", "platform", "church", "school",
+    "classroom", "village", "town", "city", "boat", "ship", "deck", "pier", "dock", "jetty", "field", "garden",
+    "road", "market", "cafe", "café", "diner", "hospital", "apartment", "flat", "studio", "attic", "cellar",
+    "basement", "corridor", "hallway", "hall", "library", "shop", "bakery", "restaurant", "cabin", "tent", "camp",
+    "bridge", "river", "lake", "mountain", "valley", "desert", "castle", "tower", "palace", "temple", "cave",
+    "alley", "rooftop", "roof", "park", "square", "farm", "barn", "stable", "saloon", "jail", "warehouse",
+    "factory", "lab", "laboratory", "cockpit", "airlock", "ward", "theatre", "theater", "stage", "museum", "hotel",
+    "lobby", "lounge", "garage", "yard", "playground", "car", "train", "bus", "plane", "graveyard", "cemetery",
+    "chapel", "mansion", "manor", "study", "parlour", "parlor", "dining room", "living room", "bathroom",
+    "stairwell", "quay", "wharf", "marsh", "moor", "meadow", "orchard", "glade", "clearing", "island", "port",
+}
+INTERIOR_PLACES = {
+    "kitchen", "room", "bedroom", "office", "bar", "pub", "church", "classroom", "cafe", "café", "diner",
+    "hospital", "apartment", "flat", "studio", "attic", "cellar", "basement", "corridor", "hallway", "hall",
+    "library", "shop", "bakery", "restaurant", "cabin", "tent", "saloon", "jail", "warehouse", "factory", "lab",
+    "laboratory", "cockpit", "airlock", "ward", "theatre", "theater", "museum", "hotel", "lobby", "lounge",
+    "garage", "car", "train", "bus", "plane", "chapel", "study", "parlour", "parlor", "dining room", "living room",
+    "bathroom", "stairwell", "house", "cottage", "mansion", "manor", "barn",
+}
+# Words before a place that mean "we are now there" (not "she looks at it").
+ARRIVAL_WORDS = {
+    "at", "in", "into", "inside", "to", "toward", "towards", "onto", "on", "reaches", "enters", "across", "along",
+    "through", "outside", "within", "beside", "near", "by", "under", "over", "up", "down", "atop", "of", "unlocks",
+    "approaches", "leaves", "opens", "around", "behind", "aboard",
+}
+
+# Words that are capitalised but never a character's name.
+NOT_NAMES = {
+    "the", "a", "an", "and", "but", "or", "so", "then", "when", "while", "as", "at", "in", "on", "by", "of", "to",
+    "for", "with", "from", "into", "after", "before", "later", "soon", "now", "suddenly", "finally", "meanwhile",
+    "outside", "inside", "there", "here", "it", "its", "he", "she", "they", "we", "i", "you", "his", "her",
+    "their", "our", "my", "your", "him", "them", "us", "me", "this", "that", "these", "those", "one", "two",
+    "three", "some", "no", "not", "yes", "every", "each", "all", "far", "near", "out", "up", "down", "title",
+    "genre", "tone", "logline", "style", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+    "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "god", "christmas", "where", "what", "who", "why", "how", "if", "once", "until",
+    "above", "below", "behind", "beyond", "across", "through", "together", "alone", "again", "still", "just",
+    "only", "even", "perhaps", "maybe", "somewhere", "someone", "something", "nobody", "nothing", "everyone",
+    "everything", "int", "ext", "fade", "cut", "dissolve", "ok", "okay", "oh", "hello", "hey", "please", "thanks",
+    "sorry", "mr", "mrs", "ms", "dr", "sir", "madam", "english", "french", "back", "over", "under", "around",
+    "without",
+}
+TITLES = {
+    "captain", "doctor", "dr", "mr", "mrs", "ms", "miss", "detective", "officer", "sister", "father", "aunt",
+    "uncle", "professor", "lady", "lord", "sir", "king", "queen", "prince", "princess", "commander", "sheriff",
+    "grandma", "grandpa", "granny", "nurse", "agent", "coach", "chief", "general", "colonel", "sergeant",
+    "inspector", "judge", "mayor", "brother", "mother", "saint", "auntie", "madame", "monsieur", "señor",
+}
+
+FEMALE_PRONOUNS = {"she", "her", "hers", "herself"}
+MALE_PRONOUNS = {"he", "him", "his", "himself"}
+PLURAL_PRONOUNS = {"they", "them", "their", "together", "both"}
+
+# Looks --------------------------------------------------------------------------------------
+
+COLOURS = {
+    "red", "blue", "green", "yellow", "black", "white", "grey", "gray", "brown", "orange", "purple", "pink",
+    "silver", "gold", "golden", "navy", "crimson", "scarlet", "dark", "pale", "faded", "blond", "blonde", "auburn",
+    "ginger", "tan", "beige", "violet", "teal", "olive", "maroon", "cream", "ivory",
+}
+GARMENTS = {
+    "coat", "jacket", "scarf", "hat", "dress", "shirt", "boots", "cap", "cloak", "sweater", "jumper", "raincoat",
+    "oilskin", "gloves", "hood", "uniform", "apron", "shawl", "glasses", "trousers", "suit", "tie", "skirt",
+    "vest", "gown", "robe", "helmet", "mask", "overalls", "cardigan", "hoodie", "beret", "bandana", "poncho",
+    "trenchcoat", "shoes", "sneakers", "spacesuit", "armour", "armor",
+}
+HAIR_WORDS = {"hair", "beard", "moustache", "mustache", "braid", "braids", "curls"}
+HAIR_ADJECTIVES = COLOURS | {"curly", "long", "short", "wild", "straight", "messy", "thin", "thick", "cropped"}
+BUILD_WORDS = {"tall", "short", "thin", "slight", "stocky", "broad", "heavy", "lanky", "small", "big"}
+
+# Story sense --------------------------------------------------------------------------------
+
+SPEECH_VERBS = {
+    "says", "said", "asks", "asked", "whispers", "whispered", "shouts", "shouted", "calls", "called", "replies",
+    "replied", "answers", "answered", "cries", "mutters", "muttered", "murmurs", "murmured", "yells", "yelled",
+    "says,", "tells", "told", "adds", "added", "snaps", "snapped", "laughs", "sighs", "begs", "pleads", "insists",
+    "admits", "warns", "screams", "sobs", "breathes", "growls", "whimpers",
+}
+EMOTION_WORDS = {
+    "tremble", "weep", "smile", "shiver", "sob", "cries", "cry", "crying", "weeps", "weeping", "tears", "tearful",
+    "sobs", "sobbing", "smiles", "smiling", "grins", "laughs", "laughing", "trembles", "trembling", "shivers",
+    "shivering", "afraid", "scared", "fear", "terrified", "frightened", "gasps", "stares", "realises", "realizes",
+    "heartbroken", "grief", "joy", "relief", "relieved", "hope", "hopes", "angry", "furious", "rage", "lonely",
+    "ashamed", "blushes", "frowns", "winces", "panic", "panics", "startled", "shocked", "longs", "misses",
+    "remembers", "loves", "hates", "worried", "anxious", "nervous", "tender", "quietly",
+}
+MOVEMENT_VERBS: dict[str, Movement] = {
+    "walks": Movement.TRACKING, "runs": Movement.TRACKING, "races": Movement.TRACKING, "chases": Movement.HANDHELD,
+    "flees": Movement.HANDHELD, "rows": Movement.TRACKING, "drives": Movement.TRACKING, "rides": Movement.TRACKING,
+    "follows": Movement.TRACKING, "climbs": Movement.TILT_UP, "rises": Movement.TILT_UP,
+    "falls": Movement.TILT_DOWN, "sinks": Movement.TILT_DOWN, "collapses": Movement.HANDHELD,
+    "fights": Movement.HANDHELD, "struggles": Movement.HANDHELD, "stumbles": Movement.HANDHELD,
+    "crosses": Movement.PAN_RIGHT, "enters": Movement.PAN_LEFT, "leaves": Movement.PAN_RIGHT,
+    "descends": Movement.CRANE_DOWN,
+}
+ANGLE_HINTS: dict[str, Angle] = {
+    "towers": Angle.LOW, "looms": Angle.LOW, "looks up": Angle.LOW, "looks down": Angle.HIGH,
+    "from above": Angle.OVERHEAD, "below": Angle.HIGH,
+}
+
+GENRES: dict[str, set[str]] = {
+    "mystery": {"detective", "clue", "murder", "suspect", "case", "investigate", "secret", "missing"},
+    "thriller": {"chase", "gun", "spy", "bomb", "escape", "hunted", "danger", "heist", "pursue"},
+    "horror": {"ghost", "blood", "scream", "haunted", "monster", "corpse", "terror", "shadow", "creaks"},
+    "romance": {"love", "kiss", "heart", "date", "wedding", "romance", "lovers", "flowers"},
+    "science fiction": {"robot", "spaceship", "planet", "station", "alien", "laser", "android", "airlock"},
+    "fantasy": {"dragon", "wizard", "magic", "spell", "kingdom", "witch", "sword", "castle", "fairy"},
+    "comedy": {"laughs", "joke", "silly", "clumsy", "prank", "giggles", "ridiculous", "oops"},
+    "western": {"sheriff", "saloon", "cowboy", "horse", "desert", "outlaw", "revolver", "ranch"},
+    "adventure": {"treasure", "journey", "map", "quest", "expedition", "island", "explore"},
+}
+TONES: dict[str, set[str]] = {
+    "brooding": {"storm", "dark", "rain", "thunder", "black", "cold", "wind", "grey", "fog"},
+    "hopeful": {"hope", "light", "home", "dawn", "saves", "safe", "together", "smiles", "warm"},
+    "tense": {"fear", "afraid", "danger", "chase", "runs", "trembles", "scream", "gun", "panic"},
+    "melancholy": {"tears", "grief", "alone", "lonely", "lost", "cries", "weeps", "remembers", "empty"},
+    "playful": {"laughs", "giggles", "joke", "silly", "dances", "plays", "grins"},
+    "tender": {"love", "holds", "hugs", "gently", "softly", "kiss", "embraces"},
+    "eerie": {"ghost", "shadow", "whispers", "creaks", "silence", "fog", "haunted"},
+}
+
+# Commands -----------------------------------------------------------------------------------
+
+# Longest phrases first so "extreme close-up" wins over "close-up".
+SIZE_WORDS: list[tuple[str, ShotSize]] = [
+    ("extreme close-up", ShotSize.ECU), ("extreme close up", ShotSize.ECU), ("extreme closeup", ShotSize.ECU),
+    ("medium close-up", ShotSize.MCU), ("medium close up", ShotSize.MCU), ("medium closeup", ShotSize.MCU),
+    ("extreme wide", ShotSize.EWS), ("extreme long", ShotSize.EWS), ("establishing", ShotSize.EWS),
+    ("medium wide", ShotSize.MWS), ("medium long", ShotSize.MWS), ("cowboy", ShotSize.MWS),
+    ("close-up", ShotSize.CU), ("close up", ShotSize.CU), ("closeup", ShotSize.CU), ("medium", ShotSize.MS),
+    ("mid shot", ShotSize.MS), ("mid-shot", ShotSize.MS), ("wide", ShotSize.WS), ("long shot", ShotSize.WS),
+    ("full shot", ShotSize.WS), ("ecu", ShotSize.ECU), ("mcu", ShotSize.MCU), ("cu", ShotSize.CU),
+    ("mws", ShotSize.MWS), ("ews", ShotSize.EWS), ("ms", ShotSize.MS), ("ws", ShotSize.WS),
+]
+ANGLE_WORDS: list[tuple[str, Angle]] = [
+    ("low angle", Angle.LOW), ("low-angle", Angle.LOW), ("high angle", Angle.HIGH), ("high-angle", Angle.HIGH),
+    ("overhead", Angle.OVERHEAD), ("bird's-eye", Angle.OVERHEAD), ("birds eye", Angle.OVERHEAD),
+    ("bird's eye", Angle.OVERHEAD), ("top-down", Angle.OVERHEAD), ("top down", Angle.OVERHEAD),
+    ("dutch", Angle.DUTCH), ("canted", Angle.DUTCH), ("eye level", Angle.EYE_LEVEL),
+    ("eye-level", Angle.EYE_LEVEL), ("point of view", Angle.POV), ("pov", Angle.POV),
+    ("over the shoulder", Angle.OVER_THE_SHOULDER), ("over-the-shoulder", Angle.OVER_THE_SHOULDER),
+    ("ots", Angle.OVER_THE_SHOULDER),
+]
+MOVEMENT_WORDS: list[tuple[str, Movement]] = [
+    ("push in", Movement.PUSH_IN), ("push-in", Movement.PUSH_IN), ("dolly in", Movement.PUSH_IN),
+    ("zoom in", Movement.PUSH_IN), ("move in", Movement.PUSH_IN), ("pull out", Movement.PULL_OUT),
+    ("pull-out", Movement.PULL_OUT), ("pull back", Movement.PULL_OUT), ("zoom out", Movement.PULL_OUT),
+    ("dolly out", Movement.PULL_OUT), ("pan left", Movement.PAN_LEFT), ("pan right", Movement.PAN_RIGHT),
+    ("tilt up", Movement.TILT_UP), ("tilt down", Movement.TILT_DOWN), ("dolly left", Movement.DOLLY_LEFT),
+    ("dolly right", Movement.DOLLY_RIGHT), ("crane up", Movement.CRANE_UP), ("crane down", Movement.CRANE_DOWN),
+    ("handheld", Movement.HANDHELD), ("hand-held", Movement.HANDHELD), ("shaky", Movement.HANDHELD),
+    ("tracking", Movement.TRACKING), ("track", Movement.TRACKING), ("follow", Movement.TRACKING),
+    ("static", Movement.STATIC), ("locked off", Movement.STATIC), ("locked-off", Movement.STATIC),
+    ("still camera", Movement.STATIC), ("no movement", Movement.STATIC),
+]
+LENS_WORDS: list[tuple[str, int]] = [
+    ("ultra wide lens", 14), ("wide-angle lens", 24), ("wide angle lens", 24), ("wide lens", 24), ("fisheye", 10),
+    ("normal lens", 50), ("telephoto", 135), ("long lens", 100), ("portrait lens", 85),
+]
+
+ORDINALS: dict[str, int] = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "thirteenth": 13,
+    "fourteenth": 14,
+    "fifteenth": 15,
+    "sixteenth": 16,
+    "seventeenth": 17,
+    "eighteenth": 18,
+    "nineteenth": 19,
+    "twentieth": 20,
+}
+NUMBER_WORDS: dict[str, int] = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "a": 1,
+    "an": 1,
+    "half a": 0,
+}
+
+TRANSITION_WORDS: list[tuple[str, Transition]] = [
+    ("cross-dissolve", Transition.DISSOLVE), ("crossfade", Transition.DISSOLVE), ("dissolve", Transition.DISSOLVE),
+    ("fade in", Transition.FADE_IN), ("fade up", Transition.FADE_IN), ("fade out", Transition.FADE_OUT),
+    ("fade to black", Transition.FADE_OUT), ("hard cut", Transition.CUT), ("cut", Transition.CUT),
+]
+
+# Style looks: a word a person says → look words (and a palette) for every renderer.
+STYLES: dict[str, tuple[list[str], list[str]]] = {
+    "noir": (
+        ["film noir", "high contrast", "black and white", "hard shadows"],
+        ["#0b0b0b", "#3a3a3a", "#8a8a8a", "#d8d8d8", "#f5f5f5"],
+    ),
+    "watercolour": (
+        ["watercolour", "soft washes", "paper texture"],
+        ["#3d5a80", "#98c1d9", "#e0fbfc", "#ee6c4d", "#f2cc8f"],
+    ),
+    "pencil": (["storyboard", "pencil", "graphite sketch"], ["#222222", "#555555", "#999999", "#dddddd", "#ffffff"]),
+    "sketch": (["storyboard", "pencil", "loose sketch"], ["#222222", "#555555", "#999999", "#dddddd", "#ffffff"]),
+    "ink": (["ink", "brush lines", "cross-hatching"], ["#111111", "#444444", "#bbbbbb", "#f0ead6", "#a4161a"]),
+    "comic": (["comic book", "bold outlines", "halftone"], ["#1d3557", "#e63946", "#f1faee", "#ffd166", "#06d6a0"]),
+    "anime": (["anime", "cel shading", "clean lines"], ["#22223b", "#4a4e69", "#9a8c98", "#f2e9e4", "#ff6b6b"]),
+    "pastel": (["pastel", "soft light", "gentle colour"], ["#ffd6e0", "#c1fba4", "#7bf1a8", "#90f1ef", "#ffef9f"]),
+    "sepia": (["sepia", "old photograph", "grain"], ["#2e1f0f", "#5c4326", "#a07c4f", "#d8c3a5", "#f4ecd8"]),
+    "vintage": (["vintage", "film grain", "faded colour"], ["#3d405b", "#81b29a", "#f2cc8f", "#e07a5f", "#f4f1de"]),
+    "neon": (["neon", "night city", "glow"], ["#0d0221", "#261447", "#ff3864", "#2de2e6", "#f6019d"]),
+    "cyberpunk": (["cyberpunk", "neon", "rain-slick streets"], ["#0d0221", "#261447", "#ff3864", "#2de2e6", "#f6019d"]),
+    "storybook": (
+        ["storybook illustration", "gouache", "warm light"],
+        ["#264653", "#2a9d8f", "#e9c46a", "#f4a261", "#e76f51"],
+    ),
+    "flat": (["flat colour", "simple shapes", "clean vector"], ["#2b2d42", "#8d99ae", "#edf2f4", "#ef233c", "#d9a441"]),
+    "storyboard": (["storyboard", "pencil", "flat colour"], ["#2b2d42", "#8d99ae", "#edf2f4", "#ef233c", "#d9a441"]),
+    "oil painting": (
+        ["oil painting", "thick brushstrokes", "chiaroscuro"],
+        ["#1b1b1e", "#5b3000", "#b08968", "#e6ccb2", "#7f5539"],
+    ),
+    "claymation": (
+        ["claymation", "plasticine", "stop motion"],
+        ["#6a4c93", "#1982c4", "#8ac926", "#ffca3a", "#ff595e"],
+    ),
+}
+STYLE_ALIASES = {
+    "watercolor": "watercolour", "film noir": "noir", "black and white": "noir", "manga": "anime",
+    "comic book": "comic", "painterly": "oil painting", "retro": "vintage",
+}
+# fmt: on

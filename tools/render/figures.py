@@ -1,0 +1,393 @@
+"""A character's look, derived from its traits and description, and drawing its figure.
+
+The look is the one place colours and proportions come from: the animatic's panels and the
+reference sheets both call `look_for`, so a character looks the same in every shot and on its
+sheet. What the traits do not say is chosen from the character's id (not its name), so an
+unspecified coat keeps its colour when the character is renamed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from PIL import ImageDraw
+
+from story import Character
+
+LOOK_VERSION = "1"  # bump when look_for or the drawing changes what a figure looks like
+
+RGB = tuple[int, int, int]
+INK: RGB = (34, 32, 40)
+
+COLOURS: dict[str, RGB] = {
+    "red": (196, 38, 46), "crimson": (168, 24, 48), "scarlet": (214, 40, 32), "maroon": (110, 28, 38),
+    "burgundy": (116, 26, 46), "orange": (226, 118, 36), "yellow": (236, 196, 52), "mustard": (204, 160, 40),
+    "gold": (212, 168, 64), "green": (56, 132, 72), "olive": (112, 116, 52), "teal": (36, 128, 128),
+    "blue": (44, 92, 176), "navy": (30, 40, 88), "purple": (112, 62, 150), "violet": (132, 86, 176),
+    "pink": (230, 130, 160), "brown": (118, 76, 44), "tan": (190, 150, 104), "beige": (214, 196, 160),
+    "khaki": (180, 168, 112), "black": (30, 30, 34), "white": (240, 240, 236), "grey": (128, 128, 132),
+    "gray": (128, 128, 132), "silver": (184, 186, 192), "cream": (238, 228, 200), "denim": (70, 96, 140),
+}  # fmt: skip
+HAIR_COLOURS: dict[str, RGB] = {
+    "black": (28, 24, 26), "dark": (44, 32, 28), "brown": (92, 60, 36), "brunette": (84, 54, 34),
+    "blonde": (222, 190, 112), "blond": (222, 190, 112), "fair": (214, 186, 120), "red": (170, 70, 34),
+    "ginger": (196, 96, 40), "auburn": (136, 52, 34), "grey": (156, 156, 160), "gray": (156, 156, 160),
+    "silver": (196, 198, 204), "white": (232, 232, 228),
+}  # fmt: skip
+SKIN_TONES: dict[str, RGB] = {
+    "pale": (246, 222, 204), "fair": (240, 212, 186), "light": (232, 198, 168), "olive": (200, 162, 118),
+    "tan": (196, 148, 104), "brown": (150, 102, 68), "dark": (104, 68, 46), "deep": (82, 54, 38),
+}  # fmt: skip
+
+_TOPS = {"coat", "jacket", "shirt", "top", "sweater", "jumper", "dress", "cloak", "robe", "hoodie", "blouse",
+         "uniform", "tunic", "vest", "cardigan", "parka", "raincoat", "overcoat", "gown", "suit", "jersey"}  # fmt: skip
+_LONG_TOPS = {"coat", "dress", "cloak", "robe", "overcoat", "raincoat", "parka", "gown"}
+_BOTTOMS = {"trousers", "pants", "jeans", "skirt", "shorts", "leggings", "slacks"}
+_HATS = {"hat", "cap", "beanie", "bonnet", "hood", "beret"}
+_SHOES = {"shoes", "boots", "sneakers", "trainers", "sandals"}
+_PARTS = {"hair": "hair", "beard": "beard", "moustache": "beard", "mustache": "beard", "eyes": "eyes",
+          "skin": "skin", "complexion": "skin"}  # fmt: skip
+_CHILD = {"child", "kid", "boy", "girl", "toddler", "little"}
+_OLD = {"old", "elderly", "aged", "ancient", "grandmother", "grandfather", "granny", "grandpa"}
+_BROAD = {"broad", "stout", "heavy", "burly", "big", "stocky", "large"}
+_SLIM = {"slim", "thin", "slender", "skinny", "wiry", "lanky"}
+
+_DEFAULT_TOPS: list[RGB] = [(58, 94, 150), (150, 62, 52), (70, 120, 84), (196, 150, 60), (104, 80, 140),
+                             (60, 120, 130), (170, 96, 50), (90, 90, 100)]  # fmt: skip
+_DEFAULT_BOTTOMS: list[RGB] = [(52, 56, 72), (96, 84, 70), (60, 70, 96), (80, 80, 84), (70, 60, 50)]
+_DEFAULT_HAIR = ["black", "dark", "brown", "blonde", "auburn"]
+
+
+@dataclass(frozen=True)
+class Look:
+    """How a character is drawn: colours by part and body proportions."""
+
+    skin: RGB
+    hair: RGB
+    top: RGB
+    bottom: RGB
+    shoes: RGB
+    eyes: RGB
+    beard: RGB | None = None
+    hat: RGB | None = None
+    hair_style: Literal["short", "long", "bald"] = "short"
+    long_top: bool = False
+    height: float = 1.0  # relative to an adult of ordinary height
+    build: float = 1.0  # relative shoulder width
+    head: float = 0.14  # head height as a fraction of the figure's height
+
+    def swatches(self) -> list[tuple[str, RGB]]:
+        """The palette a reference sheet shows, by part."""
+        parts = [("hair", self.hair), ("skin", self.skin), ("top", self.top), ("bottom", self.bottom)]
+        parts += [("shoes", self.shoes), ("eyes", self.eyes)]
+        if self.beard is not None:
+            parts.append(("beard", self.beard))
+        if self.hat is not None:
+            parts.append(("hat", self.hat))
+        return parts
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"#[0-9a-f]{6}|[a-z]+", text.lower())
+
+
+def _colour(word: str, table: dict[str, RGB]) -> RGB | None:
+    if word.startswith("#"):
+        return (int(word[1:3], 16), int(word[3:5], 16), int(word[5:7], 16))
+    return table.get(word)
+
+
+def _part_of(word: str) -> str | None:
+    if word in _TOPS:
+        return "top"
+    if word in _BOTTOMS:
+        return "bottom"
+    if word in _HATS:
+        return "hat"
+    if word in _SHOES:
+        return "shoes"
+    return _PARTS.get(word)
+
+
+def _read(words: list[str], found: dict[str, object]) -> None:
+    """Fill `found` from words like 'long black hair', 'a red coat', 'tall', 'old'."""
+    for i, word in enumerate(words):
+        part = _part_of(word)
+        if part is None:
+            continue
+        if part == "top":
+            found["long_top"] = word in _LONG_TOPS
+        if part in {"beard", "hat"}:
+            found.setdefault(part, None)
+        table = {"hair": HAIR_COLOURS, "beard": HAIR_COLOURS, "skin": SKIN_TONES}.get(part, COLOURS)
+        for before in reversed(words[max(0, i - 3) : i]):
+            if _part_of(before) is not None or before in {"and", "with"}:
+                break
+            if part == "hair" and before in {"long", "short", "bald"}:
+                found["hair_style"] = before
+            if part == "hair" and before in {"ponytail", "braided", "flowing"}:
+                found["hair_style"] = "long"
+            colour = _colour(before, table) or _colour(before, COLOURS)
+            if colour is not None and found.get(part) is None:
+                found[part] = colour
+    for i, word in enumerate(words):
+        following = words[i + 1 : i + 3]
+        if word == "tall":
+            found["height"] = 1.08
+        elif word == "short" and "hair" not in following:
+            found["height"] = 0.92
+        elif word in _CHILD:
+            found["child"] = True
+        elif word in _OLD:
+            found["old"] = True
+        elif word in _BROAD:
+            found["build"] = 1.16
+        elif word in _SLIM:
+            found["build"] = 0.88
+        elif word == "bald":
+            found["hair_style"] = "bald"
+        elif word in {"bearded"}:
+            found.setdefault("beard", None)
+        elif word == "ponytail":
+            found["hair_style"] = "long"
+
+
+def look_for(character: Character) -> Look:
+    """The look of a character: traits override the description; the id chooses the rest."""
+    found: dict[str, object] = {}
+    _read(_words(character.description), found)
+    for key, value in sorted(character.traits.items()):  # traits say it more precisely: they win
+        said: dict[str, object] = {}
+        key_words = _words(key)
+        if any(_part_of(w) for w in key_words):
+            _read(_words(value) + key_words, said)
+        else:
+            _read(_words(f"{key} {value}"), said)
+        found.update({part: value for part, value in said.items() if value is not None or part not in found})
+    chooser = random.Random(int(hashlib.sha256(character.id.encode()).hexdigest()[:16], 16))
+    default_skin = chooser.choice(list(SKIN_TONES.values()))
+    default_hair = HAIR_COLOURS[chooser.choice(_DEFAULT_HAIR)]
+    default_top = chooser.choice(_DEFAULT_TOPS)
+    default_bottom = chooser.choice(_DEFAULT_BOTTOMS)
+    old = bool(found.get("old"))
+    child = bool(found.get("child"))
+    hair = found.get("hair") or (HAIR_COLOURS["grey"] if old else default_hair)
+    beard_given = "beard" in found
+    beard = (found.get("beard") or hair) if beard_given and not child else None
+    hat = found.get("hat") or (COLOURS["brown"] if "hat" in found else None)
+    return Look(
+        skin=found.get("skin") or default_skin,  # type: ignore[arg-type]
+        hair=hair,  # type: ignore[arg-type]
+        top=found.get("top") or default_top,  # type: ignore[arg-type]
+        bottom=found.get("bottom") or default_bottom,  # type: ignore[arg-type]
+        shoes=found.get("shoes") or (40, 34, 32),  # type: ignore[arg-type]
+        eyes=found.get("eyes") or (70, 48, 32),  # type: ignore[arg-type]
+        beard=beard,  # type: ignore[arg-type]
+        hat=hat,  # type: ignore[arg-type]
+        hair_style=found.get("hair_style", "short"),  # type: ignore[arg-type]
+        long_top=bool(found.get("long_top", False)),
+        height=0.68 if child else float(found.get("height", 1.0)),  # type: ignore[arg-type]
+        build=float(found.get("build", 1.0)) * (1.12 if child else 1.0),  # type: ignore[arg-type]
+        head=0.19 if child else 0.14,
+    )
+
+
+def darker(colour: RGB, amount: float = 0.75) -> RGB:
+    """A shade of `colour` (for the far leg, shadows and silhouettes)."""
+    return (round(colour[0] * amount), round(colour[1] * amount), round(colour[2] * amount))
+
+
+def draw_figure(
+    draw: ImageDraw.ImageDraw,
+    look: Look,
+    cx: float,
+    top: float,
+    height: float,
+    *,
+    view: Literal["front", "side"] = "front",
+    line: int = 2,
+) -> None:
+    """Draw a standing figure whose head top is at `top`, `height` pixels tall, centred on `cx`."""
+    h = height
+    hh = h * look.head
+    hw = hh * 0.8
+    sw = hh * 1.9 * look.build * (0.6 if view == "side" else 1.0)
+    shoulder = top + hh * 1.08
+    hip = top + h * 0.52
+    hem = top + h * (0.72 if look.long_top else 0.56)
+    feet = top + h
+    ink = INK
+    # Legs and shoes.
+    leg_w = sw * (0.46 if view == "side" else 0.3)
+    gap = 0.0 if view == "side" else sw * 0.06
+    for side, shade in ((-1, 1.0), (1, 0.85 if view == "side" else 1.0)):
+        x0 = cx + side * gap / 2 - (leg_w if side < 0 else 0)
+        if view == "side":
+            x0 = cx - leg_w / 2 + side * leg_w * 0.22
+        draw.rectangle(
+            (x0, hip, x0 + leg_w, feet - h * 0.035), fill=darker(look.bottom, shade), outline=ink, width=line
+        )
+        toe = leg_w * 0.5 if view == "side" else leg_w * 0.1
+        draw.rounded_rectangle(
+            (x0 - leg_w * 0.1, feet - h * 0.045, x0 + leg_w + toe, feet),
+            radius=max(1, h * 0.015),
+            fill=look.shoes,
+            outline=ink,
+            width=line,
+        )
+    # Arms behind the torso, hands at their ends.
+    arm_w = hh * 0.36 * look.build
+    arm_end = top + h * 0.5
+    arm_sides = (0,) if view == "side" else (-1, 1)
+    for side in arm_sides:
+        ax = cx + side * (sw / 2 + arm_w * 0.3) - arm_w / 2
+        draw.rounded_rectangle(
+            (ax, shoulder + hh * 0.05, ax + arm_w, arm_end), radius=arm_w / 2.5, fill=look.top, outline=ink, width=line
+        )
+        draw.ellipse(
+            (ax, arm_end - arm_w * 0.3, ax + arm_w, arm_end + arm_w * 0.8), fill=look.skin, outline=ink, width=line
+        )
+    # Torso (the coat or top), then the neck.
+    flare = 1.08 if look.long_top else 0.92
+    slope = hh * 0.3
+    torso = [
+        (cx - sw * 0.38, shoulder),
+        (cx + sw * 0.38, shoulder),
+        (cx + sw * 0.5, shoulder + slope),
+        (cx + sw * 0.5 * flare, hem),
+        (cx - sw * 0.5 * flare, hem),
+        (cx - sw * 0.5, shoulder + slope),
+    ]
+    draw.polygon(torso, fill=look.top, outline=ink, width=line)
+    if view == "side":  # the near arm swings over the torso
+        ax = cx - arm_w / 2
+        draw.rounded_rectangle(
+            (ax, shoulder + hh * 0.05, ax + arm_w, arm_end),
+            radius=arm_w / 2.5,
+            fill=darker(look.top, 0.9),
+            outline=ink,
+            width=line,
+        )
+        draw.ellipse(
+            (ax, arm_end - arm_w * 0.3, ax + arm_w, arm_end + arm_w * 0.8), fill=look.skin, outline=ink, width=line
+        )
+    draw.rectangle(
+        (cx - hw * 0.18, top + hh * 0.85, cx + hw * 0.18, shoulder + 1), fill=look.skin, outline=ink, width=line
+    )
+    draw_head(draw, look, cx + (hw * 0.06 if view == "side" else 0), top, hh, view=view, line=line)
+
+
+def draw_head(
+    draw: ImageDraw.ImageDraw,
+    look: Look,
+    cx: float,
+    top: float,
+    hh: float,
+    *,
+    view: Literal["front", "side"] = "front",
+    line: int = 2,
+) -> None:
+    """Draw the head (hair, face, beard, hat) `hh` pixels tall with its top at `top`."""
+    hw = hh * 0.8
+    x0, x1 = cx - hw / 2, cx + hw / 2
+    bottom = top + hh
+    pad = hh * 0.06
+    if look.hair_style == "long":  # hair falls behind the head to the shoulders
+        back = x0 - pad if view == "front" else x0 - hw * 0.12
+        draw.rounded_rectangle(
+            (back, top + hh * 0.2, x1 + pad, bottom + hh * 0.35),
+            radius=hw * 0.3,
+            fill=look.hair,
+            outline=INK,
+            width=line,
+        )
+    if view == "side":  # the nose, drawn first so the face's outline joins it
+        draw.polygon(
+            [(x1 - hw * 0.05, top + hh * 0.45), (x1 + hw * 0.12, top + hh * 0.62), (x1 - hw * 0.02, top + hh * 0.66)],
+            fill=look.skin,
+            outline=INK,
+            width=line,
+        )
+    draw.ellipse((x0, top, x1, bottom), fill=look.skin, outline=INK, width=line)
+    if look.beard is not None:
+        draw.chord((x0, top + hh * 0.3, x1, bottom + hh * 0.04), 0, 180, fill=look.beard, outline=INK, width=line)
+    if look.hair_style != "bald":
+        if view == "front":
+            draw.chord(
+                (x0 - pad, top - pad, x1 + pad, top + hh * 0.78), 180, 360, fill=look.hair, outline=INK, width=line
+            )
+        else:
+            draw.chord(
+                (x0 - pad, top - pad, x1 + pad * 0.5, top + hh * 0.78),
+                175,
+                360,
+                fill=look.hair,
+                outline=INK,
+                width=line,
+            )
+            draw.ellipse(
+                (x0 - pad, top + hh * 0.1, cx - hw * 0.05, top + hh * 0.62), fill=look.hair, outline=INK, width=line
+            )
+    if look.hat is not None:
+        draw.rectangle(
+            (x0 + hw * 0.05, top - hh * 0.28, x1 - hw * 0.05, top + hh * 0.14), fill=look.hat, outline=INK, width=line
+        )
+        draw.rounded_rectangle(
+            (x0 - hw * 0.22, top + hh * 0.1, x1 + hw * 0.22, top + hh * 0.2),
+            radius=hh * 0.04,
+            fill=look.hat,
+            outline=INK,
+            width=line,
+        )
+    _draw_face(draw, look, cx, top, hh, view, line)
+
+
+def _draw_face(draw: ImageDraw.ImageDraw, look: Look, cx: float, top: float, hh: float, view: str, line: int) -> None:
+    hw = hh * 0.8
+    eye_y = top + hh * 0.5
+    eyes = [cx + hw * 0.26] if view == "side" else [cx - hw * 0.2, cx + hw * 0.2]
+    r = hw * 0.065
+    if hh < 36:  # too small for detail: dots read as eyes
+        for ex in eyes:
+            draw.ellipse((ex - r, eye_y - r, ex + r, eye_y + r), fill=INK)
+        return
+    for ex in eyes:
+        draw.ellipse(
+            (ex - r * 1.7, eye_y - r * 1.1, ex + r * 1.7, eye_y + r * 1.1),
+            fill=(250, 248, 244),
+            outline=INK,
+            width=line,
+        )
+        draw.ellipse((ex - r, eye_y - r, ex + r, eye_y + r), fill=look.eyes)
+        draw.ellipse((ex - r * 0.5, eye_y - r * 0.5, ex + r * 0.5, eye_y + r * 0.5), fill=INK)
+        draw.ellipse((ex + r * 0.1, eye_y - r * 0.6, ex + r * 0.45, eye_y - r * 0.25), fill=(255, 255, 255))
+        brow = look.hair if look.hair_style != "bald" else darker(look.skin, 0.6)
+        draw.line(
+            (ex - r * 1.8, eye_y - r * 2.2, ex + r * 1.6, eye_y - r * 2.5), fill=brow, width=max(line, round(r * 0.6))
+        )
+    if view == "front":
+        draw.line(
+            (cx, eye_y + r * 1.2, cx - r * 0.6, top + hh * 0.68, cx + r * 0.2, top + hh * 0.7),
+            fill=darker(look.skin, 0.7),
+            width=line,
+        )
+    if look.beard is None:
+        mx = eyes[0] - hw * 0.04 if view == "side" else cx
+        draw.arc(
+            (mx - hw * 0.14, top + hh * 0.7, mx + hw * 0.14, top + hh * 0.82), 20, 160, fill=(150, 60, 60), width=line
+        )
+
+
+def draw_figure_from_above(
+    draw: ImageDraw.ImageDraw, look: Look, cx: float, cy: float, size: float, line: int = 2
+) -> None:
+    """Draw a figure seen from straight above: shoulders and the top of the head, `size` px wide."""
+    sw = size * look.build
+    draw.ellipse((cx - sw / 2, cy - sw * 0.22, cx + sw / 2, cy + sw * 0.22), fill=look.top, outline=INK, width=line)
+    r = size * 0.2
+    crown = look.hat or (look.skin if look.hair_style == "bald" else look.hair)
+    draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=crown, outline=INK, width=line)

@@ -1,0 +1,585 @@
+"""Drawing one storyboard panel: the set and its light, the figures, the caption and subtitles.
+
+The scene is drawn once per shot on a canvas larger than the frame (`MARGIN`), so a camera move
+is only a crop of it; the caption strip and subtitles are drawn separately because they stay
+put on the screen while the camera moves. Sizes are fractions of the frame, so a panel reads
+the same at 320x180 and at 1920x1080.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import textwrap
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from story import Angle, Location, Project, Shot, ShotSize, TimeOfDay
+from tools.render.figures import INK, RGB, Look, darker, draw_figure, draw_figure_from_above, draw_head, look_for
+
+MARGIN = 1.2  # the scene canvas is this much larger than the frame: room for camera moves
+DUTCH_DEGREES = 12.0
+CAPTION_SHARE = 0.075  # caption strip height as a share of the frame height
+
+# Figure height (share of frame height) and where the head's top sits; EWS and WS place feet.
+_FRAMING: dict[ShotSize, tuple[float, float]] = {
+    ShotSize.EWS: (0.12, 0.80),  # feet
+    ShotSize.WS: (0.58, 0.84),  # feet
+    ShotSize.MWS: (1.2, 0.12),
+    ShotSize.MS: (1.75, 0.10),
+    ShotSize.MCU: (2.8, 0.09),
+    ShotSize.CU: (4.2, 0.12),
+    ShotSize.ECU: (12.0, 0.0),  # a face: placed by its eyes
+}
+_FEET_PLACED = {ShotSize.EWS, ShotSize.WS}
+_HORIZON: dict[Angle, float] = {
+    Angle.EYE_LEVEL: 0.45,
+    Angle.LOW: 0.8,
+    Angle.HIGH: 0.18,
+    Angle.DUTCH: 0.45,
+    Angle.POV: 0.5,
+    Angle.OVER_THE_SHOULDER: 0.45,
+}
+
+
+@dataclass(frozen=True)
+class Light:
+    """The sky and how bright the set is at one time of day."""
+
+    sky_top: RGB
+    sky_low: RGB
+    level: float
+    stars: bool = False
+    sun: RGB | None = None  # a low sun near the horizon (dawn, dusk)
+
+
+LIGHTS: dict[TimeOfDay, Light] = {
+    TimeOfDay.DAWN: Light((104, 96, 160), (250, 178, 150), 0.78, sun=(255, 214, 160)),
+    TimeOfDay.MORNING: Light((120, 170, 228), (236, 230, 200), 0.95),
+    TimeOfDay.DAY: Light((84, 146, 222), (196, 224, 244), 1.0),
+    TimeOfDay.AFTERNOON: Light((96, 150, 214), (236, 218, 172), 0.95),
+    TimeOfDay.DUSK: Light((70, 50, 118), (248, 144, 72), 0.7, sun=(255, 190, 100)),
+    TimeOfDay.EVENING: Light((30, 32, 78), (150, 84, 100), 0.55, stars=True),
+    TimeOfDay.NIGHT: Light((8, 12, 36), (28, 42, 84), 0.4, stars=True),
+}
+
+_CUES = {
+    "water": {"sea", "harbour", "harbor", "ocean", "beach", "shore", "coast", "bay", "lake", "river", "port",
+              "dock", "docks", "pier", "quay", "waterfront", "cliff", "cliffs"},
+    "boat": {"harbour", "harbor", "port", "dock", "docks", "pier", "quay", "boat", "fishing"},
+    "trees": {"forest", "wood", "woods", "trees", "park", "garden", "orchard", "jungle"},
+    "buildings": {"city", "street", "town", "village", "road", "alley", "market", "square", "avenue", "downtown"},
+    "tower": {"lighthouse", "tower"},
+    "hills": {"mountain", "mountains", "hill", "hills", "valley", "moor", "moors", "cliff", "cliffs"},
+    "sand": {"beach", "desert", "dunes", "shore"},
+    "snow": {"snow", "snowy", "winter", "ice", "arctic"},
+    "table": {"kitchen", "dining", "cafe", "café", "restaurant", "diner", "table"},
+    "counter": {"kitchen", "bar", "pub", "cafe", "café", "shop", "store", "diner"},
+    "shelves": {"library", "study", "office", "bookshop", "shop", "store"},
+}  # fmt: skip
+
+
+def cues_for(location: Location | None) -> set[str]:
+    """Set pieces a location's name and description call for (e.g. 'harbour' -> water, boat)."""
+    if location is None:
+        return set()
+    words = set("".join(c if c.isalnum() else " " for c in f"{location.name} {location.description}".lower()).split())
+    return {cue for cue, keys in _CUES.items() if words & keys}
+
+
+def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """Pillow's bundled font at `size` pixels (no system fonts needed).
+
+    Loaded afresh each time (it is cheap): a FreeType face must not be shared between the
+    render threads.
+    """
+    return ImageFont.load_default(size=max(6, size))
+
+
+def _shade(colour: RGB, level: float) -> RGB:
+    return (min(255, round(colour[0] * level)), min(255, round(colour[1] * level)), min(255, round(colour[2] * level)))
+
+
+def _mix(a: RGB, b: RGB, t: float) -> RGB:
+    return (round(a[0] + (b[0] - a[0]) * t), round(a[1] + (b[1] - a[1]) * t), round(a[2] + (b[2] - a[2]) * t))
+
+
+def _gradient(width: int, height: int, top: RGB, bottom: RGB) -> Image.Image:
+    t = np.linspace(0.0, 1.0, max(1, height), dtype=np.float32)[:, None]
+    rows = np.asarray(top, np.float32) * (1 - t) + np.asarray(bottom, np.float32) * t
+    return Image.fromarray(np.broadcast_to(rows[:, None, :], (max(1, height), width, 3)).astype(np.uint8))
+
+
+class Canvas:
+    """A drawing surface holding the frame's view at (ox, oy); coordinates are frame shares."""
+
+    def __init__(self, width: int, height: int, view_w: int, view_h: int) -> None:
+        self.image = Image.new("RGB", (width, height))
+        self.draw = ImageDraw.Draw(self.image)
+        self.w, self.h, self.vw, self.vh = width, height, view_w, view_h
+        self.ox, self.oy = (width - view_w) / 2, (height - view_h) / 2
+
+    def x(self, share: float) -> float:
+        """Canvas x of a share of the frame's width."""
+        return self.ox + share * self.vw
+
+    def y(self, share: float) -> float:
+        """Canvas y of a share of the frame's height."""
+        return self.oy + share * self.vh
+
+    def line(self, size: float) -> int:
+        """Ink width for a thing `size` pixels tall."""
+        return max(1, round(min(size * 0.012, self.vh * 0.005)))
+
+
+def horizon_share(shot: Shot) -> float:
+    """Where the horizon (or the wall's foot) sits, as a share of the frame height."""
+    base = _HORIZON.get(shot.angle, 0.45)
+    if shot.size == ShotSize.EWS and shot.angle == Angle.EYE_LEVEL:
+        return 0.55
+    return base
+
+
+# The set -----------------------------------------------------------------------------------
+
+
+def _draw_exterior(c: Canvas, light: Light, cues: set[str], horizon: float, rng: random.Random) -> None:
+    hy = round(c.y(horizon))
+    c.image.paste(_gradient(c.w, hy, light.sky_top, light.sky_low), (0, 0))
+    d = c.draw
+    if light.stars:
+        for _ in range(int(60 * c.w / c.vw)):
+            sx, sy = rng.uniform(0, c.w), rng.uniform(0, hy * 0.8)
+            r = rng.choice((0.6, 0.9, 1.3)) * c.vh / 720
+            d.ellipse((sx - r, sy - r, sx + r, sy + r), fill=(236, 236, 214))
+        mx, my, mr = c.x(rng.uniform(0.65, 0.85)), c.y(0.14), c.vh * 0.045
+        d.ellipse((mx - mr, my - mr, mx + mr, my + mr), fill=(240, 236, 210))
+    else:
+        for _ in range(rng.randint(2, 4)):  # soft clouds
+            cx, cy, cw = (
+                c.x(rng.uniform(-0.1, 1.1)),
+                c.y(horizon * rng.uniform(0.15, 0.6)),
+                c.vw * rng.uniform(0.1, 0.2),
+            )
+            cloud = _mix(light.sky_low, (255, 255, 255), 0.55)
+            for dx, dy, s in ((0.0, 0.0, 1.0), (-0.35, 0.12, 0.7), (0.35, 0.1, 0.75)):
+                w = cw * s
+                d.ellipse(
+                    (cx + dx * cw - w / 2, cy + dy * cw - w * 0.22, cx + dx * cw + w / 2, cy + dy * cw + w * 0.22),
+                    fill=cloud,
+                )
+    if light.sun is not None:
+        sx, sr = c.x(rng.uniform(0.2, 0.8)), c.vh * 0.07
+        d.ellipse((sx - sr, hy - sr * 0.8, sx + sr, hy + sr * 1.2), fill=light.sun)
+    lv = light.level
+    if "hills" in cues:
+        for layer, (share, tone) in enumerate(((0.22, (120, 130, 150)), (0.13, (92, 110, 96)))):
+            points = [(0.0, float(hy))]
+            phase = rng.uniform(0, math.tau)
+            for i in range(13):
+                px = c.w * i / 12
+                points.append((px, hy - c.vh * share * (0.6 + 0.4 * math.sin(phase + i * (1.1 + layer)))))
+            points.append((float(c.w), float(hy)))
+            d.polygon(points, fill=_shade(_mix(tone, light.sky_low, 0.3), lv))
+    if "buildings" in cues:
+        x = -rng.uniform(0, c.vw * 0.05)
+        lit = light.stars
+        while x < c.w:
+            bw, bh = c.vw * rng.uniform(0.07, 0.14), c.vh * rng.uniform(0.14, 0.38)
+            tone = _shade(rng.choice(((150, 140, 136), (170, 120, 96), (120, 124, 136), (186, 170, 150))), lv)
+            d.rectangle((x, hy - bh, x + bw, hy), fill=tone, outline=_shade(INK, 1.0), width=c.line(bh * 0.3))
+            ws = c.vh * 0.035
+            for wy in np.arange(hy - bh + ws, hy - ws, ws * 1.8):
+                for wx in np.arange(x + ws * 0.6, x + bw - ws, ws * 1.6):
+                    glow = (250, 214, 120) if lit and rng.random() < 0.6 else _shade((70, 80, 100), lv)
+                    d.rectangle((wx, wy, wx + ws * 0.7, wy + ws * 0.9), fill=glow)
+            x += bw + c.vw * rng.uniform(0.0, 0.03)
+    if "trees" in cues:
+        for _ in range(int(9 * c.w / c.vw)):
+            tx, r = rng.uniform(0, c.w), c.vh * rng.uniform(0.05, 0.1)
+            base = hy + c.vh * rng.uniform(0.0, 0.03)
+            d.rectangle((tx - r * 0.12, base - r * 1.6, tx + r * 0.12, base), fill=_shade((92, 64, 44), lv))
+            green = _shade(rng.choice(((52, 104, 60), (64, 120, 66), (44, 90, 58))), lv)
+            d.ellipse(
+                (tx - r, base - r * 2.9, tx + r, base - r * 0.9), fill=green, outline=_shade(INK, 1.0), width=c.line(r)
+            )
+    if "tower" in cues:
+        tx, th, tw = c.x(0.82 if rng.random() < 0.5 else 0.18), c.vh * 0.42, c.vw * 0.035
+        body = [(tx - tw, hy), (tx - tw * 0.7, hy - th), (tx + tw * 0.7, hy - th), (tx + tw, hy)]
+        d.polygon(body, fill=_shade((236, 232, 224), lv), outline=INK, width=c.line(th * 0.2))
+        for band in (0.3, 0.62):
+            y0, y1 = hy - th * band, hy - th * (band + 0.12)
+            inset0, inset1 = tw * (1 - 0.3 * band), tw * (1 - 0.3 * (band + 0.12))
+            d.polygon(
+                [(tx - inset0, y0), (tx - inset1, y1), (tx + inset1, y1), (tx + inset0, y0)],
+                fill=_shade((190, 44, 44), lv),
+            )
+        lamp = (255, 226, 130) if light.stars else _shade((210, 214, 200), lv)
+        d.rectangle(
+            (tx - tw * 0.55, hy - th - tw * 0.9, tx + tw * 0.55, hy - th),
+            fill=lamp,
+            outline=INK,
+            width=c.line(th * 0.2),
+        )
+        d.polygon(
+            [(tx - tw * 0.75, hy - th - tw * 0.9), (tx, hy - th - tw * 1.6), (tx + tw * 0.75, hy - th - tw * 0.9)],
+            fill=INK,
+        )
+    ground = (214, 198, 150) if "sand" in cues else (236, 240, 244) if "snow" in cues else (104, 140, 84)
+    if "buildings" in cues and "sand" not in cues:
+        ground = (128, 128, 132)
+    ground = _shade(ground, lv)
+    c.image.paste(_gradient(c.w, c.h - hy, _mix(ground, light.sky_low, 0.35), ground), (0, hy))
+    if "water" in cues:
+        sea = _shade((48, 100, 146), 0.55 + 0.45 * lv)
+        shore = hy + (c.h - hy) * 0.45
+        c.image.paste(_gradient(c.w, round(shore - hy), _mix(sea, light.sky_low, 0.4), sea), (0, hy))
+        for _ in range(14):
+            wx, wy = rng.uniform(0, c.w), rng.uniform(hy + 2, shore - 2)
+            ww = c.vw * 0.04 * (1 + (wy - hy) / max(1.0, shore - hy))
+            d.line((wx, wy, wx + ww, wy), fill=_mix(sea, (255, 255, 255), 0.35), width=max(1, c.line(ww)))
+        if "boat" in cues:
+            bx, by, bw = c.x(rng.uniform(0.1, 0.3)), hy + (shore - hy) * 0.45, c.vw * 0.09
+            d.polygon(
+                [(bx, by), (bx + bw, by), (bx + bw * 0.85, by + bw * 0.22), (bx + bw * 0.12, by + bw * 0.22)],
+                fill=_shade((150, 60, 40), lv),
+                outline=INK,
+                width=c.line(bw * 0.2),
+            )
+            d.line((bx + bw * 0.45, by, bx + bw * 0.45, by - bw * 0.7), fill=INK, width=c.line(bw * 0.3))
+            d.polygon(
+                [(bx + bw * 0.47, by - bw * 0.65), (bx + bw * 0.8, by - bw * 0.08), (bx + bw * 0.47, by - bw * 0.08)],
+                fill=_shade((236, 230, 214), lv),
+            )
+    for _ in range(int(10 * c.w / c.vw)):  # tufts and stones give the ground a surface
+        gx, gy = rng.uniform(0, c.w), rng.uniform(c.y(horizon) + (c.h - hy) * 0.5, c.h)
+        r = c.vh * 0.008
+        d.ellipse((gx - r * 2, gy - r, gx + r * 2, gy + r), fill=darker(ground, 0.8))
+
+
+def _draw_interior(c: Canvas, light: Light, cues: set[str], horizon: float, rng: random.Random) -> None:
+    lv = 0.6 + 0.4 * light.level  # lamps keep rooms readable at night
+    hy = round(c.y(horizon))
+    wall = _shade((214, 198, 168), lv)
+    c.image.paste(_gradient(c.w, hy, darker(wall, 0.85), wall), (0, 0))
+    floor = _shade((140, 102, 70), lv)
+    c.image.paste(_gradient(c.w, c.h - hy, darker(floor, 0.8), floor), (0, hy))
+    d = c.draw
+    for i in range(1, 6):  # floorboards, closer together near the wall
+        fy = hy + (c.h - hy) * (i / 6) ** 1.6
+        d.line((0, fy, c.w, fy), fill=darker(floor, 0.82), width=c.line(c.vh * 0.2))
+    d.rectangle((0, hy - c.vh * 0.025, c.w, hy), fill=darker(wall, 0.7))
+    line = c.line(c.vh * 0.3)
+    wx = c.x(rng.uniform(0.08, 0.3) if rng.random() < 0.5 else rng.uniform(0.62, 0.8))
+    ww, top = c.vw * 0.17, hy - c.vh * 0.48
+    if top + c.vh * 0.3 > 0:
+        window = _gradient(round(ww), round(c.vh * 0.3), light.sky_top, light.sky_low)
+        c.image.paste(window, (round(wx), round(top)))
+        if light.stars:
+            for _ in range(6):
+                sx, sy = wx + rng.uniform(0, ww), top + rng.uniform(0, c.vh * 0.2)
+                d.point((sx, sy), fill=(236, 236, 214))
+        d.rectangle((wx, top, wx + ww, top + c.vh * 0.3), outline=(236, 232, 222), width=line * 3)
+        d.line((wx + ww / 2, top, wx + ww / 2, top + c.vh * 0.3), fill=(236, 232, 222), width=line * 2)
+    other = c.x(0.75) if wx < c.x(0.5) else c.x(0.1)
+    if "shelves" in cues:
+        sw = c.vw * 0.16
+        d.rectangle((other, hy - c.vh * 0.5, other + sw, hy), fill=_shade((110, 78, 52), lv), outline=INK, width=line)
+        for row in range(4):
+            ry = hy - c.vh * 0.5 + (row + 1) * c.vh * 0.12
+            x = other + sw * 0.05
+            while x < other + sw * 0.92:
+                bw = sw * rng.uniform(0.04, 0.08)
+                tone = _shade(rng.choice(((160, 50, 50), (50, 80, 140), (60, 120, 80), (200, 170, 90))), lv)
+                d.rectangle((x, ry - c.vh * rng.uniform(0.06, 0.09), x + bw, ry), fill=tone)
+                x += bw + 1
+    elif "counter" in cues:
+        d.rectangle(
+            (other - c.vw * 0.05, hy - c.vh * 0.2, other + c.vw * 0.3, hy + c.vh * 0.04),
+            fill=_shade((170, 160, 150), lv),
+            outline=INK,
+            width=line,
+        )
+        d.rectangle(
+            (other - c.vw * 0.06, hy - c.vh * 0.22, other + c.vw * 0.31, hy - c.vh * 0.2), fill=_shade((90, 80, 74), lv)
+        )
+    else:  # a picture on the wall
+        pw, ph = c.vw * 0.1, c.vh * 0.16
+        py = hy - c.vh * 0.38
+        d.rectangle(
+            (other, py, other + pw, py + ph),
+            fill=_shade((120, 150, 170), lv),
+            outline=_shade((120, 84, 40), lv),
+            width=line * 3,
+        )
+    if "table" in cues:
+        tx, ty = c.x(rng.uniform(0.35, 0.55)), hy + (c.h - hy) * 0.25
+        d.rectangle(
+            (tx, ty, tx + c.vw * 0.22, ty + c.vh * 0.03), fill=_shade((120, 80, 50), lv), outline=INK, width=line
+        )
+        for lx in (tx + c.vw * 0.01, tx + c.vw * 0.2):
+            d.rectangle((lx, ty + c.vh * 0.03, lx + c.vw * 0.012, ty + c.vh * 0.16), fill=_shade((100, 66, 40), lv))
+
+
+def _draw_from_above(c: Canvas, light: Light, cues: set[str], interior: bool, rng: random.Random) -> None:
+    lv = (0.6 + 0.4 * light.level) if interior else light.level
+    base = (140, 102, 70) if interior else (214, 198, 150) if "sand" in cues else (104, 140, 84)
+    if "buildings" in cues and not interior:
+        base = (128, 128, 132)
+    ground = _shade(base, lv)
+    c.draw.rectangle((0, 0, c.w, c.h), fill=ground)
+    d = c.draw
+    if interior:
+        for i in range(12):
+            d.line((0, c.h * i / 12, c.w, c.h * i / 12), fill=darker(ground, 0.85), width=c.line(c.vh * 0.2))
+    if "water" in cues and not interior:
+        d.rectangle((c.x(0.7), 0, c.w, c.h), fill=_shade((48, 100, 146), 0.55 + 0.45 * lv))
+    if "buildings" in cues and not interior:
+        d.rectangle((0, c.y(0.35), c.w, c.y(0.65)), fill=_shade((70, 70, 76), lv))
+        for i in range(10):
+            d.rectangle(
+                (c.w * i / 10, c.y(0.495), c.w * i / 10 + c.vw * 0.05, c.y(0.505)), fill=_shade((230, 230, 220), lv)
+            )
+    for _ in range(int(14 * c.w / c.vw)):
+        gx, gy = rng.uniform(0, c.w), rng.uniform(0, c.h)
+        if "trees" in cues and not interior:
+            r = c.vh * rng.uniform(0.06, 0.1)
+            d.ellipse((gx - r, gy - r, gx + r, gy + r), fill=_shade((52, 104, 60), lv), outline=INK, width=c.line(r))
+        else:
+            r = c.vh * 0.008
+            d.ellipse((gx - r * 2, gy - r, gx + r * 2, gy + r), fill=darker(ground, 0.85))
+
+
+# Figures ------------------------------------------------------------------------------------
+
+
+def figure_positions(shot: Shot) -> list[tuple[str, float]]:
+    """(character id, share of the frame width) for each figure in frame, left to right."""
+    cast = list(shot.characters)
+    if shot.size == ShotSize.ECU:
+        cast = cast[:1]
+    elif shot.size in {ShotSize.CU, ShotSize.MCU}:
+        cast = cast[:2]
+    if shot.angle == Angle.OVER_THE_SHOULDER and len(cast) > 1:
+        cast = cast[1:]  # the first character is the shoulder in the foreground
+    placed = []
+    for i, cid in enumerate(cast):
+        default = 0.5 if shot.size == ShotSize.ECU else (i + 1) / (len(cast) + 1)
+        if shot.angle == Angle.OVER_THE_SHOULDER and cid not in shot.positions and len(cast) == 1:
+            default = 0.62
+        placed.append((cid, shot.positions.get(cid, default)))
+    return sorted(placed, key=lambda item: item[1])
+
+
+def _draw_figures(c: Canvas, shot: Shot, looks: dict[str, Look]) -> None:
+    size_h, anchor = _FRAMING[shot.size]
+    grow = {Angle.LOW: 1.1, Angle.HIGH: 0.9}.get(shot.angle, 1.0)
+    for cid, share in figure_positions(shot):
+        look = looks[cid]
+        h = c.vh * size_h * grow * look.height
+        cx = c.x(share)
+        if shot.angle == Angle.OVERHEAD:
+            draw_figure_from_above(
+                c.draw, look, cx, c.y(0.55), c.vh * 0.2 * math.sqrt(size_h / 0.58), c.line(c.vh * 0.2)
+            )
+            continue
+        if shot.size == ShotSize.ECU:
+            hh = h * look.head / look.height
+            draw_head(c.draw, look, cx, c.y(0.45) - hh * 0.5, hh, line=c.line(hh))
+            continue
+        if shot.size in _FEET_PLACED:
+            feet = c.y(anchor + (0.06 if shot.angle == Angle.LOW else 0.0))
+            top = feet - h
+        else:
+            top = c.y(anchor + (0.03 if shot.angle == Angle.LOW else 0.0)) + c.vh * (1 - look.height) * 0.1
+        draw_figure(c.draw, look, cx, top, h, line=c.line(h))
+
+
+def _draw_shoulder(c: Canvas, shot: Shot, looks: dict[str, Look]) -> None:
+    """A dark, soft shoulder and head in the foreground: the over-the-shoulder look."""
+    first = looks.get(shot.characters[0]) if shot.characters else None
+    tone = darker(first.top, 0.3) if first else (24, 22, 28)
+    mask = Image.new("L", (c.w, c.h), 0)
+    md = ImageDraw.Draw(mask)
+    md.ellipse((c.x(-0.25), c.y(0.62), c.x(0.42), c.y(1.6)), fill=255)
+    md.ellipse((c.x(-0.02), c.y(0.18), c.x(0.24), c.y(0.8)), fill=255)
+    mask = mask.filter(ImageFilter.GaussianBlur(c.vh * 0.02))
+    c.image.paste(tone, (0, 0, c.w, c.h), mask)
+
+
+def _vignette(image: Image.Image, view_w: int, view_h: int) -> Image.Image:
+    w, h = image.size
+    ys = (np.arange(h, dtype=np.float32) - h / 2) / (view_h / 2)
+    xs = (np.arange(w, dtype=np.float32) - w / 2) / (view_w / 2)
+    r = np.sqrt(ys[:, None] ** 2 + xs[None, :] ** 2)
+    gain = 1.0 - 0.75 * np.clip((r - 0.7) / 0.6, 0.0, 1.0) ** 1.5
+    return Image.fromarray((np.asarray(image, np.float32) * gain[:, :, None]).astype(np.uint8))
+
+
+def draw_scene(project: Project, shot: Shot, seed: int, width: int, height: int) -> Image.Image:
+    """The shot's scene on a canvas `MARGIN` times the frame (`width` x `height`), view centred."""
+    pw, ph = round(width * MARGIN), round(height * MARGIN)
+    cw, ch = pw, ph
+    if shot.angle == Angle.DUTCH:  # draw big enough that the turned picture still covers the canvas
+        turn = math.radians(DUTCH_DEGREES)
+        cw = math.ceil(pw * math.cos(turn) + ph * math.sin(turn)) + 2
+        ch = math.ceil(pw * math.sin(turn) + ph * math.cos(turn)) + 2
+    c = Canvas(cw, ch, width, height)
+    rng = random.Random(seed)
+    location = project.location(shot.location) if shot.location else None
+    cues = cues_for(location)
+    interior = bool(location and location.interior)
+    light = LIGHTS[shot.time_of_day]
+    looks = {cid: look_for(project.character(cid)) for cid in shot.characters}
+    horizon = horizon_share(shot)
+    if shot.angle == Angle.OVERHEAD:
+        _draw_from_above(c, light, cues, interior, rng)
+    elif interior:
+        _draw_interior(c, light, cues, horizon, rng)
+    else:
+        _draw_exterior(c, light, cues, horizon, rng)
+    _draw_figures(c, shot, looks)
+    if shot.angle == Angle.OVER_THE_SHOULDER:
+        _draw_shoulder(c, shot, looks)
+    image = c.image
+    if shot.angle == Angle.DUTCH:
+        image = image.rotate(DUTCH_DEGREES, resample=Image.Resampling.BICUBIC)
+        left, top = (cw - pw) // 2, (ch - ph) // 2
+        image = image.crop((left, top, left + pw, top + ph))
+    if shot.angle == Angle.POV:
+        image = _vignette(image, width, height)
+    return image
+
+
+# On-screen text -----------------------------------------------------------------------------
+
+STRIP: RGB = (24, 24, 30)
+TEXT: RGB = (238, 236, 230)
+ACCENT: RGB = (217, 164, 65)
+
+
+def caption_height(height: int) -> int:
+    """Pixel height of the caption strip for a frame `height` tall."""
+    return max(12, round(height * CAPTION_SHARE))
+
+
+def _fit(text: str, face: ImageFont.FreeTypeFont | ImageFont.ImageFont, width: float) -> str:
+    if face.getlength(text) <= width:
+        return text
+    while text and face.getlength(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def caption_strip(project: Project, shot: Shot, number: int, width: int, height: int) -> np.ndarray:
+    """The caption strip (sh x width x 3): shot number, size, angle/movement, the action."""
+    sh = caption_height(height)
+    strip = Image.new("RGB", (width, sh), STRIP)
+    d = ImageDraw.Draw(strip)
+    face = font(round(sh * 0.52))
+    pad = sh * 0.35
+    label = f"SHOT {number}"
+    d.text((pad, sh / 2), label, font=face, fill=ACCENT, anchor="lm")
+    x = pad + face.getlength(label) + pad
+    framing = f"{shot.size.value}  ·  {shot.angle.value}  ·  {shot.movement.value}"
+    d.text((x, sh / 2), framing, font=face, fill=TEXT, anchor="lm")
+    x += face.getlength(framing) + pad * 2
+    action = " ".join(shot.action.split())
+    if action and x < width - pad * 4:
+        d.text((x, sh / 2), _fit(f"|  {action}", face, width - x - pad), font=face, fill=(190, 190, 196), anchor="lm")
+    return np.asarray(strip).copy()
+
+
+@dataclass(frozen=True)
+class Subtitle:
+    """One dialogue line's overlay and the frames [start, end) it shows in."""
+
+    start: int
+    end: int
+    x: int
+    y: int
+    premultiplied: np.ndarray  # uint16 colour x alpha
+    keep: np.ndarray  # uint16 255 - alpha, what stays of the picture underneath
+
+    def apply(self, frame: np.ndarray) -> None:
+        """Blend the line into `frame` (H x W x 3 uint8) in place."""
+        h, w = self.keep.shape[:2]
+        region = frame[self.y : self.y + h, self.x : self.x + w]
+        region[...] = ((region * self.keep + self.premultiplied) >> 8).astype(np.uint8)
+
+
+def subtitles(project: Project, shot: Shot, width: int, height: int) -> list[Subtitle]:
+    """Each dialogue line as an overlay, timed across the shot in proportion to its length."""
+    lines = shot.dialogue
+    if not lines:
+        return []
+    weights = [len(line.text) + 12 for line in lines]
+    total, done, made = sum(weights), 0, []
+    face = font(round(height * 0.042))
+    bottom = height - caption_height(height) - round(height * 0.025)
+    for i, line in enumerate(lines):
+        start = round(shot.duration_frames * done / total)
+        done += weights[i]
+        end = round(shot.duration_frames * done / total)
+        speaker = project.character(line.speaker).name.upper()
+        how = f" ({line.parenthetical})" if line.parenthetical else ""
+        chars = max(12, int(width * 0.8 / max(1.0, face.getlength("n"))))
+        wrapped = textwrap.wrap(f"{speaker}{how}: {line.text}", chars)
+        if len(wrapped) > 2:
+            wrapped = [wrapped[0], _fit(" ".join(wrapped[1:]), face, width * 0.8)]
+        text = "\n".join(wrapped)
+        probe = ImageDraw.Draw(Image.new("L", (1, 1)))
+        box = probe.multiline_textbbox((0, 0), text, font=face, align="center", spacing=round(height * 0.01))
+        pad = round(height * 0.015)
+        bw, bh = min(width, box[2] - box[0] + 2 * pad), box[3] - box[1] + 2 * pad
+        overlay = Image.new("RGBA", (bw, bh), (16, 16, 20, 170))
+        od = ImageDraw.Draw(overlay)
+        od.multiline_text(
+            (bw / 2, pad - box[1]),
+            text,
+            font=face,
+            fill=(*TEXT, 255),
+            anchor="ma",
+            align="center",
+            spacing=round(height * 0.01),
+        )
+        rgba = np.asarray(overlay).astype(np.uint16)
+        alpha = rgba[:, :, 3:4]
+        made.append(
+            Subtitle(
+                start,
+                end,
+                (width - bw) // 2,
+                max(0, bottom - bh),
+                rgba[:, :, :3] * alpha,
+                np.broadcast_to(256 - alpha, rgba[:, :, :3].shape).copy(),
+            )
+        )
+    return made
+
+
+def failure_banner(frame: np.ndarray, reason: str) -> np.ndarray:
+    """A copy of `frame` with a big red "RENDER FAILED" banner and the reason across it."""
+    image = Image.fromarray(frame)
+    h, w = frame.shape[:2]
+    d = ImageDraw.Draw(image)
+    top, bottom = h * 0.3, h * 0.66
+    d.rectangle((0, top, w, bottom), fill=(200, 30, 40))
+    d.text(
+        (w / 2, top + (bottom - top) * 0.36),
+        "RENDER FAILED",
+        font=font(round(h * 0.12)),
+        fill=(255, 255, 255),
+        anchor="mm",
+    )
+    small = font(round(h * 0.04))
+    d.text(
+        (w / 2, top + (bottom - top) * 0.8),
+        _fit(" ".join(reason.split()), small, w * 0.9),
+        font=small,
+        fill=(255, 236, 236),
+        anchor="mm",
+    )
+    return np.asarray(image).copy()
