@@ -72,7 +72,7 @@ class FrameEncoder:
         self.output = Path(output)
         self.profile = profile
         self.frames = 0
-        self._partial = self.output.with_name(f".{self.output.stem}.partial{self.output.suffix}")
+        self._partial = self.output.with_name(f".{self.output.name}.partial")
         self._threads = threads
         self._proc: subprocess.Popen[bytes] | None = None
 
