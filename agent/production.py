@@ -13,7 +13,7 @@ from pathlib import Path
 
 from agent.brief import read_brief
 from agent.director import Director
-from story import EditError, Project, ProjectFolder, SetStyle, apply
+from story import AnyEdit, EditError, Project, ProjectFolder, SetStyle, apply
 from tools.edit.assemble import assemble_cut
 from tools.render.engine import Progress, RenderReport, render_shots, stale_jobs
 
@@ -115,14 +115,18 @@ class Production:
             return self.redo()
         if not direction.edits:
             return TurnResult(reply=direction.reply, warnings=self._warnings())
+        return self.apply(direction.edits, message=message, reply=direction.reply)
+
+    def apply(self, edits: list[AnyEdit], *, message: str, reply: str = "") -> TurnResult:
+        """Apply typed edits as one revision (all or nothing), render what changed, assemble."""
         try:
-            _, changes = self.folder.commit(direction.edits, message=message)
+            _, changes = self.folder.commit(edits, message=message)
         except EditError as exc:
             return TurnResult(reply=f"Nothing changed: {exc}", warnings=self._warnings())
         if not changes:
             return TurnResult(reply="That is already how it is; nothing changed.", warnings=self._warnings())
         result = self.render()
-        result.reply, result.changes = direction.reply, changes
+        result.reply, result.changes = reply or "; ".join(changes), changes
         return result
 
     def undo(self) -> TurnResult:
