@@ -7,15 +7,33 @@ the cut are folded into that same revision, so undo steps over a change and its 
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from agent.brief import read_brief
 from agent.director import Director
 from story import AnyEdit, EditError, Project, ProjectFolder, SetStyle, apply
 from tools.edit.assemble import assemble_cut
 from tools.render.engine import Progress, RenderReport, render_shots, stale_jobs
+
+if TYPE_CHECKING:
+    from memory import ProjectMemory
+
+MEMORY_ENV = "STORYREEL_MEMORY"
+
+
+class MemoryUnavailable(RuntimeError):
+    """Memory cannot be used on this install."""
+
+
+def memory_enabled() -> bool:
+    """Memory follows every revision unless `STORYREEL_MEMORY=off` (for scripted batch work)."""
+    return os.environ.get(MEMORY_ENV, "on").strip().lower() not in {"off", "0", "false", "no"}
+
 
 Announce = Callable[[str], None]
 """Called with a short line about a step starting ("rendering 3 shots")."""
@@ -58,6 +76,7 @@ class Production:
         self.director = director or default_director()
         self.progress = progress
         self.announce = announce or (lambda line: None)
+        self._memory: ProjectMemory | None = None
 
     # Opening ------------------------------------------------------------------------------
 
@@ -146,8 +165,22 @@ class Production:
         return result
 
     def render(self) -> TurnResult:
-        """Render every shot whose take is missing or stale, then assemble the reel."""
+        """Render every shot whose take is missing or stale, then assemble the reel.
+
+        Memory catches up with the project at the same time, on its own thread: it only reads
+        the revision, and the renders do not wait for the embedding model to load.
+        """
         project = self.project
+        memory_sync = threading.Thread(target=self._sync_memory, args=(project,), name="memory-sync")
+        memory_sync.start()
+        try:
+            result = self._render(project)
+        finally:
+            memory_sync.join()
+        result.warnings += self._warnings()
+        return result
+
+    def _render(self, project: Project) -> TurnResult:
         stale = stale_jobs(self.folder, project)
         if stale:
             self.announce(f"rendering {len(stale)} of {len(project.shots)} shots")
@@ -168,6 +201,40 @@ class Production:
             warnings=self._warnings(),
             render_seconds=report.seconds,
         )
+
+    # Memory -------------------------------------------------------------------------------
+
+    def memory(self) -> ProjectMemory:
+        """The project's vector memory, opened (and brought up to date) on first use.
+
+        A corrupt store is rebuilt from story.json and the decisions journal, and the person is
+        told; a missing memory install raises `MemoryUnavailable` with the install line.
+        """
+        if self._memory is None:
+            try:
+                from memory import MemoryCorrupt, ProjectMemory
+            except ImportError as exc:  # pragma: no cover - the memory extra is a core dependency
+                raise MemoryUnavailable(f"memory is not installed ({exc}); pip install storyreel") from exc
+            try:
+                self._memory = ProjectMemory(self.folder.root)
+            except MemoryCorrupt as exc:
+                self.folder.warnings.append(f"{exc}; rebuilt it from story.json")
+                self._memory = ProjectMemory.recover(self.folder.root, self.project)
+        return self._memory
+
+    def _sync_memory(self, project: Project) -> None:
+        if not memory_enabled():
+            return
+        try:
+            self.memory().sync(project)
+        except Exception as exc:  # noqa: BLE001 - memory must never cost the person their turn
+            self.folder.warnings.append(f"memory did not update ({exc}); `storyreel memory-rebuild` repairs it")
+
+    def close(self) -> None:
+        """Let go of the memory store's files."""
+        if self._memory is not None:
+            self._memory.close()
+            self._memory = None
 
     def _warnings(self) -> list[str]:
         found, self.folder.warnings = self.folder.warnings, []

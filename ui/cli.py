@@ -76,7 +76,11 @@ def _open(directory: Path) -> Iterator[Production]:
     with _door(), render_bars(err) as bars:
         from agent.production import Production
 
-        yield Production.open(directory, progress=bars.progress, announce=bars.announce)
+        production = Production.open(directory, progress=bars.progress, announce=bars.announce)
+        try:
+            yield production
+        finally:
+            production.close()
 
 
 def _report(result: TurnResult, *, quiet_reply: bool = False) -> None:
@@ -221,6 +225,122 @@ def history(directory: ProjectDir) -> None:
                 out.print(f"      {line}", highlight=False)
             if len(revision.summary) > 12:
                 out.print(f"      … and {len(revision.summary) - 12} more", highlight=False)
+
+
+@app.command("memory")
+def memory_recall(
+    directory: ProjectDir,
+    query: Annotated[str, typer.Argument(help='What to look for, e.g. "the woman in crimson".')],
+    kind: Annotated[
+        list[str] | None,
+        typer.Option("--kind", help="Only this kind (character, location, style, decision, shot, preference)."),
+    ] = None,
+    k: Annotated[int, typer.Option("-k", help="How many memories to show.", min=1, max=50)] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the hits as JSON, best first.")] = False,
+) -> None:
+    """Show what the project remembers that is closest in meaning to a query, with scores.
+
+    Without --kind, the characters, places, style, decisions and preferences come first, and
+    the shots where the answer shows after them: a shot's memory repeats what it shows, so it
+    would otherwise crowd out the thing itself.
+    """
+    from memory.store import RECALL_KINDS
+
+    with _open(directory) as production:
+        memory = production.memory()
+        things = [name for name in RECALL_KINDS if name != "shot"]
+        try:
+            if kind:
+                groups = {"": memory.recall(query, kinds=kind, k=k)}
+            else:
+                groups = {
+                    "": memory.recall(query, kinds=things, k=k),
+                    "In shots": memory.recall(query, kinds=["shot"], k=min(k, 3)),
+                }
+        except ValueError as exc:
+            raise PersonError(str(exc)) from None
+        finally:
+            for warning in production.folder.warnings:
+                err.print(f"[yellow]warning[/]: {warning}", highlight=False)
+        if as_json:
+            import json
+
+            rows = [
+                {"score": round(hit.score, 4), "kind": hit.kind, "id": hit.id, "ref": hit.ref, "text": hit.text}
+                for hits in groups.values()
+                for hit in hits
+            ]
+            sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+            return
+        if not any(groups.values()):
+            out.print("Nothing remembered yet.")
+            return
+        for title, hits in groups.items():
+            if not hits:
+                continue
+            table = Table(title=title or None, title_justify="left", show_edge=False)
+            for column in ("score", "kind", "id", "memory"):
+                table.add_column(column, overflow="fold")
+            for hit in hits:
+                table.add_row(f"{hit.score:.2f}", hit.kind, hit.ref, hit.text[:160])
+            out.print(table)
+
+
+@app.command()
+def remember(
+    directory: ProjectDir,
+    note: Annotated[str, typer.Argument(help='A decision, e.g. "the ending is at dawn".')],
+    preference: Annotated[
+        bool, typer.Option("--preference", help="A taste kept across all your projects (\"I like handheld\").")
+    ] = False,
+) -> None:
+    """Add a decision to the project's memory, or a preference to yours."""
+    with _open(directory) as production:
+        memory = production.memory()
+        try:
+            if preference:
+                hit = memory.preferences.remember(note)
+            else:
+                hit = memory.remember(note, revision=production.project.revision)
+        except ValueError as exc:
+            raise PersonError(str(exc)) from None
+        out.print(f"Remembered ({hit.kind}): {hit.text}", highlight=False)
+
+
+@app.command()
+def check(directory: ProjectDir) -> None:
+    """List continuity problems by shot number; exit code 3 when there are any."""
+    with _open(directory) as production:
+        from memory import check as continuity
+
+        project = production.project
+        problems = continuity(project, production.memory())
+        for warning in production.folder.warnings:
+            err.print(f"[yellow]warning[/]: {warning}", highlight=False)
+        if not problems:
+            out.print(f"No continuity problems in {len(project.shots)} shots.")
+            return
+        for problem in problems:
+            out.print(f"  • {problem}", highlight=False)
+        out.print(f"{len(problems)} problem{'s' if len(problems) > 1 else ''}")
+    raise typer.Exit(3)
+
+
+@app.command("memory-rebuild")
+def memory_rebuild(directory: ProjectDir) -> None:
+    """Rebuild the project's memory from story.json and its decisions (after loss or corruption)."""
+    with _door():
+        from memory import ProjectMemory
+        from story import ProjectFolder
+
+        folder = ProjectFolder.open(directory)
+        project = folder.load()
+        memory = ProjectMemory.recover(folder.root, project)
+        try:
+            count = memory.count()
+        finally:
+            memory.close()
+        out.print(f"Memory rebuilt from revision {project.revision}: {count} memories.")
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from agent.offline.vocabulary import (
     EMOTION_WORDS,
     GENRES,
     MOVEMENT_VERBS,
+    PERSON_NOUNS,
     SPEECH_VERBS,
     STYLE_ALIASES,
     STYLES,
@@ -183,9 +184,21 @@ def _listener(speaker: str, last_speaker: str | None, present: list[str]) -> str
 
 def _character(person: Person) -> Character:
     looks_text = describe_looks(person.traits)
-    description = ", ".join(part for part in (person.description or person.name, looks_text) if part)
+    description = ", ".join(
+        part for part in (person.description or person.name, _who(person), looks_text) if part
+    )
     traits = {k[:40]: shorten(v, MAX_NAME) for k, v in list(person.traits.items())[:30]}
     return Character(id=person.id, name=shorten(person.name, MAX_NAME), description=shorten(description), traits=traits)
+
+
+def _who(person: Person) -> str:
+    """'a woman' or 'a man' when the brief says so (by pronouns) and the description does not yet:
+    "the old keeper" is not recalled by "the woman in crimson" unless memory knows she is one."""
+    said = set(re.findall(r"[a-z]+", (person.description or "").lower()))
+    if not person.gender or any(PERSON_NOUNS.get(word) == person.gender for word in said):
+        return ""
+    young = person.traits.get("age", "") in {"young", "little", "small"}
+    return {"f": "a girl" if young else "a woman", "m": "a boy" if young else "a man"}.get(person.gender, "")
 
 
 def _bible(found_headers: dict[str, str], brief: str, found: list[Sentence], cast: Cast) -> Bible:
