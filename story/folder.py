@@ -40,12 +40,19 @@ class NothingToUndo(ProjectError):
     """Undo or redo has nowhere to go."""
 
 
+FILE_MODE = 0o644
+HEAD_FILE = "HEAD"
+"""In history/: the number of the revision story.json holds, so recovery knows where undo left it."""
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` so that readers see the old file or the new one, never a mix."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
+            # mkstemp makes the file private (0600); a project file reads like any other file.
+            os.fchmod(handle.fileno(), path.stat().st_mode & 0o777 if path.exists() else FILE_MODE)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -318,22 +325,38 @@ class ProjectFolder:
         # The revision lands before story.json points at it: a crash between the two leaves
         # story.json on the previous good revision.
         write_atomic(self._revision_path(number), revision.model_dump_json(indent=1).encode())
-        write_atomic(self.story_path, dump_project(project))
+        self._point_at(project)
         return project
 
     def _checkout(self, number: int) -> Project:
         revision = self.read_revision(number)
         project = Project.model_validate(upgrade(revision.project))
-        write_atomic(self.story_path, dump_project(project))
+        self._point_at(project)
         return project
 
+    def _point_at(self, project: Project) -> None:
+        """Make `project` current: story.json first, then history/HEAD names its revision."""
+        write_atomic(self.story_path, dump_project(project))
+        write_atomic(self.history_dir / HEAD_FILE, f"{project.revision}\n".encode())
+
+    def _head(self) -> int | None:
+        try:
+            return int((self.history_dir / HEAD_FILE).read_text().strip())
+        except (OSError, ValueError):
+            return None
+
     def _last_good_revision(self) -> Revision | None:
-        for path in sorted(self.history_dir.glob("r*.json"), reverse=True):
+        """The revision story.json last held (by HEAD), else the newest readable one."""
+        paths = sorted(self.history_dir.glob("r*.json"), reverse=True)
+        head = self._head()
+        if head is not None:
+            paths.insert(0, self._revision_path(head))
+        for path in paths:
             try:
                 revision = Revision.model_validate_json(path.read_bytes())
                 Project.model_validate(upgrade(dict(revision.project)))
                 return revision
-            except (ValueError, ValidationError, ProjectError):
+            except (OSError, ValueError, ValidationError, ProjectError):
                 continue
         return None
 
