@@ -77,6 +77,9 @@ class Production:
         self.progress = progress
         self.announce = announce or (lambda line: None)
         self._memory: ProjectMemory | None = None
+        attach = getattr(self.director, "attach_memory", None)
+        if attach is not None and memory_enabled():
+            attach(self._resolve_character)
 
     # Opening ------------------------------------------------------------------------------
 
@@ -229,6 +232,13 @@ class Production:
             self.memory().sync(project)
         except Exception as exc:  # noqa: BLE001 - memory must never cost the person their turn
             self.folder.warnings.append(f"memory did not update ({exc}); `storyreel memory-rebuild` repairs it")
+
+    def _resolve_character(self, phrase: str, project: Project) -> str | None:
+        try:
+            return self.memory().resolve_character(phrase, project)
+        except Exception as exc:  # noqa: BLE001 - without memory, only names and roles resolve
+            self.folder.warnings.append(f"memory could not be asked who {phrase!r} is ({exc})")
+            return None
 
     def close(self) -> None:
         """Let go of the memory store's files."""

@@ -123,3 +123,21 @@ def test_check_lists_planted_problems_by_shot_number(tmp_path: Path) -> None:
 def test_memory_commands_reject_bad_input_with_one_line(tmp_path: Path) -> None:
     done = run("memory", tmp_path, "anything", code=2)
     assert "Traceback" not in done.stderr and "error" in done.stderr
+
+
+def test_the_offline_director_finds_a_character_by_description_through_memory(tmp_path: Path) -> None:
+    from scripted import small_story
+
+    from agent.production import Production
+
+    folder = ProjectFolder.create(tmp_path / "film", apply(Project(), [small_story(shots=2)]), message="small")
+    production = Production(folder)
+    try:
+        production.render()
+        result = production.say("the fisherman with the grey beard wears a blue cap")
+        tomas = production.project.character("tomas")
+        mara = production.project.character("mara")
+    finally:
+        production.close()
+    assert tomas.traits.get("cap") == "blue", result.reply
+    assert "cap" not in mara.traits

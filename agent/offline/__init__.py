@@ -7,6 +7,7 @@ GPU. `plan` reads prose or Fountain; `direct` reads the instructions in docs/dir
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from agent.brief import is_fountain
 from agent.director import Direction
@@ -36,6 +37,12 @@ class OfflineDirector:
 
     def __init__(self) -> None:
         self._context = Context()
+        self._resolve: Callable[[str, Project], str | None] | None = None
+
+    def attach_memory(self, resolve_character: Callable[[str, Project], str | None]) -> None:
+        """Let descriptions name characters ('the girl in the red coat wears a blue hat'): the
+        production service hands in its memory's `resolve_character`."""
+        self._resolve = resolve_character
 
     def plan(self, brief: str) -> list[AnyEdit]:
         """A ReplaceStory from prose or a Fountain screenplay; the same brief gives the same story."""
@@ -53,7 +60,7 @@ class OfflineDirector:
         if not lowered:
             return self._not_understood([], [text])
         working, edits, done, missed = project, [], [], []
-        context = Context(last_shot=self._context.last_shot)
+        context = Context(last_shot=self._context.last_shot, resolve_character=self._resolve)
         for clause in clauses(text):
             try:
                 step = read_clause(working, clause, context)

@@ -65,9 +65,11 @@ Command = Callable[[Project, str, "Context"], Step | None]
 
 @dataclass
 class Context:
-    """What a clause may lean on: the shot talked about last (for 'make it longer')."""
+    """What a clause may lean on: the shot talked about last (for 'make it longer'), and a way to
+    find who a description means ('the girl in the red coat' -> mara) when no name is said."""
 
     last_shot: str | None = None
+    resolve_character: Callable[[str, Project], str | None] | None = None
 
 
 def _words(phrase: str) -> str:

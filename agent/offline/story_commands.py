@@ -10,7 +10,17 @@ from agent.offline.grammar import Context, Refusal, Step
 from agent.offline.reading import describe_looks, looks, person_traits
 from agent.offline.shots import shorten
 from agent.offline.vocabulary import STYLE_ALIASES, STYLES
-from story import AnyEdit, CharacterChanges, Project, SetBible, SetStyle, ShotChanges, UpdateCharacter, UpdateShot
+from story import (
+    AnyEdit,
+    Character,
+    CharacterChanges,
+    Project,
+    SetBible,
+    SetStyle,
+    ShotChanges,
+    UpdateCharacter,
+    UpdateShot,
+)
 from story.model import MAX_NAME
 
 
@@ -57,6 +67,15 @@ def title(project: Project, text: str, context: Context, original: str = "") -> 
     return Step([SetBible(changes={"title": shorten(value, MAX_NAME)})], f"title: {value}")
 
 
+def _character(project: Project, words: str, context: Context) -> Character | None:
+    """By name, id or role word; failing that, by meaning, through memory when there is one."""
+    found = find_character(project, words)
+    if found is None and context.resolve_character is not None and len(words.split()) > 1:
+        ident = context.resolve_character(words, project)
+        found = next((c for c in project.characters if c.id == ident), None)
+    return found
+
+
 def rename(project: Project, text: str, context: Context, original: str = "") -> Step | None:
     """'rename Mara to Marta', 'change Mara's name to Marta', 'Mara is now called Marta'."""
     match = (
@@ -66,7 +85,7 @@ def rename(project: Project, text: str, context: Context, original: str = "") ->
     )
     if not match:
         return None
-    character = find_character(project, match.group("old"))
+    character = _character(project, match.group("old"), context)
     if character is None:
         names = ", ".join(c.name for c in project.characters) or "none yet"
         asked = (original or text)[match.start("old") : match.end("old")]
@@ -107,7 +126,7 @@ def character_look(project: Project, text: str, context: Context) -> Step | None
         if match.group("given")
         else (match.group("who"), match.group("what"))
     )
-    character = find_character(project, who)
+    character = _character(project, who, context)
     if character is None and who.strip() in ("she", "he", "they") and len(project.characters) == 1:
         character = project.characters[0]
     if character is None:
