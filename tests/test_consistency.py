@@ -55,3 +55,26 @@ def test_traits_override_the_description_and_the_id_picks_the_rest() -> None:
     assert old.hair == HAIR_COLOURS["grey"] and old.beard == HAIR_COLOURS["grey"]
     child = look_for(Character(id="ada", name="Ada", description="a child with short red hair"))
     assert child.height < 0.8 and child.hair == HAIR_COLOURS["red"]
+
+
+def test_the_style_has_one_sheet_showing_its_palette_and_every_shot_gets_it(tmp_path: Path) -> None:
+    from scripted import small_story
+
+    from story import Project, ProjectFolder, SetStyle, apply
+    from tools.consistency import STYLE_REFERENCE, style_sheet
+    from tools.render.engine import reference_sheets
+
+    style = Style(palette=["#c0392b", "#2c3e50"], look=["ink", "wash"])
+    path = style_sheet(style, tmp_path)
+    assert re.fullmatch(r"style-[0-9a-f]{12}\.png", path.name)
+    image = Image.open(path)
+    assert count(image, (0xC0, 0x39, 0x2B)) > 1000 and count(image, (0x2C, 0x3E, 0x50)) > 1000
+    assert style_sheet(style, tmp_path) == path
+    assert style_sheet(style.model_copy(update={"palette": ["#000000"]}), tmp_path) != path
+
+    folder = ProjectFolder.create(tmp_path / "film", apply(Project(), [small_story(shots=2)]))
+    project = apply(folder.load(), [SetStyle(changes={"palette": ["#c0392b"]})])
+    sheets = [reference_sheets(folder, project, shot) for shot in project.shots]
+    assert len({refs[STYLE_REFERENCE] for refs in sheets}) == 1
+    for refs, shot in zip(sheets, project.shots, strict=True):
+        assert set(refs) == {*shot.characters, STYLE_REFERENCE}

@@ -1,4 +1,5 @@
-"""Character reference sheets: each character drawn once from the front and the side, with its palette.
+"""Reference sheets: each character drawn once from the front and the side, with its palette, and
+one sheet for the style (its look words and palette) that every shot is rendered against.
 
 A sheet is named by a hash of everything that affects it, made once, and written atomically; the
 animatic draws figures with the same look code (`tools.render.figures.look_for`), so a character
@@ -12,6 +13,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -78,15 +80,56 @@ def draw_sheet(character: Character, style: Style) -> Image.Image:
     return sheet
 
 
+STYLE_REFERENCE = "@style"
+"""The key of the style's sheet among a shot's references (character ids never start with '@')."""
+
+
+def style_key(style: Style) -> str:
+    """A hash of everything the style sheet depends on (12 hex digits)."""
+    payload = {"sheet": SHEET_VERSION, "look": style.look, "palette": style.palette, "size": sheet_size(style)}
+    blob = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()[:KEY_LENGTH]
+
+
+def draw_style_sheet(style: Style) -> Image.Image:
+    """The style sheet: the look in words and the palette as labelled swatches."""
+    width, height = sheet_size(style)
+    sheet = Image.new("RGB", (width, height), PAPER)
+    d = ImageDraw.Draw(sheet)
+    unit = height / 100
+    d.text((unit * 4, unit * 4), "Style", font=font(round(unit * 7)), fill=INK)
+    words = ", ".join(style.look) or "storyboard"
+    d.text((unit * 4, unit * 14), words[:80], font=font(round(unit * 4)), fill=(90, 88, 96))
+    colours = style.palette or ["#808080"]
+    gap = unit * 2
+    swatch = min((width - unit * 8 - gap * (len(colours) - 1)) / len(colours), unit * 40)
+    line = max(1, round(unit * 0.45))
+    for n, hexcode in enumerate(colours):
+        x = unit * 4 + n * (swatch + gap)
+        rgb = tuple(int(hexcode[i : i + 2], 16) for i in (1, 3, 5))
+        d.rectangle((x, unit * 30, x + swatch, unit * 30 + swatch), fill=rgb, outline=INK, width=line)
+        d.text((x, unit * 33 + swatch), hexcode.lower(), font=font(round(unit * 3.2)), fill=INK)
+    return sheet
+
+
+def style_sheet(style: Style, refs_dir: Path) -> Path:
+    """The style's sheet in `refs_dir`, drawn and written (atomically) only if not there yet."""
+    return _keep(Path(refs_dir) / f"style-{style_key(style)}.png", lambda: draw_style_sheet(style))
+
+
 def reference_sheet(character: Character, style: Style, refs_dir: Path) -> Path:
     """The character's sheet in `refs_dir`, drawn and written (atomically) only if not there yet."""
-    refs_dir = Path(refs_dir)
-    path = refs_dir / f"{character.id}-{sheet_key(character, style)}.png"
+    path = Path(refs_dir) / f"{character.id}-{sheet_key(character, style)}.png"
+    return _keep(path, lambda: draw_sheet(character, style))
+
+
+def _keep(path: Path, draw: Callable[[], Image.Image]) -> Path:
     if path.is_file():
         return path
+    refs_dir = path.parent
     refs_dir.mkdir(parents=True, exist_ok=True)
-    image = draw_sheet(character, style)
-    handle, temporary = tempfile.mkstemp(dir=refs_dir, prefix=f".{character.id}-", suffix=".png.partial")
+    image = draw()
+    handle, temporary = tempfile.mkstemp(dir=refs_dir, prefix=f".{path.stem}-", suffix=".png.partial")
     try:
         with os.fdopen(handle, "wb") as out:
             image.save(out, format="PNG")

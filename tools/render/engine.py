@@ -84,11 +84,13 @@ def stale_jobs(folder: ProjectFolder, project: Project) -> list[ShotJob]:
 
 
 def reference_sheets(folder: ProjectFolder, project: Project, shot: Shot) -> dict[str, Path]:
-    """Reference sheets of the characters in a shot, made once each."""
-    from tools.consistency import reference_sheet
+    """Reference sheets of the characters in a shot, and the style's under `STYLE_REFERENCE`; made once each."""
+    from tools.consistency import STYLE_REFERENCE, reference_sheet, style_sheet
 
     refs_dir = folder.root / REFS_DIR
-    return {cid: reference_sheet(project.character(cid), project.style, refs_dir) for cid in shot.characters}
+    sheets = {cid: reference_sheet(project.character(cid), project.style, refs_dir) for cid in shot.characters}
+    sheets[STYLE_REFERENCE] = style_sheet(project.style, refs_dir)
+    return sheets
 
 
 def render_shots(
