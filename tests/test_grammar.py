@@ -369,3 +369,17 @@ def test_every_direction_applies(project: Project) -> None:
         assert direction.edits, (message, direction.reply)
         current = apply(current, direction.edits)
     assert len(current.shots) == 13
+
+
+def test_check_continuity_lists_problems_by_shot_and_changes_nothing() -> None:
+
+
+    director = OfflineDirector()
+    project = apply(Project(), director.plan(EXAMPLE.read_text()))
+    clean = director.direct(project, "check continuity")
+    assert clean.edits == [] and clean.reply == f"No continuity problems in {len(project.shots)} shots."
+    mirrored = {who: 1 - x for who, x in project.shots[5].positions.items()}
+    flipped = project.shots[5].model_copy(update={"positions": mirrored})
+    crossed = project.model_copy(update={"shots": [*project.shots[:5], flipped, *project.shots[6:]]})
+    found = director.direct(crossed, "any problems?")
+    assert found.edits == [] and "shot 6:" in found.reply and "180-degree" in found.reply

@@ -275,3 +275,13 @@ def test_any_text_plans_into_a_valid_project_or_is_refused(text: str) -> None:
 def test_story_like_word_salad_plans_into_a_valid_project(words: list[str]) -> None:
     project = apply(Project(), OfflineDirector().plan(read_brief(" ".join(words))))
     assert all(line.speaker in {c.id for c in project.characters} for s in project.shots for line in s.dialogue)
+
+
+@pytest.mark.parametrize("path", [EXAMPLE, *PROSE, *sorted(BRIEFS.glob("*.fountain"))], ids=lambda p: p.name)
+def test_the_plan_keeps_the_180_degree_line_and_speakers_in_their_shots(path: Path) -> None:
+    from agent.offline import continuity_report
+    from memory.continuity import check
+
+    project = plan(path.read_text())
+    problems = [p for p in check(project) if p.kind in ("screen-direction", "offscreen-speaker")]
+    assert problems == [], continuity_report(project)

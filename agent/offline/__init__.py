@@ -23,12 +23,16 @@ EXAMPLES = (
     "use a 85mm lens on shot 2 · make shot 3 night · make it all dawn · swap shots 2 and 3 · "
     "move shot 5 before shot 2 · delete shot 4 · duplicate shot 2 · add a shot after 4: she opens the door · "
     "dissolve into shot 4 · fade out at the end · make it noir · Mara wears a red coat · "
-    "rename Mara to Marta · undo · redo"
+    "rename Mara to Marta · check continuity · undo · redo"
 )
 MODEL_HINT = "For free-form direction, connect a language model: set OPENAI_BASE_URL and STORYREEL_MODEL."
 
 _UNDO = re.compile(r"^(?:please\s+)?(?:undo|undo (?:that|it|the last (?:change|edit))|go back|take that back|revert)$")
 _REDO = re.compile(r"^(?:please\s+)?(?:redo|redo (?:that|it)|do that again|put it back)$")
+_CHECK = re.compile(
+    r"^(?:please\s+)?(?:check(?: the)?(?: film| reel| story)?(?: for)?(?: continuity)?(?: problems| errors)?|"
+    r"continuity(?: check)?|any (?:continuity )?(?:problems|errors)\??)$"
+)
 _SPLIT = re.compile(r"\s*(?:;|\n|(?<=[a-z0-9)])\.\s+|,?\s+then\s+|,?\s+and then\s+)\s*")
 
 
@@ -57,6 +61,8 @@ class OfflineDirector:
             return Direction(edits=[], reply="Undoing the last change.", action="undo")
         if _REDO.match(lowered):
             return Direction(edits=[], reply="Redoing the change last undone.", action="redo")
+        if _CHECK.match(lowered):
+            return Direction(edits=[], reply=continuity_report(project), action="none")
         if not lowered:
             return self._not_understood([], [text])
         working, edits, done, missed = project, [], [], []
@@ -85,6 +91,22 @@ class OfflineDirector:
         quoted = ", ".join(f"“{m}”" for m in missed) or "that"
         reply = f"{heard}I did not understand {quoted}. I can do things like: {EXAMPLES}. {MODEL_HINT}"
         return Direction(edits=[], reply=reply, action="none", understood=False)
+
+
+def continuity_report(project: Project) -> str:
+    """The continuity checker's findings as a reply, one problem per line with its shot number."""
+    from memory.continuity import check
+    from memory.documents import canonical_text
+
+    class Canon:
+        def canonical_description(self, project: Project, character_id: str) -> str:
+            return canonical_text(project, character_id)
+
+    problems = check(project, Canon())
+    if not problems:
+        return f"No continuity problems in {len(project.shots)} shots."
+    lines = "\n".join(f"• {problem}" for problem in problems)
+    return f"{len(problems)} continuity problem{'s' if len(problems) > 1 else ''}:\n{lines}"
 
 
 def read_clause(project: Project, clause: str, context: Context) -> Step | None:

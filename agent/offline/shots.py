@@ -83,6 +83,8 @@ class ShotList:
     pending: Transition | None = None
     seen: set[str] = field(default_factory=set)
     _talk: _Conversation = field(default_factory=_Conversation)
+    _sides: dict[str, float] = field(default_factory=dict)
+    """Where each character last stood across the frame in this scene (the 180-degree line)."""
     _time_changed: bool = False
 
     @property
@@ -103,6 +105,7 @@ class ShotList:
         self.scene += 1
         self.location, self.interior = location, interior
         self._talk = _Conversation()
+        self._sides = {}
         first_time = location is not None and location not in self.seen
         if location is not None:
             self.seen.add(location)
@@ -115,7 +118,7 @@ class ShotList:
             size=size,
             movement=movement,
             seconds=max(4.0, min(6.0, action_seconds(action) + 0.5)),
-            positions=_spread(characters),
+            positions=self._place(characters),
         )
 
     def action(
@@ -147,7 +150,7 @@ class ShotList:
             movement=movement,
             angle=angle,
             seconds=seconds,
-            positions=_spread(characters),
+            positions=self._place(characters),
         )
 
     def line(
@@ -166,6 +169,8 @@ class ShotList:
         words = " ".join(line.text for line in lines)
         seconds = speech_seconds(words)
         side = self._talk.side_of(speaker, listener)
+        if listener is not None and speaker in self._sides and listener in self._sides:
+            side = "left" if self._sides[speaker] < self._sides[listener] else "right"
         if listener is not None and not emotional:
             # The 180-degree rule: the speaker keeps one side of the frame for the whole exchange.
             characters = [speaker, listener]
@@ -203,7 +208,7 @@ class ShotList:
             characters=characters,
             size=ShotSize.MS,
             seconds=speech_seconds(words),
-            positions=_spread(characters),
+            positions=self._place(characters),
             dialogue=lines,
         )
 
@@ -211,6 +216,14 @@ class ShotList:
         """Set how the last shot ends (a fade out), when there is one."""
         if self.shots:
             self.shots[-1] = self.shots[-1].model_copy(update={"transition": transition})
+
+    def _place(self, characters: list[str]) -> dict[str, float]:
+        """Even places across the frame; people already placed in this scene keep their order."""
+        known = sorted((c for c in characters if c in self._sides), key=self._sides.__getitem__)
+        rest = iter(c for c in characters if c not in self._sides)
+        # Newcomers take the slots of their naming order; the placed keep their left-to-right order.
+        ordered = [next(rest) if c not in self._sides else known.pop(0) for c in characters]
+        return _spread(ordered)
 
     def _add(
         self,
@@ -233,6 +246,9 @@ class ShotList:
             transition = Transition.FADE_IN
         self.pending, self._time_changed = None, False
         characters = list(dict.fromkeys(characters))[:20]
+        placed = {c: p for c, p in positions.items() if c in characters}
+        if len(placed) > 1:
+            self._sides.update(placed)
         self.shots.append(
             Shot(
                 id=shot_id,
