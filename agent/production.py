@@ -19,6 +19,7 @@ from agent.director import Director
 from story import AnyEdit, EditError, Project, ProjectFolder, SetStyle, apply
 from tools.edit.assemble import assemble_cut
 from tools.render.engine import Progress, RenderReport, render_shots, stale_jobs
+from tools.render.executors import Executor
 
 if TYPE_CHECKING:
     from memory import ProjectMemory
@@ -167,7 +168,7 @@ class Production:
         result.changes = [f"redone: {line}" for line in revision.summary]
         return result
 
-    def render(self) -> TurnResult:
+    def render(self, executor: Executor | None = None) -> TurnResult:
         """Render every shot whose take is missing or stale, then assemble the reel.
 
         Memory catches up with the project at the same time, on its own thread: it only reads
@@ -177,17 +178,17 @@ class Production:
         memory_sync = threading.Thread(target=self._sync_memory, args=(project,), name="memory-sync")
         memory_sync.start()
         try:
-            result = self._render(project)
+            result = self._render(project, executor)
         finally:
             memory_sync.join()
         result.warnings += self._warnings()
         return result
 
-    def _render(self, project: Project) -> TurnResult:
+    def _render(self, project: Project, executor: Executor | None = None) -> TurnResult:
         stale = stale_jobs(self.folder, project)
         if stale:
             self.announce(f"rendering {len(stale)} of {len(project.shots)} shots")
-        report: RenderReport = render_shots(self.folder, project, progress=self.progress)
+        report: RenderReport = render_shots(self.folder, project, progress=self.progress, executor=executor)
         if report.edits:
             project = self.folder.amend(list(report.edits))
         self.announce("assembling the reel")

@@ -163,10 +163,20 @@ def redo(directory: ProjectDir) -> None:
 
 
 @app.command()
-def render(directory: ProjectDir) -> None:
+def render(
+    directory: ProjectDir,
+    executor: Annotated[
+        str | None, typer.Option(help="Where shots render: local or ray (ray if STORYREEL_RAY_ADDRESS is set).")
+    ] = None,
+    ray_address: Annotated[
+        str | None, typer.Option(help="Ray cluster to join, e.g. 10.0.0.5:6379 (implies --executor ray).")
+    ] = None,
+) -> None:
     """Render shots that are missing, stale or failed, and assemble the reel."""
     with _open(directory) as production:
-        result = production.render()
+        from tools.render.executors import get_executor
+
+        result = production.render(get_executor(executor, address=ray_address))
     _report(result)
 
 

@@ -44,6 +44,8 @@ class Renderer(ABC):
     image_to_video: ClassVar[bool] = False
     max_seconds: ClassVar[float | None] = None
     cost_per_second: ClassVar[float] = 0.0
+    gpus: ClassVar[float] = 0  # GPUs one shot needs on a cluster (Ray `num_gpus`)
+    cpus: ClassVar[float] = 1  # CPUs one shot needs on a cluster (Ray `num_cpus`)
 
     class Options(BaseModel):
         """Backend options; subclasses extend this."""

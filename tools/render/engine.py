@@ -17,6 +17,7 @@ from pathlib import Path
 from story import Project, ProjectFolder, RecordTake, Shot, Take
 from tools.edit.encode import EncodeError
 from tools.render.base import Renderer, RenderError, RenderRequest, get_renderer
+from tools.render.executors import Executor
 from tools.render.key import render_key
 
 SHOTS_DIR = "media/shots"
@@ -99,6 +100,7 @@ def render_shots(
     *,
     progress: Progress | None = None,
     workers: int | None = None,
+    executor: Executor | None = None,
 ) -> RenderReport:
     """Render every stale shot of `project`; return the takes to record and what happened."""
     started = time.perf_counter()
@@ -125,7 +127,7 @@ def render_shots(
             on_frame=_delta(progress, job.label, job.shot.duration_frames) if progress else None,
         )
         try:
-            frames = job.backend.render(request)
+            frames = (executor.backend(job.backend) if executor else job.backend).render(request)
         except (RenderError, EncodeError, OSError) as exc:
             return _placeholder(folder, job, request, str(exc), failed, progress)
         if frames != job.shot.duration_frames:
@@ -136,7 +138,9 @@ def render_shots(
         return _record(job, job.path, frames=frames)
 
     count = workers or _default_workers(jobs)
-    if count <= 1 or len(jobs) <= 1:
+    if executor is not None:  # where shots render: tools/render/executors.py
+        edits = executor.map(run, jobs)
+    elif count <= 1 or len(jobs) <= 1:
         edits = [run(job) for job in jobs]
     else:
         with ThreadPoolExecutor(max_workers=count, thread_name_prefix="render") as pool:
