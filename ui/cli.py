@@ -142,7 +142,9 @@ def say(
 ) -> None:
     """Tell the director what to change; re-renders only what changed."""
     with _open(directory) as production:
-        result = production.say(instruction)
+        from agent.graph import say as say_turn
+
+        result = say_turn(production, instruction)
     _report(result)
 
 

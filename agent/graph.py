@@ -1,0 +1,140 @@
+"""The director graph: one conversational turn as LangGraph nodes, checkpointed in agent.sqlite.
+
+direct (ask the model for tool calls, or the offline director for a Direction) -> apply (one revision).
+The graph sees only `TurnPlan`s: whether a model or the offline grammar produced them is not its business.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TypedDict
+
+from agent.llm import ModelSettings, make_client
+from agent.prompt import system_prompt
+from agent.tools import ToolError, to_edits, tool_specs
+
+MAX_ATTEMPTS = 3
+MAX_STEPS = 8
+
+
+@dataclass(kw_only=True)
+class TurnPlan:
+    """What a director decided for one message."""
+
+    edits: list[Any]
+    reply: str
+    action: Literal["edit", "undo", "redo", "none"] = "edit"
+
+
+class TurnState(TypedDict, total=False):
+    message: str
+    reply: str
+    changes: list[str]
+
+
+class ModelDirector:
+    """Asks an OpenAI-compatible model for tool calls in a loop; invalid calls go back to the model."""
+
+    def __init__(self, settings: ModelSettings, client: Any = None) -> None:
+        self.settings = settings
+        self.client = client or make_client(settings)
+
+    def turn(self, project: Any, message: str) -> TurnPlan:
+        messages: list[dict[str, Any]] = [
+            {"role": "system", "content": system_prompt(project)},
+            {"role": "user", "content": message},
+        ]
+        edits: list[Any] = []
+        action: Literal["edit", "undo", "redo", "none"] = "edit"
+        failures = 0
+        for _ in range(MAX_STEPS):
+            response = self.client.chat.completions.create(
+                model=self.settings.model, messages=messages, tools=tool_specs()
+            )
+            choice = response.choices[0].message
+            calls = choice.tool_calls or []
+            if not calls:
+                return TurnPlan(
+                    edits=edits, reply=choice.content or "", action=action if edits or action == "undo" else "none"
+                )
+            messages.append(choice.model_dump(exclude_none=True))
+            ok = True
+            for call in calls:
+                try:
+                    result = to_edits(project, call.function.name, call.function.arguments)
+                    content = "done"
+                    if result == "undo":
+                        action = "undo"
+                    else:
+                        edits.extend(result)
+                except ToolError as exc:
+                    ok, content = False, f"error: {exc}"
+                messages.append({"role": "tool", "tool_call_id": call.id, "content": content})
+            if not ok:
+                failures += 1
+                if failures >= MAX_ATTEMPTS:
+                    return TurnPlan(edits=[], reply="I could not make that change; nothing was changed.", action="none")
+        return TurnPlan(edits=edits, reply="Done.", action=action)
+
+
+class OfflineAdapter:
+    """The offline director behind the same `turn` door."""
+
+    def __init__(self, director: Any) -> None:
+        self.director = director
+
+    def turn(self, project: Any, message: str) -> TurnPlan:
+        d = self.director.direct(project, message)
+        return TurnPlan(edits=list(d.edits), reply=d.reply, action=d.action)
+
+
+def build_graph(production: Any, director: Any, checkpointer: Any = None, results: list[Any] | None = None) -> Any:
+    """Compile the turn graph around a Production and a director (model or offline)."""
+    from langgraph.graph import END, START, StateGraph
+
+    def run_turn(state: TurnState) -> TurnState:
+        plan = director.turn(production.project, state["message"])
+        if plan.action == "undo":
+            result = production.undo()
+        elif plan.action == "redo":
+            result = production.redo()
+        elif not plan.edits:
+            from agent.production import TurnResult
+
+            result = TurnResult(reply=plan.reply)
+        else:
+            result = production.apply(plan.edits, message=state["message"], reply=plan.reply)
+        if results is not None:
+            results.append(result)
+        return {"reply": result.reply, "changes": list(result.changes or [])}
+
+    graph = StateGraph(TurnState)
+    graph.add_node("turn", run_turn)
+    graph.add_edge(START, "turn")
+    graph.add_edge("turn", END)
+    return graph.compile(checkpointer=checkpointer)
+
+
+def choose_director(production: Any) -> Any:
+    """The model director when an endpoint is configured, else the offline one."""
+    settings = ModelSettings.from_env()
+    if settings.configured:
+        return ModelDirector(settings)
+    return OfflineAdapter(production.director)
+
+
+def say(production: Any, message: str) -> Any:
+    """Run one turn through the graph, checkpointed in the project's agent.sqlite; the TurnResult."""
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    root = Path(production.folder.root)
+    with SqliteSaver.from_conn_string(str(root / "agent.sqlite")) as saver:
+        results: list[Any] = []
+        graph = build_graph(production, choose_director(production), checkpointer=saver, results=results)
+        graph.invoke({"message": message}, {"configurable": {"thread_id": "project"}})
+        return results[-1]
+
+
+__all__ = ["build_graph", "say", "ModelDirector", "OfflineAdapter", "TurnPlan", "json"]

@@ -1,0 +1,99 @@
+"""A real chat-completions server on 127.0.0.1 for tests: scripted replies, recorded requests."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+def tool_call(name: str, arguments: dict[str, Any] | str) -> dict[str, Any]:
+    """A scripted reply that calls one tool."""
+    args = arguments if isinstance(arguments, str) else json.dumps(arguments)
+    return {"tool_calls": [{"id": f"call_{name}", "type": "function", "function": {"name": name, "arguments": args}}]}
+
+
+def text(content: str) -> dict[str, Any]:
+    """A scripted plain reply."""
+    return {"content": content}
+
+
+def error(status: int) -> dict[str, Any]:
+    """A scripted HTTP error (429, 500...)."""
+    return {"status": status}
+
+
+class ChatServer:
+    """Answers POST /v1/chat/completions from a queue; records every request body."""
+
+    def __init__(self) -> None:
+        self.queue: list[dict[str, Any]] = []
+        self.requests: list[dict[str, Any]] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                server.requests.append(body)
+                reply = server.queue.pop(0) if server.queue else text("ok")
+                if reply.get("delay"):
+                    time.sleep(reply["delay"])
+                if "status" in reply:
+                    self._send(reply["status"], {"error": {"message": "scripted", "type": "scripted"}})
+                    return
+                message = {"role": "assistant", "content": reply.get("content"), "tool_calls": reply.get("tool_calls")}
+                if body.get("stream"):
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream")
+                    self.end_headers()
+                    chunk = {
+                        "id": "c",
+                        "object": "chat.completion.chunk",
+                        "created": 0,
+                        "model": "m",
+                        "choices": [{"index": 0, "delta": message, "finish_reason": None}],
+                    }
+                    self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                    self.wfile.write(b"data: [DONE]\n\n")
+                    return
+                self._send(
+                    200,
+                    {
+                        "id": "c",
+                        "object": "chat.completion",
+                        "created": 0,
+                        "model": body.get("model", "m"),
+                        "choices": [
+                            {
+                                "index": 0,
+                                "message": message,
+                                "finish_reason": "tool_calls" if reply.get("tool_calls") else "stop",
+                            }
+                        ],
+                    },
+                )
+
+            def _send(self, status: int, payload: dict[str, Any]) -> None:
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> ChatServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
