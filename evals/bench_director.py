@@ -30,10 +30,11 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=30)
     turns = parser.parse_args().turns
 
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
     from agent.graph import ModelDirector, build_graph
     from agent.llm import ModelSettings
     from agent.production import Production, TurnResult
-    from langgraph.checkpoint.sqlite import SqliteSaver
 
     class NoRender(Production):
         def render(self, executor: object = None) -> TurnResult:
