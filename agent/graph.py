@@ -50,9 +50,16 @@ class ModelDirector:
         action: Literal["edit", "undo", "redo", "none"] = "edit"
         failures = 0
         for _ in range(MAX_STEPS):
-            response = self.client.chat.completions.create(
-                model=self.settings.model, messages=messages, tools=tool_specs()
-            )
+            import openai
+
+            try:
+                response = self.client.chat.completions.create(
+                    model=self.settings.model, messages=messages, tools=tool_specs()
+                )
+            except openai.APIError as exc:
+                return TurnPlan(
+                    edits=[], reply=f"The model did not answer ({exc}); nothing was changed.", action="none"
+                )
             choice = response.choices[0].message
             calls = choice.tool_calls or []
             if not calls:
