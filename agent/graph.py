@@ -6,7 +6,7 @@ The graph sees only `TurnPlan`s: whether a model or the offline grammar produced
 
 from __future__ import annotations
 
-import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypedDict
@@ -30,6 +30,8 @@ class TurnPlan:
 
 class TurnState(TypedDict, total=False):
     message: str
+    action: str
+    edits: list[dict[str, Any]]
     reply: str
     changes: list[str]
 
@@ -97,30 +99,76 @@ class OfflineAdapter:
         return TurnPlan(edits=list(d.edits), reply=d.reply, action=d.action)
 
 
+def estimate_cost(production: Any, edits: list[Any]) -> float:
+    """What rendering after these edits would cost: each stale shot's seconds times its backend's rate."""
+    from story import apply
+    from tools.render.engine import stale_jobs
+
+    after = apply(production.project, edits)
+    fps = getattr(after.style, "fps", 24) or 24
+    return sum(
+        job.backend.cost_per_second * job.shot.duration_frames / fps for job in stale_jobs(production.folder, after)
+    )
+
+
+def approval_threshold(production: Any) -> float | None:
+    """STORYREEL_APPROVE_ABOVE, else the project's `approve_above` metadata; None means never ask."""
+    raw = os.environ.get("STORYREEL_APPROVE_ABOVE") or production.project.metadata.get("approve_above")
+    return float(raw) if raw not in (None, "") else None
+
+
 def build_graph(production: Any, director: Any, checkpointer: Any = None, results: list[Any] | None = None) -> Any:
-    """Compile the turn graph around a Production and a director (model or offline)."""
+    """Compile the turn graph (direct -> approve -> apply) around a Production and a director."""
     from langgraph.graph import END, START, StateGraph
+    from langgraph.types import interrupt
 
-    def run_turn(state: TurnState) -> TurnState:
+    from agent.production import TurnResult
+    from story.edits import EDITS
+
+    def direct(state: TurnState) -> TurnState:
         plan = director.turn(production.project, state["message"])
-        if plan.action == "undo":
-            result = production.undo()
-        elif plan.action == "redo":
-            result = production.redo()
-        elif not plan.edits:
-            from agent.production import TurnResult
+        return {
+            "action": plan.action,
+            "reply": plan.reply,
+            "edits": EDITS.dump_python(plan.edits, mode="json", exclude_none=True),
+        }
 
-            result = TurnResult(reply=plan.reply)
+    def approve(state: TurnState) -> TurnState:
+        limit = approval_threshold(production)
+        if state["action"] != "edit" or not state["edits"] or limit is None:
+            return {}
+        cost = estimate_cost(production, EDITS.validate_python(state["edits"]))
+        if cost <= limit:
+            return {}
+        answer = interrupt(
+            {"cost": cost, "limit": limit, "question": f"Rendering costs {cost:.2f} (over {limit:.2f}). Go ahead?"}
+        )
+        if answer in (True, "yes", "y"):
+            return {}
+        return {"action": "none", "edits": [], "reply": "Not approved; nothing changed."}
+
+    def apply_turn(state: TurnState) -> TurnState:
+        if state["action"] == "undo":
+            result = production.undo()
+        elif state["action"] == "redo":
+            result = production.redo()
+        elif not state["edits"]:
+            result = TurnResult(reply=state["reply"])
         else:
-            result = production.apply(plan.edits, message=state["message"], reply=plan.reply)
+            edits = EDITS.validate_python(state["edits"])
+            result = production.apply(edits, message=state["message"], reply=state["reply"])
         if results is not None:
             results.append(result)
         return {"reply": result.reply, "changes": list(result.changes or [])}
 
     graph = StateGraph(TurnState)
-    graph.add_node("turn", run_turn)
-    graph.add_edge(START, "turn")
-    graph.add_edge("turn", END)
+    graph.add_node("direct", direct)
+    graph.add_node("approve", approve)
+    graph.add_node("apply", apply_turn)
+    graph.add_edge(START, "direct")
+    graph.add_edge("direct", "approve")
+    graph.add_edge("approve", "apply")
+    graph.add_edge("apply", END)
     return graph.compile(checkpointer=checkpointer)
 
 
@@ -132,16 +180,23 @@ def choose_director(production: Any) -> Any:
     return OfflineAdapter(production.director)
 
 
-def say(production: Any, message: str) -> Any:
-    """Run one turn through the graph, checkpointed in the project's agent.sqlite; the TurnResult."""
+def say(production: Any, message: str, *, resume: Any = None) -> Any:
+    """Run one turn (or resume one waiting for approval) through the graph, checkpointed in agent.sqlite."""
     from langgraph.checkpoint.sqlite import SqliteSaver
+    from langgraph.types import Command
+
+    from agent.production import TurnResult
 
     root = Path(production.folder.root)
     with SqliteSaver.from_conn_string(str(root / "agent.sqlite")) as saver:
         results: list[Any] = []
         graph = build_graph(production, choose_director(production), checkpointer=saver, results=results)
-        graph.invoke({"message": message}, {"configurable": {"thread_id": "project"}})
+        payload: Any = Command(resume=resume) if resume is not None else {"message": message}
+        out = graph.invoke(payload, {"configurable": {"thread_id": "project"}})
+        if "__interrupt__" in out:
+            question = out["__interrupt__"][0].value["question"]
+            return TurnResult(reply=f"{question} Answer with `storyreel approve DIR yes` (or no).")
         return results[-1]
 
 
-__all__ = ["build_graph", "say", "ModelDirector", "OfflineAdapter", "TurnPlan", "json"]
+__all__ = ["build_graph", "say", "ModelDirector", "OfflineAdapter", "TurnPlan", "estimate_cost"]

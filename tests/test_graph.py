@@ -70,3 +70,18 @@ def test_malformed_call_never_corrected_applies_nothing(film: Path) -> None:
 def test_no_endpoint_runs_the_offline_director(film: Path) -> None:
     run("say", film, "make shot 1 a close-up")
     assert shots(film)[0]["size"] == "CU"
+
+
+@pytest.mark.slow
+def test_approval_interrupt_resumes_in_a_new_process(film: Path) -> None:
+    before = shots(film)
+    env = {"STORYREEL_APPROVE_ABOVE": "-1"}  # every render is "over budget"
+    with ChatServer() as server:
+        server.queue += [tool_call("update_shot", {"shot": 3, "size": "ECU"}), text("Extreme close-up.")]
+        asked = run("say", film, "very tight on 3", env=env | {"OPENAI_BASE_URL": server.url})
+        assert "Go ahead?" in asked.stdout
+        assert shots(film) == before
+        run("approve", film, "yes", env=env | {"OPENAI_BASE_URL": server.url})  # a new process
+    after = shots(film)
+    assert after[2]["size"] == "ECU" and [s for i, s in enumerate(after) if i != 2] == before[:2] + before[3:]
+    assert len(server.requests) == 2  # the resume did not ask the model again

@@ -149,6 +149,19 @@ def say(
 
 
 @app.command()
+def approve(
+    directory: ProjectDir,
+    answer: Annotated[str, typer.Argument(help="yes or no: the answer to the director's waiting question.")],
+) -> None:
+    """Answer a turn that waits for approval (e.g. before a costly render); works after a restart."""
+    with _open(directory) as production:
+        from agent.graph import say as say_turn
+
+        result = say_turn(production, "", resume=answer.strip().lower())
+    _report(result)
+
+
+@app.command()
 def undo(directory: ProjectDir) -> None:
     """Step back one revision."""
     with _open(directory) as production:
