@@ -368,8 +368,21 @@ def memory_rebuild(directory: ProjectDir) -> None:
         out.print(f"Memory rebuilt from revision {project.revision}: {count} memories.")
 
 
+# Commands that live in their own modules register themselves on `app` when imported. Each module
+# imports only typer and ui.cli at the top, so `storyreel --help` stays instant.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def _register_commands() -> None:
+    import importlib
+
+    for module in COMMAND_MODULES:
+        importlib.import_module(module)
+
+
 def main() -> None:
     """Entry point of the console script."""
+    _register_commands()
     app()
 
 
