@@ -17,6 +17,7 @@ from story.edits import (
     ReplaceStory,
     SetBackend,
     SetBible,
+    SetMusic,
     SetStyle,
     ShotChanges,
     UpdateCharacter,
@@ -34,6 +35,7 @@ from story.model import (
     Location,
     MissingTake,
     Movement,
+    Music,
     Project,
     Shot,
     ShotSize,
@@ -41,13 +43,14 @@ from story.model import (
     Take,
     TimeOfDay,
     Transition,
+    VoiceChoice,
 )
 
 __all__ = [
     "AddCharacter", "AddLocation", "AddShot", "Angle", "AnyEdit", "Bible", "Character", "CharacterChanges",
     "Cut", "DialogueLine", "EditError", "Location", "MissingTake", "MoveShot", "Movement", "NotAProject",
     "NothingToUndo", "Project", "ProjectError", "ProjectFolder", "RecordCut", "RecordTake", "RemoveShot",
-    "ReplaceStory", "SetBackend", "SetBible", "SetStyle", "Shot", "ShotChanges", "ShotSize", "Style", "Take",
-    "TimeOfDay", "Transition", "UpdateCharacter", "UpdateShot", "apply", "describe_changes", "dump_project",
-    "parse_project",
+    "ReplaceStory", "SetBackend", "SetBible", "SetMusic", "SetStyle", "Shot", "ShotChanges", "ShotSize", "Style",
+    "Take", "TimeOfDay", "Transition", "UpdateCharacter", "UpdateShot", "VoiceChoice", "Music", "apply",
+    "describe_changes", "dump_project", "parse_project",
 ]

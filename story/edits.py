@@ -25,6 +25,7 @@ from story.model import (
     Ident,
     Location,
     Movement,
+    Music,
     Project,
     Shot,
     ShotSize,
@@ -32,6 +33,7 @@ from story.model import (
     Take,
     TimeOfDay,
     Transition,
+    VoiceChoice,
     shot_counter,
 )
 
@@ -76,6 +78,7 @@ class CharacterChanges(Edit):
     name: Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME, strip_whitespace=True)] | None = None
     description: Text | None = None
     traits: dict[str, str] | None = Field(None, max_length=30)
+    voice: VoiceChoice | None = None
 
 
 class ReplaceStory(Edit):
@@ -163,6 +166,13 @@ class SetBackend(Edit):
     backend: Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME)]
 
 
+class SetMusic(Edit):
+    """Lay a music bed under the reel (or take it away with None)."""
+
+    op: Literal["set_music"] = "set_music"
+    music: Music | None
+
+
 class RecordTake(Edit):
     """Record a rendered take on its shot."""
 
@@ -192,6 +202,7 @@ AnyEdit = Annotated[
     | SetStyle
     | SetBible
     | SetBackend
+    | SetMusic
     | RecordTake
     | RecordCut,
     Field(discriminator="op"),
@@ -324,6 +335,8 @@ def _apply_one(project: Project, edit: AnyEdit) -> Project:  # noqa: C901 - one 
         return _rebuild(project, bible=Bible.model_validate(project.bible.model_dump() | edit.changes))
     if isinstance(edit, SetBackend):
         return _rebuild(project, backend=edit.backend)
+    if isinstance(edit, SetMusic):
+        return _rebuild(project, music=edit.music)
     if isinstance(edit, RecordTake):
         index = _index(project, edit.shot_id)
         shots[index] = shots[index].model_copy(update={"takes": [*shots[index].takes, edit.take]})
@@ -380,11 +393,13 @@ def describe_changes(before: Project, after: Project) -> list[str]:
         if old is None:
             lines.append(f"new character {character.name}")
             continue
-        for field in ("name", "description", "traits"):
+        for field in ("name", "description", "traits", "voice"):
             if getattr(old, field) != getattr(character, field):
                 lines.append(
                     f"{old.name}: {field} {_short(getattr(old, field))} -> {_short(getattr(character, field))}"
                 )
+    if before.music != after.music:
+        lines.append(f"music: {_music(before)} -> {_music(after)}")
     for location in after.locations:
         if location.id not in {loc.id for loc in before.locations}:
             lines.append(f"new location {location.name}")
@@ -415,6 +430,14 @@ def _describe_shots(before: Project, after: Project) -> list[str]:
         if shot.id not in new_ids:
             lines.append(f"shot {old_number}: removed ({_short(shot.action)})")
     return lines
+
+
+def _music(project: Project) -> str:
+    music = project.music
+    if music is None:
+        return "none"
+    beats = f", {len(music.beats)} beats" if music.beats else ""
+    return f"{music.source or music.path} ({music.seconds:.1f}s{beats})"
 
 
 def _moved(before: Project, after: Project) -> set[str]:

@@ -22,6 +22,8 @@ MAX_SHOTS = 500
 MAX_SHOT_FRAMES = 24 * 120  # two minutes at 24 fps; enough for any storyboard shot
 MIN_SHOT_FRAMES = 6
 MAX_TITLE_CARD_FRAMES = 24 * 10
+RECORDING_PATTERN = r"^media/voice/[A-Za-z0-9][A-Za-z0-9._-]{0,120}$"
+MUSIC_PATTERN = r"^media/music/[A-Za-z0-9][A-Za-z0-9._-]{0,120}$"
 
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT, strip_whitespace=True)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME, strip_whitespace=True)]
@@ -138,6 +140,25 @@ class Style(Record):
     title_card_frames: int = Field(
         72, ge=1, le=MAX_TITLE_CARD_FRAMES, description="Length of the title card in frames."
     )
+    end_card: bool = Field(False, description="Close the reel with an end card.")
+    end_card_frames: int = Field(48, ge=1, le=MAX_TITLE_CARD_FRAMES, description="Length of the end card in frames.")
+    end_card_text: Annotated[str, StringConstraints(max_length=MAX_NAME, strip_whitespace=True)] = Field(
+        "The End", description="The words on the end card."
+    )
+    burn_subtitles: bool = Field(False, description="Burn the dialogue subtitles into the reel's pictures.")
+
+
+class VoiceChoice(Record):
+    """How one character sounds: a voice backend and its settings, chosen once and kept."""
+
+    backend: Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME)] = Field(
+        "espeak", description="Voice backend name (the `storyreel.voices` entry-point group)."
+    )
+    name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_+.-]{0,63}$")] = Field(
+        "en", description="The backend's voice, e.g. espeak-ng 'en+f3'."
+    )
+    pitch: int = Field(50, ge=0, le=99, description="Base pitch, 0 (low) to 99 (high).")
+    speed: int = Field(165, ge=80, le=400, description="Speaking rate in words per minute.")
 
 
 class Character(Record):
@@ -152,6 +173,9 @@ class Character(Record):
         default_factory=dict,
         max_length=30,
         description="Visual traits by part, e.g. {'coat': 'red', 'hair': 'black', 'build': 'tall'}.",
+    )
+    voice: VoiceChoice | None = Field(
+        None, description="How the character's scratch lines are spoken; None until a voice is first cast."
     )
 
 
@@ -173,6 +197,9 @@ class DialogueLine(Record):
     )
     parenthetical: Annotated[str, StringConstraints(max_length=MAX_NAME)] = Field(
         "", description="How they say it, e.g. 'whispering'."
+    )
+    recording: Annotated[str, StringConstraints(pattern=RECORDING_PATTERN)] | None = Field(
+        None, description="A person's own recording of the line (under media/voice/), used instead of a scratch voice."
     )
 
 
@@ -251,6 +278,22 @@ def shot_counter(shot_id: str) -> int:
     return int(digits) if digits.isdigit() and digits.isascii() else 0
 
 
+class Music(Record):
+    """The music bed under the reel, imported into media/music/."""
+
+    path: Annotated[str, StringConstraints(pattern=MUSIC_PATTERN)] = Field(
+        description="The music file, relative to the project folder."
+    )
+    source: Annotated[str, StringConstraints(max_length=500)] = Field("", description="The file's name when imported.")
+    seconds: float = Field(gt=0, le=3 * 3600, description="Length of the music in seconds.")
+    gain_db: float = Field(-8.0, ge=-40, le=6, description="Level of the bed under the reel, in dB.")
+    duck_db: float = Field(12.0, ge=0, le=40, description="How far the bed dips while someone speaks, in dB.")
+    tempo: float | None = Field(None, ge=0, le=400, description="Beats per minute, once beats are tracked.")
+    beats: list[Annotated[float, Field(ge=0)]] | None = Field(
+        None, max_length=20_000, description="Beat times in seconds from the music's start; None until tracked."
+    )
+
+
 class Cut(Record):
     """The assembled reel, as last written."""
 
@@ -274,6 +317,7 @@ class Project(Record):
     characters: list[Character] = Field(default_factory=list, max_length=200, description="The cast.")
     locations: list[Location] = Field(default_factory=list, max_length=200, description="The places.")
     shots: list[Shot] = Field(default_factory=list, max_length=MAX_SHOTS, description="The shot list, in order.")
+    music: Music | None = Field(None, description="The music bed, or None for none.")
     cut: Cut | None = Field(None, description="The last assembled reel, or None before the first.")
     next_shot: int = Field(1, ge=1, description="Counter for new shot ids; never reused.")
 
@@ -351,9 +395,10 @@ class Project(Record):
         return self.style.fps
 
     def total_frames(self) -> int:
-        """Frames in the reel: the title card, if on, plus every shot."""
+        """Frames in the reel: the title card, if on, every shot, and the end card, if on."""
         title = self.style.title_card_frames if self.style.title_card else 0
-        return title + sum(s.duration_frames for s in self.shots)
+        end = self.style.end_card_frames if self.style.end_card else 0
+        return title + sum(s.duration_frames for s in self.shots) + end
 
     def seconds(self, frames: int) -> float:
         """Frames as seconds at the project's fps (for display only)."""

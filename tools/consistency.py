@@ -38,7 +38,7 @@ def sheet_key(character: Character, style: Style) -> str:
     payload = {
         "sheet": SHEET_VERSION,
         "look": LOOK_VERSION,
-        "character": character.model_dump(mode="json", exclude={"metadata"}),
+        "character": character.model_dump(mode="json", exclude={"metadata", "voice"}),
         "size": sheet_size(style),
     }
     blob = json.dumps(payload, sort_keys=True, separators=(",", ":"))

@@ -46,8 +46,12 @@ def style_inputs(project: Project) -> dict[str, Any]:
 def render_key(project: Project, shot: Shot, backend: str, backend_version: str, options: dict[str, Any]) -> str:
     """The render key of `shot` in `project` for a backend and its options."""
     data = shot.model_dump(mode="json")
+    # What is heard (a character's voice, a line's recording) does not touch the pixels.
+    data["dialogue"] = [{k: v for k, v in line.items() if k != "recording"} for line in data["dialogue"]]
     people = {line.speaker for line in shot.dialogue} | set(shot.characters)
-    cast = {c.id: c.model_dump(mode="json", exclude={"metadata"}) for c in project.characters if c.id in people}
+    cast = {
+        c.id: c.model_dump(mode="json", exclude={"metadata", "voice"}) for c in project.characters if c.id in people
+    }
     place = project.location(shot.location).model_dump(mode="json", exclude={"metadata"}) if shot.location else None
     return _digest(
         {
