@@ -8,6 +8,7 @@ changed in words a person reads ("shot 3: size WS -> CU").
 from __future__ import annotations
 
 import difflib
+import hashlib
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
@@ -160,10 +161,39 @@ class SetBible(Edit):
 
 
 class SetBackend(Edit):
-    """Choose the project's default renderer."""
+    """Choose the project's default renderer, and (when given) that renderer's options."""
 
     op: Literal["set_backend"] = "set_backend"
     backend: Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME)]
+    options: dict[str, Any] | None = Field(None, description="Replace the renderer's options; None keeps them.")
+    default: bool = Field(True, description="False sets only the options, leaving the default renderer as is.")
+
+
+class SetBudget(Edit):
+    """Set the most the project may spend on renders (US dollars); None removes the cap."""
+
+    op: Literal["set_budget"] = "set_budget"
+    budget: float | None = Field(None, ge=0, le=1_000_000)
+
+
+MAX_VARIATIONS = 10
+
+
+class RequestTakes(Edit):
+    """Ask for more takes of a shot: each a variation under a new seed, rendered once ('three takes of shot 5')."""
+
+    op: Literal["request_takes"] = "request_takes"
+    shot_id: Ident
+    count: int = Field(ge=1, le=MAX_VARIATIONS)
+
+
+class ChooseTake(Edit):
+    """Use one of a shot's takes in the reel (1-based, as `storyreel takes` lists them): the shot takes its
+    seed and renderer, so the reel uses that take while the shot's other inputs stay as they were."""
+
+    op: Literal["choose_take"] = "choose_take"
+    shot_id: Ident
+    take: int = Field(ge=1)
 
 
 class SetMusic(Edit):
@@ -202,6 +232,9 @@ AnyEdit = Annotated[
     | SetStyle
     | SetBible
     | SetBackend
+    | SetBudget
+    | RequestTakes
+    | ChooseTake
     | SetMusic
     | RecordTake
     | RecordCut,
@@ -334,16 +367,60 @@ def _apply_one(project: Project, edit: AnyEdit) -> Project:  # noqa: C901 - one 
             raise EditError(f"bible has no field {sorted(unknown)[0]!r}; known: {', '.join(Bible.model_fields)}")
         return _rebuild(project, bible=Bible.model_validate(project.bible.model_dump() | edit.changes))
     if isinstance(edit, SetBackend):
-        return _rebuild(project, backend=edit.backend)
+        options = dict(project.renderer_options)
+        if edit.options is not None:
+            options[edit.backend] = edit.options
+        return _rebuild(project, backend=edit.backend if edit.default else project.backend, renderer_options=options)
+    if isinstance(edit, SetBudget):
+        return _rebuild(project, budget=edit.budget)
+    if isinstance(edit, RequestTakes):
+        index = _index(project, edit.shot_id)
+        shot = shots[index]
+        if len(shot.variations) + edit.count > MAX_VARIATIONS:
+            waiting = len(shot.variations)
+            raise EditError(f"shot {index + 1} already waits for {waiting} takes; at most {MAX_VARIATIONS}")
+        seeds = _variation_seeds(shot, edit.count)
+        shots[index] = shot.model_copy(update={"variations": [*shot.variations, *seeds]})
+        return _rebuild(project, shots=shots)
+    if isinstance(edit, ChooseTake):
+        index = _index(project, edit.shot_id)
+        shot = shots[index]
+        if edit.take > len(shot.takes):
+            has = f"{len(shot.takes)} take{'s' if len(shot.takes) != 1 else ''}" if shot.takes else "no takes yet"
+            raise EditError(f"shot {index + 1} has no take {edit.take}; it has {has}")
+        take = shot.takes[edit.take - 1]
+        if take.failed:
+            raise EditError(f"take {edit.take} of shot {index + 1} failed ({take.error[:80]}); choose another")
+        backend = shot.backend if take.backend == (shot.backend or project.backend) else take.backend
+        shots[index] = shot.model_copy(update={"seed": take.seed, "backend": backend})
+        return _rebuild(project, shots=shots)
     if isinstance(edit, SetMusic):
         return _rebuild(project, music=edit.music)
     if isinstance(edit, RecordTake):
         index = _index(project, edit.shot_id)
-        shots[index] = shots[index].model_copy(update={"takes": [*shots[index].takes, edit.take]})
+        shot = shots[index]
+        # A good take under a seed that was asked for as a variation fulfils that request.
+        pending = [s for s in shot.variations if edit.take.failed or s != edit.take.seed]
+        shots[index] = shot.model_copy(update={"takes": [*shot.takes, edit.take], "variations": pending})
         return _rebuild(project, shots=shots)
     if isinstance(edit, RecordCut):
         return _rebuild(project, cut={"path": edit.path, "frames": edit.frames, "shot_keys": edit.shot_keys})
     raise EditError(f"unknown edit {edit!r}")
+
+
+def _variation_seeds(shot: Shot, count: int) -> list[int]:
+    """New seeds for a shot's variations: fixed by the shot's id and seed, never one used before."""
+    used = {shot.seed, *shot.variations, *(t.seed for t in shot.takes)}
+    seeds: list[int] = []
+    n = 0
+    while len(seeds) < count:
+        n += 1
+        digest = hashlib.sha256(f"{shot.id}:{shot.seed}:take:{n}".encode()).digest()
+        seed = int.from_bytes(digest[:4], "big") % 2**31
+        if seed not in used:
+            used.add(seed)
+            seeds.append(seed)
+    return seeds
 
 
 def _rescaled(shot: Shot, old_fps: int, new_fps: int) -> Shot:
@@ -387,6 +464,11 @@ def describe_changes(before: Project, after: Project) -> list[str]:
             lines.append(f"style {field}: {_short(old)} -> {_short(new)}")
     if before.backend != after.backend:
         lines.append(f"renderer: {before.backend} -> {after.backend}")
+    for name in sorted(set(before.renderer_options) | set(after.renderer_options)):
+        if before.renderer_options.get(name) != after.renderer_options.get(name):
+            lines.append(f"{name} options: {_short(after.renderer_options.get(name) or {})}")
+    if before.budget != after.budget:
+        lines.append(f"budget: {_money(before.budget)} -> {_money(after.budget)}")
     old_cast = {c.id: c for c in before.characters}
     for character in after.characters:
         old = old_cast.get(character.id)
@@ -426,6 +508,9 @@ def _describe_shots(before: Project, after: Project) -> list[str]:
                     lines.append(f"shot {number}: duration {was / before.fps:.1f}s -> {now / after.fps:.1f}s")
                 else:
                     lines.append(f"shot {number}: {field.removesuffix('_mm')} {_short(was)} -> {_short(now)}")
+        asked = len(shot.variations) - len(old.variations)
+        if asked > 0:
+            lines.append(f"shot {number}: {asked} more take{'s' if asked > 1 else ''} asked for")
     for old_number, shot in sorted(old_shots.values(), key=lambda pair: pair[0]):
         if shot.id not in new_ids:
             lines.append(f"shot {old_number}: removed ({_short(shot.action)})")
@@ -449,6 +534,10 @@ def _moved(before: Project, after: Project) -> set[str]:
     matcher = difflib.SequenceMatcher(a=old_order, b=new_order, autojunk=False)
     in_place = {old_order[block.a + i] for block in matcher.get_matching_blocks() for i in range(block.size)}
     return common - in_place
+
+
+def _money(amount: float | None) -> str:
+    return "none" if amount is None else f"${amount:,.2f}"
 
 
 def _short(value: Any, limit: int = 48) -> str:

@@ -219,6 +219,15 @@ class Take(Record):
     error: Annotated[str, StringConstraints(max_length=MAX_TEXT)] = Field(
         "", description="Why the render failed, when it did."
     )
+    options: dict[str, Any] = Field(default_factory=dict, description="The backend's options it was made with.")
+    prompt: Annotated[str, StringConstraints(max_length=8_000)] = Field(
+        "", description="The words a generative backend was given (empty for the animatic)."
+    )
+    references: list[Annotated[str, StringConstraints(max_length=500)]] = Field(
+        default_factory=list, max_length=50, description="Reference sheets it was made against, relative paths."
+    )
+    cost: float = Field(0.0, ge=0, description="What it cost in US dollars (0 for local backends).")
+    seconds: float = Field(0.0, ge=0, description="Wall-clock seconds the render took.")
 
 
 class MissingTake(LookupError):
@@ -256,6 +265,11 @@ class Shot(Record):
         None, description="Renderer for this shot; None uses the project's."
     )
     takes: list[Take] = Field(default_factory=list, description="Every take rendered so far, oldest first.")
+    variations: list[Annotated[int, Field(ge=0, le=2**31 - 1)]] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Seeds of extra takes asked for and not rendered yet ('three takes of shot 5').",
+    )
 
     def take_for(self, render_key: str) -> Take | None:
         """The newest take made for `render_key`, or None when there is none yet."""
@@ -320,6 +334,10 @@ class Project(Record):
     music: Music | None = Field(None, description="The music bed, or None for none.")
     cut: Cut | None = Field(None, description="The last assembled reel, or None before the first.")
     next_shot: int = Field(1, ge=1, description="Counter for new shot ids; never reused.")
+    renderer_options: dict[Annotated[str, StringConstraints(max_length=MAX_NAME)], dict[str, Any]] = Field(
+        default_factory=dict, max_length=50, description="Options per renderer name (e.g. diffusers' model folder)."
+    )
+    budget: float | None = Field(None, ge=0, description="Most the project may spend on renders, in US dollars.")
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
