@@ -533,7 +533,8 @@ def subtitles(project: Project, shot: Shot, width: int, height: int) -> list[Sub
         probe = ImageDraw.Draw(Image.new("L", (1, 1)))
         box = probe.multiline_textbbox((0, 0), text, font=face, align="center", spacing=round(height * 0.01))
         pad = round(height * 0.015)
-        bw, bh = min(width, box[2] - box[0] + 2 * pad), box[3] - box[1] + 2 * pad
+        # Pillow < 12 gives centred bounding boxes in fractions of a pixel; an image size must be whole.
+        bw, bh = min(width, round(box[2] - box[0]) + 2 * pad), round(box[3] - box[1]) + 2 * pad
         overlay = Image.new("RGBA", (bw, bh), (16, 16, 20, 170))
         od = ImageDraw.Draw(overlay)
         od.multiline_text(
