@@ -142,6 +142,11 @@ class Production:
 
     def apply(self, edits: list[AnyEdit], *, message: str, reply: str = "") -> TurnResult:
         """Apply typed edits as one revision (all or nothing), render what changed, assemble."""
+        from tools.render.budget import refusal
+
+        over_budget = refusal(self.folder, self.project, edits)  # refuse before the change, not after it
+        if over_budget:
+            return TurnResult(reply=f"Nothing changed: {over_budget}", warnings=self._warnings())
         try:
             _, changes = self.folder.commit(edits, message=message)
         except EditError as exc:

@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -35,6 +35,16 @@ class RenderRequest:
     on_frame: Callable[[int], None] | None = None  # called with the count of frames done
 
 
+@dataclass(frozen=True, kw_only=True)
+class RenderResult:
+    """What a backend tells about a take beyond its frame count (`render` may return just the count)."""
+
+    frames: int
+    cost: float | None = None  # US dollars actually charged; None leaves the estimate standing
+    prompt: str = ""  # the words the backend was given
+    details: dict[str, Any] = field(default_factory=dict)  # e.g. the hosted task ids
+
+
 class Renderer(ABC):
     """A rendering backend. Subclasses set `name`, `version` and capabilities, and implement `render`."""
 
@@ -56,8 +66,12 @@ class Renderer(ABC):
         self.options = options if options is not None else self.Options()
 
     @abstractmethod
-    def render(self, request: RenderRequest) -> int:
-        """Render the shot into `request.output`; return the number of frames written."""
+    def render(self, request: RenderRequest) -> int | RenderResult:
+        """Render the shot into `request.output`; return the number of frames written (or a `RenderResult`)."""
+
+    def estimate_cost(self, shot: Shot, fps: int) -> float:
+        """US dollars one take of `shot` is expected to cost, before anything is spent."""
+        return self.cost_per_second * shot.duration_frames / fps
 
 
 RendererFactory = type[Renderer]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from story import Project, ProjectFolder, RecordTake, Shot, Take
 from tools.edit.encode import EncodeError
-from tools.render.base import Renderer, RenderError, RenderRequest, get_renderer
+from tools.render.base import Renderer, RenderError, RenderRequest, RenderResult, get_renderer
 from tools.render.executors import Executor
 from tools.render.key import render_key
 
@@ -36,11 +36,12 @@ class ShotJob:
     backend: Renderer
     key: str
     path: str  # the take, relative to the project folder
+    variation: bool = False  # an extra take asked for ('three takes of shot 5'), not the one in the reel
 
     @property
     def label(self) -> str:
         """How progress names this job."""
-        return f"shot {self.number}"
+        return f"shot {self.number} seed {self.shot.seed}" if self.variation else f"shot {self.number}"
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def backend_for(project: Project, shot: Shot, cache: dict[str, Renderer]) -> Ren
     """The backend a shot renders with: its own choice, else the project's."""
     name = shot.backend or project.backend
     if name not in cache:
-        cache[name] = get_renderer(name)
+        cache[name] = get_renderer(name, project.renderer_options.get(name))
     return cache[name]
 
 
@@ -74,14 +75,30 @@ def plan_jobs(project: Project, backends: dict[str, Renderer] | None = None) -> 
     return jobs
 
 
+def variation_jobs(project: Project, backends: dict[str, Renderer] | None = None) -> list[ShotJob]:
+    """A job for every extra take asked for and not rendered yet: the shot under each waiting seed."""
+    cache = backends if backends is not None else {}
+    jobs = []
+    for number, shot in enumerate(project.shots, 1):
+        for seed in shot.variations:
+            varied = shot.model_copy(update={"seed": seed})
+            backend = backend_for(project, varied, cache)
+            options = backend.options.model_dump(mode="json")
+            key = render_key(project, varied, backend.name, backend.version, options)
+            jobs.append(ShotJob(number, varied, backend, key, f"{SHOTS_DIR}/{shot.id}/{key}.mp4", variation=True))
+    return jobs
+
+
 def stale_jobs(folder: ProjectFolder, project: Project) -> list[ShotJob]:
-    """Jobs whose shot has no good take for its current key (none, failed, or file gone)."""
+    """Jobs whose shot has no good take for its current key (none, failed, or file gone), then the
+    variations asked for."""
     stale = []
-    for job in plan_jobs(project):
+    cache: dict[str, Renderer] = {}
+    for job in plan_jobs(project, cache):
         take = job.shot.take_for(job.key)
         if take is None or take.failed or not (folder.root / take.path).is_file():
             stale.append(job)
-    return stale
+    return stale + variation_jobs(project, cache)
 
 
 def reference_sheets(folder: ProjectFolder, project: Project, shot: Shot) -> dict[str, Path]:
@@ -102,9 +119,15 @@ def render_shots(
     workers: int | None = None,
     executor: Executor | None = None,
 ) -> RenderReport:
-    """Render every stale shot of `project`; return the takes to record and what happened."""
+    """Render every stale shot of `project`; return the takes to record and what happened.
+
+    Raises `BudgetExceeded` before the first shot when the render would pass the project's budget.
+    """
+    from tools.render.budget import check_budget, cost_of, record_spend
+
     started = time.perf_counter()
     jobs = stale_jobs(folder, project)
+    check_budget(folder, project, jobs)
     rendered: list[int] = []
     reused: list[int] = []
     failed: dict[int, str] = {}
@@ -116,7 +139,7 @@ def render_shots(
             reused.append(job.number)
             if progress:
                 progress(job.label, job.shot.duration_frames, job.shot.duration_frames)
-            return _record(job, job.path, frames=job.shot.duration_frames)
+            return _record(job, job.path, frames=job.shot.duration_frames, cost=cost_of(folder, job.path))
         request = RenderRequest(
             project=project,
             shot=job.shot,
@@ -126,16 +149,29 @@ def render_shots(
             seed=job.shot.seed,
             on_frame=_delta(progress, job.label, job.shot.duration_frames) if progress else None,
         )
+        began = time.perf_counter()
         try:
-            frames = (executor.backend(job.backend) if executor else job.backend).render(request)
+            outcome = (executor.backend(job.backend) if executor else job.backend).render(request)
         except (RenderError, EncodeError, OSError) as exc:
             return _placeholder(folder, job, request, str(exc), failed, progress)
-        if frames != job.shot.duration_frames:
+        result = outcome if isinstance(outcome, RenderResult) else RenderResult(frames=int(outcome))
+        cost = job.backend.estimate_cost(job.shot, project.fps) if result.cost is None else result.cost
+        record_spend(folder, shot_id=job.shot.id, path=job.path, backend=job.backend.name, cost=cost)
+        if result.frames != job.shot.duration_frames:
             output.unlink(missing_ok=True)
-            reason = f"{job.backend.name} wrote {frames} frames, expected {job.shot.duration_frames}"
+            reason = f"{job.backend.name} wrote {result.frames} frames, expected {job.shot.duration_frames}"
             return _placeholder(folder, job, request, reason, failed, progress)
-        rendered.append(job.number)
-        return _record(job, job.path, frames=frames)
+        if not job.variation:
+            rendered.append(job.number)
+        return _record(
+            job,
+            job.path,
+            frames=result.frames,
+            prompt=result.prompt,
+            references=[_relative(folder, path) for path in request.references.values()],
+            cost=cost,
+            seconds=time.perf_counter() - began,
+        )
 
     count = workers or _default_workers(jobs)
     if executor is not None:  # where shots render: tools/render/executors.py
@@ -168,7 +204,18 @@ def _default_workers(jobs: list[ShotJob]) -> int:
     return max(1, min(2, os.cpu_count() or 1, len(jobs)))
 
 
-def _record(job: ShotJob, path: str, *, frames: int, failed: bool = False, error: str = "") -> RecordTake:
+def _record(
+    job: ShotJob,
+    path: str,
+    *,
+    frames: int,
+    failed: bool = False,
+    error: str = "",
+    prompt: str = "",
+    references: list[str] | None = None,
+    cost: float = 0.0,
+    seconds: float = 0.0,
+) -> RecordTake:
     take = Take(
         render_key=job.key,
         path=path,
@@ -177,8 +224,20 @@ def _record(job: ShotJob, path: str, *, frames: int, failed: bool = False, error
         frames=frames,
         failed=failed,
         error=error[:2000],
+        options=job.backend.options.model_dump(mode="json"),
+        prompt=prompt[:8000],
+        references=references or [],
+        cost=round(max(0.0, cost), 6),
+        seconds=round(seconds, 3),
     )
     return RecordTake(shot_id=job.shot.id, take=take)
+
+
+def _relative(folder: ProjectFolder, path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(folder.root.resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _placeholder(

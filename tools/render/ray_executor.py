@@ -74,9 +74,10 @@ def render_on_worker(
         output = root / "take.mp4"
         request = RenderRequest(project=project, shot=shot, number=number, output=output, references=refs, seed=seed)
         try:
-            frames = get_renderer(backend, options).render(request)
+            outcome = get_renderer(backend, options).render(request)
         except (RenderError, EncodeError, OSError) as exc:
             return {"error": str(exc) or type(exc).__name__}
+        frames = getattr(outcome, "frames", outcome)  # a RenderResult or a bare frame count
         return {"frames": frames, "data": output.read_bytes(), "node": _node_id()}
 
 
