@@ -8,7 +8,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ui.studio.safety import AUTH_ENV, MAX_UPLOAD_BYTES, StudioError, check_binding, disable_analytics, is_loopback, parse_auth
+from ui.studio.safety import (
+    AUTH_ENV,
+    MAX_UPLOAD_BYTES,
+    StudioError,
+    check_binding,
+    disable_analytics,
+    is_loopback,
+    parse_auth,
+)
 
 
 def studio_folders(directory: Path) -> tuple[Path, Path | None]:

@@ -19,7 +19,7 @@ disable_analytics()
 
 import gradio as gr  # noqa: E402 - analytics must be off before gradio is imported
 
-from story import Angle, Movement, ShotChanges, ShotSize, UpdateShot  # noqa: E402
+from story import Angle, AnyEdit, ChooseTake, Movement, Project, RequestTakes, ShotChanges, ShotSize, UpdateShot  # noqa: E402
 from ui.studio import views  # noqa: E402
 from ui.studio.safety import (  # noqa: E402
     BRIEF,
@@ -255,11 +255,11 @@ class Studio:
             return (None, *self.views(project, None)[4:])
         from story import ProjectFolder
 
-        shots = ProjectFolder.open(Path(project)).load().shots
+        current = ProjectFolder.open(Path(project)).load()
         index = int(number) - 1
-        if not 0 <= index < len(shots):
-            raise gr.Error(f"there is no shot {int(number)}; the project has {len(shots)} shots")
-        return (shots[index].id, *self.views(project, shots[index].id)[4:])
+        if not 0 <= index < len(current.shots):
+            raise gr.Error(f"there is no shot {int(number)}; the project has {len(current.shots)} shots")
+        return (current.shots[index].id, *self.controls(current, current.shots[index].id))
 
     def edit_shot(
         self,
@@ -310,23 +310,30 @@ class Studio:
         yield from self._edit_turn(project, selected, chat, edit, f"shot {number}: set with the controls")
 
     def new_take(self, project: str | None, selected: str | None, chat: Chat) -> Iterator[Any]:
-        """Render the selected shot again with a new seed (a new take); earlier takes stay on disk."""
+        """Render one more take of the selected shot under a new seed; the reel keeps the take it has."""
+        number = self._selected_number(project, selected)
+        edit = RequestTakes(shot_id=str(selected), count=1)
+        yield from self._edit_turn(str(project), selected, chat, edit, f"another take of shot {number}")
+
+    def use_take(self, take: float | None, project: str | None, selected: str | None, chat: Chat) -> Iterator[Any]:
+        """Put the chosen take of the selected shot in the reel (the same edit as "use take 2 of shot 3")."""
+        number = self._selected_number(project, selected)
+        if take is None:
+            raise gr.Error("choose a take in the list first")
+        edit = ChooseTake(shot_id=str(selected), take=int(take))
+        yield from self._edit_turn(str(project), selected, chat, edit, f"use take {int(take)} of shot {number}")
+
+    def _selected_number(self, project: str | None, selected: str | None) -> int:
         from story import ProjectFolder
 
         if project is None or selected is None:
             raise gr.Error("select a shot on the storyboard first")
-        current = ProjectFolder.open(Path(project)).load()
         try:
-            shot = current.shot(selected)
+            return ProjectFolder.open(Path(project)).load().shot_number(selected)
         except KeyError:
             raise gr.Error("that shot is no longer in the project; select another") from None
-        edit = UpdateShot(shot_id=selected, changes=ShotChanges(seed=(shot.seed + 1) % 2**31))
-        number = current.shot_number(selected)
-        yield from self._edit_turn(project, selected, chat, edit, f"shot {number}: a new take")
 
-    def _edit_turn(
-        self, project: str, selected: str | None, chat: Chat, edit: UpdateShot, message: str
-    ) -> Iterator[Any]:
+    def _edit_turn(self, project: str, selected: str | None, chat: Chat, edit: AnyEdit, message: str) -> Iterator[Any]:
         root = Path(project)
         history: Chat = [*chat, {"role": "user", "content": f"({message})"}]
 
@@ -367,7 +374,7 @@ class Studio:
         """Title, storyboard, player, downloads and the selected shot's controls, for one project."""
         if project is None:
             empty = gr.update(value=None, choices=[])
-            return ("### No project open", [], None, [], empty, "", None, None, None, None, empty, [])
+            return ("### No project open", [], None, [], empty, "", None, None, None, None, empty, empty)
         from story import ProjectFolder
 
         folder = ProjectFolder.open(Path(project))
@@ -378,6 +385,16 @@ class Studio:
             f"### {current.bible.title} · {len(current.shots)} shots · {seconds:.1f}s"
             f" · revision {current.revision} · `{Path(project).name}`"
         )
+        return (
+            title,
+            [(p.image, p.caption) for p in panels],
+            views.reel(folder, current),
+            views.exports(folder),
+            *self.controls(current, selected),
+        )
+
+    def controls(self, current: Project, selected: str | None) -> tuple[Any, ...]:
+        """The shot picker, summary and controls for the selected shot (empty when none is)."""
         numbers = [str(n) for n in range(1, len(current.shots) + 1)]
         form = None
         if selected is not None:
@@ -385,9 +402,8 @@ class Studio:
                 form = views.shot_form(current, current.shot_number(selected))
             except KeyError:
                 form = None
-        controls: tuple[Any, ...]
         if form is None:
-            controls = (
+            return (
                 gr.update(choices=numbers, value=None),
                 "Click a panel on the storyboard to select its shot.",
                 None,
@@ -395,10 +411,10 @@ class Studio:
                 None,
                 None,
                 gr.update(choices=[(c.name, c.id) for c in current.characters], value=[]),
-                [],
+                gr.update(choices=[], value=None),
             )
         else:
-            controls = (
+            return (
                 gr.update(choices=numbers, value=str(form.number)),
                 form.summary,
                 form.size,
@@ -408,15 +424,8 @@ class Studio:
                 gr.update(
                     choices=[(c.name, c.id) for c in current.characters], value=list(current.shot(selected).characters)
                 ),
-                form.takes,
+                gr.update(choices=form.takes, value=form.current_take),
             )
-        return (
-            title,
-            [(p.image, p.caption) for p in panels],
-            views.reel(folder, current),
-            views.exports(folder),
-            *controls,
-        )
 
 
 def reply_text(result: Any) -> str:
@@ -498,14 +507,9 @@ def build_studio(projects_root: Path, *, start: Path | None = None) -> gr.Blocks
                     characters = gr.CheckboxGroup(label="Characters in frame", choices=[])
                 with gr.Row():
                     apply_shot = gr.Button("Apply to shot", variant="primary", elem_id="apply-shot")
+                    use_take = gr.Button("Use chosen take")
                     take = gr.Button("New take")
-                takes = gr.Dataframe(
-                    headers=["take", "backend", "seed", "frames", "state"],
-                    type="array",
-                    label="Takes",
-                    interactive=False,
-                    max_height=160,
-                )
+                takes = gr.Radio(label="Takes", choices=[], elem_id="takes")
             with gr.Column(scale=4):
                 downloads = gr.File(label="Downloads (cut/)", file_count="multiple", interactive=False, height=140)
                 with gr.Accordion("Add media", open=False):
@@ -573,6 +577,13 @@ def build_studio(projects_root: Path, *, start: Path | None = None) -> gr.Blocks
         )
         take.click(
             studio.new_take, inputs=[project, selected, chat], outputs=history_outputs, api_name="new_take", **limit
+        )
+        use_take.click(
+            studio.use_take,
+            inputs=[takes, project, selected, chat],
+            outputs=history_outputs,
+            api_name="use_take",
+            **limit,
         )
         image.upload(
             studio.add_image, inputs=[image, project, chat], outputs=[chatbot, chat, image], api_name="add_image"

@@ -126,7 +126,8 @@ class ShotForm:
     seconds: float
     characters: list[str]  # character names in frame
     cast: list[str]  # every character's name, for the choices
-    takes: list[list[str]]  # rows: take, backend, seed, frames, state
+    takes: list[tuple[str, int]]  # (label, 1-based take number), oldest first
+    current_take: int | None  # the take in the reel, when it has one
     summary: str
 
 
@@ -137,10 +138,14 @@ def shot_form(project: Project, number: int) -> ShotForm:
     shot = project.shots[number - 1]
     names = {c.id: c.name for c in project.characters}
     current = current_takes(project).get(shot.id)
-    rows = []
+    rows, in_reel = [], None
     for index, take in enumerate(shot.takes, 1):
-        state = "failed" if take.failed else ("current" if current is not None and Path(take.path) == current else "")
-        rows.append([str(index), take.backend, str(take.seed), str(take.frames), state])
+        label = f"take {index} · {take.backend} · seed {take.seed} · {seconds(project, take.frames)}"
+        if take.failed:
+            label += " · failed"
+        elif current is not None and Path(take.path) == current:
+            label, in_reel = label + " · in the reel", index
+        rows.append((label, index))
     place = ""
     if shot.location is not None:
         try:
@@ -158,6 +163,7 @@ def shot_form(project: Project, number: int) -> ShotForm:
         characters=[names.get(c, c) for c in shot.characters],
         cast=[c.name for c in project.characters],
         takes=rows,
+        current_take=in_reel,
         summary=summary,
     )
 
