@@ -20,6 +20,7 @@ from story import AnyEdit, EditError, Project, ProjectFolder, SetStyle, apply
 from tools.edit.assemble import assemble_cut
 from tools.render.engine import Progress, RenderReport, render_shots, stale_jobs
 from tools.render.executors import Executor
+from tools.voice.casting import voice_edits
 
 if TYPE_CHECKING:
     from memory import ProjectMemory
@@ -198,7 +199,7 @@ class Production:
             project = self.folder.amend(list(report.edits))
         self.announce("assembling the reel")
         reel, cut = assemble_cut(self.folder, project)
-        self.folder.amend([cut])
+        self.folder.amend([*voice_edits(project), cut])  # voices cast now are kept, like the takes
         failed = "; ".join(f"shot {n} failed: {why}" for n, why in report.failed.items())
         return TurnResult(
             reply=failed or "Reel is up to date.",

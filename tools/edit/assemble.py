@@ -1,17 +1,22 @@
-"""Assemble the cut: join the title card and every shot's take by stream copy.
+"""Assemble the cut: join the title card, every shot's take and the end card by stream copy.
 
 Every take shares one codec profile (tools.edit.encode), so joining is the concat demuxer with
 `-c copy`: no frame is decoded or encoded again, and an edit costs only the shots it changed.
+Dissolves and fades re-encode only the frames they touch (tools.edit.transitions); the sound
+track (voices over the ducked music bed, tools.edit.sound) is muxed in as AAC, and the
+subtitles are written beside the reel.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from story import MissingTake, Project, ProjectFolder, RecordCut
-from tools.edit.cards import render_title_card
-from tools.edit.encode import run_ffmpeg
+from story import MissingTake, Project, ProjectFolder, RecordCut, Transition
+from tools.edit.cards import end_card_key, render_end_card, render_title_card
+from tools.edit.encode import Profile, run_ffmpeg
+from tools.edit.sound import build_sound
+from tools.edit.transitions import TRANSITIONS_DIR, Clip, concat_listing, frame_timestamps, join_clips
 from tools.render.engine import plan_jobs
 from tools.render.key import title_card_key
 
@@ -26,12 +31,14 @@ class CutPlan:
     paths: list[Path]
     keys: list[str]
     frames: int
+    clips: list[Clip] = field(default_factory=list)  # the same files with how each joins the one before
 
 
 def plan_cut(folder: ProjectFolder, project: Project) -> CutPlan:
     """The takes of the reel in order; raises `MissingTake` for a shot not rendered yet."""
     paths: list[Path] = []
     keys: list[str] = []
+    clips: list[Clip] = []
     frames = 0
     if project.style.title_card:
         key = title_card_key(project)
@@ -40,6 +47,7 @@ def plan_cut(folder: ProjectFolder, project: Project) -> CutPlan:
             render_title_card(project, card)
         paths.append(card)
         keys.append(key)
+        clips.append(Clip(card, project.style.title_card_frames, key))
         frames += project.style.title_card_frames
     for job in plan_jobs(project):
         take = job.shot.media_for(job.key)
@@ -48,8 +56,19 @@ def plan_cut(folder: ProjectFolder, project: Project) -> CutPlan:
             raise MissingTake(f"shot {job.number}'s take {take.path} is missing on disk; render again")
         paths.append(path)
         keys.append(job.key)
+        fade_out = job.shot.transition == Transition.FADE_OUT
+        clips.append(Clip(path, take.frames, job.key, enter=job.shot.transition, fade_out=fade_out))
         frames += take.frames
-    return CutPlan(paths, keys, frames)
+    if project.style.end_card:
+        key = end_card_key(project)
+        card = folder.root / CARDS_DIR / f"end-{key}.mp4"
+        if not card.is_file():
+            render_end_card(project, card)
+        paths.append(card)
+        keys.append(key)
+        clips.append(Clip(card, project.style.end_card_frames, key))
+        frames += project.style.end_card_frames
+    return CutPlan(paths, keys, frames, clips)
 
 
 def assemble_cut(folder: ProjectFolder, project: Project) -> tuple[Path, RecordCut]:
@@ -59,14 +78,18 @@ def assemble_cut(folder: ProjectFolder, project: Project) -> tuple[Path, RecordC
         raise MissingTake("the project has no shots and no title card: nothing to assemble")
     output = folder.root / CUT_PATH
     output.parent.mkdir(parents=True, exist_ok=True)
+    style = project.style
+    join = join_clips(plan.clips, Profile(style.width, style.height, style.fps), folder.root / TRANSITIONS_DIR)
+    sound = build_sound(folder, project)
     listing = output.with_name(".storyreel.concat.txt")
-    listing.write_text("".join(f"file '{_escape(p)}'\n" for p in plan.paths))
+    listing.write_text(concat_listing(join.pieces, style.fps))
     partial = output.with_name(".storyreel.partial.mp4")
     try:
         run_ffmpeg(
-            ["-f", "concat", "-safe", "0", "-i", str(listing), "-c", "copy", "-movflags", "+faststart",
-             "-f", "mp4", str(partial)],
-            "joining the takes into the reel",
+            ["-f", "concat", "-safe", "0", "-i", str(listing), "-i", str(sound.track),
+             "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", *frame_timestamps(style.fps),
+             "-movflags", "+faststart", "-f", "mp4", str(partial)],
+            "joining the takes and the sound into the reel",
         )  # fmt: skip
         partial.replace(output)
     finally:

@@ -1,7 +1,9 @@
-"""Cards drawn between shots: the title card that opens the reel."""
+"""Cards drawn between shots: the title card that opens the reel and the end card that closes it."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import textwrap
 from pathlib import Path
 
@@ -10,6 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from story import Project
 from tools.edit.encode import FrameEncoder, Profile
+from tools.render.key import style_inputs
 
 
 def _hex(colour: str) -> tuple[int, int, int]:
@@ -46,5 +49,44 @@ def render_title_card(project: Project, output: Path) -> int:
     frame = np.asarray(draw_title_card(project), dtype=np.uint8).tobytes()
     with FrameEncoder(output, Profile(style.width, style.height, style.fps)) as encoder:
         for _ in range(style.title_card_frames):
+            encoder.write(frame)
+    return encoder.frames
+
+
+def end_card_key(project: Project) -> str:
+    """The key of the end card: its words, length and the style."""
+    payload = {
+        "card": "end",
+        "version": 1,
+        "text": project.style.end_card_text,
+        "title": project.bible.title,
+        "frames": project.style.end_card_frames,
+        "style": style_inputs(project),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:20]
+
+
+def draw_end_card(project: Project) -> Image.Image:
+    """The end card as one picture: its words large, the film's title small beneath."""
+    style = project.style
+    width, height = style.width, style.height
+    background = _hex(style.palette[0]) if style.palette else (20, 20, 28)
+    ink = _hex(style.palette[2]) if len(style.palette) > 2 else (236, 236, 236)
+    image = Image.new("RGB", (width, height), background)
+    draw = ImageDraw.Draw(image)
+    big = ImageFont.load_default(size=max(12, height // 10))
+    small = ImageFont.load_default(size=max(8, height // 32))
+    words = textwrap.fill(style.end_card_text or "The End", width=30)
+    draw.multiline_text((width / 2, height * 0.48), words, font=big, fill=ink, anchor="md", align="center")
+    draw.text((width / 2, height * 0.56), project.bible.title, font=small, fill=ink, anchor="ma")
+    return image
+
+
+def render_end_card(project: Project, output: Path) -> int:
+    """Encode the end card as a take of `end_card_frames` frames; returns the frame count."""
+    style = project.style
+    frame = np.asarray(draw_end_card(project), dtype=np.uint8).tobytes()
+    with FrameEncoder(output, Profile(style.width, style.height, style.fps)) as encoder:
+        for _ in range(style.end_card_frames):
             encoder.write(frame)
     return encoder.frames

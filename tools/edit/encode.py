@@ -19,6 +19,13 @@ import numpy as np
 TIMESCALE = 12288  # one track timescale for every take: concat by stream copy needs it equal
 X264_PRESET = "ultrafast"
 X264_CRF = "20"
+DISSOLVE_SECONDS = 0.5  # a dissolve spans this much, centred on the cut
+FADE_SECONDS = 0.5  # a fade from or to black lasts this long
+
+
+def transition_frames(fps: int) -> tuple[int, int]:
+    """(half a dissolve, a fade) in frames at `fps`: how far a transition reaches into a take."""
+    return max(1, round(fps * DISSOLVE_SECONDS / 2)), max(1, round(fps * FADE_SECONDS))
 
 
 class EncodeError(RuntimeError):
@@ -48,7 +55,12 @@ class Profile:
     fps: int
 
     def video_args(self) -> list[str]:
-        """ffmpeg output arguments that every take shares."""
+        """ffmpeg output arguments that every take shares.
+
+        Keyframes are forced where a dissolve or a fade into a take ends, so the rest of the take
+        joins the reel by stream copy from there (tools/edit/transitions.py).
+        """
+        half, fade = transition_frames(self.fps)
         return [
             "-c:v", "libx264",
             "-preset", X264_PRESET,
@@ -57,6 +69,7 @@ class Profile:
             "-profile:v", "high",
             "-r", str(self.fps),
             "-video_track_timescale", str(TIMESCALE),
+            "-force_key_frames", f"expr:eq(n,{half})+eq(n,{fade})",
             "-movflags", "+faststart",
         ]  # fmt: skip
 

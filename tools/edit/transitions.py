@@ -1,0 +1,254 @@
+"""Transitions that re-encode only the frames they touch.
+
+A dissolve blends the tail of one take into the head of the next; a fade takes a take's head up
+from black or its tail down to black. Only those frames are decoded, blended and encoded again
+(with the takes' own codec profile, `tools.edit.encode`), into short segment files cached under
+media/transitions/; the rest of every take joins the reel untouched by stream copy, through the
+concat demuxer's `inpoint`/`outpoint`. Every take is encoded with keyframes where transitions
+end (`Profile.video_args`), so the copy can start there; a take without one (an older file)
+re-encodes up to its next keyframe instead. The reel keeps its exact frame count: a dissolve
+centred on a cut spends half its frames on each side and adds none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from story import Transition
+from tools.edit.encode import TIMESCALE, EncodeError, FrameEncoder, Profile, ffmpeg_exe, transition_frames
+
+TRANSITIONS_DIR = "media/transitions"
+SEGMENT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Clip:
+    """One file of the reel (a card or a shot's take) and how it joins the clip before it."""
+
+    path: Path
+    frames: int
+    key: str  # its render key (or card key): names the segments made from it
+    enter: Transition = Transition.CUT  # how it joins the clip before it
+    fade_out: bool = False  # True when it fades to black at its end
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Frames [start, end) of one file, in reel order; `made` pieces are re-encoded segments."""
+
+    path: Path
+    start: int
+    end: int
+    made: bool = False
+
+    @property
+    def frames(self) -> int:
+        """Frames the piece puts on the reel."""
+        return self.end - self.start
+
+
+@dataclass
+class Join:
+    """The reel as pieces, and what had to be encoded again to make it."""
+
+    pieces: list[Piece] = field(default_factory=list)
+    encoded: list[Path] = field(default_factory=list)  # segments encoded now (not found in the cache)
+    encoded_frames: int = 0  # frames encoded now
+
+    @property
+    def frames(self) -> int:
+        """Frames on the reel."""
+        return sum(p.frames for p in self.pieces)
+
+
+@dataclass(frozen=True)
+class _Segment:
+    kind: str  # "dissolve", "fade-in" or "fade-out"
+    before: int  # index of the clip whose tail it takes (dissolve, fade-out), else -1
+    after: int  # index of the clip whose head it takes (dissolve, fade-in), else -1
+    tail: int = 0  # frames taken from the end of `before`
+    head: int = 0  # frames taken from the start of `after`
+    blend: int = 0  # frames of the head that are part of the dissolve (the rest pass through)
+
+
+def keyframes(path: Path) -> frozenset[int]:
+    """Frame numbers of the keyframes of a video file, read without decoding (ffmpeg framecrc)."""
+    stat = Path(path).stat()
+    return _keyframes(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=512)
+def _keyframes(path: str, mtime: int, size: int) -> frozenset[int]:
+    command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-i", path, "-map", "0:v:0", "-c", "copy",
+               "-f", "framecrc", "-"]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise EncodeError(f"ffmpeg could not read the frames of {Path(path).name}: {done.stderr.strip()[-200:]}")
+    rows = [line for line in done.stdout.splitlines() if line and not line.startswith("#")]
+    found = set()
+    for number, row in enumerate(rows):
+        flags = row.rsplit("F=", 1)
+        if len(flags) == 1 or int(flags[1].strip(), 16) & 1:
+            found.add(number)
+    return frozenset(found)
+
+
+def _segments(clips: Sequence[Clip], fps: int) -> tuple[list[_Segment], list[int], list[int]]:
+    """Which frames each transition touches: the segments, and the frames cut from each clip's head and tail."""
+    half, fade = transition_frames(fps)
+    heads, tails = [0] * len(clips), [0] * len(clips)
+    segments: list[_Segment] = []
+    for index, clip in enumerate(clips):
+        if clip.fade_out:
+            tails[index] = min(fade, clip.frames // 2)
+    for index, clip in enumerate(clips):
+        previous = clips[index - 1] if index else None
+        if clip.enter == Transition.DISSOLVE and previous is not None and not previous.fade_out:
+            tail, head = min(half, previous.frames // 2), min(half, clip.frames // 2)
+            if tail and head:
+                tails[index - 1], heads[index] = tail, head
+                segments.append(_Segment("dissolve", index - 1, index, tail=tail, head=head, blend=head))
+                continue
+        if clip.enter in (Transition.FADE_IN, Transition.DISSOLVE):  # a dissolve from nothing fades in
+            heads[index] = min(fade, clip.frames // 2)
+            if heads[index]:
+                segments.append(_Segment("fade-in", -1, index, head=heads[index], blend=heads[index]))
+    for index, clip in enumerate(clips):
+        if tails[index] and clip.fade_out:
+            segments.append(_Segment("fade-out", index, -1, tail=tails[index]))
+    return segments, heads, tails
+
+
+def _on_keyframe(clips: Sequence[Clip], heads: list[int], tails: list[int]) -> list[int]:
+    """Heads grown to the next keyframe where a take has none where its copy must start."""
+    grown = list(heads)
+    for index, clip in enumerate(clips):
+        start, end = heads[index], clip.frames - tails[index]
+        if start == 0 or start >= end:
+            continue
+        keys = keyframes(clip.path)
+        if start not in keys:
+            grown[index] = min([k for k in keys if start < k < end], default=end)
+    return grown
+
+
+def read_frames(path: Path, start: int, count: int, profile: Profile) -> np.ndarray:
+    """Frames [start, start + count) of a take as RGB arrays, exactly those (a seek half a frame early)."""
+    seek = max(0.0, (start - 0.5) / profile.fps)
+    command = [
+        ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-ss", f"{seek:.6f}", "-i", str(path),
+        "-map", "0:v:0", "-frames:v", str(count), "-f", "rawvideo", "-pix_fmt", "rgb24",
+        "-s", f"{profile.width}x{profile.height}", "pipe:1",
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, check=False)
+    size = profile.width * profile.height * 3
+    if done.returncode != 0 or len(done.stdout) != size * count:
+        why = done.stderr.decode(errors="replace").strip()[-200:] or f"{len(done.stdout) // size} of {count} frames"
+        raise EncodeError(f"could not read frames {start}-{start + count} of {Path(path).name}: {why}")
+    return np.frombuffer(done.stdout, dtype=np.uint8).reshape(count, profile.height, profile.width, 3)
+
+
+def _render(segment: _Segment, clips: Sequence[Clip], profile: Profile, output: Path) -> int:
+    """Decode the touched frames, blend them, and encode the segment; returns its frame count."""
+    black = np.zeros((profile.height, profile.width, 3), dtype=np.float32)
+    with FrameEncoder(output, profile) as encoder:
+        if segment.kind == "dissolve":
+            a, b = clips[segment.before], clips[segment.after]
+            tail = read_frames(a.path, a.frames - segment.tail, segment.tail, profile).astype(np.float32)
+            head = read_frames(b.path, 0, segment.head, profile).astype(np.float32)
+            window = segment.tail + segment.blend
+            for step in range(window):  # A runs on (held on its last frame) while B comes up (held on its first)
+                mix = (step + 0.5) / window
+                frame_a = tail[min(step, segment.tail - 1)]
+                frame_b = head[max(0, step - segment.tail)]
+                encoder.write(np.rint(frame_a * (1 - mix) + frame_b * mix).astype(np.uint8))
+            for frame in head[segment.blend :]:  # a head grown to the next keyframe passes through
+                encoder.write(frame.astype(np.uint8))
+        elif segment.kind == "fade-in":
+            clip = clips[segment.after]
+            head = read_frames(clip.path, 0, segment.head, profile).astype(np.float32)
+            for step, frame in enumerate(head):
+                level = min(1.0, step / segment.blend) if step < segment.blend else 1.0
+                encoder.write(np.rint(frame * level + black * (1 - level)).astype(np.uint8))
+        else:
+            clip = clips[segment.before]
+            tail = read_frames(clip.path, clip.frames - segment.tail, segment.tail, profile).astype(np.float32)
+            for step, frame in enumerate(tail):
+                level = (segment.tail - 1 - step) / segment.tail
+                encoder.write(np.rint(frame * level).astype(np.uint8))
+    return encoder.frames
+
+
+def _segment_key(segment: _Segment, clips: Sequence[Clip], profile: Profile) -> str:
+    payload = {
+        "version": SEGMENT_VERSION,
+        "segment": [segment.kind, segment.tail, segment.head, segment.blend],
+        "before": [clips[segment.before].key, clips[segment.before].frames] if segment.before >= 0 else None,
+        "after": [clips[segment.after].key, clips[segment.after].frames] if segment.after >= 0 else None,
+        "profile": [profile.width, profile.height, profile.fps],
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:20]
+
+
+def join_clips(clips: Sequence[Clip], profile: Profile, segments_dir: Path) -> Join:
+    """The reel as pieces in order: untouched spans of every take, and a re-encoded segment for
+    each transition (made now unless already cached under `segments_dir`)."""
+    segments, heads, tails = _segments(clips, profile.fps)
+    grown = _on_keyframe(clips, heads, tails)
+    segments = [
+        _Segment(s.kind, s.before, s.after, tail=s.tail, head=grown[s.after], blend=s.blend)
+        if s.after >= 0 and grown[s.after] != s.head
+        else s
+        for s in segments
+    ]
+    join = Join()
+    made: dict[tuple[str, int], Path] = {}
+    for segment in segments:
+        output = segments_dir / f"{segment.kind}-{_segment_key(segment, clips, profile)}.mp4"
+        if not output.is_file():
+            join.encoded_frames += _render(segment, clips, profile, output)
+            join.encoded.append(output)
+        where = ("after", segment.after) if segment.after >= 0 else ("before", segment.before)
+        made[where] = output
+    for index, clip in enumerate(clips):
+        if ("after", index) in made:
+            segment = next(s for s in segments if s.after == index)
+            join.pieces.append(Piece(made[("after", index)], 0, segment.tail + segment.head, made=True))
+        start, end = grown[index], clip.frames - tails[index]
+        if start < end:
+            join.pieces.append(Piece(clip.path, start, end))
+        if ("before", index) in made:
+            join.pieces.append(Piece(made[("before", index)], 0, tails[index], made=True))
+    return join
+
+
+def concat_listing(pieces: Sequence[Piece], fps: int) -> str:
+    """The concat demuxer's listing for the pieces: whole files, or spans by `inpoint`/`outpoint`."""
+    lines = []
+    for piece in pieces:
+        escaped = str(Path(piece.path).resolve()).replace("'", "'\\''")
+        lines.append(f"file '{escaped}'")
+        if not piece.made and piece.start:
+            lines.append(f"inpoint {piece.start / fps:.6f}")
+        if not piece.made:
+            lines.append(f"outpoint {(piece.end - 0.5) / fps:.6f}")  # between two frames: no rounding can move it
+    return "\n".join(lines) + "\n"
+
+
+def frame_timestamps(fps: int) -> list[str]:
+    """ffmpeg output arguments that restamp the joined video frame by frame (frame n at n / fps).
+
+    The concat demuxer times each span in microseconds, which no frame rate but 25 divides evenly;
+    restamping from the frame count keeps the reel's clock exact however many spans it joins.
+    """
+    step = f"{TIMESCALE}/{fps}"
+    restamp = f"setts=ts=trunc(N*{step}+0.5):duration=trunc((N+1)*{step}+0.5)-trunc(N*{step}+0.5):time_base=1/{TIMESCALE}"
+    return ["-bsf:v", restamp, "-video_track_timescale", str(TIMESCALE)]

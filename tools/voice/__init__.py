@@ -1,0 +1,1 @@
+"""Scratch voices: dialogue spoken offline, one distinct voice per character, behind a small door."""

@@ -1,0 +1,151 @@
+"""Dialogue placed in time: every line spoken by its character's voice (or the person's own
+recording) and laid at its moment in its shot.
+
+Within a shot, lines follow one another in order: the first starts `LEAD_IN` seconds into the
+shot, each next one `GAP` seconds after the one before ends. A shot whose lines run past its end
+is reported with the seconds it needs; its lines still play (they spill into the next shot), so
+the person hears the problem rather than losing words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from story import DialogueLine, Project, ProjectFolder, VoiceChoice
+from tools.edit.audio import RATE, AudioError, Cue, decode_audio, normalised
+from tools.voice.base import SpeechRequest, Voice, VoiceError, get_voice
+from tools.voice.casting import cast_voices
+
+SCRATCH_DIR = "media/voice/scratch"
+LEAD_IN = 0.25  # seconds into a shot before its first line
+GAP = 0.30  # seconds between two lines of one shot
+TAIL = 0.15  # seconds a shot should run on after its last line
+
+
+@dataclass(frozen=True)
+class PlacedLine:
+    """One line of dialogue at its place on the reel."""
+
+    shot_number: int
+    shot_id: str
+    index: int  # 0-based position among the shot's lines
+    speaker: str  # the character's name
+    text: str
+    start: int  # first sample on the reel
+    samples: np.ndarray  # float32 mono at RATE
+    source: str  # "recording" or the voice backend's name
+
+    @property
+    def end(self) -> int:
+        """The sample after the line's last."""
+        return self.start + len(self.samples)
+
+    @property
+    def cue(self) -> Cue:
+        """The line as a cue for the mix."""
+        return Cue(self.start, self.samples)
+
+
+def scratch_path(voice: Voice, choice: VoiceChoice, line: DialogueLine) -> str:
+    """Where a generated line is cached: named by everything that changes its sound."""
+    payload = [voice.name, voice.version, voice.options.model_dump(mode="json"), choice.model_dump(mode="json"),
+               line.text, line.parenthetical]  # fmt: skip
+    digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:20]
+    return f"{SCRATCH_DIR}/{digest}.wav"
+
+
+def shot_starts(project: Project) -> dict[str, int]:
+    """The first frame of every shot on the reel (after the title card, when there is one)."""
+    frame = project.style.title_card_frames if project.style.title_card else 0
+    starts = {}
+    for shot in project.shots:
+        starts[shot.id] = frame
+        frame += shot.duration_frames
+    return starts
+
+
+def line_audio(folder: ProjectFolder, project: Project, line: DialogueLine, choice: VoiceChoice,
+               backends: dict[str, Voice]) -> tuple[np.ndarray, str]:  # fmt: skip
+    """The samples of one line: its recording when it has one on disk, else its scratch voice."""
+    if line.recording:
+        path = folder.path(line.recording)
+        if path.is_file():
+            try:
+                return normalised(decode_audio(path)[:, 0]), "recording"
+            except AudioError as exc:
+                folder.warnings.append(f"the recording {line.recording} could not be used ({exc}); a scratch voice reads the line")  # noqa: E501
+        else:
+            folder.warnings.append(f"the recording {line.recording} is missing; a scratch voice reads the line")
+    if choice.backend not in backends:
+        backends[choice.backend] = get_voice(choice.backend)
+    voice = backends[choice.backend]
+    relative = scratch_path(voice, choice, line)
+    path = folder.path(relative)
+    if not path.is_file():
+        voice.speak(SpeechRequest(text=line.text, voice=choice, output=path, parenthetical=line.parenthetical))
+    return normalised(decode_audio(path)[:, 0]), voice.name
+
+
+def place_lines(folder: ProjectFolder, project: Project) -> list[PlacedLine]:
+    """Every line of the reel, spoken and placed; a shot too short for its lines adds a warning
+    (`folder.warnings`) with its number and the seconds it needs."""
+    voices = cast_voices(project)
+    names = {c.id: c.name for c in project.characters}
+    starts = shot_starts(project)
+    backends: dict[str, Voice] = {}
+    placed: list[PlacedLine] = []
+    for number, shot in enumerate(project.shots, 1):
+        if not shot.dialogue:
+            continue
+        shot_start = starts[shot.id] * RATE // project.fps
+        cursor = shot_start + int(LEAD_IN * RATE)
+        for index, line in enumerate(shot.dialogue):
+            try:
+                samples, source = line_audio(folder, project, line, voices[line.speaker], backends)
+            except (VoiceError, AudioError) as exc:
+                folder.warnings.append(f"shot {number}, line {index + 1} has no voice: {exc}")
+                continue
+            placed.append(
+                PlacedLine(number, shot.id, index, names.get(line.speaker, line.speaker), line.text, cursor, samples,
+                           source)  # fmt: skip
+            )
+            cursor += len(samples) + int(GAP * RATE)
+        needed = (cursor - int(GAP * RATE) - shot_start) / RATE + TAIL
+        have = shot.duration_frames / project.fps
+        if needed > have + 1e-9:
+            folder.warnings.append(
+                f"shot {number} is too short for its lines: they need {needed:.1f}s, the shot is {have:.1f}s "
+                f"(say 'make room for the lines' to lengthen it)"
+            )
+    return placed
+
+
+def needed_seconds(folder: ProjectFolder, project: Project) -> dict[str, float]:
+    """Seconds each shot with dialogue needs for its lines, by shot id (speaking them if needed)."""
+    voices = cast_voices(project)
+    backends: dict[str, Voice] = {}
+    needs: dict[str, float] = {}
+    for shot in project.shots:
+        if not shot.dialogue:
+            continue
+        total = LEAD_IN + TAIL + GAP * (len(shot.dialogue) - 1)
+        for line in shot.dialogue:
+            samples, _ = line_audio(folder, project, line, voices[line.speaker], backends)
+            total += len(samples) / RATE
+        needs[shot.id] = total
+    return needs
+
+
+def recorded_name(shot_id: str, index: int, suffix: str, data: bytes) -> str:
+    """The file name a person's recording of a line is kept under in media/voice/."""
+    return f"{shot_id}-line{index + 1}-{hashlib.sha256(data).hexdigest()[:12]}{suffix.lower()}"
+
+
+def recording_path(name: str) -> Path:
+    """A recording's path relative to the project folder."""
+    return Path("media/voice") / name
