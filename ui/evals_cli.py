@@ -1,0 +1,104 @@
+"""`storyreel eval` (the director's quality) and `storyreel bench` (the product's speed).
+
+Registered through `COMMAND_MODULES` in ui.cli; everything heavy is imported inside the commands.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+
+from ui.cli import PersonError, _door, app, err, out
+
+EVAL_FAILED = 3  # a metric below its floor: the suite ran, the director regressed
+
+
+@app.command("eval")
+def eval_command(
+    director: Annotated[
+        str, typer.Option("--director", help="offline (default; no model) or model (OPENAI_BASE_URL, STORYREEL_MODEL).")
+    ] = "offline",
+    cases: Annotated[
+        str | None, typer.Option("--cases", help="A glob of case files, or of case names ('noir-*').")
+    ] = None,
+    out_dir: Annotated[Path, typer.Option("--out", help="Where report.md and report.json go.")] = Path("eval-report"),
+    judge: Annotated[
+        bool, typer.Option("--judge", help="With a model: a second call scores each shot list 0-4.")
+    ] = False,
+    visual: Annotated[
+        Path | None, typer.Option("--visual", help="Also run the visual checks on this project folder's reel.")
+    ] = None,
+    floors: Annotated[
+        bool, typer.Option("--floors/--no-floors", help="Fail (exit 3) below the recorded floors.")
+    ] = True,
+) -> None:
+    """Score the director on the quality suite (evals/quality/cases) and write a Markdown and JSON report."""
+    with _door():
+        from evals.quality import CaseError, load_cases, load_floors, run, write_reports
+        from evals.quality.report import below_floor, judge_summary, metrics, table
+
+        if director not in ("offline", "model"):
+            raise PersonError(f"--director must be offline or model but is {director!r}")
+        if judge and director != "model":
+            raise PersonError("--judge needs --director model (the judge is a second model call)")
+        settings = None
+        if director == "model":
+            from agent.llm import ModelSettings
+
+            settings = ModelSettings.from_env()
+        try:
+            chosen = load_cases(cases)
+            scores, name, seconds = run(chosen, director=director, settings=settings, judge=judge)
+        except CaseError as exc:
+            raise PersonError(str(exc)) from None
+        recorded = load_floors() if director == "offline" and cases is None else {}
+        md, js = write_reports(out_dir, scores, name, recorded, seconds)
+        found = metrics(scores)
+        out.print(f"[bold]Quality suite[/] — {name} director: {len(scores)} cases in {seconds:.1f}s", highlight=False)
+        out.print(table(found, recorded), highlight=False, markup=False)
+        judged = judge_summary(scores)
+        if judged:
+            out.print("Judge (apart from the metrics): " + ", ".join(f"{k} {v}" for k, v in judged.items()))
+        failing = [s for s in scores if s.failures()]
+        out.print(f"{len(failing)} of {len(scores)} cases have failures, each explained in {md}", highlight=False)
+        out.print(f"JSON: {js}", highlight=False)
+        if visual is not None:
+            _visual(visual)
+        low = below_floor(found, recorded) if floors else []
+        for line in low:
+            err.print(f"[red]below floor[/]: {line}", highlight=False)
+    if low:
+        raise typer.Exit(EVAL_FAILED)
+
+
+def _visual(root: Path, detector: Literal["content", "adaptive"] = "content") -> None:
+    from evals.visual import VisualError, check_reel, table
+
+    try:
+        report = check_reel(root, detector)
+    except VisualError as exc:
+        raise PersonError(str(exc)) from None
+    out.print(f"[bold]Visual checks[/] — {report.reel}", highlight=False)
+    out.print(table(report), highlight=False, markup=False)
+    for line in report.problems()[:20]:
+        out.print(f"  • {line}", highlight=False)
+
+
+@app.command("bench")
+def bench_command(
+    quick: Annotated[bool, typer.Option("--quick", help="Smaller sizes and one round: a minute, not several.")] = False,
+    out_file: Annotated[Path | None, typer.Option("--out", help="Also write the table as JSON here.")] = None,
+) -> None:
+    """Measure the product's speed in one run: every figure a ratio to a baseline measured beside it."""
+    with _door():
+        import json
+
+        from evals.speed import markdown, run_all
+
+        rows = run_all(quick=quick, progress=lambda line: err.print(f"[dim]{line}[/]", highlight=False))
+        out.print(markdown(rows), highlight=False, markup=False)
+        if out_file is not None:
+            out_file.write_text(json.dumps([row.as_json() for row in rows], indent=2) + "\n")
+            out.print(f"JSON: {out_file}", highlight=False)
