@@ -186,11 +186,21 @@ def render(
     ray_address: Annotated[
         str | None, typer.Option(help="Ray cluster to join, e.g. 10.0.0.5:6379 (implies --executor ray).")
     ] = None,
+    backend: Annotated[
+        str | None, typer.Option(help="Renderer to use from now on: animatic, diffusers, runway, openai...")
+    ] = None,
+    shot: Annotated[int | None, typer.Option(help="With --backend: use it for this shot only.", min=1)] = None,
+    model: Annotated[str | None, typer.Option(help="The renderer's model (diffusers: a local folder).")] = None,
+    option: Annotated[
+        list[str] | None, typer.Option("--option", help="A renderer option KEY=VALUE (repeatable).")
+    ] = None,
 ) -> None:
     """Render shots that are missing, stale or failed, and assemble the reel."""
     with _open(directory) as production:
         from tools.render.executors import get_executor
+        from ui.takes_cli import choose_backend
 
+        choose_backend(production, backend, shot=shot, model=model, options=option or [])
         result = production.render(get_executor(executor, address=ray_address))
     _report(result)
 
@@ -370,7 +380,7 @@ def memory_rebuild(directory: ProjectDir) -> None:
 
 # Commands that live in their own modules register themselves on `app` when imported. Each module
 # imports only typer and ui.cli at the top, so `storyreel --help` stays instant.
-COMMAND_MODULES: tuple[str, ...] = ("ui.studio_cli", "ui.export_cli")
+COMMAND_MODULES: tuple[str, ...] = ("ui.studio_cli", "ui.export_cli", "ui.takes_cli", "ui.evals_cli")
 
 
 def _register_commands() -> None:

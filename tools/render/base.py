@@ -7,19 +7,24 @@ functions found in the `storyreel.renderers` entry-point group; ours use the sam
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from story import Project, Shot
 
 
 class RenderError(Exception):
     """A backend could not render a shot; the message is shown to the person as it is."""
+
+
+STOP = threading.Event()
+"""Set when a render is stopped (Ctrl-C): backends waiting on remote work cancel it and give up."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,6 +80,12 @@ class Renderer(ABC):
 
 
 RendererFactory = type[Renderer]
+BUILT_IN = {
+    "animatic": "tools.render.animatic",
+    "diffusers": "tools.render.diffusers_backend",
+    "runway": "tools.render.hosted.runway",
+    "openai": "tools.render.hosted.openai_images",
+}
 _registry: dict[str, RendererFactory] = {}
 _loaded = False
 
@@ -94,10 +105,11 @@ def _load_entry_points() -> None:
     for point in entry_points(group="storyreel.renderers"):
         hook = point.load()
         hook(register)
-    if "animatic" not in _registry:  # running from a source tree that was never installed
-        from tools.render.animatic import register_renderers
+    import importlib
 
-        register_renderers(register)
+    for name, module in BUILT_IN.items():  # a source tree never installed, or installed before this backend
+        if name not in _registry:
+            importlib.import_module(module).register_renderers(register)
 
 
 def known_renderers() -> list[str]:
@@ -113,4 +125,10 @@ def get_renderer(name: str, options: dict[str, object] | None = None) -> Rendere
         factory = _registry[name]
     except KeyError:
         raise RenderError(f"unknown renderer {name!r}; known: {', '.join(known_renderers())}") from None
-    return factory(factory.Options.model_validate(options or {}))
+    try:
+        chosen = factory.Options.model_validate(options or {})
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(part) for part in problem.get("loc", ())) or "options"
+        raise RenderError(f"{name} option `{where}`: {problem.get('msg')} (given {problem.get('input')!r})") from None
+    return factory(chosen)

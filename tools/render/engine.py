@@ -16,7 +16,7 @@ from pathlib import Path
 
 from story import Project, ProjectFolder, RecordTake, Shot, Take
 from tools.edit.encode import EncodeError
-from tools.render.base import Renderer, RenderError, RenderRequest, RenderResult, get_renderer
+from tools.render.base import STOP, Renderer, RenderError, RenderRequest, RenderResult, get_renderer
 from tools.render.executors import Executor
 from tools.render.key import render_key
 
@@ -128,6 +128,7 @@ def render_shots(
     started = time.perf_counter()
     jobs = stale_jobs(folder, project)
     check_budget(folder, project, jobs)
+    STOP.clear()
     rendered: list[int] = []
     reused: list[int] = []
     failed: dict[int, str] = {}
@@ -180,7 +181,11 @@ def render_shots(
         edits = [run(job) for job in jobs]
     else:
         with ThreadPoolExecutor(max_workers=count, thread_name_prefix="render") as pool:
-            edits = list(pool.map(run, jobs))
+            try:
+                edits = list(pool.map(run, jobs))
+            except BaseException:  # Ctrl-C: backends waiting on remote work cancel it instead of waiting on
+                STOP.set()
+                raise
     return RenderReport(
         sorted(rendered), sorted(reused), dict(sorted(failed.items())), time.perf_counter() - started, edits
     )

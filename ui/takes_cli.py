@@ -1,0 +1,148 @@
+"""`storyreel takes` and `storyreel budget`, and the renderer choice behind `storyreel render --backend`.
+
+Imports only typer and ui.cli at the top, so `storyreel --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from ui.cli import PersonError, ProjectDir, _door, _open, _report, app, err, out
+
+if TYPE_CHECKING:
+    from agent.production import Production
+
+
+def parse_options(pairs: list[str]) -> dict[str, Any]:
+    """KEY=VALUE pairs as options; a value that reads as JSON (8, 0.5, true, null) is taken as such."""
+    options: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise PersonError(f"--option wants KEY=VALUE but got {pair!r}")
+        try:
+            options[key.strip()] = json.loads(value)
+        except ValueError:
+            options[key.strip()] = value
+    return options
+
+
+def choose_backend(
+    production: Production, backend: str | None, *, shot: int | None, model: str | None, options: list[str]
+) -> None:
+    """Record the renderer (the project's default, or one shot's) and its options as one revision."""
+    from story import SetBackend, ShotChanges, UpdateShot
+    from tools.render.base import get_renderer
+
+    if backend is None and (shot is not None or model is not None or options):
+        raise PersonError("--shot, --model and --option go with --backend NAME")
+    if backend is None:
+        return
+    project = production.project
+    given = parse_options(options)
+    if model is not None:
+        given["model"] = str(Path(model).expanduser().resolve()) if Path(model).expanduser().exists() else model
+    merged = {**project.renderer_options.get(backend, {}), **given}
+    get_renderer(backend, merged)  # an unknown name or a bad option stops here, listing what is known
+    edits: list[Any] = [SetBackend(backend=backend, options=merged if given else None, default=shot is None)]
+    if shot is not None:
+        if shot > len(project.shots):
+            raise PersonError(f"there is no shot {shot}; the project has {len(project.shots)} shots")
+        edits.append(UpdateShot(shot_id=project.shots[shot - 1].id, changes=ShotChanges(backend=backend)))
+    _, changes = production.folder.commit(edits, message=f"render with {backend}")
+    for line in changes:
+        out.print(f"  • {line}", highlight=False)
+
+
+@app.command()
+def takes(
+    directory: ProjectDir,
+    shot: Annotated[int, typer.Argument(help="The shot's number.", min=1, show_default=False)],
+    use: Annotated[int | None, typer.Option("--use", help="Put this take in the reel.", min=1)] = None,
+    more: Annotated[int | None, typer.Option("--more", help="Render this many new variations.", min=1, max=10)] = None,
+) -> None:
+    """List a shot's takes (backend, seed, cost, time); --use N puts take N in the reel, --more N renders more."""
+    from story import ChooseTake, RequestTakes
+
+    with _open(directory) as production:
+        project = production.project
+        if shot > len(project.shots):
+            raise PersonError(f"there is no shot {shot}; the project has {len(project.shots)} shots")
+        shot_id = project.shots[shot - 1].id
+        if use is not None or more is not None:
+            edits: list[Any] = []
+            if more is not None:
+                edits.append(RequestTakes(shot_id=shot_id, count=more))
+            if use is not None:
+                edits.append(ChooseTake(shot_id=shot_id, take=use))
+            words = f"take {use} for shot {shot}" if use is not None else f"{more} more takes of shot {shot}"
+            _report(production.apply(edits, message=f"use {words}" if use is not None else f"give me {words}"))
+            project = production.project
+        print_takes(production, project.shots[shot - 1].id)
+
+
+def print_takes(production: Production, shot_id: str) -> None:
+    """The takes table for one shot, with the take in the reel marked."""
+    from rich.table import Table
+
+    from tools.render.engine import plan_jobs
+
+    project = production.project
+    number = project.shot_number(shot_id)
+    shot = project.shot(shot_id)
+    current = plan_jobs(project)[number - 1].key if project.shots else ""
+    table = Table(title=f"Shot {number} — {len(shot.takes)} takes", title_justify="left")
+    for column in ("take", "", "backend", "seed", "cost", "secs", "file", "note"):
+        table.add_column(column, overflow="fold")
+    chosen = shot.take_for(current)
+    for n, take in enumerate(shot.takes, 1):
+        table.add_row(
+            str(n),
+            "▶" if take is chosen else "",
+            take.backend,
+            str(take.seed),
+            f"${take.cost:,.2f}" if take.cost else "free",
+            f"{take.seconds:.1f}",
+            take.path,
+            f"failed: {take.error[:60]}" if take.failed else "",
+        )
+    out.print(table)
+    if shot.variations:
+        out.print(f"{len(shot.variations)} more take(s) wait to render; `storyreel render DIR` renders them.")
+
+
+@app.command()
+def budget(
+    directory: ProjectDir,
+    amount: Annotated[
+        float | None, typer.Argument(help="The most the project may spend on renders, in US dollars.", min=0)
+    ] = None,
+    remove: Annotated[bool, typer.Option("--remove", help="Take the cap away.")] = False,
+) -> None:
+    """Show what renders have cost and the budget; with AMOUNT, set the budget (before anything is spent)."""
+    with _door():
+        from story import ProjectFolder, SetBudget
+        from tools.render.budget import estimate, spent
+        from tools.render.engine import stale_jobs
+
+        folder = ProjectFolder.open(directory)
+        if amount is not None and remove:
+            raise PersonError("give an AMOUNT or --remove, not both")
+        if amount is not None or remove:
+            _, changes = folder.commit([SetBudget(budget=None if remove else amount)], message="budget")
+            for line in changes:
+                out.print(f"  • {line}", highlight=False)
+        project = folder.load()
+        paid = spent(folder)
+        waiting = estimate(folder, project, stale_jobs(folder, project))
+        cap = "no budget set" if project.budget is None else f"budget ${project.budget:,.2f}"
+        left = "" if project.budget is None else f", ${max(0.0, project.budget - paid):,.2f} left"
+        out.print(f"Spent ${paid:,.2f} on renders ({cap}{left}).", highlight=False)
+        if waiting:
+            out.print(f"Rendering what is stale now would cost about ${waiting:,.2f}.", highlight=False)
+        for warning in folder.warnings:
+            err.print(f"[yellow]warning[/]: {warning}", highlight=False)
