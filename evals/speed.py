@@ -1,0 +1,321 @@
+"""The speed suite: every benchmark of the product in one run and one table (`storyreel bench`).
+
+Each row is a ratio to a baseline measured in the same run, on the same machine, because these
+machines are shared and noisy; the target stands beside it. The pieces are the benchmarks of the
+other parts (evals/bench.py, bench_memory.py, bench_director.py), gathered:
+
+  brief -> reel      / ffmpeg encoding the same frames already in memory (the encode ceiling)
+  edit -> reel       / the full brief -> reel
+  memory recall p95  / embedding the query plus a bare chromadb query (p50 shown beside)
+  director turn      / the same two model requests with the bare openai SDK (overhead in ms)
+  storyreel --help   / `python -c pass`
+  assembly           / moviepy 2 concatenating the same takes (`pip install 'storyreel[bench]'`)
+
+`--quick` uses a four-sentence brief, 1,000 memories and 10 turns: about a minute.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+QUICK_BRIEF = b"""Title: Quick Keeper
+
+At dusk Mara climbs the lighthouse stairs with a lantern.
+"Someone is out there," Mara whispers.
+Tomas waits on the quay in the rain.
+At night Mara lights the great lamp.
+"""
+
+
+@dataclass
+class Row:
+    """One measured figure beside its baseline and target."""
+
+    measure: str
+    value: float
+    unit: str
+    baseline: str
+    baseline_value: float
+    ratio: float
+    target: str
+    ok: bool | None
+    note: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        """The row as plain data."""
+        return asdict(self)
+
+
+Progress = Callable[[str], None]
+
+
+def _median_time(call: Callable[[], object], repeat: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def reel_rows(work: Path, quick: bool, say: Progress) -> tuple[list[Row], Path]:
+    """Brief -> reel against the encode ceiling, and a one-shot edit against the full render."""
+    from evals.bench import EXAMPLE, TARGET_EDIT_RATIO, TARGET_ENCODE_RATIO, one_round
+
+    brief = QUICK_BRIEF if quick else EXAMPLE.read_bytes()
+    say("brief -> reel, a one-shot edit, and the encode ceiling")
+    measured = one_round(brief, work)
+    encode = measured.full / measured.ceiling
+    edit = measured.edit / measured.full
+    rows = [
+        Row("brief -> reel", measured.full, "s", "ffmpeg encode ceiling", measured.ceiling, encode,
+            f"<= {TARGET_ENCODE_RATIO}", encode <= TARGET_ENCODE_RATIO,
+            f"{measured.shots} shots, {measured.frames} frames, "
+            f"{measured.reel_seconds / measured.full:.1f}x real time"),
+        Row("one-shot edit -> reel", measured.edit, "s", "full brief -> reel", measured.full, edit,
+            f"<= {TARGET_EDIT_RATIO}", edit <= TARGET_EDIT_RATIO),
+    ]  # fmt: skip
+    return rows, work / "film"
+
+
+def assembly_row(film: Path, say: Progress) -> Row:
+    """Our assembly (stream copy) against a plain moviepy 2 concatenation of the same takes."""
+    from story import ProjectFolder
+    from tools.edit.assemble import assemble_cut, plan_cut
+
+    folder = ProjectFolder.open(film)
+    project = folder.load()
+    say("assembly against moviepy")
+    ours = _median_time(lambda: assemble_cut(folder, project), 3)
+    try:
+        from moviepy import VideoFileClip, concatenate_videoclips
+    except ImportError:
+        return Row("assembly (assemble_cut)", ours, "s", "moviepy concatenation", float("nan"), float("nan"),
+                   "<= 0.1", None, "moviepy is not installed: pip install 'storyreel[bench]'")  # fmt: skip
+    paths = plan_cut(folder, project).paths
+    output = film.parent / "moviepy-cut.mp4"
+
+    def concatenate() -> None:
+        clips = [VideoFileClip(str(p), audio=False) for p in paths]
+        try:
+            joined = concatenate_videoclips(clips)
+            joined.write_videofile(
+                str(output), codec="libx264", preset="ultrafast", audio=False, threads=os.cpu_count(), logger=None
+            )
+        finally:
+            for clip in clips:
+                clip.close()
+
+    theirs = _median_time(concatenate, 1)
+    ratio = ours / theirs
+    return Row("assembly (assemble_cut)", ours, "s", "moviepy 2 concatenate, x264 ultrafast", theirs, ratio,
+               "<= 0.1", ratio <= 0.1, f"{len(paths)} takes")  # fmt: skip
+
+
+def memory_rows(quick: bool, say: Progress) -> list[Row]:
+    """Recall latency (query embedding included) against embedding plus a bare chromadb query."""
+    from evals.bench_memory import TARGET_P95_MS, decision_text, percentiles, query_text, synthetic_project, timed
+    from memory import DATA_DIR_ENV, ProjectMemory
+    from memory.embedding import embed, load_model
+
+    memories, queries_n = (1_000, 60) if quick else (10_000, 200)
+    say(f"memory recall at {memories:,} memories")
+    rng = random.Random(7)
+    with tempfile.TemporaryDirectory(prefix="storyreel-bench-memory-") as scratch:
+        root = Path(scratch) / "film"
+        root.mkdir()
+        previous = os.environ.get(DATA_DIR_ENV)
+        os.environ[DATA_DIR_ENV] = str(Path(scratch) / "data")
+        try:
+            load_model()
+            memory = ProjectMemory(root)
+            project = synthetic_project(rng, characters=20, places=20, shots=100) if quick else synthetic_project(rng)
+            derived = memory.sync(project).embedded
+            notes = [decision_text(rng, i) for i in range(max(0, memories - derived))]
+            collection = memory.store.collection("decision")
+            for at in range(0, len(notes), 500):
+                batch = notes[at : at + 500]
+                collection.add(
+                    ids=[f"decision:bench{at + i}" for i in range(len(batch))],
+                    documents=batch,
+                    metadatas=[{"kind": "decision"} for _ in batch],
+                )
+            queries = [query_text(rng) for _ in range(queries_n)]
+            for query in queries[:10]:
+                memory.recall(query)
+            vectors = embed(queries)
+            embed_only = timed([lambda q=q: embed([q]) for q in queries])
+            bare = timed([lambda v=v: collection.query(query_embeddings=[v], n_results=5) for v in vectors])
+            floor = [e + b for e, b in zip(embed_only, bare, strict=True)]
+            recall = timed([lambda q=q: memory.recall(q) for q in queries])
+            total = memory.count()
+            memory.close()
+        finally:
+            if previous is None:
+                os.environ.pop(DATA_DIR_ENV, None)
+            else:
+                os.environ[DATA_DIR_ENV] = previous
+    p50, p95 = percentiles(recall)
+    floor_p50, floor_p95 = percentiles(floor)
+    return [
+        Row(f"memory recall p95 ({total:,} memories)", p95, "ms", "embed + bare chromadb p95", floor_p95,
+            p95 / floor_p95, f"<= {TARGET_P95_MS:.0f} ms", p95 <= TARGET_P95_MS, f"p50 {p50:.1f} ms"),
+        Row("memory recall p50", p50, "ms", "embed + bare chromadb p50", floor_p50, p50 / floor_p50, "", None),
+    ]  # fmt: skip
+
+
+def director_row(quick: bool, say: Progress) -> Row:
+    """One director turn through the graph against the same two requests with the bare SDK."""
+    from evals.bench_director import TARGET_MS
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from langgraph.checkpoint.sqlite import SqliteSaver
+    from llm_server import ChatServer, text, tool_call
+
+    from agent.graph import ModelDirector, build_graph
+    from agent.llm import ModelSettings
+    from agent.production import Production, TurnResult
+
+    class NoRender(Production):
+        def render(self, executor: object = None) -> TurnResult:
+            return TurnResult(reply="")
+
+    turns = 10 if quick else 30
+    say(f"director overhead over {turns} turns")
+    previous = os.environ.get("STORYREEL_MEMORY")
+    os.environ["STORYREEL_MEMORY"] = "off"  # memory has its own row
+    try:
+        with tempfile.TemporaryDirectory(prefix="storyreel-bench-director-") as tmp, ChatServer() as server:
+            root = Path(tmp) / "film"
+            from agent.offline import OfflineDirector
+            from story import Project, ProjectFolder, apply
+
+            ProjectFolder.create(root, apply(Project(), OfflineDirector().plan(QUICK_BRIEF.decode())), message="plan")
+            production = NoRender.open(root)
+            settings = ModelSettings(base_url=server.url, api_key="x", model="m", timeout_s=10, max_retries=0)
+            director = ModelDirector(settings)
+            client = director.client
+            sizes = ["CU", "WS"]
+
+            def bare() -> float:
+                server.queue += [tool_call("update_shot", {"shot": 1, "size": "CU"}), text("done")]
+                start = time.perf_counter()
+                for _ in range(2):
+                    client.chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}])
+                return time.perf_counter() - start
+
+            with SqliteSaver.from_conn_string(str(root / "agent.sqlite")) as saver:
+                graph = build_graph(production, director, checkpointer=saver)
+
+                def turn(n: int) -> float:
+                    server.queue += [tool_call("update_shot", {"shot": 1, "size": sizes[n % 2]}), text("done")]
+                    start = time.perf_counter()
+                    graph.invoke({"message": "change shot 1"}, {"configurable": {"thread_id": "project"}})
+                    return time.perf_counter() - start
+
+                bare(), turn(1)
+                base_t, turn_t = [], []
+                for n in range(turns):
+                    base_t.append(bare())
+                    turn_t.append(turn(n))
+            production.close()
+    finally:
+        if previous is None:
+            os.environ.pop("STORYREEL_MEMORY", None)
+        else:
+            os.environ["STORYREEL_MEMORY"] = previous
+    base, full = statistics.median(base_t) * 1e3, statistics.median(turn_t) * 1e3
+    overhead = full - base
+    return Row("director turn (graph, checkpoint, tools)", full, "ms", "bare SDK, same 2 requests", base,
+               full / base, f"overhead <= {TARGET_MS:.0f} ms", overhead <= TARGET_MS,
+               f"overhead {overhead:.1f} ms")  # fmt: skip
+
+
+def startup_row(quick: bool, say: Progress) -> Row:
+    """`storyreel --help` against `python -c pass`, each a fresh process."""
+    say("storyreel --help start-up")
+    python = sys.executable
+    repeat = 3 if quick else 7
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+
+    def run(args: list[str]) -> None:
+        subprocess.run(args, check=True, capture_output=True, env=env, cwd=ROOT)
+
+    run([python, "-m", "ui.cli", "--help"])  # warm the file cache
+    help_s = _median_time(
+        lambda: run([python, "-c", "from ui.cli import main; import sys; sys.argv=['storyreel', '--help']; main()"]),
+        repeat,
+    )  # noqa: E501
+    bare = _median_time(lambda: run([python, "-c", "pass"]), repeat)
+    ratio = help_s / bare
+    return Row("storyreel --help", help_s * 1e3, "ms", "python -c pass", bare * 1e3, ratio, "<= 0.5 s",
+               help_s <= 0.5, "heavy imports stay inside the commands")  # fmt: skip
+
+
+def run_all(*, quick: bool = False, progress: Progress | None = None) -> list[Row]:
+    """Every benchmark, in one run; a piece that fails becomes a row that says why."""
+    say = progress or (lambda line: None)
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="storyreel-bench-") as scratch:
+        work = Path(scratch)
+        film: Path | None = None
+        pieces: list[tuple[str, Callable[[], list[Row]]]] = []
+
+        def reel() -> list[Row]:
+            nonlocal film
+            found, film = reel_rows(work, quick, say)
+            return found
+
+        pieces.append(("brief -> reel", reel))
+        pieces.append(("assembly", lambda: [assembly_row(film, say)] if film else []))
+        pieces.append(("memory recall", lambda: memory_rows(quick, say)))
+        pieces.append(("director turn", lambda: [director_row(quick, say)]))
+        pieces.append(("storyreel --help", lambda: [startup_row(quick, say)]))
+        for name, piece in pieces:
+            try:
+                rows += piece()
+            except Exception as exc:  # noqa: BLE001 - one broken piece must not hide the others
+                nan = float("nan")
+                rows.append(Row(name, nan, "", "", nan, nan, "", False, f"failed: {type(exc).__name__}: {exc}"[:200]))
+    return rows
+
+
+def markdown(rows: list[Row]) -> str:
+    """The table: value, baseline, ratio, target, whether it is met."""
+    lines = [
+        "| measure | value | baseline | baseline value | ratio | target | ok | note |",
+        "|---|---:|---|---:|---:|---|:-:|---|",
+    ]
+    for r in rows:
+        ok = "–" if r.ok is None else ("yes" if r.ok else "NO")
+        lines.append(
+            f"| {r.measure} | {r.value:.3g} {r.unit} | {r.baseline} | {r.baseline_value:.3g} {r.unit} | "
+            f"{r.ratio:.3f} | {r.target} | {ok} | {r.note} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """`python -m evals.speed [--quick]`."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    rows = run_all(quick=args.quick, progress=lambda line: print(f"… {line}", file=sys.stderr, flush=True))
+    print(markdown(rows))
+
+
+if __name__ == "__main__":
+    main()
