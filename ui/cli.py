@@ -397,4 +397,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # Under `python -m ui.cli` this file runs as `__main__`, a second copy of the module: command
+    # modules register on `ui.cli.app`, so run that one.
+    from ui.cli import main as registered_main
+
+    registered_main()
