@@ -380,7 +380,7 @@ def memory_rebuild(directory: ProjectDir) -> None:
 
 # Commands that live in their own modules register themselves on `app` when imported. Each module
 # imports only typer and ui.cli at the top, so `storyreel --help` stays instant.
-COMMAND_MODULES: tuple[str, ...] = ("ui.studio_cli", "ui.export_cli", "ui.takes_cli", "ui.evals_cli")
+COMMAND_MODULES: tuple[str, ...] = ("ui.studio_cli", "ui.export_cli", "ui.takes_cli", "ui.evals_cli", "ui.sound_cli")
 
 
 def _register_commands() -> None:
