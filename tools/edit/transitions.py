@@ -250,5 +250,7 @@ def frame_timestamps(fps: int) -> list[str]:
     restamping from the frame count keeps the reel's clock exact however many spans it joins.
     """
     step = f"{TIMESCALE}/{fps}"
-    restamp = f"setts=ts=trunc(N*{step}+0.5):duration=trunc((N+1)*{step}+0.5)-trunc(N*{step}+0.5):time_base=1/{TIMESCALE}"
+    restamp = (
+        f"setts=ts=trunc(N*{step}+0.5):duration=trunc((N+1)*{step}+0.5)-trunc(N*{step}+0.5):time_base=1/{TIMESCALE}"
+    )
     return ["-bsf:v", restamp, "-video_track_timescale", str(TIMESCALE)]

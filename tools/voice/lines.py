@@ -78,7 +78,9 @@ def line_audio(folder: ProjectFolder, project: Project, line: DialogueLine, choi
             try:
                 return normalised(decode_audio(path)[:, 0]), "recording"
             except AudioError as exc:
-                folder.warnings.append(f"the recording {line.recording} could not be used ({exc}); a scratch voice reads the line")  # noqa: E501
+                folder.warnings.append(
+                    f"the recording {line.recording} could not be used ({exc}); a scratch voice reads the line"
+                )  # noqa: E501
         else:
             folder.warnings.append(f"the recording {line.recording} is missing; a scratch voice reads the line")
     if choice.backend not in backends:
@@ -111,8 +113,9 @@ def place_lines(folder: ProjectFolder, project: Project) -> list[PlacedLine]:
                 folder.warnings.append(f"shot {number}, line {index + 1} has no voice: {exc}")
                 continue
             placed.append(
-                PlacedLine(number, shot.id, index, names.get(line.speaker, line.speaker), line.text, cursor, samples,
-                           source)  # fmt: skip
+                PlacedLine(
+                    number, shot.id, index, names.get(line.speaker, line.speaker), line.text, cursor, samples, source
+                )  # fmt: skip
             )
             cursor += len(samples) + int(GAP * RATE)
         needed = (cursor - int(GAP * RATE) - shot_start) / RATE + TAIL
