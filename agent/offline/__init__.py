@@ -15,7 +15,7 @@ from agent.offline.addressing import NoSuchShot
 from agent.offline.fountain import plan_fountain
 from agent.offline.grammar import Context, Refusal, Step, commands, insert
 from agent.offline.planner import plan_prose
-from agent.offline.story_commands import character_look, rename, style, title
+from agent.offline.story_commands import character_look, cut_to_music, rename, style, title
 from story import AnyEdit, EditError, Project, apply
 
 EXAMPLES = (
@@ -23,7 +23,7 @@ EXAMPLES = (
     "use a 85mm lens on shot 2 · make shot 3 night · make it all dawn · swap shots 2 and 3 · "
     "move shot 5 before shot 2 · delete shot 4 · duplicate shot 2 · add a shot after 4: she opens the door · "
     "dissolve into shot 4 · fade out at the end · make it noir · Mara wears a red coat · "
-    "rename Mara to Marta · check continuity · undo · redo"
+    "rename Mara to Marta · cut to the music · check continuity · undo · redo"
 )
 MODEL_HINT = "For free-form direction, connect a language model: set OPENAI_BASE_URL and STORYREEL_MODEL."
 
@@ -123,9 +123,10 @@ def read_clause(project: Project, clause: str, context: Context) -> Step | None:
         step = command(project, lowered, context, original)
         if step is not None:
             return step
-    step = character_look(project, lowered, context)
-    if step is not None:
-        return step
+    for each in (cut_to_music, character_look):
+        step = each(project, lowered, context)
+        if step is not None:
+            return step
     for each in [*commands()[:-1], style, commands()[-1]]:
         step = each(project, lowered, context)
         if step is not None:

@@ -154,3 +154,24 @@ def _described(old: str, what: str, traits: dict[str, str], verb: str) -> str:
         joiner = "wearing" if "wear" in verb else "with" if verb in ("has", "should have", "now has") else ""
         text = ", ".join(p for p in (text, " ".join(w for w in (joiner, what) if w)) if p)
     return shorten(text)
+
+
+_TO_THE_MUSIC = re.compile(
+    r"^(?:cut|edit|time|retime|sync|snap|fit|match)\b.*\b(?:to|with|on)\s+(?:the\s+)?(?:music|beats?|song|track|rhythm)\b"
+)
+
+
+def cut_to_music(project: Project, text: str, context: Context) -> Step | None:
+    """'cut to the music', 'cut it to the beat', 'sync the shots to the song': every shot boundary
+    moves to the nearest beat, each shot kept within ±25 % of its length (the bounds are in the reply)."""
+    if not _TO_THE_MUSIC.match(text):
+        return None
+    from tools.edit.retime import NoBeats, retime_to_beats
+
+    try:
+        retime = retime_to_beats(project)
+    except NoBeats as exc:
+        raise Refusal(f"I cannot cut to the music: {exc}.") from None
+    tempo = f"{retime.tempo:.0f} BPM, " if retime.tempo else ""
+    report = "; ".join(retime.report(project.fps))
+    return Step(list(retime.edits), f"cut to the music ({tempo}each shot within ±{retime.reach:.0%}): {report}")

@@ -80,7 +80,7 @@ def line_audio(folder: ProjectFolder, project: Project, line: DialogueLine, choi
             except AudioError as exc:
                 folder.warnings.append(
                     f"the recording {line.recording} could not be used ({exc}); a scratch voice reads the line"
-                )  # noqa: E501
+                )
         else:
             folder.warnings.append(f"the recording {line.recording} is missing; a scratch voice reads the line")
     if choice.backend not in backends:
@@ -122,8 +122,7 @@ def place_lines(folder: ProjectFolder, project: Project) -> list[PlacedLine]:
         have = shot.duration_frames / project.fps
         if needed > have + 1e-9:
             folder.warnings.append(
-                f"shot {number} is too short for its lines: they need {needed:.1f}s, the shot is {have:.1f}s "
-                f"(say 'make room for the lines' to lengthen it)"
+                f"shot {number} is too short for its lines: they need {needed:.1f}s, the shot is {have:.1f}s"
             )
     return placed
 
