@@ -12,6 +12,10 @@ from typing import Literal, Protocol
 from story import AnyEdit, Project
 
 
+class DirectorError(RuntimeError):
+    """The director could not answer (a model that failed or never planned); nothing changed."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class Direction:
     """A director's answer to one message: edits to apply as one revision, and a reply."""

@@ -11,6 +11,9 @@ from typing import Any
 CONFIG_FILE = Path(os.environ.get("STORYREEL_CONFIG", Path.home() / ".config" / "storyreel" / "director.json"))
 
 
+OFF = {"off", "0", "false", "no"}
+
+
 @dataclass(kw_only=True)
 class ModelSettings:
     """Where the director's model lives; environment first, then the config file."""
@@ -20,6 +23,7 @@ class ModelSettings:
     model: str = field(default="gpt-4o-mini", metadata={"description": "STORYREEL_MODEL"})
     timeout_s: float = field(default=60.0, metadata={"description": "STORYREEL_TIMEOUT: per request"})
     max_retries: int = field(default=2, metadata={"description": "STORYREEL_RETRIES: on 429/5xx/connection"})
+    stream: bool = field(default=True, metadata={"description": "STORYREEL_STREAM=off for servers that cannot"})
 
     @classmethod
     def from_env(cls) -> ModelSettings:
@@ -34,6 +38,7 @@ class ModelSettings:
             model=env.get("STORYREEL_MODEL") or saved.get("model", "gpt-4o-mini"),
             timeout_s=float(env.get("STORYREEL_TIMEOUT") or saved.get("timeout_s", 60.0)),
             max_retries=int(env.get("STORYREEL_RETRIES") or saved.get("max_retries", 2)),
+            stream=(env.get("STORYREEL_STREAM") or str(saved.get("stream", "on"))).lower() not in OFF,
         )
 
     @property

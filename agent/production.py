@@ -54,6 +54,8 @@ class TurnResult:
     fps: int = 24
     warnings: list[str] = field(default_factory=list)
     render_seconds: float = 0.0
+    waiting: bool = False
+    """True when the turn waits for the person's answer (an approval) before it goes on."""
 
 
 def default_director() -> Director:

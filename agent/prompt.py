@@ -1,34 +1,122 @@
-"""The director's system prompt: film grammar, the story.json vocabulary, the shot list compactly."""
+"""The director's system prompt: film grammar, the story.json vocabulary, the project compactly.
+
+A long project stays within the context budget: the shot list is listed whole up to
+`MAX_LISTED` shots; past that, the shots are summarised scene by scene (count, sizes, seconds)
+and only the first and last shots and the scenes' openings are listed, with the summary saying
+so. Nothing is cut without the model being told.
+"""
 
 from __future__ import annotations
 
-from story import Project
+from collections import Counter
 
-SYSTEM = """You are the director of a story reel (an animatic). The person speaks plainly; you change the film
-by calling tools, then reply in one or two sentences.
-Film grammar: open a scene on an establishing wide shot; cover dialogue with shot/reverse-shot and keep
-the 180-degree rule (a character stays on their side of frame within a scene); tighten (MS, CU, ECU) for
-emotion, widen (WS, EWS) for geography; vary sizes and keep pacing: shorter shots for tension.
-Use only story.json vocabulary for shot fields (size: EWS, WS, MS, MCU, CU, ECU ...).
-Shots are addressed by 1-based position or id.
-Current shot list:
-{shots}"""
+from story import Project
+from story.model import Angle, Movement, ShotSize, TimeOfDay, Transition
 
 MAX_LISTED = 60
+MAX_PROMPT_CHARS = 24_000
+
+GRAMMAR = """You are the director of a story reel (an animatic). The person has a story and no film training;
+they speak plainly. You change the film only by calling tools, then reply in one or two plain sentences
+saying what you did.
+
+Film grammar:
+- Open each scene on an establishing shot (WS or EWS) so the audience knows where they are.
+- Cover a conversation with shot/reverse-shot: alternate singles (MCU or CU) of the speakers.
+- Keep the 180-degree rule: within a scene a character stays on their side of the frame.
+- Tighten (MCU, CU, ECU) for emotion and detail; widen (WS, EWS) for geography and scale.
+- Pace with length: short shots (1-2 s) for tension and action, longer ones (4-6 s) for calm.
+- Move the camera with a reason: push-in for realisation, pull-out for reveal, tracking to follow.
+- A character who speaks in a shot should be in it (or the line is a voice-over).
+
+Vocabulary (use exactly these values in shot fields):
+- size: {sizes}
+- angle: {angles}
+- movement: {movements}
+- transition: {transitions}
+- time_of_day: {times}
+- duration_frames: whole frames at {fps} fps ({fps} frames = 1 second); lens_mm: focal length in mm.
+Shots are addressed by 1-based position or by id. Characters and locations by id.
+Change only what the person asked for; when something is unclear, ask instead of guessing."""
+
+ROUTES = {
+    "new": "This is a new brief: call create_story once with the whole plan (about 3-5 seconds a shot, "
+    "every named character, every beat of the brief).",
+    "question": "The person is asking a question: answer it; you can only read (recall, check_continuity).",
+    "render": "The person asks for rendering: use render; changed shots also render by themselves.",
+    "revise": "The person is revising the film: make exactly the change asked for.",
+}
 
 
-def shot_list(project: Project) -> str:
-    """One line a shot; a long list is summarised, with the count said, not silently cut."""
-    lines = [
-        f"{n}. {s.id} {s.size} {s.angle} {s.movement} {s.duration_frames}f: {s.action[:80]}"
-        for n, s in enumerate(project.shots, 1)
+def shot_list(project: Project, limit: int = MAX_LISTED) -> str:
+    """One line a shot; a long list is summarised by scene, with the count said, not silently cut."""
+    lines = [_shot_line(project, n, shot) for n, shot in enumerate(project.shots, 1)]
+    if len(lines) <= limit:
+        return "\n".join(lines) or "(no shots yet)"
+    scenes: dict[int, list[int]] = {}
+    for n, shot in enumerate(project.shots, 1):
+        scenes.setdefault(shot.scene, []).append(n)
+    fps = project.fps
+    summary = [f"{len(lines)} shots in {len(scenes)} scenes; summarised by scene (ask for any shot by number):"]
+    for scene, numbers in scenes.items():
+        shots = [project.shots[n - 1] for n in numbers]
+        sizes = Counter(str(s.size) for s in shots).most_common(3)
+        seconds = sum(s.duration_frames for s in shots) / fps
+        summary.append(
+            f"scene {scene}: shots {numbers[0]}-{numbers[-1]}, {seconds:.0f}s, mostly "
+            + ", ".join(f"{size} x{count}" for size, count in sizes)
+        )
+    keep = limit // 2
+    listed = sorted({*range(1, keep // 2 + 1), *range(len(lines) - keep // 2 + 1, len(lines) + 1)})
+    summary.append("First and last shots:")
+    summary += [lines[n - 1] for n in listed]
+    return "\n".join(summary)
+
+
+def _shot_line(project: Project, number: int, shot: object) -> str:
+    s = shot  # a story.Shot
+    who = ",".join(s.characters) or "-"  # type: ignore[attr-defined]
+    said = f" says {len(s.dialogue)}" if s.dialogue else ""  # type: ignore[attr-defined]
+    return (
+        f"{number}. {s.id} sc{s.scene} {s.size} {s.angle} {s.movement} {s.duration_frames}f "  # type: ignore[attr-defined]
+        f"{s.transition} @{s.location or '-'} {s.time_of_day} [{who}]{said}: {s.action[:90]}"  # type: ignore[attr-defined]
+    )
+
+
+def cast_list(project: Project) -> str:
+    """The characters and places by id, with their canonical descriptions (short)."""
+    people = [f"- {c.id}: {c.name}, {c.description[:160]}" for c in project.characters]
+    places = [
+        f"- {loc.id}: {loc.name} ({'INT' if loc.interior else 'EXT'}), {loc.description[:120]}"
+        for loc in project.locations
     ]
-    if len(lines) > MAX_LISTED:
-        head, tail = lines[: MAX_LISTED // 2], lines[-MAX_LISTED // 2 :]
-        lines = [*head, f"... {len(lines) - MAX_LISTED} shots in between not listed ...", *tail]
-    return "\n".join(lines) or "(no shots yet)"
+    return "\n".join(["Characters:", *(people or ["(none)"]), "Locations:", *(places or ["(none)"])])
 
 
-def system_prompt(project: Project) -> str:
+def system_prompt(project: Project, route: str = "revise") -> str:
     """The system prompt for one turn."""
-    return SYSTEM.format(shots=shot_list(project))
+    grammar = GRAMMAR.format(
+        sizes=", ".join(v.value for v in ShotSize),
+        angles=", ".join(v.value for v in Angle),
+        movements=", ".join(v.value for v in Movement),
+        transitions=", ".join(v.value for v in Transition),
+        times=", ".join(v.value for v in TimeOfDay),
+        fps=project.fps,
+    )
+    bible = project.bible
+    parts = [grammar, ROUTES.get(route, ROUTES["revise"])]
+    if project.shots:
+        parts += [
+            f'The film: "{bible.title}" ({bible.genre}). {bible.logline}',
+            cast_list(project),
+            "Current shot list (number. id scene size angle movement length transition @location time "
+            "[characters]: action):",
+            shot_list(project),
+        ]
+    text = "\n\n".join(parts)
+    limit = MAX_LISTED
+    while len(text) > MAX_PROMPT_CHARS and limit > 8:  # a huge cast or long actions: list fewer shots
+        limit //= 2
+        parts[-1] = shot_list(project, limit)
+        text = "\n\n".join(parts)
+    return text

@@ -1,62 +1,212 @@
-"""The tools the model sees: pydantic arguments, JSON schemas, and their translation into typed edits."""
+"""The tools the model sees: pydantic arguments, JSON schemas generated from them, and their
+translation into typed edits.
+
+A `Toolbox` serves one turn. It holds a working copy of the project: every call that changes
+the story is turned into typed edits and applied to that copy at once, so the next call in the
+same turn sees it ("add a shot, then make it a close-up"), and an edit that does not fit comes
+back to the model as an error to correct. Nothing reaches the project folder from here: the
+graph applies the turn's edits as one revision, or none of them.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
-from story import Project
-from story.edits import MoveShot, RemoveShot, ShotChanges, UpdateShot
+from story import AnyEdit, EditError, Project, apply
+from story.edits import (
+    AddShot,
+    CharacterChanges,
+    MoveShot,
+    RemoveShot,
+    ReplaceStory,
+    SetStyle,
+    ShotChanges,
+    UpdateCharacter,
+    UpdateShot,
+)
+from story.model import MAX_NAME, MAX_SHOTS, MAX_TEXT, Bible, Character, Location, Shot, Style
+
+MAX_ARGUMENTS = 200_000
+"""Characters of JSON one tool call may carry (a whole story plan fits easily)."""
+MAX_STORY_SHOTS = 200
+MAX_CAST = 40
+
+ShotRefField = Field(description="The shot: its 1-based position in the shot list (2), or its id ('s7').")
 
 
 class ToolError(ValueError):
     """A tool call the model must correct; the message goes back to the model."""
 
 
-class ShotRef(BaseModel):
+class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    shot: int | str = Field(description="The shot: its 1-based position in the shot list, or its id.")
+
+
+class ShotRef(Strict):
+    shot: int | str = ShotRefField
 
 
 class UpdateShotArgs(ShotChanges):
     """Change fields of one shot; give only the fields to change, by their story.json names."""
 
     model_config = ConfigDict(extra="forbid")
-    shot: int | str = Field(description="The shot: its 1-based position in the shot list, or its id.")
+    shot: int | str = ShotRefField
+
+
+class AddShotArgs(ShotChanges):
+    """A new shot: any shot fields by their story.json names; unset fields take sensible defaults."""
+
+    model_config = ConfigDict(extra="forbid")
+    position: int | None = Field(None, ge=1, le=MAX_SHOTS, description="1-based position it takes; omit to append.")
 
 
 class MoveShotArgs(ShotRef):
-    position: int = Field(ge=1, le=10_000, description="The 1-based position it should take.")
+    position: int = Field(ge=1, le=MAX_SHOTS, description="The 1-based position it should take.")
 
 
-class NoArgs(BaseModel):
+class CharacterSpec(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="Lowercase id, e.g. 'mara'. Shots use it.")
+    name: str = Field(min_length=1, max_length=MAX_NAME)
+    description: str = Field("", max_length=MAX_TEXT, description="How they look: age, build, clothes, colours.")
+    traits: dict[str, str] = Field(default_factory=dict, max_length=30, description="e.g. {'coat': 'red'}")
+
+
+class LocationSpec(Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="Lowercase id, e.g. 'harbour'.")
+    name: str = Field(min_length=1, max_length=MAX_NAME)
+    interior: bool = False
+    description: str = Field("", max_length=MAX_TEXT)
+
+
+class BibleSpec(Strict):
+    title: str = Field(min_length=1, max_length=MAX_NAME)
+    logline: str = Field("", max_length=MAX_TEXT)
+    genre: str = Field("drama", max_length=MAX_NAME)
+    tone: str = Field("", max_length=MAX_NAME)
+
+
+class CreateStoryArgs(Strict):
+    """A whole story at once: what to call for a new brief. Replaces any story there was."""
+
+    bible: BibleSpec
+    characters: list[CharacterSpec] = Field(default_factory=list, max_length=MAX_CAST)
+    locations: list[LocationSpec] = Field(default_factory=list, max_length=MAX_CAST)
+    shots: list[ShotChanges] = Field(min_length=1, max_length=MAX_STORY_SHOTS)
+
+
+class UpdateCharacterArgs(CharacterChanges):
     model_config = ConfigDict(extra="forbid")
+    character: str = Field(max_length=MAX_NAME, description="The character's id or name.")
 
 
-TOOLS: dict[str, tuple[type[BaseModel], str]] = {
-    "update_shot": (
-        UpdateShotArgs,
-        ("Change one shot (size, angle, movement, action, duration...). Use for 'make shot 3 a close-up'."),
+_STYLE_FIELDS = ("look", "palette", "fps", "title_card", "title_card_frames", "end_card", "end_card_text")
+SetStyleArgs: type[BaseModel] = create_model(  # the style's own fields and bounds, every one optional
+    "SetStyleArgs",
+    __config__=ConfigDict(extra="forbid"),
+    **{
+        name: (
+            Style.model_fields[name].annotation | None,
+            Field(None, description=Style.model_fields[name].description),
+        )
+        for name in _STYLE_FIELDS
+    },  # type: ignore[call-overload]
+)
+
+
+class RecallArgs(Strict):
+    query: str = Field(min_length=1, max_length=500, description="What to look for, in plain words.")
+    kinds: list[Literal["character", "location", "style", "decision", "shot", "preference"]] | None = Field(
+        None, description="Only these kinds of memory; omit for all."
+    )
+    k: int = Field(5, ge=1, le=20, description="How many memories to return.")
+
+
+class RenderArgs(Strict):
+    shots: list[int | str] = Field(
+        default_factory=list, max_length=MAX_SHOTS, description="Shots to render with `backend`; omit for all."
+    )
+    backend: str | None = Field(
+        None, max_length=MAX_NAME, description="Renderer to use for those shots, e.g. 'animatic'; omit to keep."
+    )
+
+
+class NoArgs(Strict):
+    pass
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    args: type[BaseModel]
+    description: str
+    changes_story: bool = True
+
+
+TOOLS: dict[str, ToolSpec] = {
+    "create_story": ToolSpec(
+        CreateStoryArgs,
+        "Plan a new story from a brief: bible, characters, locations and the whole shot list. Replaces the "
+        "current story; use it only for a new brief or when the person asks to start over.",
     ),
-    "remove_shot": (ShotRef, "Remove one shot from the shot list (its takes stay on disk)."),
-    "move_shot": (MoveShotArgs, "Move one shot to another position in the shot list."),
-    "undo": (NoArgs, "Undo the last change, when the person asks to take it back."),
+    "update_shot": ToolSpec(
+        UpdateShotArgs,
+        "Change one shot: size, angle, movement, action, duration_frames, dialogue... Give only the fields "
+        "to change. Use for 'make shot 3 a close-up'.",
+    ),
+    "add_shot": ToolSpec(AddShotArgs, "Insert a new shot at a position (or at the end)."),
+    "remove_shot": ToolSpec(ShotRef, "Remove one shot from the shot list (its takes stay on disk)."),
+    "move_shot": ToolSpec(MoveShotArgs, "Move one shot to another position in the shot list."),
+    "update_character": ToolSpec(
+        UpdateCharacterArgs,
+        "Change a character's name, description or visual traits ('she wears the red coat'). Every shot "
+        "the character is in renders again with the new look.",
+    ),
+    "set_style": ToolSpec(SetStyleArgs, "Change the film's look words, palette, frame rate, or title/end cards."),
+    "recall": ToolSpec(
+        RecallArgs,
+        "Ask the project's memory: who 'the girl in the red coat' is, what was decided, what the person likes. "
+        "Read-only.",
+        changes_story=False,
+    ),
+    "check_continuity": ToolSpec(
+        NoArgs,
+        "List continuity problems by shot number (180-degree flips, time-of-day jumps, off-screen speakers). "
+        "Read-only.",
+        changes_story=False,
+    ),
+    "render": ToolSpec(
+        RenderArgs,
+        "Render shots again (after a failure), optionally with another renderer for some shots. "
+        "Changed shots render by themselves after every turn; call this only when asked.",
+    ),
+    "undo": ToolSpec(NoArgs, "Undo the last change, when the person asks to take it back."),
+    "redo": ToolSpec(NoArgs, "Redo the change last undone."),
 }
 
+READ_ONLY = frozenset(name for name, spec in TOOLS.items() if not spec.changes_story)
+HISTORY_TOOLS = frozenset({"undo", "redo"})
 
-def tool_specs() -> list[dict[str, Any]]:
+
+def tool_specs(names: frozenset[str] | None = None) -> list[dict[str, Any]]:
     """The tools in the chat-completions function format, schemas generated from the pydantic models."""
     return [
-        {"type": "function", "function": {"name": name, "description": text, "parameters": model.model_json_schema()}}
-        for name, (model, text) in TOOLS.items()
+        {
+            "type": "function",
+            "function": {"name": name, "description": spec.description, "parameters": spec.args.model_json_schema()},
+        }
+        for name, spec in TOOLS.items()
+        if names is None or name in names
     ]
 
 
 def resolve_shot(project: Project, ref: int | str) -> str:
     """A shot's id from a 1-based position or an id; a clear error otherwise."""
     ids = [shot.id for shot in project.shots]
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isdigit()):
         n = int(ref)
         if not 1 <= n <= len(ids):
             raise ToolError(f"`shot` must be between 1 and {len(ids)} but is {n}")
@@ -66,23 +216,188 @@ def resolve_shot(project: Project, ref: int | str) -> str:
     return ref
 
 
-def to_edits(project: Project, name: str, arguments: str) -> list[Any] | str:
-    """Typed edits for one tool call, or "undo"; raises ToolError on anything invalid."""
-    if name not in TOOLS:
-        raise ToolError(f"unknown tool {name!r}; known: {', '.join(TOOLS)}")
-    if len(arguments) > 50_000:
-        raise ToolError("arguments are too long")
-    model = TOOLS[name][0]
+def resolve_character(project: Project, ref: str) -> str:
+    """A character's id from an id or a name (any case)."""
+    wanted = ref.strip().lower()
+    for character in project.characters:
+        if wanted in (character.id, character.name.lower()):
+            return character.id
+    known = ", ".join(f"{c.id} ({c.name})" for c in project.characters) or "none yet"
+    raise ToolError(f"`character` {ref!r} is not in the cast; known: {known}")
+
+
+@dataclass
+class ToolOutcome:
+    """What one call did: the answer for the model, and any edits or history step it asked for."""
+
+    content: str
+    edits: list[AnyEdit] = field(default_factory=list)
+    action: Literal["edit", "undo", "redo", "render"] | None = None
+
+
+Recall = Callable[[str, list[str] | None, int], list[Any]]
+Check = Callable[[Project], list[Any]]
+
+
+class Toolbox:
+    """The tools of one turn over a working copy of the project."""
+
+    def __init__(
+        self,
+        project: Project,
+        *,
+        recall: Recall | None = None,
+        check: Check | None = None,
+        allowed: frozenset[str] | None = None,
+    ) -> None:
+        self.project = project
+        self.recall = recall
+        self.check = check
+        self.allowed = allowed
+        self.edits: list[AnyEdit] = []
+        self.action: Literal["edit", "undo", "redo", "render"] | None = None
+
+    def specs(self) -> list[dict[str, Any]]:
+        return tool_specs(self.allowed)
+
+    def call(self, name: str, arguments: str) -> ToolOutcome:
+        """Run one call; raises `ToolError` (with a message for the model) and changes nothing on a bad one."""
+        if name not in TOOLS or (self.allowed is not None and name not in self.allowed):
+            offered = [n for n in TOOLS if self.allowed is None or n in self.allowed]
+            raise ToolError(f"unknown tool {name!r}; available now: {', '.join(offered)}")
+        if len(arguments or "") > MAX_ARGUMENTS:
+            raise ToolError(f"arguments are too long ({len(arguments)} characters; at most {MAX_ARGUMENTS})")
+        spec = TOOLS[name]
+        try:
+            args = spec.args.model_validate_json(arguments or "{}")
+        except ValidationError as exc:
+            raise ToolError(f"invalid arguments for {name}: {_first_error(exc)}") from exc
+        if name in HISTORY_TOOLS:
+            if self.edits:
+                raise ToolError(f"{name} cannot be combined with changes in the same turn")
+            self.action = name  # type: ignore[assignment]
+            return ToolOutcome(f"will {name} once this turn ends", action=self.action)
+        if not spec.changes_story:
+            return ToolOutcome(self._read(name, args))
+        if self.action in HISTORY_TOOLS:
+            raise ToolError(f"changes cannot be combined with {self.action} in the same turn")
+        edits = self._edits(name, args)
+        try:
+            after = apply(self.project, edits)
+        except EditError as exc:
+            raise ToolError(str(exc)) from exc
+        self.project, self.edits = after, [*self.edits, *edits]
+        if name == "render":
+            self.action = "render"
+        elif self.action is None:
+            self.action = "edit"
+        return ToolOutcome(_done(name, self.project), edits=edits, action=self.action)
+
+    # Story changes -----------------------------------------------------------------------
+
+    def _edits(self, name: str, args: Any) -> list[AnyEdit]:
+        project = self.project
+        if name == "create_story":
+            return [_story(args)]
+        if name == "update_shot":
+            changes = ShotChanges(**args.model_dump(exclude={"shot"}, exclude_unset=True))
+            if not changes.model_fields_set:
+                raise ToolError("update_shot needs at least one field to change besides `shot`")
+            return [UpdateShot(shot_id=resolve_shot(project, args.shot), changes=changes)]
+        if name == "add_shot":
+            fields = args.model_dump(exclude={"position"}, exclude_unset=True, exclude_none=True)
+            try:
+                shot = Shot(id=f"s{project.next_shot}", **fields)
+            except ValidationError as exc:
+                raise ToolError(f"invalid shot: {_first_error(exc)}") from exc
+            return [AddShot(shot=shot, position=args.position)]
+        if name == "remove_shot":
+            return [RemoveShot(shot_id=resolve_shot(project, args.shot))]
+        if name == "move_shot":
+            return [MoveShot(shot_id=resolve_shot(project, args.shot), position=args.position)]
+        if name == "update_character":
+            changes = CharacterChanges(**args.model_dump(exclude={"character"}, exclude_unset=True))
+            if not changes.model_fields_set:
+                raise ToolError("update_character needs a name, description or traits to change")
+            return [UpdateCharacter(character_id=resolve_character(project, args.character), changes=changes)]
+        if name == "set_style":
+            changes = args.model_dump(exclude_unset=True, exclude_none=True)
+            if not changes:
+                raise ToolError("set_style needs at least one field to change")
+            return [SetStyle(changes=changes)]
+        if name == "render":
+            if args.backend is None:
+                return []
+            from tools.render.base import known_renderers
+
+            if args.backend not in known_renderers():
+                raise ToolError(f"unknown renderer {args.backend!r}; known: {', '.join(known_renderers())}")
+            ids = [resolve_shot(project, ref) for ref in args.shots] or [s.id for s in project.shots]
+            return [UpdateShot(shot_id=i, changes=ShotChanges(backend=args.backend)) for i in ids]
+        raise ToolError(f"{name} is not a story change")  # pragma: no cover - TOOLS and this agree
+
+    # Reading -----------------------------------------------------------------------------
+
+    def _read(self, name: str, args: Any) -> str:
+        if name == "recall":
+            if self.recall is None:
+                return "memory is off for this project; nothing to recall"
+            try:
+                hits = self.recall(args.query, list(args.kinds) if args.kinds else None, args.k)
+            except ValueError as exc:
+                raise ToolError(str(exc)) from exc
+            lines = [f"{hit.score:.2f} {hit.kind} {getattr(hit, 'ref', hit.id)}: {hit.text[:300]}" for hit in hits]
+            return "\n".join(lines) or "nothing remembered matches"
+        if self.check is None:
+            return "the continuity checker is not available"
+        problems = self.check(self.project)
+        return "\n".join(str(p) for p in problems) or f"no continuity problems in {len(self.project.shots)} shots"
+
+
+def _story(args: CreateStoryArgs) -> ReplaceStory:
+    """A ReplaceStory from a plan, shot ids counted from s1 and every reference checked."""
+    cast = {c.id for c in args.characters}
+    places = {loc.id for loc in args.locations}
+    shots = []
+    for number, spec in enumerate(args.shots, 1):
+        fields = spec.model_dump(exclude_unset=True, exclude_none=True)
+        missing = [c for c in fields.get("characters", []) if c not in cast]
+        if missing:
+            raise ToolError(f"shot {number} names character {missing[0]!r}, which is not in `characters`")
+        if fields.get("location") and fields["location"] not in places:
+            raise ToolError(f"shot {number} is at location {fields['location']!r}, which is not in `locations`")
+        try:
+            shots.append(Shot(id=f"s{number}", **fields))
+        except ValidationError as exc:
+            raise ToolError(f"shot {number} is invalid: {_first_error(exc)}") from exc
     try:
-        args = model.model_validate_json(arguments or "{}")
+        return ReplaceStory(
+            bible=Bible(**args.bible.model_dump()),
+            characters=[Character(**c.model_dump()) for c in args.characters],
+            locations=[Location(**loc.model_dump()) for loc in args.locations],
+            shots=shots,
+        )
     except ValidationError as exc:
-        raise ToolError(f"invalid arguments for {name}: {exc.errors()[0]['loc']} {exc.errors()[0]['msg']}") from exc
-    if name == "undo":
-        return "undo"
-    shot_id = resolve_shot(project, args.shot)  # type: ignore[attr-defined]
-    if name == "remove_shot":
-        return [RemoveShot(shot_id=shot_id)]
-    if name == "move_shot":
-        return [MoveShot(shot_id=shot_id, position=args.position)]  # type: ignore[attr-defined]
-    changes = ShotChanges(**args.model_dump(exclude={"shot"}, exclude_unset=True))
-    return [UpdateShot(shot_id=shot_id, changes=changes)]
+        raise ToolError(f"invalid story: {_first_error(exc)}") from exc
+
+
+def _done(name: str, project: Project) -> str:
+    if name == "create_story":
+        return f"story planned: {len(project.shots)} shots, {len(project.characters)} characters"
+    return f"done; the film now has {len(project.shots)} shots"
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(p) for p in error.get("loc", ()))
+    message = re.sub(r"^Value error, ", "", str(error.get("msg", "")))
+    return f"{where}: {message}" if where else message
+
+
+def to_edits(project: Project, name: str, arguments: str) -> list[Any] | str:
+    """Typed edits for one tool call against `project`, or "undo"/"redo"; raises ToolError."""
+    box = Toolbox(project)
+    outcome = box.call(name, arguments)
+    if outcome.action in HISTORY_TOOLS:
+        return str(outcome.action)
+    return outcome.edits

@@ -49,18 +49,7 @@ class ChatServer:
                     return
                 message = {"role": "assistant", "content": reply.get("content"), "tool_calls": reply.get("tool_calls")}
                 if body.get("stream"):
-                    self.send_response(200)
-                    self.send_header("Content-Type", "text/event-stream")
-                    self.end_headers()
-                    chunk = {
-                        "id": "c",
-                        "object": "chat.completion.chunk",
-                        "created": 0,
-                        "model": "m",
-                        "choices": [{"index": 0, "delta": message, "finish_reason": None}],
-                    }
-                    self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
-                    self.wfile.write(b"data: [DONE]\n\n")
+                    self._stream(reply)
                     return
                 self._send(
                     200,
@@ -78,6 +67,40 @@ class ChatServer:
                         ],
                     },
                 )
+
+            def _stream(self, reply: dict[str, Any]) -> None:
+                """Server-sent events as the API sends them: the words a few at a time, then each
+                tool call's name and its arguments in pieces, then the finish reason."""
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()
+                deltas: list[dict[str, Any]] = [{"role": "assistant", "content": ""}]
+                words = (reply.get("content") or "").split(" ")
+                deltas += [{"content": " ".join(words[i : i + 3]) + " "} for i in range(0, len(words), 3) if words[i:]]
+                for index, call in enumerate(reply.get("tool_calls") or []):
+                    head = {"index": index, "id": call["id"], "type": "function"}
+                    deltas.append(
+                        {"tool_calls": [head | {"function": {"name": call["function"]["name"], "arguments": ""}}]}
+                    )
+                    arguments = call["function"]["arguments"]
+                    for i in range(0, len(arguments), 16):
+                        deltas.append(
+                            {"tool_calls": [{"index": index, "function": {"arguments": arguments[i : i + 16]}}]}
+                        )
+                finish = "tool_calls" if reply.get("tool_calls") else "stop"
+                chunks = [(delta, None) for delta in deltas] + [({}, finish)]
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    for delta, reason in chunks:
+                        chunk = {
+                            "id": "c",
+                            "object": "chat.completion.chunk",
+                            "created": 0,
+                            "model": "m",
+                            "choices": [{"index": 0, "delta": delta, "finish_reason": reason}],
+                        }
+                        self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                        self.wfile.flush()
+                    self.wfile.write(b"data: [DONE]\n\n")
 
             def _send(self, status: int, payload: dict[str, Any]) -> None:
                 data = json.dumps(payload).encode()

@@ -184,9 +184,7 @@ def _listener(speaker: str, last_speaker: str | None, present: list[str]) -> str
 
 def _character(person: Person) -> Character:
     looks_text = describe_looks(person.traits)
-    description = ", ".join(
-        part for part in (person.description or person.name, _who(person), looks_text) if part
-    )
+    description = ", ".join(part for part in (person.description or person.name, _who(person), looks_text) if part)
     traits = {k[:40]: shorten(v, MAX_NAME) for k, v in list(person.traits.items())[:30]}
     return Character(id=person.id, name=shorten(person.name, MAX_NAME), description=shorten(description), traits=traits)
 
