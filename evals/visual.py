@@ -2,7 +2,7 @@
 
 - **Temporal flicker**: the mean absolute difference between consecutive frames (0-255, on frames
   scaled to 320 pixels wide), inside shots only; a cut is not flicker.
-- **Cuts**: PySceneDetect's ContentDetector (or AdaptiveDetector) on the reel, against the frames
+- **Cuts**: PySceneDetect's AdaptiveDetector (or ContentDetector) on the reel, against the frames
   where the timeline says each shot starts. Precision: detections within +/-1 frame of a shot
   boundary; recall: hard cuts (shots that join with a plain cut) found within +/-1 frame.
 - **Colour consistency**: the animatic draws each character's clothes in the colours of its look
@@ -132,13 +132,14 @@ def read_frames(path: Path, width: int = SMALL_WIDTH) -> np.ndarray:
     return np.frombuffer(probe.stdout[: count * size], np.uint8).reshape(count, height, width, 3)
 
 
-def read_frame(path: Path, index: int) -> np.ndarray:
-    """One frame at full size, by its index."""
+def read_frame(path: Path, index: int, fps: int) -> np.ndarray:
+    """One frame at full size, by its index (an accurate seek: decoded from the keyframe before it)."""
     from tools.edit.encode import ffmpeg_exe
 
+    at = (index + 0.25) / fps  # a quarter frame in, so rounding never lands on the frame before
     result = subprocess.run(
-        [ffmpeg_exe(), "-v", "error", "-i", str(path), "-vf", f"select=eq(n\\,{index})", "-fps_mode", "passthrough",
-         "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
+        [ffmpeg_exe(), "-v", "error", "-ss", f"{at:.4f}", "-i", str(path), "-frames:v", "1", "-f", "rawvideo",
+         "-pix_fmt", "rgb24", "pipe:1"],
         capture_output=True,
     )  # fmt: skip
     width, height = _size_of(path)
@@ -235,7 +236,7 @@ def character_colours(project: Project, reel: Path, starts: list[int]) -> list[C
         placed = figure_positions(shot)
         if not placed:
             continue
-        frame = read_frame(reel, start + shot.duration_frames // 2)
+        frame = read_frame(reel, start + shot.duration_frames // 2, project.fps)
         for character_id, share in placed:
             character = project.character(character_id)
             expected = look_for(character).top
@@ -252,7 +253,7 @@ def character_colours(project: Project, reel: Path, starts: list[int]) -> list[C
     return list(results.values())
 
 
-def check_reel(root: Path, detector: Literal["content", "adaptive"] = "content") -> VisualReport:
+def check_reel(root: Path, detector: Literal["content", "adaptive"] = "adaptive") -> VisualReport:
     """Every visual check of a project folder's current reel."""
     folder = ProjectFolder.open(Path(root))
     project = folder.load()

@@ -73,7 +73,7 @@ def eval_command(
         raise typer.Exit(EVAL_FAILED)
 
 
-def _visual(root: Path, detector: Literal["content", "adaptive"] = "content") -> None:
+def _visual(root: Path, detector: Literal["content", "adaptive"] = "adaptive") -> None:
     from evals.visual import VisualError, check_reel, table
 
     try:
