@@ -1,0 +1,176 @@
+"""Scratch voices: espeak-ng speaks each line at its time in its shot, one remembered voice per
+character, a person's recording replaces a line, and a new voice backend plugs in by the same door."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from listening import dominant_hz, new_film, reel_audio, rms, talking_story, tone, write_wav
+
+from story import CharacterChanges, Project, UpdateCharacter, VoiceChoice
+from tools.edit.audio import RATE
+from tools.voice.base import SpeechRequest, Voice, VoiceError, get_voice, known_voices, register
+from tools.voice.casting import cast_voices, choose_voice, voice_edits
+from tools.voice.espeak import FEMALE_VARIANTS
+from tools.voice.lines import GAP, LEAD_IN
+
+pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _no_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STORYREEL_MEMORY", "off")
+
+
+@pytest.fixture(scope="module")
+def film(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One rendered project with dialogue, shared by the read-only checks."""
+    os.environ["STORYREEL_MEMORY"] = "off"
+    production = new_film(tmp_path_factory.mktemp("voice") / "film", talking_story(short_shot=True))
+    production.close()
+    return production.folder.root
+
+
+def test_speech_is_heard_at_each_lines_time_and_silence_elsewhere(film: Path) -> None:
+    sound = reel_audio(film / "cut" / "storyreel.mp4")
+    # shot 1 (0-1 s) has no lines; shot 2 starts at 1 s, its line LEAD_IN later
+    assert rms(sound, 0.0, 1.0 + LEAD_IN - 0.02) < 1e-3
+    first = 1.0 + LEAD_IN
+    assert rms(sound, first, first + 0.4) > 0.05
+    # shot 3 starts at 4 s: Tomas first, then Mara after his line and the gap
+    assert rms(sound, 4.0, 4.0 + LEAD_IN - 0.02) < 1e-3
+    assert rms(sound, 4.0 + LEAD_IN, 4.0 + LEAD_IN + 0.4) > 0.05
+    subtitles = (film / "cut" / "storyreel.srt").read_text()
+    assert "MARA: Is anyone out there?" in subtitles and "TOMAS: Only the gulls." in subtitles
+
+
+def test_a_shot_too_short_for_its_lines_is_reported_with_the_seconds_it_needs(tmp_path: Path) -> None:
+    production = new_film(tmp_path / "film", talking_story(short_shot=True))
+    result = production.render()
+    warnings = [w for w in result.warnings if "too short" in w]
+    assert len(warnings) == 1 and warnings[0].startswith("shot 4 is too short for its lines")
+    needed = float(warnings[0].split("need ")[1].split("s")[0])
+    assert needed > 1.5 and "the shot is 0.5s" in warnings[0]
+
+
+def test_each_character_gets_a_distinct_voice_that_is_kept(film: Path) -> None:
+    data = json.loads((film / "story.json").read_text())
+    voices = {c["id"]: c["voice"] for c in data["characters"]}
+    assert voices["mara"] and voices["tomas"] and voices["mara"]["name"] != voices["tomas"]["name"]
+    assert voices["mara"]["name"].split("+")[1] in FEMALE_VARIANTS  # "a young woman"
+    assert voices["tomas"]["pitch"] < voices["mara"]["pitch"]  # old man, young woman
+    project = Project.model_validate(data)
+    assert voice_edits(project) == []  # nothing left to cast
+    assert cast_voices(project)["mara"] == VoiceChoice.model_validate(voices["mara"])
+
+
+def test_casting_is_deterministic_and_avoids_taken_voices() -> None:
+    project = Project.model_validate({"characters": [{"id": f"p{n}", "name": f"P{n}"} for n in range(12)]})
+    first, second = cast_voices(project), cast_voices(project)
+    assert first == second
+    assert len({v.name for v in first.values()}) == 12  # 12 variants for 12 people: all different
+    assert choose_voice(project.characters[0], set()) == choose_voice(project.characters[0], set())
+
+
+def test_renaming_keeps_the_voice_and_does_not_redraw_for_a_voice_change(tmp_path: Path) -> None:
+    production = new_film(tmp_path / "film", talking_story())
+    before = production.project
+    voice = before.character("mara").voice
+    changed = VoiceChoice(name="en+f5", pitch=70, speed=200)
+    result = production.apply(
+        [UpdateCharacter(character_id="mara", changes=CharacterChanges(name="Marta", voice=changed))], message="x"
+    )
+    after = production.project
+    assert after.character("mara").voice == changed != voice
+    assert "Mara: voice" in " ".join(result.changes)
+    # a voice is heard, not seen: only the shots whose captions show her name are drawn again
+    assert sorted(result.rendered) == [2, 3]
+
+
+class ToneVoice(Voice):
+    """A test backend: every line is a 660 Hz tone, a second long."""
+
+    name = "test-tone"
+
+    def speak(self, request: SpeechRequest) -> None:
+        self.check_inputs(request)
+        write_wav(request.output, tone(660, 1.0))
+
+
+def test_a_new_voice_backend_plugs_in_by_the_same_door(tmp_path: Path) -> None:
+    register(ToneVoice)
+    assert "test-tone" in known_voices() and "espeak" in known_voices()
+    production = new_film(tmp_path / "film", talking_story())
+    changes = CharacterChanges(voice=VoiceChoice(backend="test-tone", name="any"))
+    production.apply([UpdateCharacter(character_id="mara", changes=changes)], message="mara sounds like a tone")
+    sound = reel_audio(production.folder.root / "cut" / "storyreel.mp4")
+    assert abs(dominant_hz(sound, 1.0 + LEAD_IN + 0.1, 1.0 + LEAD_IN + 0.9) - 660) < 10
+
+
+def test_an_unknown_voice_backend_lists_the_known_ones() -> None:
+    with pytest.raises(VoiceError, match="unknown voice backend 'nope'; known: .*espeak"):
+        get_voice("nope")
+
+
+def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=os.environ | {"COLUMNS": "200", "STORYREEL_MEMORY": "off"},
+    )
+
+
+def test_a_persons_recording_replaces_the_scratch_voice(tmp_path: Path) -> None:
+    production = new_film(tmp_path / "film", talking_story())
+    root = production.folder.root
+    production.close()
+    recording = write_wav(tmp_path / "my take.wav", tone(440, 1.2))
+    done = run_cli("voice", root, "3", "2", recording)
+    assert done.returncode == 0, done.stderr
+    line = json.loads((root / "story.json").read_text())["shots"][2]["dialogue"][1]
+    assert line["recording"].startswith("media/voice/s3-line2-") and (root / line["recording"]).is_file()
+    sound = reel_audio(root / "cut" / "storyreel.mp4")
+    srt = (root / "cut" / "storyreel.srt").read_text().split("\n\n")[2]  # the third subtitle: Mara's line in shot 3
+    start = srt.splitlines()[1].split(" --> ")[0]
+    hours, minutes, rest = start.split(":")
+    at = int(hours) * 3600 + int(minutes) * 60 + float(rest.replace(",", "."))
+    assert abs(dominant_hz(sound, at + 0.1, at + 1.0) - 440) < 10
+    assert at == pytest.approx(4.0 + LEAD_IN + GAP + 0.5, abs=1.5)  # after Tomas's line in shot 3
+
+
+def test_a_bad_recording_is_refused_and_nothing_changes(tmp_path: Path) -> None:
+    production = new_film(tmp_path / "film", talking_story())
+    root = production.folder.root
+    production.close()
+    before = (root / "story.json").read_bytes()
+    fake = tmp_path / "line.wav"
+    fake.write_text("this is not audio")
+    done = run_cli("voice", root, "2", "1", fake)
+    assert done.returncode == 2 and "line.wav is not an audio file" in done.stderr
+    wrong = run_cli("voice", root, "2", "3", fake)
+    assert wrong.returncode == 2 and "shot 2 has 1 line of dialogue, not 3" in wrong.stderr
+    assert (root / "story.json").read_bytes() == before
+    assert [p.name for p in (root / "media" / "voice").iterdir()] == ["scratch"]
+
+
+def test_espeak_speaks_whispers_quieter_but_audibly(tmp_path: Path) -> None:
+    voice = get_voice("espeak")
+    choice = VoiceChoice(name="en+m3")
+    for name, how in (("plain.wav", ""), ("whisper.wav", "whispering")):
+        request = SpeechRequest(text="Keep your voice down.", voice=choice, output=tmp_path / name, parenthetical=how)
+        voice.speak(request)
+    from tools.edit.audio import decode_audio
+
+    plain, whisper = decode_audio(tmp_path / "plain.wav")[:, 0], decode_audio(tmp_path / "whisper.wav")[:, 0]
+    assert len(plain) > RATE * 0.5 and float(np.abs(whisper).max()) > 0.01
+    assert not np.array_equal(plain[: len(whisper)], whisper[: len(plain)])
