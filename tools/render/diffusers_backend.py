@@ -54,6 +54,7 @@ class DiffusersRenderer(Renderer):
 
         model: str | None = Field(None, description="Text-to-image pipeline: a local folder or a cached repo id.")
         video_model: str | None = Field(None, description="Image-to-video pipeline (folder or cached repo id).")
+        cache_dir: str | None = Field(None, description="Hugging Face cache to look in; None uses the default one.")
         steps: int = Field(25, ge=1, le=200, description="Denoising steps for the keyframe.")
         video_steps: int = Field(25, ge=1, le=200, description="Denoising steps for the motion.")
         video_frames: int = Field(16, ge=2, le=257, description="Frames the video pipeline makes per shot.")
@@ -196,7 +197,8 @@ def _size_step(pipe: Any) -> int:  # noqa: ANN401
 
 def load_pipeline(model: str, kind: Literal["image", "video"], device: str, dtype: Any, options: Any) -> Any:  # noqa: ANN401
     """A pipeline from local files only, placed on its device with the memory savers asked for; cached."""
-    key = (model, kind, device, str(dtype), options.cpu_offload, options.vae_tiling, options.attention_slicing)
+    key = (model, kind, device, str(dtype), options.cache_dir, options.cpu_offload, options.vae_tiling)
+    key += (options.attention_slicing,)
     if kind == "image":
         key += (options.ip_adapter, options.ip_adapter_subfolder, options.ip_adapter_weight, options.ip_adapter_scale)
     with _loading:
@@ -209,7 +211,7 @@ def load_pipeline(model: str, kind: Literal["image", "video"], device: str, dtyp
         loader = AutoPipelineForText2Image if kind == "image" else DiffusionPipeline
         field = "model" if kind == "image" else "video_model"
         try:
-            pipe = loader.from_pretrained(source, torch_dtype=dtype, local_files_only=True)
+            pipe = loader.from_pretrained(source, dtype=dtype, local_files_only=True, cache_dir=options.cache_dir)
         except (OSError, ValueError) as exc:
             raise RenderError(
                 f"cannot load `{field}` {model!r} from local files ({_first_line(exc)}); storyreel never "
@@ -287,7 +289,7 @@ def animate(pipe: Any, keyframe: Image.Image, prompt: str, seed: int, options: A
     accepted = inspect.signature(pipe.__call__).parameters
     frames = _frame_count(type(pipe).__name__, options.video_frames)
     step = _size_step(pipe) * 2
-    width, height = max(step, keyframe.width // step * step), max(step, keyframe.height // step * step)
+    width, height = (max(step, keyframe.width // step * step), max(step, keyframe.height // step * step))
     call: dict[str, Any] = {
         "prompt": prompt,
         "negative_prompt": options.negative_prompt or None,

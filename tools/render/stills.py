@@ -39,7 +39,8 @@ def camera_move(keyframe: Image.Image, request: RenderRequest) -> FrameSource:
         x, y, w, h = boxes[n]
         if (w, h) == (width, height):
             return pixels[y : y + h, x : x + w].copy()
-        return np.asarray(canvas.resize((width, height), Image.Resampling.BILINEAR, box=(x, y, x + w, y + h)))
+        box = (max(0, x), max(0, y), min(panel_w, x + w), min(panel_h, y + h))  # rounding may overshoot a pixel
+        return np.asarray(canvas.resize((width, height), Image.Resampling.BILINEAR, box=box))
 
     return frame
 
