@@ -32,8 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 QUICK_BRIEF = b"""Title: Quick Keeper
 
 At dusk Mara climbs the lighthouse stairs with a lantern.
-"Someone is out there," Mara whispers.
 Tomas waits on the quay in the rain.
+"Someone is out there," Mara whispers.
 At night Mara lights the great lamp.
 """
 
@@ -263,29 +263,70 @@ def startup_row(quick: bool, say: Progress) -> Row:
                help_s <= 0.5, "heavy imports stay inside the commands")  # fmt: skip
 
 
-def run_all(*, quick: bool = False, progress: Progress | None = None) -> list[Row]:
-    """Every benchmark, in one run; a piece that fails becomes a row that says why."""
+PIECES = ("reel", "assembly", "visual", "memory", "director", "startup")
+
+
+def visual_rows(film: Path, say: Progress) -> list[Row]:
+    """The visual checks of the reel just made (evals/visual.py), as rows beside their targets."""
+    from evals.visual import check_reel
+
+    say("visual checks of the reel")
+    report = check_reel(film)
+    cuts = report.cuts
+    return [
+        Row("cut recall, PySceneDetect (±1 frame)", cuts.recall, "", "timeline hard cuts", len(cuts.expected_hard),
+            cuts.recall, ">= 0.9", cuts.recall >= 0.9,
+            f"{len(cuts.found)} detected, {len(cuts.boundaries)} boundaries"),
+        Row("cut precision (±1 frame)", cuts.precision, "", "detections", len(cuts.found), cuts.precision,
+            ">= 0.9", cuts.precision >= 0.9),
+        Row("character colour consistency", report.colour_consistency, "", "(character, shot) pairs",
+            sum(c.shots_checked for c in report.colours), report.colour_consistency, "== 1.0",
+            report.colour_consistency >= 1.0, "; ".join(report.problems()[:2])),
+        Row("flicker inside shots (mean abs diff)", report.flicker.mean, "", "p95", report.flicker.p95,
+            report.flicker.mean / max(report.flicker.p95, 1e-9), "", None,
+            f"most motion: shot {report.flicker.worst_shot}"),
+    ]  # fmt: skip
+
+
+def run_all(*, quick: bool = False, only: set[str] | None = None, progress: Progress | None = None) -> list[Row]:
+    """Every benchmark (or those in `only`, from PIECES), in one run; a piece that fails becomes a row saying why."""
     say = progress or (lambda line: None)
+    chosen = set(PIECES) if not only else set(only)
+    unknown = chosen - set(PIECES)
+    if unknown:
+        raise ValueError(f"unknown benchmark {sorted(unknown)[0]!r}; known: {', '.join(PIECES)}")
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="storyreel-bench-") as scratch:
         work = Path(scratch)
         film: Path | None = None
-        pieces: list[tuple[str, Callable[[], list[Row]]]] = []
 
         def reel() -> list[Row]:
             nonlocal film
             found, film = reel_rows(work, quick, say)
             return found
 
-        pieces.append(("brief -> reel", reel))
-        pieces.append(("assembly", lambda: [assembly_row(film, say)] if film else []))
-        pieces.append(("memory recall", lambda: memory_rows(quick, say)))
-        pieces.append(("director turn", lambda: [director_row(quick, say)]))
-        pieces.append(("storyreel --help", lambda: [startup_row(quick, say)]))
-        for name, piece in pieces:
+        def needs_film(piece: Callable[[Path], list[Row]]) -> Callable[[], list[Row]]:
+            def run() -> list[Row]:
+                if film is None:
+                    raise RuntimeError("needs the reel benchmark's film (add 'reel')")
+                return piece(film)
+
+            return run
+
+        pieces: dict[str, Callable[[], list[Row]]] = {
+            "reel": reel,
+            "assembly": needs_film(lambda f: [assembly_row(f, say)]),
+            "visual": needs_film(lambda f: visual_rows(f, say)),
+            "memory": lambda: memory_rows(quick, say),
+            "director": lambda: [director_row(quick, say)],
+            "startup": lambda: [startup_row(quick, say)],
+        }
+        for name in PIECES:
+            if name not in chosen:
+                continue
             try:
-                rows += piece()
-            except Exception as exc:  # noqa: BLE001 - one broken piece must not hide the others
+                rows += pieces[name]()
+            except (Exception, SystemExit) as exc:  # noqa: BLE001 - one broken piece must not hide the others
                 nan = float("nan")
                 rows.append(Row(name, nan, "", "", nan, nan, "", False, f"failed: {type(exc).__name__}: {exc}"[:200]))
     return rows
@@ -312,8 +353,10 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--only", default="", help=f"comma-separated, from: {', '.join(PIECES)}")
     args = parser.parse_args()
-    rows = run_all(quick=args.quick, progress=lambda line: print(f"… {line}", file=sys.stderr, flush=True))
+    only = {p.strip() for p in args.only.split(",") if p.strip()} or None
+    rows = run_all(quick=args.quick, only=only, progress=lambda line: print(f"… {line}", file=sys.stderr, flush=True))
     print(markdown(rows))
 
 

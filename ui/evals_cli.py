@@ -57,7 +57,7 @@ def eval_command(
         md, js = write_reports(out_dir, scores, name, recorded, seconds)
         found = metrics(scores)
         out.print(f"[bold]Quality suite[/] — {name} director: {len(scores)} cases in {seconds:.1f}s", highlight=False)
-        out.print(table(found, recorded), highlight=False, markup=False)
+        out.print(table(found, recorded), highlight=False, markup=False, soft_wrap=True)
         judged = judge_summary(scores)
         if judged:
             out.print("Judge (apart from the metrics): " + ", ".join(f"{k} {v}" for k, v in judged.items()))
@@ -81,7 +81,7 @@ def _visual(root: Path, detector: Literal["content", "adaptive"] = "adaptive") -
     except VisualError as exc:
         raise PersonError(str(exc)) from None
     out.print(f"[bold]Visual checks[/] — {report.reel}", highlight=False)
-    out.print(table(report), highlight=False, markup=False)
+    out.print(table(report), highlight=False, markup=False, soft_wrap=True)
     for line in report.problems()[:20]:
         out.print(f"  • {line}", highlight=False)
 
@@ -90,6 +90,10 @@ def _visual(root: Path, detector: Literal["content", "adaptive"] = "adaptive") -
 def bench_command(
     quick: Annotated[bool, typer.Option("--quick", help="Smaller sizes and one round: a minute, not several.")] = False,
     out_file: Annotated[Path | None, typer.Option("--out", help="Also write the table as JSON here.")] = None,
+    only: Annotated[
+        str | None,
+        typer.Option("--only", help="Comma-separated: reel, assembly, visual, memory, director, startup."),
+    ] = None,
 ) -> None:
     """Measure the product's speed in one run: every figure a ratio to a baseline measured beside it."""
     with _door():
@@ -97,8 +101,14 @@ def bench_command(
 
         from evals.speed import markdown, run_all
 
-        rows = run_all(quick=quick, progress=lambda line: err.print(f"[dim]{line}[/]", highlight=False))
-        out.print(markdown(rows), highlight=False, markup=False)
+        chosen = {p.strip() for p in (only or "").split(",") if p.strip()} or None
+        try:
+            rows = run_all(
+                quick=quick, only=chosen, progress=lambda line: err.print(f"[dim]{line}[/]", highlight=False)
+            )
+        except ValueError as exc:
+            raise PersonError(str(exc)) from None
+        out.print(markdown(rows), highlight=False, markup=False, soft_wrap=True)
         if out_file is not None:
             out_file.write_text(json.dumps([row.as_json() for row in rows], indent=2) + "\n")
             out.print(f"JSON: {out_file}", highlight=False)
