@@ -25,12 +25,11 @@ from opentimelineio.opentime import RationalTime, TimeRange
 
 from story import Project, ProjectFolder, Shot, Transition
 from tools.edit.assemble import plan_cut
+from tools.edit.encode import transition_frames
 from tools.render.engine import plan_jobs, reference_sheets
 from tools.render.prompt import shot_prompt
 
 META = "storyreel"
-DEFAULT_DISSOLVE_FRAMES = 12
-FADE_FRAMES = 12
 
 # What each clip's metadata holds, in the order a person reads it; used to say what a format lost.
 SHOT_FIELDS = (
@@ -46,6 +45,7 @@ class TimelineFormat:
     adapter: str
     filename: str
     label: str
+    readable: bool = True  # False for a write-only adapter: nothing to read back and compare
 
 
 FORMATS: dict[str, TimelineFormat] = {
@@ -53,6 +53,8 @@ FORMATS: dict[str, TimelineFormat] = {
     "xml": TimelineFormat("xml", "fcp_xml", "storyreel.xml", "FCP 7 XML"),
     "edl": TimelineFormat("edl", "cmx_3600", "storyreel.edl", "CMX 3600 EDL"),
 }
+MLT = TimelineFormat("mlt", "mlt_xml", "storyreel.mlt", "MLT XML", readable=False)
+"""For rendering the timeline with `melt` (otio-mlt-adapter, write-only; not one of the export formats)."""
 
 
 @dataclass(frozen=True)
@@ -61,16 +63,6 @@ class WrittenTimeline:
 
     path: Path
     dropped: list[str]
-
-
-def dissolve_frames(project: Project) -> int:
-    """Length of a dissolve: the reel's own setting when the transitions module has one."""
-    try:
-        from tools.edit import transitions  # type: ignore[attr-defined]
-    except ImportError:
-        return DEFAULT_DISSOLVE_FRAMES
-    value = getattr(transitions, "DISSOLVE_FRAMES", DEFAULT_DISSOLVE_FRAMES)
-    return int(value) if isinstance(value, int) and value > 0 else DEFAULT_DISSOLVE_FRAMES
 
 
 def _frames(value: int, rate: int) -> RationalTime:
@@ -131,25 +123,41 @@ def _clip(name: str, media: Path, frames: int, available: int, rate: int) -> oti
     return otio.schema.Clip(name=name, media_reference=reference, source_range=_span(0, frames, rate))
 
 
-def _transition(shot: Shot, number: int, project: Project, before: int, after: int) -> otio.schema.Transition | None:
-    """The OTIO transition at the cut before `shot`, or None for a plain cut."""
-    rate = project.fps
-    if shot.transition == Transition.DISSOLVE:
-        length = min(dissolve_frames(project), before, after)
-        incoming, outgoing = length // 2, length - length // 2
-        kind = otio.schema.TransitionTypes.SMPTE_Dissolve
-    elif shot.transition == Transition.FADE_IN:
-        incoming, outgoing, kind = 0, min(FADE_FRAMES, after), otio.schema.TransitionTypes.Custom
-    elif shot.transition == Transition.FADE_OUT:
-        incoming, outgoing, kind = min(FADE_FRAMES, before), 0, otio.schema.TransitionTypes.Custom
-    else:
+@dataclass
+class _Item:
+    """One clip of the track before transitions are placed between them."""
+
+    clip: otio.schema.Clip
+    frames: int
+    label: str  # "shot 3", "the title card"
+    enter: Transition = Transition.CUT
+    fade_out: bool = False
+
+
+def _join(before: _Item, after: _Item, rate: int) -> otio.schema.Transition | None:
+    """The transition on the cut between two clips, with the reel's own lengths (`tools.edit.transitions`):
+    a dissolve centred on the cut, a fade-in over the head of the clip after, a fade-out over the tail
+    of the clip before; a fade-out followed by a fade-in (or a dissolve) dips to black."""
+    half, fade = transition_frames(rate)
+    tail = min(fade, before.frames // 2) if before.fade_out else 0
+    head = 0
+    name, kind = "", otio.schema.TransitionTypes.Custom
+    if after.enter == Transition.DISSOLVE and not before.fade_out:
+        tail, head = min(half, before.frames // 2), min(half, after.frames // 2)
+        name, kind = "dissolve", otio.schema.TransitionTypes.SMPTE_Dissolve
+    elif after.enter in (Transition.FADE_IN, Transition.DISSOLVE):
+        head = min(fade, after.frames // 2)
+        name = "fade-out-in" if tail else "fade-in"
+    elif tail:
+        name = "fade-out"
+    if not name or not (tail or head):
         return None
     return otio.schema.Transition(
-        name=shot.transition.value,
+        name=name,
         transition_type=kind,
-        in_offset=_frames(incoming, rate),
-        out_offset=_frames(outgoing, rate),
-        metadata={META: {"transition": shot.transition.value, "shot": number, "frames": incoming + outgoing}},
+        in_offset=_frames(tail, rate),
+        out_offset=_frames(head, rate),
+        metadata={META: {"transition": name, "between": [before.label, after.label], "frames": tail + head}},
     )
 
 
@@ -160,6 +168,7 @@ def build_timeline(folder: ProjectFolder, project: Project) -> otio.schema.Timel
     jobs = {job.key: job for job in plan_jobs(project)}
     timeline = otio.schema.Timeline(name=project.bible.title)
     timeline.global_start_time = _frames(0, rate)
+    unplaced: list[str] = []
     timeline.metadata[META] = {
         "title": project.bible.title,
         "logline": project.bible.logline,
@@ -169,32 +178,19 @@ def build_timeline(folder: ProjectFolder, project: Project) -> otio.schema.Timel
         "height": project.style.height,
         "frames": plan.frames,
     }
-    track = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
-    timeline.tracks.append(track)
-    previous: int | None = None  # frames of the item before, for transition lengths
-    shots_seen = 0
+    items: list[_Item] = []
     for path, key in zip(plan.paths, plan.keys, strict=True):
         job = jobs.get(key)
         if job is None:  # a card: the title card opens the reel, any other card closes it
-            card = "title" if shots_seen == 0 and project.style.title_card else "end"
+            card = "title" if not items and project.style.title_card else "end"
             frames = _card_frames(project, card)
             clip = _clip(f"{card.capitalize()} card", path, frames, frames, rate)
             clip.metadata[META] = {"card": card}
-            track.append(clip)
-            previous = frames
+            items.append(_Item(clip, frames, f"the {card} card"))
             continue
-        shots_seen += 1
         facts = shot_facts(folder, project, job.shot, job.number, key)
         take = job.shot.media_for(key)
         frames = job.shot.duration_frames
-        if previous is not None:
-            transition = _transition(job.shot, job.number, project, previous, frames)
-            if transition is not None:
-                track.append(transition)
-        elif job.shot.transition != Transition.CUT:
-            timeline.metadata[META].setdefault("unplaced", []).append(
-                f"shot {job.number}'s {job.shot.transition.value} has nothing before it"
-            )
         clip = _clip(f"Shot {job.number} {facts['size']}", path, frames, take.frames, rate)
         clip.metadata[META] = facts
         clip.markers.append(
@@ -206,16 +202,28 @@ def build_timeline(folder: ProjectFolder, project: Project) -> otio.schema.Timel
                 metadata={META: {"number": job.number, "id": job.shot.id}},
             )
         )
-        track.append(clip)
-        previous = frames
+        fade_out = job.shot.transition == Transition.FADE_OUT
+        items.append(_Item(clip, frames, f"shot {job.number}", job.shot.transition, fade_out))
+    track = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
+    timeline.tracks.append(track)
+    for index, item in enumerate(items):
+        if index:
+            transition = _join(items[index - 1], item, rate)
+            if transition is not None:
+                track.append(transition)
+        elif item.enter in (Transition.FADE_IN, Transition.DISSOLVE):
+            unplaced.append(f"the fade-in at the start of {item.label} (no clip before it to hold a transition)")
+        track.append(item.clip)
+    if items and items[-1].fade_out:
+        unplaced.append(f"the fade-out at the end of {items[-1].label} (no clip after it to hold a transition)")
+    if unplaced:
+        timeline.metadata[META]["unplaced"] = unplaced
     return timeline
 
 
 def _card_frames(project: Project, card: str) -> int:
     style = project.style
-    if card == "title":
-        return style.title_card_frames
-    return int(getattr(style, "end_card_frames", 0)) or style.title_card_frames
+    return style.title_card_frames if card == "title" else style.end_card_frames
 
 
 # Writing ---------------------------------------------------------------------------------------
@@ -233,9 +241,9 @@ def _handles(track: otio.schema.Track, transition: otio.schema.Transition) -> tu
     return tail, head
 
 
-def _shot_of(transition: otio.schema.Transition) -> str:
-    facts = transition.metadata.get(META, {})
-    return f"shot {facts.get('shot', '?')}"
+def _between(transition: otio.schema.Transition) -> str:
+    labels = list(transition.metadata.get(META, {}).get("between", ["?", "?"]))
+    return f"the {transition.name} from {labels[0]} to {labels[1]}"
 
 
 def fit_to_format(timeline: otio.schema.Timeline, fmt: TimelineFormat) -> tuple[otio.schema.Timeline, list[str]]:
@@ -248,19 +256,22 @@ def fit_to_format(timeline: otio.schema.Timeline, fmt: TimelineFormat) -> tuple[
     for item in list(track):
         if isinstance(item, otio.schema.Clip) and "number" in item.metadata.get(META, {}):
             _carry_facts(item, fmt)
+        if isinstance(item, otio.schema.Clip) and fmt.adapter == "mlt_xml":  # melt opens paths, not URLs
+            reference = item.media_reference
+            reference.target_url = reference.target_url.removeprefix("file://")
         if not isinstance(item, otio.schema.Transition):
             continue
-        kind = item.metadata.get(META, {}).get("transition", item.name)
         if item.transition_type != otio.schema.TransitionTypes.SMPTE_Dissolve:
-            dropped.append(f"{fmt.label}: {_shot_of(item)}'s {kind} written as a cut (the format has no fades)")
+            dropped.append(f"{fmt.label}: {_between(item)} written as a cut (the adapter writes no fades)")
             track.remove(item)
             continue
         if fmt.adapter == "cmx_3600":
             tail, head = _handles(track, item)
             if head < item.in_offset.value or tail < item.out_offset.value:
                 dropped.append(
-                    f"{fmt.label}: {_shot_of(item)}'s dissolve written as a cut (its takes have no handle frames: "
-                    f"{head} before the incoming clip, {tail} after the outgoing one)"
+                    f"{fmt.label}: {_between(item)} written as a cut (an EDL dissolve needs "
+                    f"{int(item.in_offset.value)} frames of handle before the incoming take and "
+                    f"{int(item.out_offset.value)} after the outgoing one; the takes hold {head} and {tail})"
                 )
                 track.remove(item)
     return fitted, dropped
@@ -323,11 +334,12 @@ def write_timeline(timeline: otio.schema.Timeline, directory: Path, fmt: Timelin
     rate = int(timeline.metadata.get(META, {}).get("fps", 24))
     try:
         otio.adapters.write_to_file(fitted, str(partial), adapter_name=fmt.adapter)
-        back = read_timeline(partial, fmt, rate)
+        back = read_timeline(partial, fmt, rate) if fmt.readable else None
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
-    dropped += [f"{fmt.label}: {line}" for line in lost_in(fitted, back)]
+    if back is not None:
+        dropped += [f"{fmt.label}: {line}" for line in lost_in(fitted, back)]
     return WrittenTimeline(target, dropped)
 
 
