@@ -108,3 +108,42 @@ def test_every_case_plans(suite: tuple[list, str, float]) -> None:
     scores, _, _ = suite
     assert not [s.id for s in scores if s.error]
     assert {s.form for s in scores} == {"prose", "fountain"}
+
+
+def test_a_configured_model_runs_through_the_product_door_and_the_judge_scores_apart(tmp_path: Path) -> None:
+    from llm_server import ChatServer, text, tool_call
+
+    from agent.llm import ModelSettings
+    from evals.quality.report import judge_summary
+
+    case_file = tmp_path / "lamp.yaml"
+    case_file.write_text(
+        "title: Lamp\nbrief: Ines lights the lamp. A boat hits the reef.\n"
+        "plan: {characters: [Ines], beats: [[lamp], [reef]]}\n"
+        "turns:\n  - say: make shot 2 a close-up\n    checks: [shot 2 size == CU]\n    allow: [shot 2.size]\n"
+    )
+    story = {
+        "bible": {"title": "Lamp"},
+        "characters": [{"id": "ines", "name": "Ines"}],
+        "locations": [],
+        "shots": [{"action": "Ines lights the lamp.", "characters": ["ines"]}, {"action": "A boat hits the reef."}],
+    }
+    with ChatServer() as server:
+        server.queue += [
+            tool_call("create_story", story),
+            text("Planned."),
+            tool_call("update_shot", {"shot": 2, "size": "CU", "lens_mm": 85}),  # one change too many
+            text("Done."),
+            text('{"camera": 3, "faithfulness": 4, "why": "clear coverage"}'),
+        ]
+        settings = ModelSettings(base_url=server.url, api_key="x", model="m", timeout_s=10, max_retries=0)
+        scores, name, _ = run([load_case(case_file)], director="model", settings=settings, judge=True)
+    [score] = scores
+    assert name == "model m" and not score.error, score.failures()
+    assert all(o.passed for o in score.coverage)
+    turn = score.turns[0]
+    assert [o.passed for o in turn.checks] == [True]
+    assert turn.unexpected == ["shot s2.lens_mm"] and turn.precision == 0.5
+    assert score.judge == {"camera": 3.0, "faithfulness": 4.0, "why": "clear coverage"}
+    assert judge_summary(scores)["camera choices (0-4)"] == 3.0
+    assert "Ines lights the lamp" in server.requests[-1]["messages"][1]["content"]  # the judge saw the shot list

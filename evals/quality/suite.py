@@ -64,8 +64,8 @@ class OfflineUnderTest:
 
 
 class ModelUnderTest:
-    """A configured model through `agent.graph.ModelDirector`; stories are planned the way the
-    product plans them (the model director's own `plan` when it has one, else the offline planner)."""
+    """A configured model through `agent.graph.ModelDirector`, by the product's door: `plan` for the brief
+    (the model's own, or the offline planner for a director that cannot plan), `direct` for each message."""
 
     name = "model"
 
@@ -81,8 +81,15 @@ class ModelUnderTest:
         return self.planner.plan(brief)
 
     def turn(self, project: Project, message: str) -> Answer:
-        plan = self.model.turn(project, message)
-        return Answer(edits=list(plan.edits), reply=plan.reply, action=plan.action)
+        if hasattr(self.model, "direct"):
+            direction = self.model.direct(project, message)
+            edits, reply, action = direction.edits, direction.reply, direction.action
+        else:
+            plan = self.model.turn(project, message)
+            edits, reply, action = plan.edits, plan.reply, plan.action
+        if action not in ("edit", "undo", "redo", "none"):
+            action = "edit" if edits else "none"  # e.g. a render request: the suite renders nothing
+        return Answer(edits=list(edits), reply=reply, action=action)
 
 
 @dataclass
@@ -148,7 +155,7 @@ def score_case(case: Case, director: SuiteDirector, judge: Any = None) -> CaseSc
     score = CaseScore(case.id, case.title, case.genre, case.form, case.tags)
     try:
         project = apply(Project(), director.plan(case.brief))
-    except (EditError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 - a director that cannot plan fails the case, not the suite
         score.error = f"the brief could not be planned: {exc}"
         score.wall_s = time.perf_counter() - started
         return score
