@@ -19,6 +19,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 import opentimelineio as otio
 from opentimelineio.opentime import RationalTime, TimeRange
@@ -258,7 +260,7 @@ def fit_to_format(timeline: otio.schema.Timeline, fmt: TimelineFormat) -> tuple[
             _carry_facts(item, fmt)
         if isinstance(item, otio.schema.Clip) and fmt.adapter == "mlt_xml":  # melt opens paths, not URLs
             reference = item.media_reference
-            reference.target_url = reference.target_url.removeprefix("file://")
+            reference.target_url = url2pathname(urlparse(reference.target_url).path)
         if not isinstance(item, otio.schema.Transition):
             continue
         if item.transition_type != otio.schema.TransitionTypes.SMPTE_Dissolve:
