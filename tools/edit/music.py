@@ -23,6 +23,8 @@ MUSIC_SUFFIXES = (".wav", ".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".fla
 MAX_MUSIC_BYTES = 300 * 1024 * 1024
 MAX_MUSIC_SECONDS = 3 * 3600
 ANALYSIS_RATE = 22_050
+HOP = 256  # analysis step: about 12 ms at ANALYSIS_RATE, well under a frame
+SNAP_SECONDS = 0.06  # a beat moves to an onset start at most this far away
 BEATS_EXTRA = "pip install 'storyreel[beats]'"
 
 
@@ -57,16 +59,29 @@ def track_beats(path: Path) -> tuple[float, list[float]]:
         import librosa
     except ImportError:
         raise BeatsUnavailable(f"beat tracking needs librosa: {BEATS_EXTRA}") from None
+    import numpy as np
+
     samples = decode_audio(path, rate=ANALYSIS_RATE)[:, 0]
-    tempo, frames = librosa.beat.beat_track(y=samples, sr=ANALYSIS_RATE, units="frames")
-    times = librosa.frames_to_time(frames, sr=ANALYSIS_RATE)
+    envelope = librosa.onset.onset_strength(y=samples, sr=ANALYSIS_RATE, hop_length=HOP)
+    tempo, frames = librosa.beat.beat_track(onset_envelope=envelope, sr=ANALYSIS_RATE, hop_length=HOP)
+    times = librosa.frames_to_time(frames, sr=ANALYSIS_RATE, hop_length=HOP)
+    # The tracker marks the peak of the onset envelope, a little after the hit; move each beat back to
+    # the start of its onset (when one is that close), so a cut lands on the hit itself.
+    onsets = librosa.onset.onset_detect(
+        onset_envelope=envelope, sr=ANALYSIS_RATE, hop_length=HOP, backtrack=True, units="time"
+    )
+    if len(onsets):
+        nearest = onsets[np.abs(onsets[None, :] - times[:, None]).argmin(axis=1)]
+        times = np.where(np.abs(nearest - times) <= SNAP_SECONDS, nearest, times)
     value = float(tempo.reshape(-1)[0]) if hasattr(tempo, "reshape") else float(tempo)
     return round(value, 2), [round(float(t), 4) for t in times]
 
 
-def import_music(folder: ProjectFolder, source: Path, *, gain_db: float = -8.0, duck_db: float = 12.0) -> ImportedMusic:
-    """Check `source`, copy it into media/music/ and track its beats; raises `AudioError` (nothing
-    written) when it is not usable music."""
+def import_music(
+    folder: ProjectFolder, source: Path, *, gain_db: float = -8.0, duck_db: float = 12.0, track: bool = True
+) -> ImportedMusic:
+    """Check `source`, copy it into media/music/ and track its beats (unless `track` is False);
+    raises `AudioError` (nothing written) when it is not usable music."""
     source = Path(source)
     check_audio_file(source, suffixes=MUSIC_SUFFIXES, max_bytes=MAX_MUSIC_BYTES, what="music file")
     samples = decode_audio(source, rate=ANALYSIS_RATE)  # raises AudioError for a file that is not audio
@@ -84,8 +99,9 @@ def import_music(folder: ProjectFolder, source: Path, *, gain_db: float = -8.0, 
     tempo: float | None = None
     beats: list[float] | None = None
     try:
-        tempo, beats = track_beats(target)
-        notes.append(f"tracked {len(beats)} beats at {tempo:.0f} BPM")
+        if track:
+            tempo, beats = track_beats(target)
+            notes.append(f"tracked {len(beats)} beats at {tempo:.0f} BPM")
     except BeatsUnavailable as exc:
         notes.append(f"imported as a bed; {exc} and import it again to cut to the music")
     music = Music(
