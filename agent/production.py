@@ -228,10 +228,12 @@ class Production:
             except ImportError as exc:  # pragma: no cover - the memory extra is a core dependency
                 raise MemoryUnavailable(f"memory is not installed ({exc}); pip install storyreel") from exc
             try:
-                self._memory = ProjectMemory(self.folder.root)
+                memory = ProjectMemory(self.folder.root)
+                memory.sync(self.project)  # catches up with revisions made while memory was off
             except MemoryCorrupt as exc:
                 self.folder.warnings.append(f"{exc}; rebuilt it from story.json")
-                self._memory = ProjectMemory.recover(self.folder.root, self.project)
+                memory = ProjectMemory.recover(self.folder.root, self.project)
+            self._memory = memory
         return self._memory
 
     def _sync_memory(self, project: Project) -> None:

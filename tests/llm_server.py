@@ -69,14 +69,14 @@ class ChatServer:
                 )
 
             def _stream(self, reply: dict[str, Any]) -> None:
-                """Server-sent events as the API sends them: the words a few at a time, then each
+                """Server-sent events as the API sends them: the words twelve characters at a time, then each
                 tool call's name and its arguments in pieces, then the finish reason."""
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.end_headers()
                 deltas: list[dict[str, Any]] = [{"role": "assistant", "content": ""}]
-                words = (reply.get("content") or "").split(" ")
-                deltas += [{"content": " ".join(words[i : i + 3]) + " "} for i in range(0, len(words), 3) if words[i:]]
+                content = reply.get("content") or ""
+                deltas += [{"content": content[i : i + 12]} for i in range(0, len(content), 12)]
                 for index, call in enumerate(reply.get("tool_calls") or []):
                     head = {"index": index, "id": call["id"], "type": "function"}
                     deltas.append(

@@ -62,7 +62,9 @@ def _door() -> Iterator[None]:
         if isinstance(exc, _mistakes()):
             err.print(f"[red]error[/]: {exc}", markup=True, highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
-        if isinstance(exc, EncodeError | OSError):
+        from agent.director import DirectorError
+
+        if isinstance(exc, EncodeError | OSError | DirectorError):
             err.print(f"[red]failed[/]: {exc}", markup=True, highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
         raise
@@ -127,10 +129,16 @@ def new(
     from ui.progress import render_bars
 
     with _door(), render_bars(err) as bars:
+        from agent.graph import choose_planner
         from agent.production import Production
 
         _, result = Production.new(
-            directory, raw, title_card=title_card, progress=bars.progress, announce=bars.announce
+            directory,
+            raw,
+            title_card=title_card,
+            director=choose_planner(),
+            progress=bars.progress,
+            announce=bars.announce,
         )
     _report(result)
 
@@ -146,6 +154,23 @@ def say(
 
         result = say_turn(production, instruction)
     _report(result)
+
+
+@app.command()
+def chat(
+    directory: Annotated[Path, typer.Argument(help="The project folder (a new folder starts from a brief).")],
+) -> None:
+    """Talk with the director: replies stream, tool calls and render progress show as they happen."""
+    from ui.chat import ask_line, converse, start
+
+    with _door():
+        production = start(directory, ask_line, out)
+        if production is None:
+            raise PersonError("no brief given; nothing was created")
+        try:
+            converse(production, ask_line, out, err)
+        finally:
+            production.close()
 
 
 @app.command()
@@ -326,7 +351,7 @@ def remember(
     directory: ProjectDir,
     note: Annotated[str, typer.Argument(help='A decision, e.g. "the ending is at dawn".')],
     preference: Annotated[
-        bool, typer.Option("--preference", help="A taste kept across all your projects (\"I like handheld\").")
+        bool, typer.Option("--preference", help='A taste kept across all your projects ("I like handheld").')
     ] = False,
 ) -> None:
     """Add a decision to the project's memory, or a preference to yours."""

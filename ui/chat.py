@@ -1,0 +1,119 @@
+"""`storyreel chat`: a conversation with the director in the terminal.
+
+The model's words are printed as they stream, each tool call shows as a line while the turn
+runs, and render progress shows as bars. A turn that waits for approval asks inline. The turn
+itself is `agent.graph.stream_turn`, the same graph `storyreel say` and the studio use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+
+if TYPE_CHECKING:
+    from agent.production import Production, TurnResult
+
+Ask = Callable[[str], str | None]
+"""Reads one line from the person after showing a prompt; None at the end of input."""
+
+GOODBYE = {"quit", "exit", "bye", ":q"}
+
+
+def ask_line(prompt: str) -> str | None:
+    """A line from standard input; None at end of input (Ctrl-D) or Ctrl-C at the prompt."""
+    try:
+        return input(prompt)
+    except (EOFError, KeyboardInterrupt):
+        return None
+
+
+def start(directory: Path, ask: Ask, out: Console) -> Production | None:
+    """Open the project, or plan a new one from the person's first message (a brief)."""
+    from agent.graph import choose_planner
+    from agent.production import Production
+
+    if (directory / "story.json").is_file():
+        return Production.open(directory)
+    out.print(f"{directory} is a new project. Tell me the story (one paragraph is plenty).", highlight=False)
+    brief = ask("brief> ")
+    if brief is None or not brief.strip():
+        return None
+    production, result = Production.new(directory, brief, director=choose_planner())
+    report(result, out, streamed=False)
+    return production
+
+
+def converse(production: Production, ask: Ask, out: Console, err: Console) -> int:
+    """Turns until the person says quit or input ends; returns how many turns ran."""
+    turns = 0
+    out.print('Say what to change ("make shot 3 a close-up"), ask a question, or type quit.', highlight=False)
+    while True:
+        message = ask("you> ")
+        if message is None or message.strip().lower() in GOODBYE:
+            return turns
+        if not message.strip():
+            continue
+        turn(production, message, ask, out, err)
+        turns += 1
+
+
+def turn(production: Production, message: str, ask: Ask, out: Console, err: Console, resume: str | None = None) -> None:
+    """One turn with its events shown as they happen."""
+    from agent.graph import stream_turn
+    from ui.progress import render_bars
+
+    streamed = False
+    with ExitStack() as stack:
+        bars = None
+        for event in stream_turn(production, message, resume=resume):
+            if event.kind == "text":
+                if not streamed:
+                    out.file.write("director> ")
+                out.file.write(event.text)
+                out.file.flush()
+                streamed = True
+            elif event.kind == "tool":
+                if streamed:
+                    out.file.write("\n")
+                    streamed = False
+                err.print(f"  [dim]tool[/] {event.text}", highlight=False, soft_wrap=True)
+            elif event.kind in ("announce", "progress"):
+                if bars is None:
+                    bars = stack.enter_context(render_bars(err))
+                if event.kind == "announce":
+                    err.print(f"  [dim]{event.text}[/]", highlight=False)
+                    bars.announce(event.text)
+                else:
+                    bars.progress(event.data["label"], event.data["frames"], event.data["total"])
+            elif event.kind == "question":
+                stack.close()
+                if streamed:
+                    out.file.write("\n")
+                answer = ask(f"{event.text} [y/N] ") or "no"
+                turn(production, "", ask, out, err, resume="yes" if answer.strip().lower() in ("y", "yes") else "no")
+                return
+            elif event.result is not None:
+                stack.close()
+                if streamed:
+                    out.file.write("\n")
+                report(event.result, out, streamed=streamed, err=err)
+
+
+def report(result: TurnResult, out: Console, *, streamed: bool, err: Console | None = None) -> None:
+    """What the turn did: warnings, the reply (unless it streamed), changes, failures, the reel."""
+    err = err or out
+    for warning in result.warnings:
+        err.print(f"[yellow]warning[/]: {warning}", highlight=False)
+    if not streamed and result.reply:
+        out.print(f"director> {result.reply}", highlight=False)
+    for line in result.changes:
+        out.print(f"  • {line}", highlight=False)
+    for number, why in result.failed.items():
+        err.print(f"[red]shot {number} failed[/]: {why} (a marked placeholder stands in; `render` retries it)")
+    if result.reel is not None and (result.changes or result.rendered):
+        seconds = result.frames / result.fps
+        out.print(f"  Reel: {result.reel} ({result.frames} frames, {seconds:.1f}s)", highlight=False, soft_wrap=True)
