@@ -415,3 +415,58 @@ def test_melt_renders_the_timeline_to_the_reel_s_frame_count(film: Path, tmp_pat
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert probe(rendered).frames == probe(film / "cut" / "storyreel.mp4").frames == _project(film).total_frames()
+
+
+# Edges ------------------------------------------------------------------------------------------
+
+
+def test_fades_at_the_edges_and_a_dip_to_black_follow_the_reel(tmp_path: Path) -> None:
+    """No title card, an end card, shot 1 fading in from nothing, shot 2 fading out into a dissolve."""
+    story = small_story(shots=3, title_card=False)
+    shots = list(story.shots)
+    shots[0] = shots[0].model_copy(update={"transition": Transition.FADE_IN})
+    shots[1] = shots[1].model_copy(update={"transition": Transition.FADE_OUT})
+    shots[2] = shots[2].model_copy(update={"transition": Transition.DISSOLVE})
+    style = story.style.model_copy(update={"end_card": True, "end_card_frames": 8})
+    story = story.model_copy(update={"shots": shots, "style": style})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("STORYREEL_MEMORY", "off")
+        production, _ = Production.new(tmp_path / "film", "a brief", director=ScriptedDirector(story=[story]))
+        production.close()
+    project = production.project
+    timeline = build_timeline(production.folder, project)
+    clips = _clips(timeline)
+    assert [c.name for c in clips][-1] == "End card" and clips[-1].duration().value == 8
+    assert timeline.duration().value == project.total_frames() == probe(tmp_path / "film/cut/storyreel.mp4").frames
+    # The reel plays a dissolve after a fade-out as a fade-in: one dip to black on that cut.
+    dips = [t for t in timeline.tracks[0] if isinstance(t, otio.schema.Transition)]
+    _, fade = transition_frames(project.fps)
+    assert [(t.name, int(t.in_offset.value), int(t.out_offset.value)) for t in dips] == [
+        ("fade-out-in", min(fade, shots[1].duration_frames // 2), min(fade, shots[2].duration_frames // 2))
+    ]
+    written = write_timeline(timeline, tmp_path / "out", TIMELINE_FORMATS["otio"])
+    assert written.dropped == ["OTIO: the fade-in at the start of shot 1 (no clip before it to hold a transition)"]
+    back = otio.adapters.read_from_file(str(written.path))
+    assert _clips(back)[0].metadata[META]["transition"] == "fade-in", "the edge fade stays in the clip's metadata"
+
+
+def test_storyboard_folds_text_without_a_unicode_font(
+    film: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tools.export.storyboard as storyboard
+
+    monkeypatch.setattr(storyboard, "FONT_DIRS", ())
+    project = _project(film)
+    frames = shot_keyframes(ProjectFolder.open(film), project, width=160)
+    pages = storyboard.write_storyboard(project, frames, tmp_path / "board.pdf")
+    assert pages == board_pages(SHOTS)
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(tmp_path / "board.pdf"), "-"], capture_output=True, text=True,
+                              check=True).stdout  # fmt: skip
+        assert "It's out - see?" in text
+
+
+def test_export_of_a_folder_that_is_not_a_project_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    done = _run("export", tmp_path, "--format", "otio")
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1 and "not a storyreel project" in done.stderr
