@@ -186,6 +186,8 @@ def test_fcp_xml_parses_with_the_adapter_and_keeps_the_dissolve(film: Path) -> N
     clips = _clips(timeline)
     assert [int(c.duration().value) for c in clips] == _expected_frames(project)
     assert [name for name, _ in _transitions(timeline)] == ["dissolve"]
+    frame = timeline.metadata["fcp_xml"]["media"]["video"]["format"]["samplecharacteristics"]
+    assert (frame["width"], frame["height"]) == (str(project.style.width), str(project.style.height))
     logged = clips[DISSOLVE_SHOT].metadata["fcp_xml"]["logginginfo"]
     assert logged["shottake"] == f"shot {DISSOLVE_SHOT} (s{DISSOLVE_SHOT})"
     assert "It’s out" in logged["lognote"]

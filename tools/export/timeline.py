@@ -254,6 +254,11 @@ def fit_to_format(timeline: otio.schema.Timeline, fmt: TimelineFormat) -> tuple[
     dropped = [f"{fmt.label}: {line}" for line in fitted.metadata.get(META, {}).get("unplaced", [])]
     if fmt.adapter == "otio_json":
         return fitted, dropped
+    if fmt.adapter == "fcp_xml":  # the sequence's frame size, where the adapter reads it back from
+        facts = fitted.metadata.get(META, {})
+        characteristics = {"width": str(facts.get("width")), "height": str(facts.get("height"))}
+        characteristics |= {"pixelaspectratio": "square", "fielddominance": "none"}
+        fitted.metadata["fcp_xml"] = {"media": {"video": {"format": {"samplecharacteristics": characteristics}}}}
     track = fitted.tracks[0]
     for item in list(track):
         if isinstance(item, otio.schema.Clip) and "number" in item.metadata.get(META, {}):
