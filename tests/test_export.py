@@ -155,6 +155,10 @@ def test_otio_reads_back_with_the_project_s_clips_durations_and_transitions(
     ]
     dissolve = next(i for i in timeline.tracks[0] if isinstance(i, otio.schema.Transition))
     assert dissolve.transition_type == otio.schema.TransitionTypes.SMPTE_Dissolve
+    (sound,) = [clip for track in timeline.audio_tracks() for clip in track.find_clips()]
+    assert sound.name == "Scratch mix" and sound.duration().value == project.total_frames()
+    assert sound.media_reference.target_url == (film / "cut" / "storyreel.mp4").resolve().as_uri()
+    assert probe(film / "cut" / "storyreel.mp4").audio_streams == 1, "the guide track is the reel's own mix"
     for clip, shot in zip(clips[1:], project.shots, strict=True):
         take = shot.takes[-1]
         assert clip.media_reference.target_url == (film / take.path).resolve().as_uri()
@@ -186,6 +190,7 @@ def test_fcp_xml_parses_with_the_adapter_and_keeps_the_dissolve(film: Path) -> N
     clips = _clips(timeline)
     assert [int(c.duration().value) for c in clips] == _expected_frames(project)
     assert [name for name, _ in _transitions(timeline)] == ["dissolve"]
+    assert [len(list(t.find_clips())) for t in timeline.audio_tracks()] == [1], "the scratch mix travels"
     frame = timeline.metadata["fcp_xml"]["media"]["video"]["format"]["samplecharacteristics"]
     assert (frame["width"], frame["height"]) == (str(project.style.width), str(project.style.height))
     logged = clips[DISSOLVE_SHOT].metadata["fcp_xml"]["logginginfo"]
@@ -216,6 +221,9 @@ def test_edl_parses_with_the_adapter_and_says_what_it_dropped(film: Path) -> Non
     )
     assert any(f"the fade-in from shot {FADE_SHOT - 1} to shot {FADE_SHOT} written as a cut" in d for d in dropped)
     assert any("no place for the shot prompt, references" in d for d in dropped)
+    assert (
+        "CMX 3600 EDL: the scratch sound track (the reel's mix of voices and music); the reel itself has it" in dropped
+    )
     assert "MARA (whispering): It's out - see?" in text, "dialogue travels as EDL comments, folded to ASCII"
 
 

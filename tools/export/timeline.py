@@ -216,11 +216,28 @@ def build_timeline(folder: ProjectFolder, project: Project) -> otio.schema.Timel
         elif item.enter in (Transition.FADE_IN, Transition.DISSOLVE):
             unplaced.append(f"the fade-in at the start of {item.label} (no clip before it to hold a transition)")
         track.append(item.clip)
+    sound = _sound_track(folder, project, plan.frames)
+    if sound is not None:
+        timeline.tracks.append(sound)
     if items and items[-1].fade_out:
         unplaced.append(f"the fade-out at the end of {items[-1].label} (no clip after it to hold a transition)")
     if unplaced:
         timeline.metadata[META]["unplaced"] = unplaced
     return timeline
+
+
+def _sound_track(folder: ProjectFolder, project: Project, frames: int) -> otio.schema.Track | None:
+    """An audio track holding the reel's own mix (scratch voices over the music bed) as a guide
+    track, when the reel on disk is this cut; None otherwise."""
+    cut = project.cut
+    if cut is None or cut.frames != frames or not (folder.root / cut.path).is_file():
+        return None
+    rate = project.fps
+    clip = _clip("Scratch mix", folder.root / cut.path, frames, frames, rate)
+    clip.metadata[META] = {"sound": "the reel's mix: scratch voices and the music bed", "path": cut.path}
+    track = otio.schema.Track(name="A1", kind=otio.schema.TrackKind.Audio)
+    track.append(clip)
+    return track
 
 
 def _card_frames(project: Project, card: str) -> int:
@@ -390,6 +407,9 @@ def lost_in(written: otio.schema.Timeline, back: otio.schema.Timeline) -> list[s
     theirs = [clip for track in back.video_tracks() for clip in track.find_clips()]
     if [c.duration().value for c in ours] != [c.duration().value for c in theirs]:
         lost.append(f"clip lengths changed on reading back ({len(ours)} clips written, {len(theirs)} read)")
+    heard = sum(len(list(track.find_clips())) for track in written.audio_tracks())
+    if heard > sum(len(list(track.find_clips())) for track in back.audio_tracks()):
+        lost.append("the scratch sound track (the reel's mix of voices and music); the reel itself has it")
     written_cuts = sum(1 for item in written.tracks[0] if isinstance(item, otio.schema.Transition))
     read_cuts = sum(1 for track in back.video_tracks() for i in track if isinstance(i, otio.schema.Transition))
     if read_cuts < written_cuts:
