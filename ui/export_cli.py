@@ -27,8 +27,9 @@ def export(
 ) -> None:
     """Write the reel, its timeline, storyboard PDF, contact sheet and subtitles into the project's cut/ folder.
 
-    The reel is rendered and assembled first when it is missing or out of date. Whatever a format
-    cannot hold (an EDL dissolve with no handle frames, metadata a format has no place for) is listed.
+    The reel is rendered and assembled first when it is missing or out of date.
+
+    Whatever a format cannot hold (an EDL dissolve with no handle frames, metadata it has no place for) is listed.
     """
     with _door():
         from tools.export.bundle import ExportError, parse_formats
