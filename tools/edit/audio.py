@@ -10,7 +10,9 @@ is re-joined without encoding audio again.
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
+import wave
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +58,31 @@ def decode_audio(path: Path, *, rate: int = RATE, channels: int = 1, seconds: fl
     if not len(samples):
         raise AudioError(f"{Path(path).name} holds no audio samples")
     return samples
+
+
+def read_mix_wav(path: Path) -> np.ndarray | None:
+    """A mono 16-bit WAV already at `RATE`, read without starting ffmpeg; None for any other file."""
+    try:
+        with wave.open(str(path), "rb") as stream:
+            if (stream.getframerate(), stream.getnchannels(), stream.getsampwidth()) != (RATE, 1, 2):
+                return None
+            data = stream.readframes(stream.getnframes())
+    except (wave.Error, EOFError, OSError):
+        return None
+    return (np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768.0).reshape(-1, 1)
+
+
+def write_mix_wav(samples: np.ndarray, output: Path) -> Path:
+    """Write mono float samples as a 16-bit WAV at `RATE`, atomically (what `read_mix_wav` reads fast)."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(f".{output.name}.partial")
+    with wave.open(str(partial), "wb") as stream:
+        stream.setnchannels(1)
+        stream.setsampwidth(2)
+        stream.setframerate(RATE)
+        stream.writeframes((np.clip(samples.reshape(-1), -1, 1) * 32767).astype("<i2").tobytes())
+    os.replace(partial, output)
+    return output
 
 
 def reel_samples(project: Project) -> int:

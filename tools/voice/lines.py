@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from story import DialogueLine, Project, ProjectFolder, VoiceChoice
-from tools.edit.audio import RATE, AudioError, Cue, decode_audio, normalised
+from tools.edit.audio import RATE, AudioError, Cue, decode_audio, normalised, read_mix_wav, write_mix_wav
 from tools.voice.base import SpeechRequest, Voice, VoiceError, get_voice
 from tools.voice.casting import cast_voices
 
@@ -88,9 +88,17 @@ def line_audio(folder: ProjectFolder, project: Project, line: DialogueLine, choi
     voice = backends[choice.backend]
     relative = scratch_path(voice, choice, line)
     path = folder.path(relative)
-    if not path.is_file():
-        voice.speak(SpeechRequest(text=line.text, voice=choice, output=path, parenthetical=line.parenthetical))
-    return normalised(decode_audio(path)[:, 0]), voice.name
+    cached = read_mix_wav(path) if path.is_file() else None
+    if cached is None:
+        spoken = path.with_name(f".{path.stem}.spoken.wav")
+        try:
+            voice.speak(SpeechRequest(text=line.text, voice=choice, output=spoken, parenthetical=line.parenthetical))
+            # kept at the mixing rate, so the next assembly reads it without starting ffmpeg
+            cached = read_mix_wav(write_mix_wav(decode_audio(spoken), path))
+            assert cached is not None, "write_mix_wav writes what read_mix_wav reads"
+        finally:
+            spoken.unlink(missing_ok=True)
+    return normalised(cached[:, 0]), voice.name
 
 
 def place_lines(folder: ProjectFolder, project: Project) -> list[PlacedLine]:
