@@ -468,7 +468,7 @@ def build_studio(projects_root: Path, *, start: Path | None = None) -> gr.Blocks
                     name = gr.Textbox(label="Project name", placeholder="my-film")
                 create = gr.Button("Create project", variant="primary")
             with gr.Column(scale=2):
-                existing = gr.Dropdown(label="Open a project", choices=[], allow_custom_value=False)
+                existing = gr.Dropdown(label="Open a project", choices=[], allow_custom_value=True)
                 with gr.Row():
                     open_button = gr.Button("Open")
                     refresh = gr.Button("Refresh list")

@@ -147,6 +147,7 @@ def say_work(root: Path, message: str, *, resume: str | None = None) -> Callable
 
     def work(hooks: Hooks) -> TurnResult:
         from agent import graph
+        from agent.production import TurnResult
 
         streaming = getattr(graph, "stream_turn", None)
         with opened(root, hooks) as production:
@@ -156,7 +157,11 @@ def say_work(root: Path, message: str, *, resume: str | None = None) -> Callable
                 kind = getattr(item, "kind", "text")
                 if kind == "done":
                     return item.result
+                if kind in ("progress", "announce"):  # the Production's hooks report these already
+                    continue
                 hooks.emit(StudioEvent(kind, getattr(item, "text", "")))
+                if kind == "question":  # the turn waits for a yes or no, which the next message gives
+                    return TurnResult(reply="")
         raise RuntimeError("the director stopped without an answer")
 
     return work

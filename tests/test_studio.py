@@ -1,0 +1,410 @@
+"""The studio: its checks on their own, its API through gradio_client, and what a person sees in Chromium.
+
+The app runs in this process on 127.0.0.1 on a free port; the browser is Debian's Chromium driven
+by Playwright. Screenshots go to test-artifacts/studio/ (or $STORYREEL_TEST_ARTIFACTS) and the
+folder is printed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ui.studio.safety import (
+    BRIEF,
+    IMAGE,
+    MB,
+    MUSIC,
+    StudioError,
+    check_binding,
+    check_upload,
+    inside,
+    is_loopback,
+    parse_auth,
+    publish,
+)
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(os.environ.get("STORYREEL_TEST_ARTIFACTS", Path(__file__).resolve().parent.parent / "test-artifacts"))
+LIGHTHOUSE = (
+    "Title: The Keeper's Light\n\n"
+    "At dusk the storm rolls in over the lighthouse on the point.\n"
+    "Mara, the old keeper, lights the great lamp.\n"
+    "Far out, a small boat tosses between the rocks."
+)
+ORCHARD = "Title: The Orchard Thief\n\nIn the morning Pip climbs the orchard wall.\nPip runs through the grass."
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def story(root: Path) -> dict:
+    """story.json of a project folder."""
+    return json.loads((root / "story.json").read_text())
+
+
+# The checks on their own (fast) ------------------------------------------------------------------
+
+
+def test_binding_beyond_this_machine_needs_accounts() -> None:
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.20")
+    check_binding("127.0.0.1", [])
+    with pytest.raises(StudioError, match="STORYREEL_STUDIO_AUTH"):
+        check_binding("0.0.0.0", [])
+    check_binding("0.0.0.0", parse_auth("ana:long-secret"))
+    assert parse_auth("ana:long-secret, ben:another-one") == [("ana", "long-secret"), ("ben", "another-one")]
+    for bad in ("ana", "ana:", ":secret12", "ana:short"):
+        with pytest.raises(StudioError):
+            parse_auth(bad)
+
+
+def test_studio_command_refuses_open_host_without_auth(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from ui.cli import _register_commands, app
+
+    _register_commands()
+    monkeypatch.delenv("STORYREEL_STUDIO_AUTH", raising=False)
+    result = CliRunner().invoke(app, ["studio", str(tmp_path), "--host", "0.0.0.0"])
+    assert result.exit_code == 2
+    assert "STORYREEL_STUDIO_AUTH" in result.output
+    result = CliRunner().invoke(app, ["studio", str(tmp_path), "--host", "0.0.0.0", "--auth", "ana:short"])
+    assert result.exit_code == 2 and "at least 8" in result.output
+
+
+def test_uploads_are_checked_by_type_size_and_contents(tmp_path: Path) -> None:
+    from PIL import Image
+
+    brief = tmp_path / "story.fountain"
+    brief.write_text("EXT. PIER - NIGHT\n\nA gull lands.")
+    assert check_upload(brief, BRIEF) == brief
+    big = tmp_path / "huge.txt"
+    big.write_bytes(b"a" * (BRIEF.max_bytes + 1))
+    with pytest.raises(StudioError, match="at most"):
+        check_upload(big, BRIEF)
+    wrong = tmp_path / "brief.pdf"
+    wrong.write_bytes(b"%PDF-1.4")
+    with pytest.raises(StudioError, match="not a brief file"):
+        check_upload(wrong, BRIEF)
+    binary = tmp_path / "brief.txt"
+    binary.write_bytes(b"\x00\x01\x02")
+    with pytest.raises(StudioError, match="contents"):
+        check_upload(binary, BRIEF)
+
+    png = tmp_path / "mara.png"
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(png)
+    assert check_upload(png, IMAGE) == png
+    fake = tmp_path / "fake.png"
+    fake.write_text("not an image at all")
+    with pytest.raises(StudioError, match="contents"):
+        check_upload(fake, IMAGE)
+    torn = tmp_path / "torn.png"
+    torn.write_bytes(png.read_bytes()[:20])
+    with pytest.raises(StudioError, match="readable image"):
+        check_upload(torn, IMAGE)
+
+    song = tmp_path / "song.wav"
+    song.write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 32)
+    assert check_upload(song, MUSIC) == song
+    with song.open("r+b") as handle:  # sparse: 100 MB and a byte, without writing them
+        handle.truncate(100 * MB + 1)
+    with pytest.raises(StudioError, match="100.0 MB"):
+        check_upload(song, MUSIC)
+    with pytest.raises(StudioError, match="no music"):
+        check_upload(None, MUSIC)
+
+
+def test_only_files_inside_the_project_go_out(tmp_path: Path) -> None:
+    from gradio.utils import get_upload_folder
+
+    project = tmp_path / "film"
+    (project / "cut").mkdir(parents=True)
+    (project / "cut" / "storyreel.mp4").write_bytes(b"reel")
+    (tmp_path / "secret.txt").write_text("not yours")
+    (project / "cut" / "escape.txt").symlink_to(tmp_path / "secret.txt")
+    copy = Path(publish(project, project / "cut" / "storyreel.mp4"))
+    assert copy.read_bytes() == b"reel" and copy.is_relative_to(get_upload_folder())
+    for outside in (tmp_path / "secret.txt", project / ".." / "secret.txt", project / "cut" / "escape.txt"):
+        with pytest.raises(StudioError, match="outside the open project"):
+            inside(project, outside)
+        with pytest.raises(StudioError):
+            publish(project, outside)
+
+
+# The app, launched in this process ---------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The studio on a free port over an empty projects folder: (url, projects folder)."""
+    root = tmp_path_factory.mktemp("projects")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GRADIO_TEMP_DIR", str(tmp_path_factory.mktemp("gradio-cache")))
+        patch.setenv("STORYREEL_MEMORY", "off")
+        from ui.studio import launch_studio
+
+        port = free_port()
+        demo = launch_studio(root, port=port, block=False)
+        try:
+            yield f"http://127.0.0.1:{port}/", root
+        finally:
+            demo.close()
+
+
+@pytest.fixture(scope="module")
+def artifacts() -> Path:
+    folder = ARTIFACTS / "studio"
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"\nstudio screenshots: {folder}")
+    return folder
+
+
+def get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
+
+
+@pytest.mark.slow
+def test_api_drives_a_project_with_the_same_edits_as_words(
+    studio: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """gradio_client: new, select, edit with the controls, say, undo, redo, open; memory on."""
+    from gradio_client import Client
+
+    from agent.offline import OfflineDirector
+    from story import parse_project
+
+    monkeypatch.setenv("STORYREEL_MEMORY", "on")
+    url, root = studio
+    client = Client(url, verbose=False)
+    endpoints = set(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
+    assert {"/new_project", "/open_project", "/say", "/undo", "/redo", "/select_shot", "/edit_shot"} <= endpoints
+
+    out = client.predict("api-film", LIGHTHOUSE, None, api_name="/new_project")
+    chat, title, board, reel, downloads = out[0], out[2], out[3], out[4], out[5]
+    project = root / "api-film"
+    shots = story(project)["shots"]
+    assert "The Keeper's Light" in title and f"{len(shots)} shots" in title
+    assert len(board) == len(shots) and board[1]["caption"].startswith("#2 · ")
+    assert Path(reel).stat().st_size > 10_000 and any(Path(d).name == "storyreel.mp4" for d in downloads)
+    assert any((m.get("metadata") or {}).get("title", "").startswith("rendering") for m in chat)
+    assert (project / "memory").is_dir()  # memory followed the new project
+
+    picked = client.predict("2", api_name="/select_shot")
+    assert picked[0]["value"] == "2" and picked[2] == shots[1]["size"]
+    before = parse_project((project / "story.json").read_bytes())
+    client.predict("CU", picked[3], picked[4], picked[5], picked[6]["value"], api_name="/edit_shot")
+    assert story(project)["shots"][1]["size"] == "CU"
+    by_controls = json.loads((project / "history" / "r000002.json").read_text())["edits"]
+    by_words = OfflineDirector().direct(before, "make shot 2 a close-up").edits
+    assert by_controls == [edit.model_dump(mode="json") for edit in by_words]  # the same typed edit as saying it
+
+    out = client.predict("make the last shot longer", api_name="/say")
+    after = story(project)["shots"]
+    assert after[-1]["duration_frames"] > shots[-1]["duration_frames"]
+    assert "duration" in json.dumps(out[1])
+
+    client.predict(api_name="/undo")
+    assert story(project)["shots"][-1]["duration_frames"] == shots[-1]["duration_frames"]
+    client.predict(api_name="/redo")
+    assert story(project)["shots"][-1]["duration_frames"] == after[-1]["duration_frames"]
+
+    # A new client is a new person: nothing open until they open it.
+    other = Client(url, verbose=False)
+    assert other.predict(api_name="/list_projects")["choices"] == [["api-film", "api-film"]]
+    opened = other.predict("api-film", api_name="/open_project")
+    assert "make the last shot longer" in json.dumps(opened[0])
+    with pytest.raises(Exception, match="not in the list of choices|not a project name"):
+        other.predict("../api-film", api_name="/open_project")
+
+
+@pytest.mark.slow
+def test_api_refuses_bad_input_and_serves_no_project_paths(studio: tuple[str, Path], tmp_path: Path) -> None:
+    from gradio_client import Client, handle_file
+
+    url, root = studio
+    client = Client(url, verbose=False)
+    out = client.predict("empty", "   ", None, api_name="/new_project")
+    assert "the brief is empty" in json.dumps(out[0])
+    assert not (root / "empty").exists()
+
+    wrong = tmp_path / "brief.docx"
+    wrong.write_bytes(b"PK\x03\x04")
+    with pytest.raises(Exception, match="Invalid file type|not a brief file"):
+        client.predict("docx", "", handle_file(str(wrong)), api_name="/new_project")
+
+    fountain = tmp_path / "pier.fountain"
+    fountain.write_text("Title: Pier\n\nEXT. PIER - NIGHT\n\nA gull lands on the rail.\n\nNED\nGo on, then.\n")
+    out = client.predict("", "", handle_file(str(fountain)), api_name="/new_project")
+    assert (root / "pier" / "story.json").is_file() and "Pier" in out[2]
+
+    fake = tmp_path / "face.png"
+    fake.write_text("<svg onload=alert(1)>")
+    with pytest.raises(Exception, match="Invalid file type|not a reference image"):
+        client.predict(handle_file(str(fake)), api_name="/add_image")
+
+    # Project files are reachable only as the copies the handlers hand out.
+    for name in ("story.json", "cut/storyreel.mp4", "agent.sqlite"):
+        assert get(f"{url}gradio_api/file={root / 'pier' / name}") == 403
+    served = Client(url, verbose=False, download_files=False).predict("pier", api_name="/open_project")
+    assert get(served[3]["url"]) == 200  # the reel, as the copy the handler published
+
+
+# What a person sees, in Chromium -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=BROWSER_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def create_project(page: object, url: str, name: str, brief: str) -> None:
+    page.goto(url)
+    page.get_by_label("New project from a brief").fill(brief)
+    page.get_by_label("Project name").fill(name)
+    page.get_by_role("button", name="Create project").click()
+
+
+def wait_for_reel(page: object, shots: int) -> None:
+    """The storyboard has a panel per shot and the player holds a reel that loads and has a length."""
+    page.wait_for_function("n => document.querySelectorAll('#storyboard img').length === n", arg=shots, timeout=60_000)
+    page.wait_for_function(
+        "() => { const v = document.querySelector('#player video');"
+        " return v && v.src && v.readyState >= 1 && v.duration > 0; }",
+        timeout=30_000,
+    )
+
+
+def chat_text(page: object) -> str:
+    return page.locator("#chat").inner_text()
+
+
+def wait_chat(page: object, text: str) -> None:
+    page.wait_for_function("t => document.querySelector('#chat').innerText.includes(t)", arg=text, timeout=60_000)
+
+
+@pytest.mark.slow
+def test_a_person_directs_a_reel_in_the_browser(studio: tuple[str, Path], browser: object, artifacts: Path) -> None:
+    url, root = studio
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    create_project(page, url, "lighthouse", LIGHTHOUSE)
+    project = root / "lighthouse"
+    wait_chat(page, "Planned")
+    shots = story(project)["shots"]
+    wait_for_reel(page, len(shots))
+    duration = page.evaluate("() => document.querySelector('#player video').duration")
+    assert abs(duration - story(project)["cut"]["frames"] / 24) < 0.2
+    page.screenshot(path=str(artifacts / "1-new-project.png"), full_page=True)
+
+    # Select shot 2 on the storyboard and make it a close-up with the controls.
+    page.locator("#storyboard img").nth(1).click()
+    page.wait_for_function("() => document.body.innerText.includes('Shot 2')", timeout=10_000)
+    size = page.get_by_label("Size")
+    size.click()
+    page.get_by_role("option", name="CU · close-up", exact=True).click()
+    page.get_by_role("button", name="Apply to shot").click()
+    wait_chat(page, "shot 2: size")
+    assert story(project)["shots"][1]["size"] == "CU"
+    page.wait_for_function("() => document.querySelector('#storyboard').innerText.includes('#2 · CU')")
+    page.screenshot(path=str(artifacts / "2-shot-2-close-up.png"), full_page=True)
+
+    # Say it.
+    before = story(project)["shots"][-1]["duration_frames"]
+    page.locator("#message textarea").fill("make the last shot longer")
+    page.locator("#message textarea").press("Enter")
+    wait_chat(page, "duration")
+    assert story(project)["shots"][-1]["duration_frames"] > before
+    wait_for_reel(page, len(shots))
+    page.screenshot(path=str(artifacts / "3-last-shot-longer.png"), full_page=True)
+
+    # Undo it.
+    page.get_by_role("button", name="↶ Undo").click()
+    wait_chat(page, "Undid")
+    assert story(project)["shots"][-1]["duration_frames"] == before
+    assert story(project)["shots"][1]["size"] == "CU"
+    page.screenshot(path=str(artifacts / "4-undone.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "studio-viewport.png"))
+    context.close()
+
+
+@pytest.mark.slow
+def test_two_people_on_two_projects_stay_apart(studio: tuple[str, Path], browser: object, artifacts: Path) -> None:
+    url, root = studio
+    first = browser.new_context(viewport={"width": 1280, "height": 900})
+    second = browser.new_context(viewport={"width": 1280, "height": 900})
+    ana, ben = first.new_page(), second.new_page()
+    create_project(ana, url, "ana-film", LIGHTHOUSE)
+    create_project(ben, url, "ben-film", ORCHARD)  # both render at once
+    wait_chat(ana, "Planned")
+    wait_chat(ben, "Planned")
+    ana_shots, ben_shots = story(root / "ana-film")["shots"], story(root / "ben-film")["shots"]
+    wait_for_reel(ana, len(ana_shots))
+    wait_for_reel(ben, len(ben_shots))
+
+    # Each edits their own project at the same time, one by the controls and one by words.
+    ana.locator("#storyboard img").nth(0).click()
+    ana.wait_for_function("() => document.body.innerText.includes('Shot 1')")
+    ana.get_by_label("Size").click()
+    ana.get_by_role("option", name="ECU · extreme close-up", exact=True).click()
+    ana.get_by_role("button", name="Apply to shot").click()
+    ben.locator("#message textarea").fill("make shot 1 a wide shot")
+    ben.locator("#message textarea").press("Enter")
+    wait_chat(ana, "shot 1: size")
+    wait_chat(ben, "shot 1: size")
+
+    assert story(root / "ana-film")["shots"][0]["size"] == "ECU"
+    assert story(root / "ben-film")["shots"][0]["size"] == "WS"
+    ana_page, ben_page = ana.locator("body").inner_text(), ben.locator("body").inner_text()
+    assert "The Keeper's Light" in ana_page and "Orchard" not in ana_page and "wide shot" not in chat_text(ana)
+    assert "The Orchard Thief" in ben_page and "Keeper" not in ben_page and "ana-film" not in chat_text(ben)
+    ana_reel = ana.evaluate("() => document.querySelector('#player video').src")
+    ben_reel = ben.evaluate("() => document.querySelector('#player video').src")
+    assert ana_reel != ben_reel
+    ana.screenshot(path=str(artifacts / "isolation-ana.png"))
+    ben.screenshot(path=str(artifacts / "isolation-ben.png"))
+
+    # A reloaded page is a new session: nothing of anyone's is open in it.
+    ana.reload()
+    ana.wait_for_function("() => document.body.innerText.includes('No project open')")
+    first.close()
+    second.close()
+
+
+def test_module_keeps_no_person_state() -> None:
+    """Handlers hold only the projects folder; every per-person value is a gr.State."""
+    import ui.studio.app as studio_app
+
+    handlers = studio_app.Studio(Path("."))
+    assert set(vars(handlers)) == {"root", "start"}
+    shared = [n for n, v in vars(studio_app).items() if isinstance(v, list | dict | set) and not n.startswith("_")]
+    assert all(name.isupper() for name in shared), shared  # constants only
