@@ -156,3 +156,17 @@ def test_the_end_card_closes_the_reel(tmp_path: Path) -> None:
     last = np.frombuffer(frames_rgb(reel)[-1], np.uint8).reshape(180, 320, 3)
     assert last.std() > 5  # words on a plain ground
     assert isinstance(project.style, Style) and project.cut is not None and project.cut.frames == project.total_frames()
+
+
+def test_subtitles_can_be_burned_in_keeping_the_frame_count(tmp_path: Path) -> None:
+    production = new_film(tmp_path / "film", talking_story())
+    reel = production.folder.root / "cut" / "storyreel.mp4"
+    plain = frames_rgb(reel)
+    from story import SetStyle
+
+    production.apply([SetStyle(changes={"burn_subtitles": True})], message="burn them in")
+    burned = frames_rgb(reel)
+    assert len(burned) == len(plain) == production.project.total_frames()
+    at = 24 + 12  # half a second into shot 2, while Mara speaks
+    assert np.abs(np.frombuffer(burned[at], np.uint8).astype(int) - np.frombuffer(plain[at], np.uint8)).mean() > 1
+    assert np.abs(np.frombuffer(burned[5], np.uint8).astype(int) - np.frombuffer(plain[5], np.uint8)).mean() < 1

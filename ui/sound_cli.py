@@ -125,3 +125,21 @@ def voices(directory: ProjectDir) -> None:
                 highlight=False,
             )
         err.print(f"voice backends: {', '.join(known_voices())}", highlight=False)
+
+
+@app.command()
+def subtitles(
+    directory: ProjectDir,
+    burn: Annotated[
+        bool, typer.Option("--burn/--no-burn", help="Draw the subtitles onto the reel's pictures, or stop.")
+    ] = True,
+) -> None:
+    """Burn the dialogue subtitles into the reel (cut/storyreel.srt is written beside it either way).
+
+    The animatic already captions each line in its panel; burning in is for backends whose
+    pictures do not, and it re-encodes the whole reel once per assembly.
+    """
+    with _open(directory) as production:
+        from story import SetStyle
+
+        _report(production.apply([SetStyle(changes={"burn_subtitles": burn})], message=f"burn subtitles: {burn}"))

@@ -16,6 +16,7 @@ from story import MissingTake, Project, ProjectFolder, RecordCut, Transition
 from tools.edit.cards import end_card_key, render_end_card, render_title_card
 from tools.edit.encode import Profile, run_ffmpeg
 from tools.edit.sound import build_sound
+from tools.edit.subtitles import burn_subtitles
 from tools.edit.transitions import TRANSITIONS_DIR, Clip, concat_listing, frame_timestamps, join_clips
 from tools.render.engine import plan_jobs
 from tools.render.key import title_card_key
@@ -91,6 +92,10 @@ def assemble_cut(folder: ProjectFolder, project: Project) -> tuple[Path, RecordC
              "-movflags", "+faststart", "-f", "mp4", str(partial)],
             "joining the takes and the sound into the reel",
         )  # fmt: skip
+        if style.burn_subtitles and sound.lines:
+            burned = output.with_name(".storyreel.burned.mp4")
+            burn_subtitles(partial, sound.subtitles, burned, Profile(style.width, style.height, style.fps))
+            burned.replace(partial)
         partial.replace(output)
     finally:
         listing.unlink(missing_ok=True)

@@ -7,6 +7,7 @@ ends (held at least `MIN_SECONDS` so short words can be read), never past the ne
 from __future__ import annotations
 
 import os
+import subprocess
 import tempfile
 from collections.abc import Sequence
 from datetime import timedelta
@@ -15,6 +16,7 @@ from pathlib import Path
 import srt
 
 from tools.edit.audio import RATE
+from tools.edit.encode import EncodeError, Profile, ffmpeg_exe
 from tools.voice.lines import PlacedLine
 
 SRT_PATH = "cut/storyreel.srt"
@@ -59,3 +61,23 @@ def write_srt(lines: Sequence[PlacedLine], reel_samples: int, output: Path) -> P
         Path(temporary).unlink(missing_ok=True)
         raise
     return output
+
+
+def burn_subtitles(video: Path, subtitles: Path, output: Path, profile: Profile) -> None:
+    """Draw the subtitles onto the pictures (libass, through ffmpeg's `subtitles` filter).
+
+    Unlike the rest of assembly this re-encodes every frame, so it is a choice in the style
+    (`Style.burn_subtitles`), for backends whose pictures do not show the dialogue already.
+    """
+    size = max(12, profile.height // 28)
+    style = f"FontName=DejaVu Sans,FontSize={size},Outline=2,Shadow=0,MarginV={max(8, profile.height // 14)}"
+    command = [
+        ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-i", str(video.resolve()),
+        "-map", "0:v:0", "-map", "0:a?", "-vf", f"subtitles=filename={subtitles.name}:force_style='{style}'",
+        *profile.video_args(), "-c:a", "copy", "-f", "mp4", str(output.resolve()),
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, cwd=subtitles.parent, check=False)
+    if done.returncode != 0:
+        output.unlink(missing_ok=True)
+        tail = done.stderr.decode(errors="replace").strip().splitlines()
+        raise EncodeError(f"ffmpeg failed burning in the subtitles: {tail[-1] if tail else done.returncode}")
