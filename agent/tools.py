@@ -10,6 +10,8 @@ graph applies the turn's edits as one revision, or none of them.
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -193,6 +195,11 @@ HISTORY_TOOLS = frozenset({"undo", "redo"})
 
 def tool_specs(names: frozenset[str] | None = None) -> list[dict[str, Any]]:
     """The tools in the chat-completions function format, schemas generated from the pydantic models."""
+    return copy.deepcopy(_specs(names))
+
+
+@functools.cache
+def _specs(names: frozenset[str] | None) -> list[dict[str, Any]]:
     return [
         {
             "type": "function",
@@ -258,7 +265,7 @@ class Toolbox:
         self.action: Literal["edit", "undo", "redo", "render"] | None = None
 
     def specs(self) -> list[dict[str, Any]]:
-        return tool_specs(self.allowed)
+        return _specs(self.allowed)  # shared and never changed: sent as it is
 
     def call(self, name: str, arguments: str) -> ToolOutcome:
         """Run one call; raises `ToolError` (with a message for the model) and changes nothing on a bad one."""

@@ -35,6 +35,7 @@ class ChatServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            disable_nagle_algorithm = True  # small streamed chunks go out at once
             def log_message(self, *args: Any) -> None:
                 pass
 
