@@ -36,6 +36,7 @@ class ChatServer:
 
         class Handler(BaseHTTPRequestHandler):
             disable_nagle_algorithm = True  # small streamed chunks go out at once
+
             def log_message(self, *args: Any) -> None:
                 pass
 
