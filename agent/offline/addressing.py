@@ -28,7 +28,7 @@ _PATTERNS = [
 ]
 _ALL = re.compile(
     r"\b(?:all(?:\s+the)?\s+shots|every\s+shot|each\s+shot|all of them|everything|(?:make\s+)?it\s+all|"
-    r"whole\s+(?:film|thing|reel|story))\b"
+    r"(?:whole|entire)\s+(?:film|thing|reel|story))\b"
 )
 _IT = re.compile(r"\b(?:it|that(?:\s+shot|\s+one)?|this(?:\s+shot|\s+one)?|the\s+same\s+shot)\b")
 

@@ -33,7 +33,7 @@ MAX_CAST = 60
 MAX_PLACES = 60
 
 _NAME = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
-_PLACE_PREPOSITIONS = {"in", "at", "to", "from", "into", "near", "towards", "toward", "of", "across", "the", "a"}
+_PLACE_PREPOSITIONS = {"in", "at", "to", "from", "into", "near", "towards", "toward", "of", "across", "on", "the", "a"}
 _DETERMINERS = r"(?:a|an|the|her|his|their|its|my|our|your)"
 _PERSON = re.compile(
     rf"\b({_DETERMINERS})\s+((?:[a-z][a-z-]*,?\s+){{0,2}}?)({'|'.join(sorted(PERSON_NOUNS, key=len, reverse=True))})\b"
@@ -96,9 +96,17 @@ def find_named(found: list[Sentence]) -> list[str]:
             following = text[match.end() :].lstrip(" ,").split(" ", 1)[0].lower().strip(".,!?;")
             starts = not before or before[-1] in '.!?"' or before.endswith('"')
             seen.setdefault(word, len(seen))
-            if previous in _PLACE_PREPOSITIONS:
+            previous_word = before.rsplit(" ", 1)[-1] if before else ""
+            if previous in _PLACE_PREPOSITIONS or previous_word in placey:  # "of Dry Creek": both words
                 placey.add(word)
                 continue
+            rest = text[match.end() :]
+            aside = _APPOSITIVE.match(rest)
+            if aside is not None:  # "Tunde, the eldest son, checks ...": the verb comes after the aside
+                verb = rest[aside.end() :].lstrip(" ,").split(" ", 1)[0].lower().strip(".,!?;")
+                if verb in SPEECH_VERBS or (verb.endswith(("s", "ed")) and verb not in NOT_NAMES):
+                    acts[word] += 2
+                    continue
             if following in SPEECH_VERBS or not starts:
                 acts[word] += 2 if previous.strip(",") not in ("and", "with") or following in SPEECH_VERBS else 1
             elif following.endswith(("s", "ed")) and following not in NOT_NAMES:

@@ -114,6 +114,9 @@ def _shot_list(refs: list[ShotRef]) -> str:
 _AMOUNT = r"(?P<amount>\d+(?:\.\d+)?|half a|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty)"
 _SECONDS = re.compile(rf"(?:\bby\s+)?(?<![\w.]){_AMOUNT}\s*(?:-\s*)?(?:s|sec|secs|seconds?)\b")
 _FRAMES = re.compile(r"(?<![\w.])(?P<amount>\d+)\s*(?:frames?|f)\b")
+_MINUTES = re.compile(rf"(?:\bby\s+)?(?<![\w.]){_AMOUNT}\s*(?:-\s*)?(?:min|mins|minutes?)\b")
+# A length said of the whole film is its total, shared among the shots in proportion, not each shot's.
+_WHOLE_FILM = re.compile(r"\b(?:whole|entire)\s+(?:film|thing|reel|story)\b|\b(?:in total|overall|total length)\b")
 
 
 def _seconds_of(amount: str) -> float:
@@ -130,17 +133,19 @@ def _duration(project: Project, text: str) -> tuple[str, float, str] | None:
         return "scale", 2.0, text
     if re.search(r"\b(half as long|halve|half the length)\b", text):
         return "scale", 0.5, text
-    match = _SECONDS.search(text) or _FRAMES.search(text)
+    match = _SECONDS.search(text) or _FRAMES.search(text) or _MINUTES.search(text)
     if match:
         value = _seconds_of(match.group("amount"))
         if match.re is _FRAMES:
             value = value / project.fps
+        elif match.re is _MINUTES:
+            value *= 60
         rest = blank(text, match.start(), match.end())
         if shorter:
             return "add", -value, rest
         if longer or re.search(r"\badd\b|\+", text):
             return "add", value, rest
-        return "set", value, rest
+        return ("total" if _WHOLE_FILM.search(text) else "set"), value, rest
     if longer:
         return "add", 1.0, text
     if shorter:
@@ -191,6 +196,10 @@ def shot_properties(project: Project, text: str, context: Context) -> Step | Non
     if not changes and duration is None and step is None:
         return None
     refs = _targets(project, text, context, "change")
+    total = duration[1] if duration is not None and duration[0] == "total" else None
+    if duration is not None and total is not None:  # scale every shot named so their sum is the length
+        now = sum(project.shot(ref.id).duration_frames for ref in refs) / project.fps
+        duration = ("scale", total / now, duration[2])
     edits: list[AnyEdit] = []
     for ref in refs:
         shot = project.shot(ref.id)
@@ -209,7 +218,9 @@ def shot_properties(project: Project, text: str, context: Context) -> Step | Non
     if duration is not None:
         kind, value, _ = duration
         words.append(
-            f"{value:g}s long"
+            f"{total:g}s in total"
+            if total is not None
+            else f"{value:g}s long"
             if kind == "set"
             else f"x{value:g} length"
             if kind == "scale"

@@ -25,8 +25,8 @@ from agent.offline.vocabulary import (
     TIME_WORDS,
     TONES,
 )
-from story import Angle, Bible, Character, DialogueLine, Location, Movement, ReplaceStory, Style
-from story.model import MAX_NAME
+from story import Angle, Bible, Character, DialogueLine, Location, Movement, ReplaceStory, Shot, Style
+from story.model import MAX_NAME, MAX_SHOT_FRAMES, MIN_SHOT_FRAMES
 
 _TIME = re.compile(r"\b(" + "|".join(sorted(TIME_WORDS, key=len, reverse=True)) + r")\b")
 _MANNER = {
@@ -73,6 +73,8 @@ def plan_prose(brief: str) -> ReplaceStory:
             break
         if sentence.attribution_only and index > 0 and found[index - 1].speech:
             continue  # already used as the speaker of the line before
+        if _LENGTH_ONLY.match(sentence.text.strip()):
+            continue  # "A one-minute film.": how long, not a beat
         last_subject = subject
         mentions = cast.mentions(sentence)
         ids = [m.id for m in mentions]
@@ -117,6 +119,9 @@ def plan_prose(brief: str) -> ReplaceStory:
         shots.action(shorten(body) or "An empty stage.", [])
     used = {c for shot in shots.shots for c in [*shot.characters, *(d.speaker for d in shot.dialogue)]}
     places = {shot.location for shot in shots.shots if shot.location}
+    target = stated_length(found_headers.get("length", ""), [s.narration for s in found])
+    if target is not None:
+        shots.shots = fit_length(shots.shots, target)
     return ReplaceStory(
         bible=_bible(found_headers, brief, found, cast),
         style=_style(found_headers.get("style", "")),
@@ -128,6 +133,58 @@ def plan_prose(brief: str) -> ReplaceStory:
         ],
         shots=shots.shots,
     )
+
+
+_AMOUNT_WORDS = {"a": 1.0, "an": 1.0, "one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0,
+                 "ten": 10.0, "fifteen": 15.0, "twenty": 20.0, "thirty": 30.0, "forty-five": 45.0,
+                 "sixty": 60.0, "ninety": 90.0, "half a": 0.5}  # fmt: skip
+_AMOUNT = (
+    r"(?P<amount>\d+(?:\.\d+)?|half a|an?|one|two|three|four|five|ten|fifteen|twenty|thirty|forty-five|sixty|ninety)"
+)
+_UNIT = r"(?P<unit>seconds?|secs?|minutes?|mins?)"
+_FILM_WORDS = "film|short|spot|ad|reel|story|video|piece|animatic|advert"
+_LENGTH_ONLY = re.compile(
+    rf"^(?:(?:an?|about|around|roughly|length)\W+)*{_AMOUNT}[\s-]*{_UNIT}(?:\s+(?:{_FILM_WORDS}|long))*\W*$",
+    re.IGNORECASE,
+)
+# A length the person asks for, said of the film: "Length: about two minutes", "about a minute", "a 30-second
+# spot", "a one-minute film", "90 seconds long". Lines of dialogue never count ("Thirty seconds," she says).
+_STATED_LENGTH = (
+    re.compile(rf"^(?:about|around|roughly|under|some|maybe)?\s*{_AMOUNT}[\s-]*{_UNIT}\b", re.IGNORECASE),
+    re.compile(rf"\b(?:about|around|roughly)\s+{_AMOUNT}[\s-]*{_UNIT}\b", re.IGNORECASE),
+    re.compile(rf"\b{_AMOUNT}-{_UNIT}\s+(?:{_FILM_WORDS})\b", re.IGNORECASE),
+    re.compile(rf"\b{_AMOUNT}[\s-]*{_UNIT}\s+long\b", re.IGNORECASE),
+)
+
+
+def stated_length(header: str, narration: list[str]) -> float | None:
+    """The film's length in seconds when the brief asks for one (its `Length:` header first), else None."""
+    texts = [header] if header.strip() else []
+    texts += [text for text in narration if text.strip()]
+    for index, text in enumerate(texts):
+        patterns = _STATED_LENGTH if index == 0 and header.strip() else _STATED_LENGTH[1:]
+        for pattern in patterns:
+            match = pattern.search(text.strip())
+            if match:
+                amount = match.group("amount").lower()
+                value = float(amount) if amount[0].isdigit() else _AMOUNT_WORDS[amount]
+                seconds = value * (60 if match.group("unit").lower().startswith("min") else 1)
+                return seconds if 5 <= seconds <= 3600 else None
+    return None
+
+
+def fit_length(planned: list[Shot], seconds: float, fps: int = 24) -> list[Shot]:
+    """The shots scaled in proportion so that together they last `seconds` (each within the shot bounds)."""
+    total = sum(shot.duration_frames for shot in planned)
+    if not planned or total == 0:
+        return planned
+    factor = seconds * fps / total
+    return [
+        shot.model_copy(
+            update={"duration_frames": max(MIN_SHOT_FRAMES, min(MAX_SHOT_FRAMES, round(shot.duration_frames * factor)))}
+        )
+        for shot in planned
+    ]
 
 
 def _speaker(

@@ -21,7 +21,7 @@ from agent.offline.vocabulary import (
 
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "mt", "no", "vs", "jr", "sr", "prof", "capt"}
 _QUOTE = re.compile(r'"([^"]*)"?')
-_HEADER = re.compile(r"^\s*(title|genre|tone|logline|style)\s*:\s*(.*)$", re.IGNORECASE)
+_HEADER = re.compile(r"^\s*(title|genre|tone|logline|style|length)\s*:\s*(.*)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

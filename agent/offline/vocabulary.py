@@ -181,6 +181,10 @@ TONES: dict[str, set[str]] = {
 
 # Longest phrases first so "extreme close-up" wins over "close-up".
 SIZE_WORDS: list[tuple[str, ShotSize]] = [
+    # plurals first ("shots 2 and 3 close-ups"): a phrase only matches as a whole word
+    ("extreme close-ups", ShotSize.ECU), ("medium close-ups", ShotSize.MCU), ("close-ups", ShotSize.CU),
+    ("close ups", ShotSize.CU), ("closeups", ShotSize.CU), ("wide shots", ShotSize.WS),
+    ("extreme wide shots", ShotSize.EWS), ("medium shots", ShotSize.MS),
     ("extreme close-up", ShotSize.ECU), ("extreme close up", ShotSize.ECU), ("extreme closeup", ShotSize.ECU),
     ("medium close-up", ShotSize.MCU), ("medium close up", ShotSize.MCU), ("medium closeup", ShotSize.MCU),
     ("extreme wide", ShotSize.EWS), ("extreme long", ShotSize.EWS), ("establishing", ShotSize.EWS),
