@@ -174,3 +174,16 @@ def test_espeak_speaks_whispers_quieter_but_audibly(tmp_path: Path) -> None:
     plain, whisper = decode_audio(tmp_path / "plain.wav")[:, 0], decode_audio(tmp_path / "whisper.wav")[:, 0]
     assert len(plain) > RATE * 0.5 and float(np.abs(whisper).max()) > 0.01
     assert not np.array_equal(plain[: len(whisper)], whisper[: len(plain)])
+
+
+def test_the_director_makes_room_for_the_lines_of_a_short_shot(tmp_path: Path) -> None:
+    production = new_film(tmp_path / "film", talking_story(short_shot=True))
+    from agent.offline import OfflineDirector
+
+    direction = OfflineDirector().direct(production.project, "make room for the lines")
+    assert direction.action == "edit" and "shot 4 0.5s ->" in direction.reply
+    result = production.apply(direction.edits, message="make room for the lines", reply=direction.reply)
+    assert result.changes and all("shot 4: duration" in line for line in result.changes)
+    assert not [w for w in result.warnings if "too short" in w]
+    again = OfflineDirector().direct(production.project, "make room for the lines")
+    assert again.edits == [] and "already has room" in again.reply

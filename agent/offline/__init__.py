@@ -16,7 +16,7 @@ from agent.offline.fountain import plan_fountain
 from agent.offline.grammar import Context, Refusal, Step, commands, insert
 from agent.offline.planner import plan_prose
 from agent.offline.render_commands import commands as render_commands
-from agent.offline.story_commands import character_look, cut_to_music, rename, style, title
+from agent.offline.story_commands import character_look, cut_to_music, make_room, rename, style, title
 from story import AnyEdit, EditError, Project, apply
 
 EXAMPLES = (
@@ -24,7 +24,8 @@ EXAMPLES = (
     "use a 85mm lens on shot 2 · make shot 3 night · make it all dawn · swap shots 2 and 3 · "
     "move shot 5 before shot 2 · delete shot 4 · duplicate shot 2 · add a shot after 4: she opens the door · "
     "dissolve into shot 4 · fade out at the end · make it noir · Mara wears a red coat · "
-    "rename Mara to Marta · cut to the music · check continuity · give me three takes of shot 2 · "
+    "rename Mara to Marta · cut to the music · make room for the lines · check continuity · "
+    "give me three takes of shot 2 · "
     "use take 2 for shot 2 · render shot 4 with runway · undo · redo"
 )
 MODEL_HINT = "For free-form direction, connect a language model: set OPENAI_BASE_URL and STORYREEL_MODEL."
@@ -125,7 +126,7 @@ def read_clause(project: Project, clause: str, context: Context) -> Step | None:
         step = command(project, lowered, context, original)
         if step is not None:
             return step
-    for each in (*render_commands(), cut_to_music, character_look):  # "use take 2" before "use a 35mm lens"
+    for each in (*render_commands(), cut_to_music, make_room, character_look):  # "use take 2" before "use a 35mm lens"
         step = each(project, lowered, context)
         if step is not None:
             return step

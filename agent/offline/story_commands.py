@@ -3,7 +3,9 @@ and look. Part of the offline grammar (see `agent.offline.grammar`)."""
 
 from __future__ import annotations
 
+import math
 import re
+from pathlib import Path
 
 from agent.offline.addressing import find_character
 from agent.offline.grammar import Context, Refusal, Step
@@ -21,7 +23,7 @@ from story import (
     UpdateCharacter,
     UpdateShot,
 )
-from story.model import MAX_NAME
+from story.model import MAX_NAME, MAX_SHOT_FRAMES
 
 
 def style(project: Project, text: str, context: Context) -> Step | None:
@@ -175,3 +177,36 @@ def cut_to_music(project: Project, text: str, context: Context) -> Step | None:
     tempo = f"{retime.tempo:.0f} BPM, " if retime.tempo else ""
     report = "; ".join(retime.report(project.fps))
     return Step(list(retime.edits), f"cut to the music ({tempo}each shot within ±{retime.reach:.0%}): {report}")
+
+
+_MAKE_ROOM = re.compile(
+    r"^(?:make|give|leave|find)\s+(?:more\s+)?(?:room|time|space)\s+for\s+(?:the\s+|all\s+(?:the\s+)?)?"
+    r"(?:lines|dialogue|words|voices)\b|^(?:fit|lengthen|stretch)\s+(?:the\s+)?shots?\s+(?:to|for)\s+(?:the\s+)?"
+    r"(?:lines|dialogue)\b"
+)
+
+
+def make_room(project: Project, text: str, context: Context) -> Step | None:
+    """'make room for the lines': every shot too short for its dialogue (spoken in its scratch
+    voices) becomes as long as the lines need."""
+    if not _MAKE_ROOM.match(text):
+        return None
+    from platformdirs import user_cache_dir
+
+    from tools.voice.base import VoiceError
+    from tools.voice.lines import needed_seconds
+
+    try:
+        needs = needed_seconds(project, Path(user_cache_dir("storyreel")) / "voice")
+    except VoiceError as exc:
+        raise Refusal(f"I cannot time the lines: {exc}.") from None
+    edits: list[AnyEdit] = []
+    words: list[str] = []
+    for number, shot in enumerate(project.shots, 1):
+        frames = min(MAX_SHOT_FRAMES, math.ceil(needs.get(shot.id, 0.0) * project.fps))
+        if frames > shot.duration_frames:
+            edits.append(UpdateShot(shot_id=shot.id, changes=ShotChanges(duration_frames=frames)))
+            words.append(f"shot {number} {shot.duration_frames / project.fps:.1f}s -> {frames / project.fps:.1f}s")
+    if not edits:
+        return Step([], "every shot already has room for its lines")
+    return Step(edits, "room for the lines: " + ", ".join(words))

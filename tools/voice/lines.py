@@ -86,8 +86,11 @@ def line_audio(folder: ProjectFolder, project: Project, line: DialogueLine, choi
     if choice.backend not in backends:
         backends[choice.backend] = get_voice(choice.backend)
     voice = backends[choice.backend]
-    relative = scratch_path(voice, choice, line)
-    path = folder.path(relative)
+    return scratch_samples(voice, choice, line, folder.path(scratch_path(voice, choice, line))), voice.name
+
+
+def scratch_samples(voice: Voice, choice: VoiceChoice, line: DialogueLine, path: Path) -> np.ndarray:
+    """A line in its scratch voice, spoken into `path` unless it is there already; normalised mono samples."""
     cached = read_mix_wav(path) if path.is_file() else None
     if cached is None:
         spoken = path.with_name(f".{path.stem}.spoken.wav")
@@ -98,7 +101,7 @@ def line_audio(folder: ProjectFolder, project: Project, line: DialogueLine, choi
             assert cached is not None, "write_mix_wav writes what read_mix_wav reads"
         finally:
             spoken.unlink(missing_ok=True)
-    return normalised(cached[:, 0]), voice.name
+    return normalised(cached[:, 0])
 
 
 def place_lines(folder: ProjectFolder, project: Project) -> list[PlacedLine]:
@@ -135,8 +138,9 @@ def place_lines(folder: ProjectFolder, project: Project) -> list[PlacedLine]:
     return placed
 
 
-def needed_seconds(folder: ProjectFolder, project: Project) -> dict[str, float]:
-    """Seconds each shot with dialogue needs for its lines, by shot id (speaking them if needed)."""
+def needed_seconds(project: Project, scratch_dir: Path) -> dict[str, float]:
+    """Seconds each shot with dialogue needs for its lines in their scratch voices, by shot id: what
+    the too-short warning measures. Lines not spoken yet are spoken into `scratch_dir`."""
     voices = cast_voices(project)
     backends: dict[str, Voice] = {}
     needs: dict[str, float] = {}
@@ -145,8 +149,12 @@ def needed_seconds(folder: ProjectFolder, project: Project) -> dict[str, float]:
             continue
         total = LEAD_IN + TAIL + GAP * (len(shot.dialogue) - 1)
         for line in shot.dialogue:
-            samples, _ = line_audio(folder, project, line, voices[line.speaker], backends)
-            total += len(samples) / RATE
+            choice = voices[line.speaker]
+            if choice.backend not in backends:
+                backends[choice.backend] = get_voice(choice.backend)
+            voice = backends[choice.backend]
+            path = Path(scratch_dir) / Path(scratch_path(voice, choice, line)).name
+            total += len(scratch_samples(voice, choice, line, path)) / RATE
         needs[shot.id] = total
     return needs
 
