@@ -196,6 +196,7 @@ class Studio:
         """
         chat = [dict(m) for m in chat]
         step: dict[str, Any] | None = None
+        rendering: dict[str, Any] | None = None
         started = time.monotonic()
         streamed: dict[str, Any] | None = None
         asked = False
@@ -214,11 +215,16 @@ class Studio:
                 started = time.monotonic()
                 step = {"role": "assistant", "content": "", "metadata": {"title": event.text, "status": "pending"}}
                 chat.append(step)
-            elif event.kind == "progress":
-                if step is None:
+                if event.text.startswith("rendering"):
+                    rendering = step
+            elif event.kind == "progress":  # frames belong to the rendering step, even once a later one began
+                if rendering is None:
+                    close_step()
+                    started = time.monotonic()
                     step = {"role": "assistant", "content": "", "metadata": {"title": "rendering", "status": "pending"}}
                     chat.append(step)
-                step["metadata"] = {**step["metadata"], "log": event.text}
+                    rendering = step
+                rendering["metadata"] = {**rendering["metadata"], "log": event.text}
             elif event.kind == "text":
                 if streamed is None:
                     streamed = {"role": "assistant", "content": ""}
@@ -443,7 +449,7 @@ def reply_text(result: Any) -> str:
 # Layout ---------------------------------------------------------------------------------------------
 
 CSS = """
-#storyboard .caption-label { white-space: normal; font-size: 0.8rem; line-height: 1.2; }
+#storyboard .caption-label { white-space: normal; font-size: 0.72rem; line-height: 1.15; max-width: 92%; }
 #title h3 { margin: 0; }
 """
 

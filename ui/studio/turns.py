@@ -109,7 +109,7 @@ def stream_work(root: Path, work: Callable[[Hooks], TurnResult]) -> Iterator[Stu
     def progress(label: str, done: int, total: int) -> None:
         frames.add(label, done, total)
         now = time.monotonic()
-        if now - last[0] >= PROGRESS_EVERY:
+        if now - last[0] >= PROGRESS_EVERY or frames.shots[label][0] >= total:
             last[0] = now
             events.put(StudioEvent("progress", frames.line()))
 
@@ -119,8 +119,6 @@ def stream_work(root: Path, work: Callable[[Hooks], TurnResult]) -> Iterator[Stu
         try:
             with project_lock(root):
                 result = work(hooks)
-            if frames.shots:
-                events.put(StudioEvent("progress", frames.line()))
             events.put(StudioEvent("done", result.reply, result))
         except person_mistakes() as exc:
             events.put(StudioEvent("error", str(exc)))

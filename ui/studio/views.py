@@ -43,8 +43,8 @@ def shot_caption(project: Project, number: int, shot: Shot) -> str:
         except KeyError:
             speaker = line.speaker
         more = f" (+{len(shot.dialogue) - 1})" if len(shot.dialogue) > 1 else ""
-        return f'{head} — {speaker}: "{_clip(line.text, 60)}"{more}'
-    return f"{head} — {_clip(shot.action, 60)}" if shot.action else head
+        return f'{head} — {speaker}: "{_clip(line.text, 48)}"{more}'
+    return f"{head} — {_clip(shot.action, 36)}" if shot.action else head
 
 
 def _clip(text: str, limit: int) -> str:
@@ -145,6 +145,8 @@ def shot_form(project: Project, number: int) -> ShotForm:
             label += " · failed"
         elif current is not None and Path(take.path) == current:
             label, in_reel = label + " · in the reel", index
+        elif take.seed == shot.seed and take.backend == (shot.backend or project.backend):
+            label += " · an earlier version of the shot"
         rows.append((label, index))
     place = ""
     if shot.location is not None:
