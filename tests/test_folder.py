@@ -328,12 +328,12 @@ def test_a_writer_killed_at_random_moments_never_leaves_a_broken_project(
     script.write_text(WRITER)
     chance = random.Random(20240611)
     env = os.environ | {"PYTHONPATH": str(REPO)}
-    for round in range(6):
+    for attempt in range(6):
         child = subprocess.Popen(
             [sys.executable, str(script), str(root)], stdout=subprocess.PIPE, env=env, cwd=tmp_path, text=True
         )
         assert child.stdout is not None and child.stdout.readline() == "ready\n"
-        if round == 5:  # on a slow machine the random moments may all fall before a first commit
+        if attempt == 5:  # on a slow machine the random moments may all fall before a first commit
             assert child.stdout.readline() == "committed\n"
         time.sleep(chance.uniform(0.05, 1.2))
         assert child.poll() is None, "the writer stopped by itself"
