@@ -137,7 +137,9 @@ def _view(scene: Image.Image, pixels: np.ndarray, box: Box, width: int, height: 
     x, y, w, h = box
     if (w, h) == (width, height):
         return pixels[y : y + h, x : x + w].copy()
-    scaled = scene.resize((width, height), Image.Resampling.NEAREST, box=(x, y, x + w, y + h))
+    # a zoom's height comes from its width, so at some frame sizes it rounds a pixel past the panel
+    box = (max(0, x), max(0, y), min(scene.width, x + w), min(scene.height, y + h))
+    scaled = scene.resize((width, height), Image.Resampling.NEAREST, box=box)
     return np.array(scaled)
 
 
