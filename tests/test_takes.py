@@ -1,0 +1,129 @@
+"""Takes: variations under new seeds, choosing one for the reel (undoable), the renderer per project and
+per shot, and what renders would cost before they run."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from probing import probe
+from scripted import ScriptedDirector, small_story
+
+from agent.production import Production
+from story import ProjectFolder, RequestTakes, SetBudget
+from tools.render.animatic import AnimaticRenderer
+from tools.render.base import register
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class PricedAnimatic(AnimaticRenderer):
+    """The animatic at a price, to test estimates and the budget without a network."""
+
+    name = "priced-animatic"
+    cost_per_second: ClassVar[float] = 0.5
+
+
+@pytest.fixture
+def production(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Production:
+    monkeypatch.setenv("STORYREEL_MEMORY", "off")
+    plan = [small_story(width=160, height=90, shots=3)]
+    Production.new(tmp_path / "film", "a brief", director=ScriptedDirector(story=plan))  # type: ignore[arg-type]
+    return Production.open(tmp_path / "film")  # the offline director from here on
+
+
+def cli(*args: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli", *map(str, args)],
+        capture_output=True, text=True, cwd=REPO, env=os.environ | {"COLUMNS": "200", "STORYREEL_MEMORY": "off"},
+    )  # fmt: skip
+
+
+def test_three_takes_then_choose_one_for_the_reel_and_undo(production: Production) -> None:
+    first = production.project
+    reel_keys = first.cut.shot_keys if first.cut else []
+
+    asked = production.say("give me three takes of shot 2")
+    assert asked.reply == "Done: 3 more takes of shot 2."
+    assert asked.rendered == [] and asked.failed == {}, "variations do not count as the shot re-rendering"
+    shot = production.project.shots[1]
+    assert len(shot.takes) == 4 and shot.variations == []
+    assert len({t.seed for t in shot.takes}) == 4 and len({t.render_key for t in shot.takes}) == 4
+    assert all((production.folder.root / t.path).is_file() for t in shot.takes)
+    assert production.project.cut is not None and production.project.cut.shot_keys == reel_keys
+
+    chose = production.say("use take 3 for shot 2")
+    assert chose.reply == "Done: shot 2 uses take 3." and chose.rendered == []
+    project = production.project
+    assert project.shots[1].seed == shot.takes[2].seed
+    assert project.cut is not None and project.cut.shot_keys[2] == shot.takes[2].render_key  # [0] is the title card
+    assert probe(production.folder.root / project.cut.path).frames == project.total_frames()
+
+    listed = cli("takes", production.folder.root, 2)
+    assert listed.returncode == 0, listed.stderr
+    rows = [line for line in listed.stdout.splitlines() if "animatic" in line]
+    assert len(rows) == 4 and "▶" in rows[2] and "▶" not in rows[0]
+
+    undone = production.undo()
+    assert undone.rendered == []
+    assert production.project.cut.shot_keys == reel_keys  # type: ignore[union-attr]
+
+
+def test_choosing_a_take_that_is_not_there_changes_nothing(production: Production) -> None:
+    before = production.project.revision
+    reply = production.say("use take 4 for shot 2").reply
+    assert reply == "Shot 2 has no take 4; it has 1 take (`storyreel takes DIR 2`). Nothing changed."
+    assert production.project.revision == before
+
+
+def test_the_project_and_one_shot_choose_their_renderer(production: Production) -> None:
+    register(PricedAnimatic)
+    reply = production.say("render shot 3 with priced-animatic").reply
+    assert reply == "Done: shot 3 renders with priced-animatic."
+    project = production.project
+    assert project.shots[2].backend == "priced-animatic" and project.shots[2].takes[-1].backend == "priced-animatic"
+    assert project.shots[2].takes[-1].cost == pytest.approx(0.5 * project.shots[2].duration_frames / 24)
+    assert project.shots[0].takes[-1].backend == "animatic"
+
+    reply = production.say("render shot 2 with blender").reply
+    assert reply.startswith("I know no renderer called 'blender'; known: animatic, diffusers, openai")
+
+
+def test_takes_are_priced_before_they_render_and_the_budget_refuses(production: Production) -> None:
+    from agent.graph import estimate_cost
+
+    register(PricedAnimatic)
+    production.say("render everything with priced-animatic")
+    project = production.project
+    seconds = project.shots[1].duration_frames / project.fps
+    assert estimate_cost(production, [RequestTakes(shot_id="s2", count=3)]) == pytest.approx(3 * 0.5 * seconds)
+
+    spent_so_far = sum(t.cost for s in project.shots for t in s.takes)
+    production.folder.commit([SetBudget(budget=spent_so_far + 0.5 * seconds * 2)], message="a tight budget")
+    refused = production.say("give me three takes of shot 2")
+    assert refused.reply.startswith("Nothing changed: rendering 3 takes (shot 2) with priced-animatic would cost")
+    assert production.project.shots[1].variations == []
+    assert production.say("another take of shot 2").reply == "Done: 1 more take of shot 2."
+
+
+def test_render_command_sets_the_renderer_and_names_bad_ones(production: Production) -> None:
+    root = production.folder.root
+    unknown = cli("render", root, "--backend", "nope")
+    assert unknown.returncode == 2
+    assert "unknown renderer 'nope'; known: animatic, diffusers, openai, runway" in unknown.stderr
+    bad = cli("render", root, "--backend", "diffusers", "--option", "steps=0")
+    assert bad.returncode == 2 and "diffusers option `steps`" in bad.stderr and "Traceback" not in bad.stderr
+    shot = cli("render", root, "--backend", "animatic", "--shot", "2", "--option", "x")
+    assert shot.returncode == 2 and "--option wants KEY=VALUE" in shot.stderr
+    done = cli("render", root, "--backend", "animatic", "--shot", "2")
+    assert done.returncode == 0, done.stderr
+    data = json.loads((root / "story.json").read_text())
+    assert data["shots"][1]["backend"] == "animatic" and data["backend"] == "animatic"
+    shown = cli("budget", root, "12.5")
+    assert shown.returncode == 0 and "Spent $0.00 on renders (budget $12.50, $12.50 left)." in shown.stdout
+    assert ProjectFolder.open(root).load().budget == 12.5
