@@ -187,3 +187,14 @@ def test_the_director_makes_room_for_the_lines_of_a_short_shot(tmp_path: Path) -
     assert not [w for w in result.warnings if "too short" in w]
     again = OfflineDirector().direct(production.project, "make room for the lines")
     assert again.edits == [] and "already has room" in again.reply
+
+
+def test_without_espeak_the_reel_still_assembles_and_says_why_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STORYREEL_ESPEAK", str(tmp_path / "no-espeak-here"))
+    production = new_film(tmp_path / "film", talking_story())
+    result = production.render()
+    silent = [w for w in result.warnings if "silent" in w]
+    assert len(silent) == 1 and silent[0].startswith("3 lines (2.1, 3.1, 3.2) silent: STORYREEL_ESPEAK=")
+    assert result.reel is not None and rms(reel_audio(result.reel), 0, 5) < 1e-4

@@ -26,7 +26,12 @@ RAISED = ("shout", "yell", "scream", "cry", "calling", "loud")
 
 def espeak_exe() -> str:
     """The espeak-ng to run: `STORYREEL_ESPEAK`, else espeak-ng (or espeak) on PATH."""
-    chosen = os.environ.get(ESPEAK_ENV) or shutil.which("espeak-ng") or shutil.which("espeak")
+    given = os.environ.get(ESPEAK_ENV)
+    if given:
+        if not (os.path.isfile(given) and os.access(given, os.X_OK)):
+            raise VoiceError(f"{ESPEAK_ENV}={given} is not an espeak-ng program that can be run")
+        return given
+    chosen = shutil.which("espeak-ng") or shutil.which("espeak")
     if not chosen:
         raise VoiceError(
             "espeak-ng was not found: install it (Debian: apt-get install espeak-ng) or set STORYREEL_ESPEAK"

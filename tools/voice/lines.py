@@ -112,6 +112,7 @@ def place_lines(folder: ProjectFolder, project: Project) -> list[PlacedLine]:
     starts = shot_starts(project)
     backends: dict[str, Voice] = {}
     placed: list[PlacedLine] = []
+    silent: dict[str, list[str]] = {}  # why -> the lines (shot.line) it silenced, reported once a reason
     for number, shot in enumerate(project.shots, 1):
         if not shot.dialogue:
             continue
@@ -121,7 +122,7 @@ def place_lines(folder: ProjectFolder, project: Project) -> list[PlacedLine]:
             try:
                 samples, source = line_audio(folder, project, line, voices[line.speaker], backends)
             except (VoiceError, AudioError) as exc:
-                folder.warnings.append(f"shot {number}, line {index + 1} has no voice: {exc}")
+                silent.setdefault(str(exc), []).append(f"{number}.{index + 1}")
                 continue
             placed.append(
                 PlacedLine(
@@ -135,6 +136,8 @@ def place_lines(folder: ProjectFolder, project: Project) -> list[PlacedLine]:
             folder.warnings.append(
                 f"shot {number} is too short for its lines: they need {needed:.1f}s, the shot is {have:.1f}s"
             )
+    for why, lines in silent.items():
+        folder.warnings.append(f"{len(lines)} line{'s' if len(lines) > 1 else ''} ({', '.join(lines)}) silent: {why}")
     return placed
 
 
