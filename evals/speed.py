@@ -107,6 +107,9 @@ def assembly_row(film: Path, say: Progress) -> Row:
     output = film.parent / "moviepy-cut.mp4"
 
     def concatenate() -> None:
+        import warnings
+
+        warnings.filterwarnings("ignore", module="moviepy")  # its reader warns at each take's last frame
         clips = [VideoFileClip(str(p), audio=False) for p in paths]
         try:
             joined = concatenate_videoclips(clips)
