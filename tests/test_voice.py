@@ -198,3 +198,19 @@ def test_without_espeak_the_reel_still_assembles_and_says_why_once(
     silent = [w for w in result.warnings if "silent" in w]
     assert len(silent) == 1 and silent[0].startswith("3 lines (2.1, 3.1, 3.2) silent: STORYREEL_ESPEAK=")
     assert result.reel is not None and rms(reel_audio(result.reel), 0, 5) < 1e-4
+
+
+def test_the_director_changes_a_voice_in_words(tmp_path: Path) -> None:
+    from agent.offline import OfflineDirector
+
+    production = new_film(tmp_path / "film", talking_story())
+    before = production.project.character("tomas").voice
+    assert before is not None
+    direction = OfflineDirector().direct(production.project, "give Tomas a deeper voice")
+    result = production.apply(direction.edits, message="deeper")
+    after = production.project.character("tomas").voice
+    assert after is not None and after.pitch == max(0, before.pitch - 15) and after.name == before.name
+    assert result.rendered == []  # heard, not seen: no shot is drawn again
+    faster = OfflineDirector().direct(production.project, "mara speaks faster")
+    assert "Mara's voice faster" in faster.reply
+    assert OfflineDirector().direct(production.project, "make shot 2 slower").edits[0].op == "update_shot"

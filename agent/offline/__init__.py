@@ -16,7 +16,15 @@ from agent.offline.fountain import plan_fountain
 from agent.offline.grammar import Context, Refusal, Step, commands, insert
 from agent.offline.planner import plan_prose
 from agent.offline.render_commands import commands as render_commands
-from agent.offline.story_commands import character_look, cut_to_music, make_room, rename, style, title
+from agent.offline.story_commands import (
+    character_look,
+    cut_to_music,
+    make_room,
+    rename,
+    style,
+    title,
+    voice_change,
+)
 from story import AnyEdit, EditError, Project, apply
 
 EXAMPLES = (
@@ -126,7 +134,8 @@ def read_clause(project: Project, clause: str, context: Context) -> Step | None:
         step = command(project, lowered, context, original)
         if step is not None:
             return step
-    for each in (*render_commands(), cut_to_music, make_room, character_look):  # "use take 2" before "use a 35mm lens"
+    # "use take 2" before "use a 35mm lens"; "Tomas speaks slower" before "shot 2 slower"
+    for each in (*render_commands(), cut_to_music, make_room, voice_change, character_look):
         step = each(project, lowered, context)
         if step is not None:
             return step

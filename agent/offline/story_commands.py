@@ -210,3 +210,34 @@ def make_room(project: Project, text: str, context: Context) -> Step | None:
     if not edits:
         return Step([], "every shot already has room for its lines")
     return Step(edits, "room for the lines: " + ", ".join(words))
+
+
+_VOICE_WORDS = {"deeper": ("pitch", -15), "lower": ("pitch", -15), "higher": ("pitch", 15),
+                "faster": ("speed", 30), "quicker": ("speed", 30), "slower": ("speed", -30)}  # fmt: skip
+_HOW = r"(?P<how>deeper|lower|higher|faster|quicker|slower)"
+_VOICE_CHANGE = (
+    re.compile(rf"^(?:give|make)\s+(?P<who>.+?)\s+(?:a\s+)?{_HOW}\s+voice$"),
+    re.compile(rf"^(?:make\s+)?(?P<who>.+?)'s\s+voice\s+(?:a\s+(?:bit|little)\s+|much\s+)?{_HOW}$"),
+    re.compile(rf"^(?P<who>.+?)\s+(?:speaks|talks|should speak|should talk)\s+{_HOW}$"),
+)
+
+
+def voice_change(project: Project, text: str, context: Context) -> Step | None:
+    """'give Mara a deeper voice', "make Tomas's voice faster", 'the girl speaks slower'."""
+    match = next((m for m in (p.match(text) for p in _VOICE_CHANGE) if m), None)
+    if match is None:
+        return None
+    character = _character(project, match.group("who"), context)
+    if character is None:
+        return None
+    from tools.voice.casting import cast_voices
+
+    voice = cast_voices(project)[character.id]
+    field, step = _VOICE_WORDS[match.group("how")]
+    low, high = (0, 99) if field == "pitch" else (80, 400)
+    value = max(low, min(high, getattr(voice, field) + step))
+    if value == getattr(voice, field):
+        raise Refusal(f"{character.name}'s voice is already as {match.group('how').removesuffix('er')} as it goes.")
+    changed = voice.model_copy(update={field: value})
+    edit = UpdateCharacter(character_id=character.id, changes=CharacterChanges(voice=changed))
+    return Step([edit], f"{character.name}'s voice {match.group('how')} ({field} {getattr(voice, field)} -> {value})")
