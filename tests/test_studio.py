@@ -12,9 +12,11 @@ import os
 import socket
 import urllib.error
 import urllib.request
+import wave
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -270,6 +272,48 @@ def test_api_refuses_bad_input_and_serves_no_project_paths(studio: tuple[str, Pa
         assert get(f"{url}gradio_api/file={root / 'pier' / name}") == 403
     served = Client(url, verbose=False, download_files=False).predict("pier", api_name="/open_project")
     assert get(served[3]["url"]) == 200  # the reel, as the copy the handler published
+
+
+@pytest.mark.slow
+def test_api_waits_for_approval_and_lays_music(
+    studio: tuple[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A turn that costs more than allowed waits for a yes in the chat; uploaded music goes under the reel."""
+    from gradio_client import Client, handle_file
+
+    url, root = studio
+    client = Client(url, verbose=False)
+    client.predict(
+        "harbour", "Title: Harbour\n\nAt night a gull lands on the harbour wall.", None, api_name="/new_project"
+    )
+    project = root / "harbour"
+    size = story(project)["shots"][0]["size"]
+
+    monkeypatch.setenv("STORYREEL_APPROVE_ABOVE", "-1")  # every render costs more than that
+    out = client.predict("make shot 1 a close-up", api_name="/say")
+    assert "Answer **yes** or **no**" in json.dumps(out[1])
+    assert story(project)["shots"][0]["size"] == size  # nothing changed while it waits
+    client.predict("yes", api_name="/say")
+    assert story(project)["shots"][0]["size"] == "CU"
+    monkeypatch.delenv("STORYREEL_APPROVE_ABOVE")
+
+    fake = tmp_path / "song.mp3"
+    fake.write_text("la la la")
+    with pytest.raises(Exception, match="not a music file"):
+        client.predict(handle_file(str(fake)), api_name="/add_music")
+    song = tmp_path / "clicks.wav"
+    rate = 8000
+    clicks = np.zeros(rate * 3, dtype=np.int16)
+    for beat in range(6):  # 120 BPM
+        clicks[beat * rate // 2 : beat * rate // 2 + 200] = 12_000
+    with wave.open(str(song), "wb") as stream:
+        stream.setnchannels(1)
+        stream.setsampwidth(2)
+        stream.setframerate(rate)
+        stream.writeframes(clicks.tobytes())
+    out = client.predict(handle_file(str(song)), api_name="/add_music")
+    assert story(project)["music"]["source"] == "clicks.wav"
+    assert "music" in json.dumps(out[0])
 
 
 # What a person sees, in Chromium -----------------------------------------------------------------

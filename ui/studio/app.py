@@ -352,27 +352,47 @@ class Studio:
 
     # Media ------------------------------------------------------------------------------------
 
-    def add_media(self, kind: str, upload: str | None, project: str | None, chat: Chat) -> tuple[Any, ...]:
-        """Keep a checked reference image or music file in the project's media/uploads folder."""
+    def add_image(self, upload: str | None, project: str | None, chat: Chat) -> tuple[Any, ...]:
+        """Keep a checked reference image (png/jpg up to 20 MB) in the project's media/uploads/image/."""
         if project is None:
             raise gr.Error("open a project first")
-        checked = IMAGE if kind == "image" else MUSIC
         try:
-            kept = keep_upload(check_upload(upload, checked), Path(project), f"{UPLOADS_DIR}/{kind}")
+            kept = keep_upload(check_upload(upload, IMAGE), Path(project), f"{UPLOADS_DIR}/image")
         except StudioError as exc:
             raise gr.Error(str(exc)) from None
-        relative = kept.relative_to(Path(project).resolve())
-        note = f"Kept the {checked.name} as `{relative}`."
+        note = f"Kept the reference image as `{kept.relative_to(Path(project).resolve())}`."
         history = [*chat, {"role": "assistant", "content": note}]
         return history, history, None
 
-    def add_image(self, upload: str | None, project: str | None, chat: Chat) -> tuple[Any, ...]:
-        """Upload a reference image (png/jpg up to 20 MB)."""
-        return self.add_media("image", upload, project, chat)
+    def add_music(self, upload: str | None, project: str | None, selected: str | None, chat: Chat) -> Iterator[Any]:
+        """Lay uploaded music (wav/mp3/ogg/flac up to 100 MB) under the reel, as `storyreel music` does."""
+        from story import SetMusic
 
-    def add_music(self, upload: str | None, project: str | None, chat: Chat) -> tuple[Any, ...]:
-        """Upload music (wav/mp3/ogg/flac up to 100 MB)."""
-        return self.add_media("music", upload, project, chat)
+        if project is None:
+            raise gr.Error("open a project first")
+        try:
+            source = check_upload(upload, MUSIC)
+        except StudioError as exc:
+            raise gr.Error(str(exc)) from None
+        root = Path(project)
+
+        def work(hooks: Hooks) -> Any:
+            from tools.edit.audio import AudioError
+            from tools.edit.music import import_music
+
+            with opened(root, hooks) as production:
+                hooks.announce(f"reading the beats of {source.name}")
+                try:
+                    imported = import_music(production.folder, source)
+                except AudioError as exc:
+                    raise StudioError(str(exc)) from None
+                result = production.apply([SetMusic(music=imported.music)], message=f"music: {source.name}")
+                result.changes += [f"music: {note}" for note in imported.notes]
+                return result
+
+        history: Chat = [*chat, {"role": "user", "content": f"(music: {source.name})"}]
+        for shown, done, _ in self._chat_turn(root, stream_work(root, work), history, selected):
+            yield (shown, shown, None, *(self.views(project, selected) if done else _skip(self.VIEW_COUNT)))
 
     # What the widgets show --------------------------------------------------------------------
 
@@ -595,7 +615,11 @@ def build_studio(projects_root: Path, *, start: Path | None = None) -> gr.Blocks
             studio.add_image, inputs=[image, project, chat], outputs=[chatbot, chat, image], api_name="add_image"
         )
         music.upload(
-            studio.add_music, inputs=[music, project, chat], outputs=[chatbot, chat, music], api_name="add_music"
+            studio.add_music,
+            inputs=[music, project, selected, chat],
+            outputs=[chatbot, chat, music, *view],
+            api_name="add_music",
+            **limit,
         )
     return demo
 
