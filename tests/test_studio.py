@@ -188,6 +188,26 @@ def get(url: str) -> int:
         return int(exc.code)
 
 
+def test_an_open_host_asks_for_a_login(tmp_path: Path) -> None:
+    """Listening beyond this machine: nothing but the login page answers until the person logs in."""
+    import httpx
+
+    from ui.studio import launch_studio
+
+    port = free_port()
+    demo = launch_studio(tmp_path, host="0.0.0.0", port=port, auth=[("ana", "long-secret")], block=False)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        assert httpx.get(f"{base}/config").status_code == 401
+        assert httpx.get(f"{base}/gradio_api/info").status_code == 401
+        with httpx.Client(base_url=base) as browser:
+            assert browser.post("/login", data={"username": "ana", "password": "wrong-one"}).status_code == 400
+            assert browser.post("/login", data={"username": "ana", "password": "long-secret"}).status_code == 200
+            assert browser.get("/config").status_code == 200
+    finally:
+        demo.close()
+
+
 @pytest.mark.slow
 def test_api_drives_a_project_with_the_same_edits_as_words(
     studio: tuple[str, Path], monkeypatch: pytest.MonkeyPatch

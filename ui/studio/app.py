@@ -401,11 +401,14 @@ class Studio:
         if project is None:
             empty = gr.update(value=None, choices=[])
             return ("### No project open", [], None, [], empty, "", None, None, None, None, empty, empty)
-        from story import ProjectFolder
+        from story import ProjectError, ProjectFolder
 
-        folder = ProjectFolder.open(Path(project))
-        current = folder.load()
-        panels = views.storyboard(folder, current)
+        try:
+            folder = ProjectFolder.open(Path(project))
+            current = folder.load()
+            panels = views.storyboard(folder, current)
+        except (ProjectError, StudioError) as exc:  # the folder went away or broke under us: say so
+            raise gr.Error(f"cannot show {Path(project).name}: {exc}") from None
         seconds = current.total_frames() / current.fps
         title = (
             f"### {current.bible.title} · {len(current.shots)} shots · {seconds:.1f}s"
