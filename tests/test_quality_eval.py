@@ -147,3 +147,16 @@ def test_a_configured_model_runs_through_the_product_door_and_the_judge_scores_a
     assert score.judge == {"camera": 3.0, "faithfulness": 4.0, "why": "clear coverage"}
     assert judge_summary(scores)["camera choices (0-4)"] == 3.0
     assert "Ines lights the lamp" in server.requests[-1]["messages"][1]["content"]  # the judge saw the shot list
+
+
+def test_storyreel_eval_on_a_model_that_is_not_configured_is_a_clear_mistake(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENAI_BASE_URL", "STORYREEL_CONFIG")}
+    done = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "eval", "--director", "model", "--out", str(tmp_path)],
+        capture_output=True, text=True, cwd=Path(__file__).parent.parent, env=env | {"HOME": str(tmp_path)},
+    )  # fmt: skip
+    assert done.returncode == 2 and "no model is configured" in done.stderr
