@@ -284,7 +284,7 @@ def visual_rows(film: Path, say: Progress) -> list[Row]:
             ">= 0.9", cuts.precision >= 0.9),
         Row("character colour consistency", report.colour_consistency, "", "(character, shot) pairs",
             sum(c.shots_checked for c in report.colours), report.colour_consistency, "== 1.0",
-            report.colour_consistency >= 1.0, "; ".join(report.problems()[:2])),
+            report.colour_consistency >= 1.0, "; ".join(p for p in report.problems() if p.startswith("shot "))[:160]),
         Row("flicker inside shots (mean abs diff)", report.flicker.mean, "", "p95", report.flicker.p95,
             report.flicker.mean / max(report.flicker.p95, 1e-9), "", None,
             f"most motion: shot {report.flicker.worst_shot}"),
