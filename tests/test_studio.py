@@ -264,6 +264,33 @@ def test_api_drives_a_project_with_the_same_edits_as_words(
 
 
 @pytest.mark.slow
+def test_a_model_directors_tool_calls_and_words_show_in_the_chat(
+    studio: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a model configured, each tool call is a finished step in the chat and the reply streams in."""
+    from gradio_client import Client
+    from llm_server import ChatServer, text, tool_call
+
+    url, root = studio
+    client = Client(url, verbose=False)
+    client.predict("modelled", "Title: Dock\n\nAt dawn a boat drifts to the dock.", None, api_name="/new_project")
+    with ChatServer() as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+        monkeypatch.setenv("STORYREEL_MODEL", "m")
+        server.queue += [
+            tool_call("update_shot", {"shot": 1, "size": "ECU"}),
+            text("Shot 1 is an extreme close-up now."),
+        ]
+        out = client.predict("much tighter on shot 1", api_name="/say")
+    assert story(root / "modelled")["shots"][0]["size"] == "ECU"
+    steps = [m["metadata"] for m in out[1] if m.get("metadata")]
+    tools = [step for step in steps if step["title"].startswith("🛠 update_shot")]
+    assert tools and tools[0]["status"] == "done"
+    assert "Shot 1 is an extreme close-up now." in json.dumps(out[1])  # the streamed words
+    assert server.requests[0]["messages"][-1]["content"] == "much tighter on shot 1"
+
+
+@pytest.mark.slow
 def test_api_refuses_bad_input_and_serves_no_project_paths(studio: tuple[str, Path], tmp_path: Path) -> None:
     from gradio_client import Client, handle_file
 

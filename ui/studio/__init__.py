@@ -56,7 +56,7 @@ def launch_studio(
         allowed_paths=[],  # nothing is served by path: files go out only as checked copies (ui/studio/safety.py)
         max_file_size=MAX_UPLOAD_BYTES,
         prevent_thread_lock=not block,
-        quiet=not block,
+        quiet=True,  # our own line says where it listens; gradio would suggest a share link
         footer_links=["api"],
         css=CSS,
         ssr_mode=False,

@@ -197,7 +197,11 @@ class Studio:
                 }
 
         for event in events:
-            if event.kind in ("announce", "tool"):
+            if event.kind == "tool":  # reported once the call is made: a finished step, with its outcome
+                name, _, outcome = event.text.partition(" -> ")
+                metadata = {"title": f"🛠 {views.clip(name, 90)}", "status": "done", "log": views.clip(outcome, 120)}
+                chat.append({"role": "assistant", "content": "", "metadata": metadata})
+            elif event.kind == "announce":
                 close_step()
                 started = time.monotonic()
                 step = {"role": "assistant", "content": "", "metadata": {"title": event.text, "status": "pending"}}

@@ -43,11 +43,12 @@ def shot_caption(project: Project, number: int, shot: Shot) -> str:
         except KeyError:
             speaker = line.speaker
         more = f" (+{len(shot.dialogue) - 1})" if len(shot.dialogue) > 1 else ""
-        return f'{head} — {speaker}: "{_clip(line.text, 48)}"{more}'
-    return f"{head} — {_clip(shot.action, 36)}" if shot.action else head
+        return f'{head} — {speaker}: "{clip(line.text, 48)}"{more}'
+    return f"{head} — {clip(shot.action, 36)}" if shot.action else head
 
 
-def _clip(text: str, limit: int) -> str:
+def clip(text: str, limit: int) -> str:
+    """Text cut to `limit` characters, with an ellipsis when cut."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
@@ -154,7 +155,7 @@ def shot_form(project: Project, number: int) -> ShotForm:
             place = f" at {project.location(shot.location).name}"
         except KeyError:
             place = ""
-    summary = f"**Shot {number}**{place} — {_clip(shot.action or shot.beat or 'no action written', 140)}"
+    summary = f"**Shot {number}**{place} — {clip(shot.action or shot.beat or 'no action written', 140)}"
     return ShotForm(
         number=number,
         shot_id=shot.id,
