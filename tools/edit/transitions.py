@@ -26,7 +26,7 @@ from story import Transition
 from tools.edit.encode import TIMESCALE, EncodeError, FrameEncoder, Profile, ffmpeg_exe, transition_frames
 
 TRANSITIONS_DIR = "media/transitions"
-SEGMENT_VERSION = 1
+SEGMENT_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -156,34 +156,39 @@ def read_frames(path: Path, start: int, count: int, profile: Profile) -> np.ndar
     return np.frombuffer(done.stdout, dtype=np.uint8).reshape(count, profile.height, profile.width, 3)
 
 
+def _mix(first: np.ndarray, second: np.ndarray | None, amount: float) -> np.ndarray:
+    """`first` blended towards `second` (black when None) by `amount` (0..1), in integer arithmetic."""
+    weight = round(amount * 256)
+    mixed = first.astype(np.uint16) * (256 - weight)
+    if second is not None:
+        mixed += second.astype(np.uint16) * weight
+    return ((mixed + 128) >> 8).astype(np.uint8)
+
+
 def _render(segment: _Segment, clips: Sequence[Clip], profile: Profile, output: Path) -> int:
     """Decode the touched frames, blend them, and encode the segment; returns its frame count."""
-    black = np.zeros((profile.height, profile.width, 3), dtype=np.float32)
     with FrameEncoder(output, profile) as encoder:
         if segment.kind == "dissolve":
             a, b = clips[segment.before], clips[segment.after]
-            tail = read_frames(a.path, a.frames - segment.tail, segment.tail, profile).astype(np.float32)
-            head = read_frames(b.path, 0, segment.head, profile).astype(np.float32)
+            tail = read_frames(a.path, a.frames - segment.tail, segment.tail, profile)
+            head = read_frames(b.path, 0, segment.head, profile)
             window = segment.tail + segment.blend
             for step in range(window):  # A runs on (held on its last frame) while B comes up (held on its first)
-                mix = (step + 0.5) / window
                 frame_a = tail[min(step, segment.tail - 1)]
                 frame_b = head[max(0, step - segment.tail)]
-                encoder.write(np.rint(frame_a * (1 - mix) + frame_b * mix).astype(np.uint8))
+                encoder.write(_mix(frame_a, frame_b, (step + 0.5) / window))
             for frame in head[segment.blend :]:  # a head grown to the next keyframe passes through
-                encoder.write(frame.astype(np.uint8))
+                encoder.write(frame)
         elif segment.kind == "fade-in":
             clip = clips[segment.after]
-            head = read_frames(clip.path, 0, segment.head, profile).astype(np.float32)
-            for step, frame in enumerate(head):
-                level = min(1.0, step / segment.blend) if step < segment.blend else 1.0
-                encoder.write(np.rint(frame * level + black * (1 - level)).astype(np.uint8))
+            for step, frame in enumerate(read_frames(clip.path, 0, segment.head, profile)):
+                level = step / segment.blend if step < segment.blend else 1.0
+                encoder.write(_mix(frame, None, 1.0 - level))
         else:
             clip = clips[segment.before]
-            tail = read_frames(clip.path, clip.frames - segment.tail, segment.tail, profile).astype(np.float32)
+            tail = read_frames(clip.path, clip.frames - segment.tail, segment.tail, profile)
             for step, frame in enumerate(tail):
-                level = (segment.tail - 1 - step) / segment.tail
-                encoder.write(np.rint(frame * level).astype(np.uint8))
+                encoder.write(_mix(frame, None, 1.0 - (segment.tail - 1 - step) / segment.tail))
     return encoder.frames
 
 
