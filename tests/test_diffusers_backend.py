@@ -291,3 +291,57 @@ def test_cli_renders_the_reel_with_diffusers_the_same_as_another_run(tmp_path: P
     project = ProjectFolder.open(tmp_path / "cli").load()
     assert probe(reels[0]).frames == project.total_frames()
     assert frames_rgb(reels[0]) == frames_rgb(reels[1])
+
+
+def tiny_ip_adapter(folder: Path, tiny_model: Path) -> Path:
+    """An IP-Adapter for the tiny UNet: an image projection, key/value weights per cross-attention layer and a
+    tiny CLIP image encoder, laid out as `load_ip_adapter` reads them (models/...)."""
+    from diffusers import UNet2DConditionModel
+    from safetensors.torch import save_file
+    from transformers import CLIPVisionConfig, CLIPVisionModelWithProjection
+
+    unet = UNet2DConditionModel.from_pretrained(tiny_model, subfolder="unet", local_files_only=True)
+    cross, embed = unet.config.cross_attention_dim, 16
+    torch.manual_seed(0)
+    weights = {
+        "image_proj.proj.weight": torch.randn(4 * cross, embed),
+        "image_proj.proj.bias": torch.zeros(4 * cross),
+        "image_proj.norm.weight": torch.ones(cross),
+        "image_proj.norm.bias": torch.zeros(cross),
+    }
+    key_id = 1
+    channels = unet.config.block_out_channels
+    for name in unet.attn_processors:
+        if name.endswith("attn1.processor"):
+            continue
+        if name.startswith("mid_block"):
+            hidden = channels[-1]
+        elif name.startswith("up_blocks"):
+            hidden = list(reversed(channels))[int(name[len("up_blocks.")])]
+        else:
+            hidden = channels[int(name[len("down_blocks.")])]
+        weights[f"ip_adapter.{key_id}.to_k_ip.weight"] = torch.randn(hidden, cross)
+        weights[f"ip_adapter.{key_id}.to_v_ip.weight"] = torch.randn(hidden, cross)
+        key_id += 2
+    (folder / "models").mkdir(parents=True)
+    save_file(weights, str(folder / "models" / "ip-adapter.safetensors"))
+    vision = CLIPVisionConfig(
+        hidden_size=32, projection_dim=embed, num_hidden_layers=2, num_attention_heads=4, intermediate_size=37,
+        image_size=32, patch_size=8,
+    )  # fmt: skip
+    CLIPVisionModelWithProjection(vision).eval().save_pretrained(folder / "models" / "image_encoder")
+    return folder
+
+
+def test_an_ip_adapter_carries_the_reference_sheet(tmp_path: Path, tiny_model: Path) -> None:
+    adapter = tiny_ip_adapter(tmp_path / "ip-adapter", tiny_model)
+    options = {"model": str(tiny_model), "steps": 2, "init": "text", "ip_adapter": str(adapter)}
+    backend = get_renderer("diffusers", options | {"ip_adapter_weight": "ip-adapter.safetensors"})
+    project = project_with()
+    red, blue = sheet(tmp_path / "red.png", (220, 20, 20)), sheet(tmp_path / "blue.png", (20, 20, 220))
+    first = {}
+    for name, path in (("red", red), ("blue", blue)):
+        output = tmp_path / f"{name}.mp4"
+        backend.render(request_for(project, output, 3, {"mara": path, STYLE_REFERENCE: path}))
+        first[name] = frames_rgb(output)[0]
+    assert first["red"] != first["blue"], "with words alone, only the IP-Adapter can carry the sheet"

@@ -76,6 +76,11 @@ class DiffusersRenderer(Renderer):
         vae_tiling: bool = Field(False, description="Decode large pictures in tiles to save GPU memory.")
         attention_slicing: bool = Field(False, description="Compute attention in slices to save GPU memory.")
 
+    def __init__(self, options: Any = None) -> None:  # noqa: ANN401 - the Options model
+        super().__init__(options)
+        # On a cluster a shot asks for a GPU unless told to run on the CPU (Ray's `num_gpus`).
+        self.gpus = 0 if getattr(self.options, "device", "auto") == "cpu" else 1  # type: ignore[misc]
+
     def render(self, request: RenderRequest) -> RenderResult:
         """Generate the keyframe, move it (or animate it), write the take; return frames and prompt."""
         from tools.render.animatic import check_inputs as check_request
