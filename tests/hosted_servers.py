@@ -10,6 +10,7 @@ import json
 import re
 import subprocess
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -65,6 +66,8 @@ class FakeAPI:
     stall_words: set[str] = field(default_factory=set)  # a prompt with one of these never finishes
     errors_first: int = 0  # answer this many generation POSTs with 500 first
     polls_to_finish: int = 2  # status checks before a task is done
+    slow_first: int = 0  # answer this many generation POSTs only after `slowness` seconds
+    slowness: float = 2.0
     seen: list[Seen] = field(default_factory=list)
     cancelled: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -95,11 +98,14 @@ class FakeAPI:
                 status, kind, payload = api.route(
                     self.command, self.path.split("?")[0], body, {k.lower(): v for k, v in self.headers.items()}
                 )
-                self.send_response(status)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", kind)
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting (a timeout test): nothing to answer
 
             do_GET = do_POST = do_DELETE = _answer  # noqa: N815
 
@@ -124,6 +130,11 @@ class FakeAPI:
         return task_id
 
     def _inject_error(self) -> bool:
+        with self.lock:
+            slow = self.slow_first > 0
+            self.slow_first -= 1 if slow else 0
+        if slow:
+            time.sleep(self.slowness)
         with self.lock:
             if self.errors_first > 0:
                 self.errors_first -= 1

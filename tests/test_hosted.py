@@ -140,6 +140,19 @@ def test_runway_retries_a_500_and_cancels_a_task_past_its_deadline(tmp_path: Pat
     assert not (tmp_path / "two.mp4").exists()
 
 
+def test_a_request_that_times_out_is_retried_then_reported(tmp_path: Path, runway: RunwayAPI) -> None:
+    project = apply(Project(), small_story(width=128, height=72, shots=1))
+    runway.slow_first, runway.slowness = 1, 1.5
+    patient = get_renderer("runway", runway_options(runway, timeout=0.5, retries=1, video_model=None))
+    assert patient.render(request_for(project, tmp_path / "one.mp4")).frames == project.shots[0].duration_frames
+    assert len(runway.paths("POST", r"^/v1/text_to_image$")) == 2, "the timed-out request was sent again"
+
+    runway.slow_first = 5
+    hasty = get_renderer("runway", runway_options(runway, timeout=0.5, retries=0))
+    with pytest.raises(RenderError, match=r"^Runway: APITimeoutError"):
+        hasty.render(request_for(project, tmp_path / "two.mp4"))
+
+
 def test_a_stopped_render_cancels_the_remote_task(tmp_path: Path, runway: RunwayAPI) -> None:
     project = apply(Project(), small_story(width=128, height=72, shots=1))
     runway.stall_words = {"beat 1"}
