@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from story import Transition
 from tools.edit.encode import TIMESCALE, EncodeError, FrameEncoder, Profile, ffmpeg_exe, transition_frames
 
 TRANSITIONS_DIR = "media/transitions"
+_FLAGS = re.compile(r"\bF=0x([0-9a-fA-F]+)")
 SEGMENT_VERSION = 2
 
 
@@ -95,8 +97,8 @@ def _keyframes(path: str, mtime: int, size: int) -> frozenset[int]:
     rows = [line for line in done.stdout.splitlines() if line and not line.startswith("#")]
     found = set()
     for number, row in enumerate(rows):
-        flags = row.rsplit("F=", 1)
-        if len(flags) == 1 or int(flags[1].strip(), 16) & 1:
+        flags = _FLAGS.search(row)  # framecrc prints flags only when they are not "key" alone
+        if flags is None or int(flags.group(1), 16) & 1:
             found.add(number)
     return frozenset(found)
 
