@@ -136,6 +136,7 @@ def markdown(scores: list[CaseScore], director: str, floors: dict[str, float] | 
     if judged:
         lines += ["## Judge (a second model call, apart from the metrics above)", ""]
         lines += [f"- {k}: {v}" for k, v in judged.items()] + [""]
+    lines += [*by_tag(scores), ""]
     lines += [
         "## Cases",
         "",
@@ -163,6 +164,30 @@ def markdown(scores: list[CaseScore], director: str, floors: dict[str, float] | 
             lines.append(f"- judge: {s.judge['why']}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def by_tag(scores: list[CaseScore]) -> list[str]:
+    """Coverage and recall for each kind of case (its form and tags), to see where a director is weak."""
+    groups: dict[str, list[CaseScore]] = {}
+    for score in scores:
+        for label in [score.form, *score.tags]:
+            groups.setdefault(label, []).append(score)
+    lines = [
+        "## By kind of case",
+        "",
+        "| kind | cases | coverage | recall | cases failing |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for label, group in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
+        if len(group) < 2:
+            continue
+        found = metrics(group)
+        failing = sum(1 for s in group if s.failures())
+        lines.append(
+            f"| {label} | {len(group)} | {found['brief_coverage'].value:.3f} | {found['edit_recall'].value:.3f} | "
+            f"{failing} |"
+        )
+    return lines
 
 
 def as_report_json(
