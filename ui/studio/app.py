@@ -37,7 +37,13 @@ MOVEMENTS = [m.value for m in Movement]
 # Layout ---------------------------------------------------------------------------------------------
 
 CSS = """
-#storyboard .caption-label { white-space: normal; font-size: 0.72rem; line-height: 1.15; max-width: 92%; }
+#storyboard .grid-container { grid-auto-rows: auto; grid-template-rows: none; }
+#storyboard .thumbnail-item { aspect-ratio: auto; height: auto; display: flex; flex-direction: column; }
+#storyboard .thumbnail-item > img { aspect-ratio: 16 / 9; height: auto; flex: none; }
+#storyboard .caption-label {
+  position: static; max-width: none; white-space: normal; border: none; border-radius: 0;
+  font-size: 0.72rem; line-height: 1.2; opacity: 1;
+}
 #title h3 { margin: 0; }
 """
 
@@ -84,6 +90,7 @@ def build_studio(projects_root: Path, *, start: Path | None = None) -> gr.Blocks
                     columns=4,
                     height=300,
                     allow_preview=False,
+                    fit_columns=False,
                     object_fit="contain",
                     elem_id="storyboard",
                 )
