@@ -123,7 +123,7 @@ def budget(
     ] = None,
     remove: Annotated[bool, typer.Option("--remove", help="Take the cap away.")] = False,
 ) -> None:
-    """Show what renders have cost and the budget; with AMOUNT, set the budget (before anything is spent)."""
+    """Show what renders have cost and the budget; with AMOUNT, set the most renders may spend."""
     with _door():
         from story import ProjectFolder, SetBudget
         from tools.render.budget import estimate, spent
