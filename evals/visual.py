@@ -3,8 +3,9 @@
 - **Temporal flicker**: the mean absolute difference between consecutive frames (0-255, on frames
   scaled to 320 pixels wide), inside shots only; a cut is not flicker.
 - **Cuts**: PySceneDetect's AdaptiveDetector (or ContentDetector) on the reel, against the frames
-  where the timeline says each shot starts. Precision: detections within +/-1 frame of a shot
-  boundary; recall: hard cuts (shots that join with a plain cut) found within +/-1 frame.
+  where the timeline says each shot starts. Precision: detections within +/-1 frame of a hard cut,
+  or inside a dissolve or fade; recall: hard cuts (shots that join with a plain cut) found within
+  +/-1 frame.
 - **Colour consistency**: the animatic draws each character's clothes in the colours of its look
   (tools/render/figures.look_for, the same colours as its reference sheet). In the middle frame of
   every shot a character is drawn in, the pixels in a band around its place in the frame are
@@ -195,16 +196,26 @@ def detect_cuts(reel: Path, detector: Literal["content", "adaptive"] = "content"
 
 
 def score_cuts(project: Project, found: list[int], detector: str) -> Cuts:
-    """Precision and recall of detected cuts against the timeline, at ±CUT_TOLERANCE frames."""
+    """Precision and recall of detected cuts against the timeline, at ±CUT_TOLERANCE frames of a hard cut,
+    or anywhere inside a dissolve or fade (which a detector may find at its start, middle or end)."""
+    from tools.edit.encode import transition_frames
+
+    half, fade = transition_frames(project.fps)
     starts = shot_starts(project)
-    boundaries = [s for s in starts if s > 0]
-    hard = [s for s, shot in zip(starts, project.shots, strict=True) if s > 0 and shot.transition == Transition.CUT]
-
-    def near(frame: int, targets: list[int]) -> bool:
-        return any(abs(frame - t) <= CUT_TOLERANCE for t in targets)
-
-    spurious = [f for f in found if not near(f, boundaries)]
-    missed = [h for h in hard if not near(h, found)]
+    windows: list[tuple[int, int]] = []  # (boundary frame, how far a detection may be from it)
+    hard = []
+    for index, (start, shot) in enumerate(zip(starts, project.shots, strict=True)):
+        if start <= 0:
+            continue
+        faded = index > 0 and project.shots[index - 1].transition == Transition.FADE_OUT
+        if shot.transition == Transition.CUT and not faded:
+            hard.append(start)
+            windows.append((start, CUT_TOLERANCE))
+        else:
+            windows.append((start, max(half, fade) + CUT_TOLERANCE))
+    boundaries = [start for start, _ in windows]
+    spurious = [f for f in found if not any(abs(f - start) <= reach for start, reach in windows)]
+    missed = [h for h in hard if not any(abs(h - f) <= CUT_TOLERANCE for f in found)]
     precision = (len(found) - len(spurious)) / len(found) if found else 1.0
     recall = (len(hard) - len(missed)) / len(hard) if hard else 1.0
     return Cuts(detector, hard, boundaries, found, precision, recall, missed, spurious)

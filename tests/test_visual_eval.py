@@ -85,6 +85,15 @@ def test_cut_scores_count_misses_and_strays() -> None:
     lost = score_cuts(project, [*(b for b in boundaries if b != hard), stray], "test")
     assert lost.missed == [hard] and lost.recall < 1.0
     assert lost.spurious == [stray] and lost.precision == (len(boundaries) - 1) / len(boundaries)
+    # A dissolve may be found where it starts, a few frames before the boundary: not a stray cut.
+    from story import UpdateShot
+    from story.edits import ShotChanges
+
+    dissolved = apply(project, UpdateShot(shot_id=project.shots[2].id, changes=ShotChanges(transition="dissolve")))
+    soft = shot_starts(dissolved)[2]
+    early = score_cuts(dissolved, [soft - 5], "test")
+    assert early.spurious == [] and soft not in early.expected_hard
+    assert score_cuts(project, [shot_starts(project)[2] - 5], "test").spurious  # on a hard cut it would be
 
 
 def test_flicker_is_change_inside_shots_not_at_cuts() -> None:
