@@ -184,3 +184,14 @@ def test_cut_to_the_music_lands_every_boundary_within_a_frame_of_a_beat(tmp_path
         assert abs(nearest - boundary / fps) <= 1 / fps + 1e-9, (old.id, boundary)
     reel = reel_audio(root / "cut" / "storyreel.mp4")
     assert len(reel) == pytest.approx(after.total_frames() * RATE / fps, abs=RATE / fps)
+
+
+def test_undo_takes_the_music_away_again(tmp_path: Path) -> None:
+    production = new_film(tmp_path / "film", silent(talking_story()))
+    bed = write_wav(tmp_path / "bed.wav", tone(12_000, 8.0, level=0.5))
+    production.apply([SetMusic(music=import_music(production.folder, bed, track=False).music)], message="music")
+    reel = production.folder.root / "cut" / "storyreel.mp4"
+    assert band_level(reel_audio(reel), 0.5, 1.5, 12_000) > 0.01
+    result = production.undo()
+    assert result.changes == ["undone: music: none -> bed.wav (8.0s)"]
+    assert production.project.music is None and band_level(reel_audio(reel), 0.5, 1.5, 12_000) < 1e-4
