@@ -160,3 +160,10 @@ def test_storyreel_eval_on_a_model_that_is_not_configured_is_a_clear_mistake(tmp
         capture_output=True, text=True, cwd=Path(__file__).parent.parent, env=env | {"HOME": str(tmp_path)},
     )  # fmt: skip
     assert done.returncode == 2 and "no model is configured" in done.stderr
+
+
+def test_a_check_with_a_typo_names_its_case(tmp_path: Path) -> None:
+    case_file = tmp_path / "typo.yaml"
+    case_file.write_text("title: t\nbrief: Ines lights the lamp.\nplan: {checks: [shots >== 1]}\n")
+    with pytest.raises(CaseError, match=r"case typo: check 'shots >== 1' needs"):
+        run([load_case(case_file)])

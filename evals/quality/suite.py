@@ -12,9 +12,10 @@ import time
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, Protocol
 
-from evals.quality.cases import Case, Turn
+from evals.quality.cases import Case, CaseError, Turn
 from evals.quality.checks import (
     CanonFromProject,
+    CheckError,
     Outcome,
     allowed,
     diff_paths,
@@ -264,7 +265,10 @@ def run_suite(cases: list[Case], director_factory: Any, judge: Any = None) -> li
     """Score every case with a fresh director each; the judge (if any) scores each final story."""
     scores = []
     for case in cases:
-        scores.append(score_case(case, director_factory(), judge))
+        try:
+            scores.append(score_case(case, director_factory(), judge))
+        except CheckError as exc:  # a typo in a case file: say which case, do not score around it
+            raise CaseError(f"case {case.id}: {exc}") from None
     return scores
 
 
