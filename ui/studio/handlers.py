@@ -7,6 +7,7 @@ a return value; a `Studio` holds only the projects folder it serves.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -109,28 +110,37 @@ class Studio:
         except StudioError as exc:
             raise gr.Error(str(exc)) from None
         opening: Chat = [{"role": "user", "content": f"New project **{folder.name}** from the brief."}]
-        chat = opening
+        chat, made = opening, []
 
         def work(hooks: Hooks) -> Any:
             production, result = Production.new(folder, raw, progress=hooks.progress, announce=hooks.announce)
             production.close()
+            made.append(folder)
             return result
 
         head = (str(folder), None)
-        for chat, done, _ in self._chat_turn(folder, stream_work(folder, work), opening, None):
+        for chat, done, _ in self._chat_turn(stream_work(folder, work), opening):
             if not done:
                 yield (*head, chat, chat, False, gr.skip(), gr.skip(), *_skip(self.VIEW_COUNT))
-        if not (folder / "story.json").is_file():  # the brief was refused: nothing was made
+        if not made:  # the brief was refused: nothing was made, and the reserved folder goes
+            with contextlib.suppress(OSError):
+                folder.rmdir()
             yield (None, None, chat, chat, False, gr.skip(), gr.update(), *self.views(None, None))
             return
         yield (*head, chat, chat, False, gr.update(open=False), self.list_projects(), *self.views(str(folder), None))
 
     def _new_dir(self, name: str) -> Path:
+        """A new, empty folder for a project, reserved at once so two people never get the same one."""
         base = safe_name(name, "film").lower()
-        folder, counter = self.root / base, 2
-        while folder.exists():
-            folder, counter = self.root / f"{base}-{counter}", counter + 1
-        return folder
+        self.root.mkdir(parents=True, exist_ok=True)
+        for counter in range(1, 10_000):
+            folder = self.root / (base if counter == 1 else f"{base}-{counter}")
+            try:
+                folder.mkdir()
+            except FileExistsError:
+                continue
+            return folder
+        raise StudioError(f"too many projects named {base!r}; choose another name")
 
     # Talking ----------------------------------------------------------------------------------
 
@@ -148,7 +158,7 @@ class Studio:
         root = Path(project)
         resume = ("yes" if text.lower().strip(".!") in YES else "no") if waiting else None
         events = stream_work(root, say_work(root, text, resume=resume))
-        for shown, done, asked in self._chat_turn(root, events, history, selected):
+        for shown, done, asked in self._chat_turn(events, history):
             yield ("", shown, shown, asked, *(self.views(project, selected) if done else _skip(self.VIEW_COUNT)))
 
     def undo(self, project: str | None, selected: str | None, chat: Chat) -> Iterator[Any]:
@@ -171,12 +181,10 @@ class Studio:
             with opened(root, hooks) as production:
                 return call(production)
 
-        for shown, done, _ in self._chat_turn(root, stream_work(root, work), history, selected):
+        for shown, done, _ in self._chat_turn(stream_work(root, work), history):
             yield (shown, shown, *(self.views(project, selected) if done else _skip(self.VIEW_COUNT)))
 
-    def _chat_turn(
-        self, root: Path, events: Iterator[StudioEvent], chat: Chat, selected: str | None
-    ) -> Iterator[tuple[Chat, bool, bool]]:
+    def _chat_turn(self, events: Iterator[StudioEvent], chat: Chat) -> Iterator[tuple[Chat, bool, bool]]:
         """Fold a turn's events into chat messages: each step a titled message, then the reply.
 
         Yields (chat, finished, asked): `asked` is True when the director waits for a yes or no.
@@ -338,7 +346,7 @@ class Studio:
             with opened(root, hooks) as production:
                 return production.apply([edit], message=message)
 
-        for shown, done, _ in self._chat_turn(root, stream_work(root, work), history, selected):
+        for shown, done, _ in self._chat_turn(stream_work(root, work), history):
             yield (shown, shown, *(self.views(project, selected) if done else _skip(self.VIEW_COUNT)))
 
     # Media ------------------------------------------------------------------------------------
@@ -382,7 +390,7 @@ class Studio:
                 return result
 
         history: Chat = [*chat, {"role": "user", "content": f"(music: {source.name})"}]
-        for shown, done, _ in self._chat_turn(root, stream_work(root, work), history, selected):
+        for shown, done, _ in self._chat_turn(stream_work(root, work), history):
             yield (shown, shown, None, *(self.views(project, selected) if done else _skip(self.VIEW_COUNT)))
 
     # What the widgets show --------------------------------------------------------------------
