@@ -101,7 +101,3 @@ def assemble_cut(folder: ProjectFolder, project: Project) -> tuple[Path, RecordC
         listing.unlink(missing_ok=True)
         partial.unlink(missing_ok=True)
     return output, RecordCut(path=CUT_PATH, frames=plan.frames, shot_keys=plan.keys)
-
-
-def _escape(path: Path) -> str:
-    return str(path.resolve()).replace("'", "'\\''")

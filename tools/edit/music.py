@@ -94,7 +94,7 @@ def import_music(
     relative = f"{MUSIC_DIR}/{digest[:16]}{source.suffix.lower()}"
     target = folder.path(relative)
     if not target.is_file():
-        _copy_atomic(source, target)
+        copy_into(source, target)
     notes: list[str] = []
     tempo: float | None = None
     beats: list[float] | None = None
@@ -119,7 +119,8 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _copy_atomic(source: Path, target: Path) -> None:
+def copy_into(source: Path, target: Path) -> None:
+    """Copy a file into the project atomically (temp file in the same folder, fsync, rename)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     os.close(handle)
@@ -132,8 +133,3 @@ def _copy_atomic(source: Path, target: Path) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-
-
-def copy_into(source: Path, target: Path) -> None:
-    """Copy a file into the project atomically (temp file in the same folder, fsync, rename)."""
-    _copy_atomic(source, target)
