@@ -127,3 +127,30 @@ def test_render_command_sets_the_renderer_and_names_bad_ones(production: Product
     shown = cli("budget", root, "12.5")
     assert shown.returncode == 0 and "Spent $0.00 on renders (budget $12.50, $12.50 left)." in shown.stdout
     assert ProjectFolder.open(root).load().budget == 12.5
+
+
+def test_take_edits_are_typed_deterministic_and_refuse_what_cannot_be() -> None:
+    from conftest import small_project
+
+    from story import ChooseTake, EditError, RecordTake, Take, apply
+
+    project = small_project()
+    asked = apply(project, RequestTakes(shot_id="s2", count=3))
+    seeds = asked.shots[1].variations
+    assert len(set(seeds)) == 3 and project.shots[1].seed not in seeds
+    assert apply(project, RequestTakes(shot_id="s2", count=3)).shots[1].variations == seeds, "same ask, same seeds"
+
+    good = Take(render_key="a" * 20, path="media/shots/s2/a.mp4", backend="runway", seed=seeds[0], frames=96)
+    bad = Take(render_key="b" * 20, path="media/shots/s2/b.failed.mp4", backend="runway", seed=seeds[1], frames=96,
+               failed=True, error="refused")  # fmt: skip
+    taken = apply(asked, [RecordTake(shot_id="s2", take=good), RecordTake(shot_id="s2", take=bad)])
+    assert taken.shots[1].variations == seeds[1:], "a good take fulfils its variation; a failed one still waits"
+
+    chosen = apply(taken, ChooseTake(shot_id="s2", take=1))
+    assert (chosen.shots[1].seed, chosen.shots[1].backend) == (seeds[0], "runway")
+    with pytest.raises(EditError, match="take 2 of shot 2 failed"):
+        apply(taken, ChooseTake(shot_id="s2", take=2))
+    with pytest.raises(EditError, match="shot 2 has no take 3; it has 2 takes"):
+        apply(taken, ChooseTake(shot_id="s2", take=3))
+    with pytest.raises(EditError, match="at most 10"):
+        apply(asked, RequestTakes(shot_id="s2", count=8))
