@@ -17,6 +17,7 @@ import json
 import re
 import subprocess
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -218,13 +219,18 @@ def join_clips(clips: Sequence[Clip], profile: Profile, segments_dir: Path) -> J
     ]
     join = Join()
     made: dict[tuple[str, int], Path] = {}
+    missing: list[tuple[_Segment, Path]] = []
     for segment in segments:
         output = segments_dir / f"{segment.kind}-{_segment_key(segment, clips, profile)}.mp4"
         if not output.is_file():
-            join.encoded_frames += _render(segment, clips, profile, output)
-            join.encoded.append(output)
+            missing.append((segment, output))
         where = ("after", segment.after) if segment.after >= 0 else ("before", segment.before)
         made[where] = output
+    # Segments are independent: two at a time keep both cores busy (one decodes while one encodes).
+    with ThreadPoolExecutor(max_workers=max(1, min(2, len(missing))), thread_name_prefix="transition") as pool:
+        counts = list(pool.map(lambda job: _render(job[0], clips, profile, job[1]), missing))
+    join.encoded_frames = sum(counts)
+    join.encoded = [output for _, output in missing]
     for index, clip in enumerate(clips):
         if ("after", index) in made:
             segment = next(s for s in segments if s.after == index)
