@@ -411,6 +411,11 @@ def test_a_person_directs_a_reel_in_the_browser(studio: tuple[str, Path], browse
     page = context.new_page()
     create_project(page, url, "lighthouse", LIGHTHOUSE)
     project = root / "lighthouse"
+    page.wait_for_function(  # the render shows in the chat while it happens, before the reply
+        "() => { const t = document.querySelector('#chat').innerText;"
+        " return /rendering \\d+ of \\d+ shots/.test(t) && !t.includes('Planned'); }",
+        timeout=30_000,
+    )
     wait_chat(page, "Planned")
     shots = story(project)["shots"]
     wait_for_reel(page, len(shots))
