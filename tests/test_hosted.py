@@ -273,3 +273,21 @@ def test_a_render_over_budget_stops_before_spending(tmp_path: Path, runway: Runw
         [sys.executable, "-m", "ui.cli", "budget", str(root)], capture_output=True, text=True, cwd=REPO
     )  # fmt: skip
     assert "Spent $0.54 on renders (budget $1.00, $0.46 left)." in shown.stdout
+
+
+def test_polling_backs_off_to_its_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tools.render.hosted import tasks
+
+    class Clock:
+        waits: list[float] = []
+
+        def wait(self, delay: float) -> bool:
+            self.waits.append(delay)
+            return False
+
+    clock = Clock()
+    monkeypatch.setattr(tasks, "STOP", clock)
+    answers = iter(["RUNNING"] * 6 + ["SUCCEEDED"])
+    options = tasks.HostedOptions(poll_first=1, poll_most=5)
+    state = tasks.wait_for(lambda: next(answers), lambda s: s == "SUCCEEDED", what="t", options=options, cancel=list)
+    assert state == "SUCCEEDED" and clock.waits == [1, 2, 4, 5, 5, 5]
