@@ -67,7 +67,9 @@ def test_a_dissolve_re_encodes_only_the_frames_it_touches(tmp_path: Path) -> Non
 
     plan = plan_cut(folder, project)
     join = join_clips(plan.clips, PROFILE, tmp_path / "fresh")  # an empty cache: see what must be encoded
-    half, _ = transition_frames(24)
+    half, fade = transition_frames(24)
+    # takes carry keyframes where transitions in end and transitions out begin
+    assert keyframes(plan.clips[2].path) == {0, half, fade, 72 - fade, 72 - half}
     assert len(join.encoded) == 1 and join.encoded_frames == 2 * half
     assert join.frames == project.total_frames()
 

@@ -47,7 +47,8 @@ def render_title_card(project: Project, output: Path) -> int:
     """Encode the title card as a take of `title_card_frames` frames; returns the frame count."""
     style = project.style
     frame = np.asarray(draw_title_card(project), dtype=np.uint8).tobytes()
-    with FrameEncoder(output, Profile(style.width, style.height, style.fps)) as encoder:
+    profile = Profile(style.width, style.height, style.fps)
+    with FrameEncoder(output, profile, frames=style.title_card_frames) as encoder:
         for _ in range(style.title_card_frames):
             encoder.write(frame)
     return encoder.frames
@@ -86,7 +87,8 @@ def render_end_card(project: Project, output: Path) -> int:
     """Encode the end card as a take of `end_card_frames` frames; returns the frame count."""
     style = project.style
     frame = np.asarray(draw_end_card(project), dtype=np.uint8).tobytes()
-    with FrameEncoder(output, Profile(style.width, style.height, style.fps)) as encoder:
+    profile = Profile(style.width, style.height, style.fps)
+    with FrameEncoder(output, profile, frames=style.end_card_frames) as encoder:
         for _ in range(style.end_card_frames):
             encoder.write(frame)
     return encoder.frames

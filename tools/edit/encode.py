@@ -54,13 +54,16 @@ class Profile:
     height: int
     fps: int
 
-    def video_args(self) -> list[str]:
+    def video_args(self, frames: int | None = None) -> list[str]:
         """ffmpeg output arguments that every take shares.
 
         Keyframes are forced where a dissolve or a fade into a take ends, so the rest of the take
-        joins the reel by stream copy from there (tools/edit/transitions.py).
+        joins the reel by stream copy from there (tools/edit/transitions.py); given the take's
+        length, also where one out of it begins, so its last frames decode without the whole take.
         """
         half, fade = transition_frames(self.fps)
+        points = [half, fade] + ([frames - fade, frames - half] if frames else [])
+        keys = "+".join(f"eq(n,{n})" for n in sorted({n for n in points if n > 0}))
         return [
             "-c:v", "libx264",
             "-preset", X264_PRESET,
@@ -69,7 +72,7 @@ class Profile:
             "-profile:v", "high",
             "-r", str(self.fps),
             "-video_track_timescale", str(TIMESCALE),
-            "-force_key_frames", f"expr:eq(n,{half})+eq(n,{fade})",
+            "-force_key_frames", f"expr:{keys}",
             "-movflags", "+faststart",
         ]  # fmt: skip
 
@@ -81,9 +84,10 @@ class FrameEncoder:
     cleanly, so a killed render never leaves a half-written take behind.
     """
 
-    def __init__(self, output: Path, profile: Profile, *, threads: int = 0) -> None:
+    def __init__(self, output: Path, profile: Profile, *, threads: int = 0, frames: int | None = None) -> None:
         self.output = Path(output)
         self.profile = profile
+        self.expected = frames  # the frames to come, when known (see Profile.video_args)
         self.frames = 0
         self._partial = self.output.with_name(f".{self.output.name}.partial")
         self._threads = threads
@@ -96,7 +100,7 @@ class FrameEncoder:
             ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
             "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{p.width}x{p.height}", "-r", str(p.fps),
             "-i", "pipe:0",
-            *p.video_args(),
+            *p.video_args(self.expected),
             "-threads", str(self._threads),
             "-f", "mp4", str(self._partial),
         ]  # fmt: skip

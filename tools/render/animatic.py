@@ -56,7 +56,7 @@ class AnimaticRenderer(Renderer):
         # 4. Make each frame (only when it differs from the last) and encode it.
         last_key: tuple[Box, int] | None = None
         frame = pixels[:height, :width]
-        with FrameEncoder(request.output, Profile(width, height, style.fps)) as encoder:
+        with FrameEncoder(request.output, Profile(width, height, style.fps), frames=len(boxes)) as encoder:
             for n, box in enumerate(boxes):
                 line = next((i for i, sub in enumerate(lines) if sub.start <= n < sub.end), -1)
                 if (box, line) != last_key:
