@@ -291,3 +291,28 @@ def test_polling_backs_off_to_its_cap(monkeypatch: pytest.MonkeyPatch) -> None:
     options = tasks.HostedOptions(poll_first=1, poll_most=5)
     state = tasks.wait_for(lambda: next(answers), lambda s: s == "SUCCEEDED", what="t", options=options, cancel=list)
     assert state == "SUCCEEDED" and clock.waits == [1, 2, 4, 5, 5, 5]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shots", [1, 2], ids=["one shot in the main thread", "two shots on the pool"])
+def test_ctrl_c_on_the_cli_cancels_the_tasks_on_the_vendor_side(tmp_path: Path, runway: RunwayAPI, shots: int) -> None:
+    import signal
+
+    runway.stall_words = {"beat"}
+    root = tmp_path / "film"
+    project = apply(Project(), [small_story(width=128, height=72, shots=shots), SetBackend(backend="runway",
+                                options=runway_options(runway, poll_most=0.1))])  # fmt: skip
+    ProjectFolder.create(root, project)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", "render", str(root)],
+        cwd=REPO, env=os.environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while len({s.path for s in runway.paths("GET", r"^/v1/tasks/")}) < shots and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "stopped" in err and "Traceback" not in err
+    assert sorted(runway.cancelled) == [f"task-{n}" for n in range(1, shots + 1)], "cancelled at Runway"
+    assert spent(ProjectFolder.open(root)) == 0

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from tools.render.base import RenderError
+from tools.render.base import STOP, RenderError
 
 if TYPE_CHECKING:
     from tools.render.base import Renderer
@@ -60,7 +60,11 @@ class LocalExecutor:
         if count <= 1 or len(jobs) <= 1:
             return [run(job) for job in jobs]
         with ThreadPoolExecutor(max_workers=count, thread_name_prefix="render") as pool:
-            return list(pool.map(run, jobs))
+            try:
+                return list(pool.map(run, jobs))
+            except BaseException:  # Ctrl-C: shots waiting on remote work cancel it instead of waiting on
+                STOP.set()
+                raise
 
 
 def get_executor(name: str | None = None, *, address: str | None = None, workers: int | None = None) -> Executor:

@@ -63,17 +63,21 @@ def wait_for(
     """Poll `fetch` until `finished`, doubling the wait each time up to `poll_most`; cancel on deadline or stop."""
     deadline = time.monotonic() + options.deadline
     delay = options.poll_first
-    while True:
-        state = fetch()
-        if finished(state):
-            return state
-        if time.monotonic() + delay > deadline:
-            _quietly(cancel)
-            raise RenderError(f"{what} did not finish within {options.deadline:g}s; it was cancelled")
-        if STOP.wait(delay):
-            _quietly(cancel)
-            raise RenderError(f"{what} was cancelled: the render was stopped")
-        delay = min(options.poll_most, delay * 2)
+    try:
+        while True:
+            state = fetch()
+            if finished(state):
+                return state
+            if time.monotonic() + delay > deadline:
+                _quietly(cancel)
+                raise RenderError(f"{what} did not finish within {options.deadline:g}s; it was cancelled")
+            if STOP.wait(delay):
+                _quietly(cancel)
+                raise RenderError(f"{what} was cancelled: the render was stopped")
+            delay = min(options.poll_most, delay * 2)
+    except KeyboardInterrupt:  # Ctrl-C in this very thread (a render of one shot at a time)
+        _quietly(cancel)
+        raise
 
 
 def _quietly(cancel: Callable[[], None]) -> None:
