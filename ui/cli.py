@@ -215,7 +215,9 @@ def render(
         str | None, typer.Option(help="Renderer to use from now on: animatic, diffusers, runway, openai...")
     ] = None,
     shot: Annotated[int | None, typer.Option(help="With --backend: use it for this shot only.", min=1)] = None,
-    model: Annotated[str | None, typer.Option(help="The renderer's model (diffusers: a local folder).")] = None,
+    model: Annotated[
+        str | None, typer.Option(help="The renderer's model (diffusers: a local folder; hosted: the image model).")
+    ] = None,
     option: Annotated[
         list[str] | None, typer.Option("--option", help="A renderer option KEY=VALUE (repeatable).")
     ] = None,

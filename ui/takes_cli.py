@@ -45,7 +45,11 @@ def choose_backend(
     project = production.project
     given = parse_options(options)
     if model is not None:
-        given["model"] = str(Path(model).expanduser().resolve()) if Path(model).expanduser().exists() else model
+        from tools.render.base import known_renderers
+
+        fields = get_renderer(backend).Options.model_fields if backend in known_renderers() else {}
+        field = "model" if "model" in fields or "image_model" not in fields else "image_model"  # hosted: image model
+        given[field] = str(Path(model).expanduser().resolve()) if Path(model).expanduser().exists() else model
     merged = {**project.renderer_options.get(backend, {}), **given}
     get_renderer(backend, merged)  # an unknown name or a bad option stops here, listing what is known
     edits: list[Any] = [SetBackend(backend=backend, options=merged if given else None, default=shot is None)]
