@@ -268,15 +268,14 @@ class OfflineAdapter:
 
 
 def estimate_cost(production: Production, edits: list[Any]) -> float:
-    """What rendering after these edits would cost: each stale shot's seconds times its backend's rate."""
+    """What rendering after these edits would cost, as each backend prices its shots (keyframes,
+    clip lengths rounded up, takes already on disk free)."""
     from story import apply
+    from tools.render.budget import estimate
     from tools.render.engine import stale_jobs
 
     after = apply(production.project, edits)
-    fps = getattr(after.style, "fps", 24) or 24
-    return sum(
-        job.backend.cost_per_second * job.shot.duration_frames / fps for job in stale_jobs(production.folder, after)
-    )
+    return estimate(production.folder, after, stale_jobs(production.folder, after))
 
 
 def approval_threshold(production: Production) -> float | None:

@@ -21,11 +21,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from story import AnyEdit, EditError, Project, apply
 from story.edits import (
+    MAX_VARIATIONS,
     AddShot,
     CharacterChanges,
+    ChooseTake,
     MoveShot,
     RemoveShot,
     ReplaceStory,
+    RequestTakes,
     SetStyle,
     ShotChanges,
     UpdateCharacter,
@@ -137,6 +140,14 @@ class RenderArgs(Strict):
     )
 
 
+class TakesArgs(ShotRef):
+    count: int = Field(ge=1, le=MAX_VARIATIONS, description="How many more takes (variations) to render.")
+
+
+class ChooseTakeArgs(ShotRef):
+    take: int = Field(ge=1, le=1_000, description="The take to use in the reel, 1-based, oldest first.")
+
+
 class NoArgs(Strict):
     pass
 
@@ -185,6 +196,10 @@ TOOLS: dict[str, ToolSpec] = {
         "Render shots again (after a failure), optionally with another renderer for some shots. "
         "Changed shots render by themselves after every turn; call this only when asked.",
     ),
+    "request_takes": ToolSpec(
+        TakesArgs, "Render more takes of a shot, each a variation under a new seed ('give me three takes of shot 5')."
+    ),
+    "choose_take": ToolSpec(ChooseTakeArgs, "Use one of a shot's takes in the reel ('use take 2 for shot 5')."),
     "undo": ToolSpec(NoArgs, "Undo the last change, when the person asks to take it back."),
     "redo": ToolSpec(NoArgs, "Redo the change last undone."),
 }
@@ -332,6 +347,10 @@ class Toolbox:
             if not changes:
                 raise ToolError("set_style needs at least one field to change")
             return [SetStyle(changes=changes)]
+        if name == "request_takes":
+            return [RequestTakes(shot_id=resolve_shot(project, args.shot), count=args.count)]
+        if name == "choose_take":
+            return [ChooseTake(shot_id=resolve_shot(project, args.shot), take=args.take)]
         if name == "render":
             if args.backend is None:
                 return []

@@ -305,3 +305,32 @@ def test_offline_chat_asks_for_approval_inline(film: Path) -> None:
     assert "Not approved; nothing changed." in done.stdout
     after = shots(film)
     assert after[1]["size"] == "CU" and after[:1] + after[2:] == before[:1] + before[2:]  # shot 3 was refused
+
+
+@pytest.mark.slow
+def test_a_paid_backend_over_the_threshold_waits_for_a_yes(film: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from agent.production import Production
+
+    monkeypatch.setenv("STORYREEL_MEMORY", "off")
+    monkeypatch.setenv("STORYREEL_APPROVE_ABOVE", "0.01")
+    before, count = shots(film), revisions(film)
+    production = Production.open(film)
+    try:
+        events = list(stream_turn(production, "render shot 2 with runway"))
+        assert events[-1].kind == "question" and events[-1].data["cost"] > 0.01, events[-1]
+        refused = list(stream_turn(production, "", resume="no"))
+    finally:
+        production.close()
+    assert refused[-1].result is not None and refused[-1].result.reply == "Not approved; nothing changed."
+    assert shots(film) == before and revisions(film) == count
+
+
+def test_takes_are_asked_for_and_chosen_through_tools() -> None:
+    box = Toolbox(small_project())
+    box.call("request_takes", '{"shot": 5, "count": 3}')
+    assert len(box.project.shots[4].variations) == 3
+    with pytest.raises(ToolError, match="count"):
+        box.call("request_takes", '{"shot": 5, "count": 99}')
+    with pytest.raises(ToolError):
+        box.call("choose_take", '{"shot": 5, "take": 7}')  # no such take yet
+    assert [e.op for e in box.edits] == ["request_takes"]
