@@ -81,6 +81,8 @@ class Production:
         self.progress = progress
         self.announce = announce or (lambda line: None)
         self._memory: ProjectMemory | None = None
+        self._memory_lock = threading.Lock()
+        self._synced: tuple[int, int] | None = None
         attach = getattr(self.director, "attach_memory", None)
         if attach is not None and memory_enabled():
             attach(self._resolve_character)
@@ -179,16 +181,13 @@ class Production:
     def render(self, executor: Executor | None = None) -> TurnResult:
         """Render every shot whose take is missing or stale, then assemble the reel.
 
-        Memory catches up with the project at the same time, on its own thread: it only reads
-        the revision, and the renders do not wait for the embedding model to load.
+        When this process already has memory open (the studio, a chat, a turn that asked it who
+        someone is), memory catches up with the new revision here; otherwise it catches up when it
+        is next read, so a one-off command never waits for the embedding model to load.
         """
-        project = self.project
-        memory_sync = threading.Thread(target=self._sync_memory, args=(project,), name="memory-sync")
-        memory_sync.start()
-        try:
-            result = self._render(project, executor)
-        finally:
-            memory_sync.join()
+        result = self._render(self.project, executor)
+        if self._memory is not None:
+            self._sync_memory()
         result.warnings += self._warnings()
         return result
 
@@ -217,30 +216,40 @@ class Production:
     # Memory -------------------------------------------------------------------------------
 
     def memory(self) -> ProjectMemory:
-        """The project's vector memory, opened (and brought up to date) on first use.
+        """The project's vector memory, brought up to date with story.json before it is read.
 
-        A corrupt store is rebuilt from story.json and the decisions journal, and the person is
-        told; a missing memory install raises `MemoryUnavailable` with the install line.
+        Every revision (an edit, an undo, a redo, memory turned back on) is in memory the moment
+        anything reads it: a sync is idempotent and embeds only what changed. A corrupt store is
+        rebuilt from story.json and the decisions journal, and the person is told; a missing
+        memory install raises `MemoryUnavailable` with the install line.
         """
-        if self._memory is None:
-            try:
-                from memory import MemoryCorrupt, ProjectMemory
-            except ImportError as exc:  # pragma: no cover - the memory extra is a core dependency
-                raise MemoryUnavailable(f"memory is not installed ({exc}); pip install storyreel") from exc
-            try:
-                memory = ProjectMemory(self.folder.root)
-                memory.sync(self.project)  # catches up with revisions made while memory was off
-            except MemoryCorrupt as exc:
-                self.folder.warnings.append(f"{exc}; rebuilt it from story.json")
-                memory = ProjectMemory.recover(self.folder.root, self.project)
-            self._memory = memory
-        return self._memory
+        with self._memory_lock:
+            if self._memory is None:
+                try:
+                    from memory import MemoryCorrupt, ProjectMemory
+                except ImportError as exc:  # pragma: no cover - memory is a core dependency
+                    raise MemoryUnavailable(f"memory is not installed ({exc}); pip install storyreel") from exc
+                try:
+                    self._memory = ProjectMemory(self.folder.root)
+                except MemoryCorrupt as exc:
+                    self.folder.warnings.append(f"{exc}; rebuilt it from story.json")
+                    self._memory = ProjectMemory.recover(self.folder.root, self.project)
+            stamp = self._story_stamp()
+            if stamp != self._synced:
+                self._memory.sync(self.project)
+                self._synced = stamp
+            return self._memory
 
-    def _sync_memory(self, project: Project) -> None:
+    def _story_stamp(self) -> tuple[int, int]:
+        """Changes whenever story.json is written (every revision, undo, redo and amend)."""
+        facts = self.folder.story_path.stat()
+        return facts.st_mtime_ns, facts.st_size
+
+    def _sync_memory(self) -> None:
         if not memory_enabled():
             return
         try:
-            self.memory().sync(project)
+            self.memory()
         except Exception as exc:  # noqa: BLE001 - memory must never cost the person their turn
             self.folder.warnings.append(f"memory did not update ({exc}); `storyreel memory-rebuild` repairs it")
 
@@ -253,9 +262,11 @@ class Production:
 
     def close(self) -> None:
         """Let go of the memory store's files."""
-        if self._memory is not None:
-            self._memory.close()
-            self._memory = None
+        with self._memory_lock:
+            if self._memory is not None:
+                self._memory.close()
+                self._memory = None
+                self._synced = None
 
     def _warnings(self) -> list[str]:
         found, self.folder.warnings = self.folder.warnings, []

@@ -46,10 +46,11 @@ def film(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.slow
-def test_a_new_project_is_remembered(film: Path) -> None:
-    assert (film / "memory").is_dir()
+def test_a_new_project_is_remembered_when_first_asked(film: Path) -> None:
+    assert not (film / "memory").exists()  # `new` did not wait for the embedding model
     hits = recall(film, "the harbourmaster", "--kind", "character", "-k", "1")
     assert [hit["ref"] for hit in hits] == ["tomas"]
+    assert (film / "memory").is_dir()
 
 
 @pytest.mark.slow
