@@ -75,8 +75,11 @@ class Production:
         director: Director | None = None,
         progress: Progress | None = None,
         announce: Announce | None = None,
+        memory_follows: bool = False,
     ) -> None:
         self.folder = folder
+        self.memory_follows = memory_follows
+        """Keep memory current after every render (long-lived doors: the studio, a chat)."""
         self.director = director or default_director()
         self.progress = progress
         self.announce = announce or (lambda line: None)
@@ -99,6 +102,7 @@ class Production:
         director: Director | None = None,
         progress: Progress | None = None,
         announce: Announce | None = None,
+        memory_follows: bool = False,
     ) -> tuple[Production, TurnResult]:
         """Plan a brief into a new project folder, render it and assemble the reel."""
         text = read_brief(brief)
@@ -108,7 +112,7 @@ class Production:
             edits = [*edits, SetStyle(changes={"title_card": False})]
         planned = apply(Project(), edits)  # validate before anything touches the disk
         folder = ProjectFolder.create(Path(root), planned, message="planned from the brief")
-        production = cls(folder, director=chosen, progress=progress, announce=announce)
+        production = cls(folder, director=chosen, progress=progress, announce=announce, memory_follows=memory_follows)
         result = production.render()
         result.reply = f"Planned {len(planned.shots)} shots from the brief."
         result.changes = [f"new project: {planned.bible.title}"]
@@ -122,9 +126,11 @@ class Production:
         director: Director | None = None,
         progress: Progress | None = None,
         announce: Announce | None = None,
+        memory_follows: bool = False,
     ) -> Production:
         """Open an existing project folder."""
-        return cls(ProjectFolder.open(Path(root)), director=director, progress=progress, announce=announce)
+        folder = ProjectFolder.open(Path(root))
+        return cls(folder, director=director, progress=progress, announce=announce, memory_follows=memory_follows)
 
     @property
     def project(self) -> Project:
@@ -181,12 +187,12 @@ class Production:
     def render(self, executor: Executor | None = None) -> TurnResult:
         """Render every shot whose take is missing or stale, then assemble the reel.
 
-        When this process already has memory open (the studio, a chat, a turn that asked it who
-        someone is), memory catches up with the new revision here; otherwise it catches up when it
-        is next read, so a one-off command never waits for the embedding model to load.
+        When memory follows this production (the studio, a chat) or is already open (a turn that
+        asked it who someone is), it catches up with the new revision here; otherwise it catches up
+        when it is next read, so a one-off command never waits for the embedding model to load.
         """
         result = self._render(self.project, executor)
-        if self._memory is not None:
+        if self.memory_follows or self._memory is not None:
             self._sync_memory()
         result.warnings += self._warnings()
         return result

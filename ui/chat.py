@@ -37,12 +37,12 @@ def start(directory: Path, ask: Ask, out: Console) -> Production | None:
     from agent.production import Production
 
     if (directory / "story.json").is_file():
-        return Production.open(directory)
+        return Production.open(directory, memory_follows=True)
     out.print(f"{directory} is a new project. Tell me the story (one paragraph is plenty).", highlight=False)
     brief = ask("brief> ")
     if brief is None or not brief.strip():
         return None
-    production, result = Production.new(directory, brief, director=choose_planner())
+    production, result = Production.new(directory, brief, director=choose_planner(), memory_follows=True)
     report(result, out, streamed=False)
     return production
 

@@ -113,7 +113,9 @@ class Studio:
         chat, made = opening, []
 
         def work(hooks: Hooks) -> Any:
-            production, result = Production.new(folder, raw, progress=hooks.progress, announce=hooks.announce)
+            production, result = Production.new(
+                folder, raw, progress=hooks.progress, announce=hooks.announce, memory_follows=True
+            )
             production.close()
             made.append(folder)
             return result

@@ -82,7 +82,7 @@ def opened(root: Path, hooks: Hooks) -> Iterator[Production]:
     """The project folder opened as a Production that reports through `hooks`, closed afterwards."""
     from agent.production import Production
 
-    production = Production.open(root, progress=hooks.progress, announce=hooks.announce)
+    production = Production.open(root, progress=hooks.progress, announce=hooks.announce, memory_follows=True)
     try:
         yield production
     finally:
