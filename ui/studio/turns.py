@@ -137,28 +137,22 @@ def stream_work(root: Path, work: Callable[[Hooks], TurnResult]) -> Iterator[Stu
 
 
 def say_work(root: Path, message: str, *, resume: str | None = None) -> Callable[[Hooks], TurnResult]:
-    """One chat turn through the director graph (`agent.graph`).
-
-    Uses the graph's own event stream (`agent.graph.stream_turn`) where there is one, else its
-    one-shot `say`; render progress comes from the Production's callbacks either way.
-    """
+    """One chat turn through the director graph (`agent.graph.stream_turn`): the model's words,
+    tool calls and questions become studio events; render progress comes from the Production's
+    callbacks."""
 
     def work(hooks: Hooks) -> TurnResult:
-        from agent import graph
+        from agent.graph import stream_turn
         from agent.production import TurnResult
 
-        streaming = getattr(graph, "stream_turn", None)
         with opened(root, hooks) as production:
-            if streaming is None:
-                return graph.say(production, message, resume=resume)
-            for item in streaming(production, message, resume=resume):
-                kind = getattr(item, "kind", "text")
-                if kind == "done":
+            for item in stream_turn(production, message, resume=resume):
+                if item.kind == "done" and item.result is not None:
                     return item.result
-                if kind in ("progress", "announce"):  # the Production's hooks report these already
+                if item.kind in ("progress", "announce"):  # the Production's hooks report these already
                     continue
-                hooks.emit(StudioEvent(kind, getattr(item, "text", "")))
-                if kind == "question":  # the turn waits for a yes or no, which the next message gives
+                hooks.emit(StudioEvent(item.kind, item.text))
+                if item.kind == "question":  # the turn waits for a yes or no, which the next message gives
                     return TurnResult(reply="")
         raise RuntimeError("the director stopped without an answer")
 
