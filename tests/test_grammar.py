@@ -373,7 +373,6 @@ def test_every_direction_applies(project: Project) -> None:
 
 def test_check_continuity_lists_problems_by_shot_and_changes_nothing() -> None:
 
-
     director = OfflineDirector()
     project = apply(Project(), director.plan(EXAMPLE.read_text()))
     clean = director.direct(project, "check continuity")

@@ -201,7 +201,17 @@ def test_cli_ray_reel_has_the_same_frames_as_local(cluster: Any, tmp_path: Path)
     remote = planned(tmp_path / "remote")
     local_result = Production.open(local.root).render()
     done = subprocess.run(
-        [sys.executable, "-m", "ui.cli", "render", str(remote.root), "--executor", "ray", "--ray-address", cluster.address],  # noqa: E501
+        [
+            sys.executable,
+            "-m",
+            "ui.cli",
+            "render",
+            str(remote.root),
+            "--executor",
+            "ray",
+            "--ray-address",
+            cluster.address,
+        ],  # noqa: E501
         capture_output=True,
         text=True,
         cwd=REPO,
