@@ -33,7 +33,8 @@ def main() -> None:
 
     from langgraph.checkpoint.sqlite import SqliteSaver
 
-    from agent.graph import ModelDirector, build_graph
+    from agent.directors import ModelDirector
+    from agent.graph import build_graph
     from agent.llm import ModelSettings
     from agent.production import Production, TurnResult
 

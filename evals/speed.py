@@ -198,7 +198,8 @@ def director_row(quick: bool, say: Progress) -> Row:
     from langgraph.checkpoint.sqlite import SqliteSaver
     from llm_server import ChatServer, text, tool_call
 
-    from agent.graph import ModelDirector, build_graph
+    from agent.directors import ModelDirector
+    from agent.graph import build_graph
     from agent.llm import ModelSettings
     from agent.production import Production, TurnResult
 

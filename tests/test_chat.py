@@ -16,8 +16,10 @@ from conftest import small_project
 from llm_server import ChatServer, text, tool_call
 from probing import probe
 
-from agent.graph import TurnEvent, route, stream_turn
+from agent.directors import route
+from agent.graph import stream_turn
 from agent.prompt import MAX_PROMPT_CHARS, system_prompt
+from agent.state import TurnEvent
 from agent.tools import MAX_ARGUMENTS, Toolbox, ToolError, tool_specs
 from story import Project, ProjectFolder, Shot
 

@@ -9,7 +9,8 @@ import pytest
 from langgraph.checkpoint.sqlite import SqliteSaver
 from llm_server import ChatServer, error, text, tool_call
 
-from agent.graph import ModelDirector, build_graph
+from agent.directors import ModelDirector
+from agent.graph import build_graph
 from agent.llm import ModelSettings
 from agent.production import Production
 

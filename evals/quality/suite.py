@@ -65,13 +65,13 @@ class OfflineUnderTest:
 
 
 class ModelUnderTest:
-    """A configured model through `agent.graph.ModelDirector`, by the product's door: `plan` for the brief
+    """A configured model through `agent.directors.ModelDirector`, by the product's door: `plan` for the brief
     (the model's own, or the offline planner for a director that cannot plan), `direct` for each message."""
 
     name = "model"
 
     def __init__(self, settings: Any, client: Any = None) -> None:
-        from agent.graph import ModelDirector
+        from agent.directors import ModelDirector
         from agent.offline import OfflineDirector
 
         self.model = ModelDirector(settings, client=client)
