@@ -23,35 +23,31 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from llm_server import ChatServer, text, tool_call  # noqa: E402
 
 TARGET_MS = 50.0
+BRIEF = "A lighthouse keeper finds a message in a bottle and sails to answer it."
 
 
-def main() -> None:
-    """Print per-turn overhead and its ratio to the bare SDK round trips."""
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--turns", type=int, default=30)
-    turns = parser.parse_args().turns
-
+def measure(turns: int, brief: str = BRIEF) -> tuple[float, float]:
+    """Median milliseconds of (the bare SDK's two requests, one director turn) over `turns` turns."""
     from langgraph.checkpoint.sqlite import SqliteSaver
 
     from agent.directors import ModelDirector
     from agent.graph import build_graph
     from agent.llm import ModelSettings
+    from agent.offline import OfflineDirector
     from agent.production import Production, TurnResult
+    from story import Project, ProjectFolder, apply
 
     class NoRender(Production):
         def render(self, executor: object = None) -> TurnResult:
             return TurnResult(reply="")
 
-    brief = "A lighthouse keeper finds a message in a bottle and sails to answer it."
-    with tempfile.TemporaryDirectory() as tmp, ChatServer() as server:
+    with tempfile.TemporaryDirectory(prefix="storyreel-bench-director-") as tmp, ChatServer() as server:
         root = Path(tmp) / "film"
-        Production.new(root, brief)
+        ProjectFolder.create(root, apply(Project(), OfflineDirector().plan(brief)), message="planned")
         production = NoRender.open(root)
         settings = ModelSettings(base_url=server.url, api_key="x", model="m", timeout_s=10, max_retries=0)
         director = ModelDirector(settings)
-        client = director.client
         sizes = ["CU", "WS"]
-
         sent: list[dict] = []
 
         def bare() -> float:
@@ -59,7 +55,7 @@ def main() -> None:
             server.queue += [tool_call("update_shot", {"shot": 1, "size": "CU"}), text("done")]
             start = time.perf_counter()
             for body in sent:
-                for _chunk in client.chat.completions.create(**body):
+                for _chunk in director.client.chat.completions.create(**body):
                     pass
             return time.perf_counter() - start
 
@@ -79,7 +75,16 @@ def main() -> None:
             for n in range(turns):
                 base_t.append(bare())
                 turn_t.append(turn(n))
-    base, full = statistics.median(base_t) * 1000, statistics.median(turn_t) * 1000
+        production.close()
+    return statistics.median(base_t) * 1000, statistics.median(turn_t) * 1000
+
+
+def main() -> None:
+    """Print per-turn overhead and its ratio to the bare SDK round trips."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--turns", type=int, default=30)
+    turns = parser.parse_args().turns
+    base, full = measure(turns)
     overhead = full - base
     print(f"bare SDK, 2 requests (baseline): {base:.1f} ms median over {turns} turns")
     print(f"director turn through the graph: {full:.1f} ms median ({full / base:.2f}x baseline)")

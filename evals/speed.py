@@ -192,66 +192,19 @@ def memory_rows(quick: bool, say: Progress) -> list[Row]:
 
 def director_row(quick: bool, say: Progress) -> Row:
     """One director turn through the graph against the same two requests with the bare SDK."""
-    from evals.bench_director import TARGET_MS
-
-    sys.path.insert(0, str(ROOT / "tests"))
-    from langgraph.checkpoint.sqlite import SqliteSaver
-    from llm_server import ChatServer, text, tool_call
-
-    from agent.directors import ModelDirector
-    from agent.graph import build_graph
-    from agent.llm import ModelSettings
-    from agent.production import Production, TurnResult
-
-    class NoRender(Production):
-        def render(self, executor: object = None) -> TurnResult:
-            return TurnResult(reply="")
+    from evals.bench_director import TARGET_MS, measure
 
     turns = 10 if quick else 30
     say(f"director overhead over {turns} turns")
     previous = os.environ.get("STORYREEL_MEMORY")
     os.environ["STORYREEL_MEMORY"] = "off"  # memory has its own row
     try:
-        with tempfile.TemporaryDirectory(prefix="storyreel-bench-director-") as tmp, ChatServer() as server:
-            root = Path(tmp) / "film"
-            from agent.offline import OfflineDirector
-            from story import Project, ProjectFolder, apply
-
-            ProjectFolder.create(root, apply(Project(), OfflineDirector().plan(QUICK_BRIEF.decode())), message="plan")
-            production = NoRender.open(root)
-            settings = ModelSettings(base_url=server.url, api_key="x", model="m", timeout_s=10, max_retries=0)
-            director = ModelDirector(settings)
-            client = director.client
-            sizes = ["CU", "WS"]
-
-            def bare() -> float:
-                server.queue += [tool_call("update_shot", {"shot": 1, "size": "CU"}), text("done")]
-                start = time.perf_counter()
-                for _ in range(2):
-                    client.chat.completions.create(model="m", messages=[{"role": "user", "content": "x"}])
-                return time.perf_counter() - start
-
-            with SqliteSaver.from_conn_string(str(root / "agent.sqlite")) as saver:
-                graph = build_graph(production, director, checkpointer=saver)
-
-                def turn(n: int) -> float:
-                    server.queue += [tool_call("update_shot", {"shot": 1, "size": sizes[n % 2]}), text("done")]
-                    start = time.perf_counter()
-                    graph.invoke({"message": "change shot 1"}, {"configurable": {"thread_id": "project"}})
-                    return time.perf_counter() - start
-
-                bare(), turn(1)
-                base_t, turn_t = [], []
-                for n in range(turns):
-                    base_t.append(bare())
-                    turn_t.append(turn(n))
-            production.close()
+        base, full = measure(turns, QUICK_BRIEF.decode())
     finally:
         if previous is None:
             os.environ.pop("STORYREEL_MEMORY", None)
         else:
             os.environ["STORYREEL_MEMORY"] = previous
-    base, full = statistics.median(base_t) * 1e3, statistics.median(turn_t) * 1e3
     overhead = full - base
     return Row("director turn (graph, checkpoint, tools)", full, "ms", "bare SDK, same 2 requests", base,
                full / base, f"overhead <= {TARGET_MS:.0f} ms", overhead <= TARGET_MS,

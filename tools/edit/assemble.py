@@ -35,41 +35,34 @@ class CutPlan:
     clips: list[Clip] = field(default_factory=list)  # the same files with how each joins the one before
 
 
+def _cards(folder: ProjectFolder, project: Project, which: str) -> list[Clip]:
+    """The title or end card as a clip (none when the style leaves it out), drawn once per key."""
+    style = project.style
+    wanted, key_of, draw, length = {
+        "title": (style.title_card, title_card_key, render_title_card, style.title_card_frames),
+        "end": (style.end_card, end_card_key, render_end_card, style.end_card_frames),
+    }[which]
+    if not wanted:
+        return []
+    key = key_of(project)
+    card = folder.root / CARDS_DIR / f"{which}-{key}.mp4"
+    if not card.is_file():
+        draw(project, card)
+    return [Clip(card, length, key)]
+
+
 def plan_cut(folder: ProjectFolder, project: Project) -> CutPlan:
     """The takes of the reel in order; raises `MissingTake` for a shot not rendered yet."""
-    paths: list[Path] = []
-    keys: list[str] = []
-    clips: list[Clip] = []
-    frames = 0
-    if project.style.title_card:
-        key = title_card_key(project)
-        card = folder.root / CARDS_DIR / f"title-{key}.mp4"
-        if not card.is_file():
-            render_title_card(project, card)
-        paths.append(card)
-        keys.append(key)
-        clips.append(Clip(card, project.style.title_card_frames, key))
-        frames += project.style.title_card_frames
+    clips = _cards(folder, project, "title")
     for job in plan_jobs(project):
         take = job.shot.media_for(job.key)
         path = folder.path(take.path)
         if not path.is_file():
             raise MissingTake(f"shot {job.number}'s take {take.path} is missing on disk; render again")
-        paths.append(path)
-        keys.append(job.key)
         fade_out = job.shot.transition == Transition.FADE_OUT
         clips.append(Clip(path, take.frames, job.key, enter=job.shot.transition, fade_out=fade_out))
-        frames += take.frames
-    if project.style.end_card:
-        key = end_card_key(project)
-        card = folder.root / CARDS_DIR / f"end-{key}.mp4"
-        if not card.is_file():
-            render_end_card(project, card)
-        paths.append(card)
-        keys.append(key)
-        clips.append(Clip(card, project.style.end_card_frames, key))
-        frames += project.style.end_card_frames
-    return CutPlan(paths, keys, frames, clips)
+    clips += _cards(folder, project, "end")
+    return CutPlan([c.path for c in clips], [c.key for c in clips], sum(c.frames for c in clips), clips)
 
 
 def assemble_cut(folder: ProjectFolder, project: Project) -> tuple[Path, RecordCut]:

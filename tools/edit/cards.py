@@ -45,11 +45,15 @@ def draw_title_card(project: Project) -> Image.Image:
 
 def render_title_card(project: Project, output: Path) -> int:
     """Encode the title card as a take of `title_card_frames` frames; returns the frame count."""
+    return _encode_still(project, draw_title_card(project), project.style.title_card_frames, output)
+
+
+def _encode_still(project: Project, picture: Image.Image, frames: int, output: Path) -> int:
+    """One picture held for `frames` frames, encoded in the takes' profile; returns the frame count."""
     style = project.style
-    frame = np.asarray(draw_title_card(project), dtype=np.uint8).tobytes()
-    profile = Profile(style.width, style.height, style.fps)
-    with FrameEncoder(output, profile, frames=style.title_card_frames) as encoder:
-        for _ in range(style.title_card_frames):
+    frame = np.asarray(picture, dtype=np.uint8).tobytes()
+    with FrameEncoder(output, Profile(style.width, style.height, style.fps), frames=frames) as encoder:
+        for _ in range(frames):
             encoder.write(frame)
     return encoder.frames
 
@@ -85,10 +89,4 @@ def draw_end_card(project: Project) -> Image.Image:
 
 def render_end_card(project: Project, output: Path) -> int:
     """Encode the end card as a take of `end_card_frames` frames; returns the frame count."""
-    style = project.style
-    frame = np.asarray(draw_end_card(project), dtype=np.uint8).tobytes()
-    profile = Profile(style.width, style.height, style.fps)
-    with FrameEncoder(output, profile, frames=style.end_card_frames) as encoder:
-        for _ in range(style.end_card_frames):
-            encoder.write(frame)
-    return encoder.frames
+    return _encode_still(project, draw_end_card(project), project.style.end_card_frames, output)
