@@ -145,7 +145,7 @@ def test_a_killed_worker_loses_no_takes(cluster: Any, tmp_path: Path) -> None:
         for take in takes:
             assert probe(folder.root / take.path).frames == KILL_FRAMES
         assert probe(result.reel).frames == project.total_frames()  # type: ignore[arg-type]
-        assert not list(folder.root.glob("media/shots/*/.*.part")), "no half-landed take is left"
+        assert not list(folder.root.glob("media/shots/*/.*")), "no half-landed take is left"
     finally:
         restore_two_workers(cluster)
 

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
+from story.folder import write_atomic
 from tools.render.base import Renderer, RenderError, RenderRequest
 from tools.render.executors import ExecutorError
 
@@ -87,21 +88,6 @@ def _node_id() -> str:
     return ray.get_runtime_context().get_node_id()
 
 
-def land(data: bytes, output: Path) -> None:
-    """Write a take's bytes under its final name atomically (a temporary file, then a rename)."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=output.parent, prefix=f".{output.stem}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, output)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 class RemoteRenderer:
     """Stands in for a backend: `render` runs the backend on the cluster and lands the take here."""
 
@@ -114,7 +100,7 @@ class RemoteRenderer:
         result = self.executor.submit(self.inner, request)
         if "error" in result:
             raise RenderError(str(result["error"]))
-        land(result["data"], request.output)  # type: ignore[arg-type]
+        write_atomic(request.output, result["data"])  # type: ignore[arg-type]
         frames = int(result["frames"])  # type: ignore[call-overload]
         if request.on_frame:
             request.on_frame(frames)

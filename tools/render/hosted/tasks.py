@@ -12,7 +12,6 @@ import base64
 import contextlib
 import mimetypes
 import os
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, Field
 
+from story.folder import write_atomic
 from tools.render.base import STOP, RenderError
 
 T = TypeVar("T")
@@ -86,18 +86,8 @@ def _quietly(cancel: Callable[[], None]) -> None:
 
 
 def land(data: bytes, output: Path) -> Path:
-    """Write bytes into the project under their final name atomically (temporary file, fsync, rename)."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, output)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write bytes into the project under their final name atomically; returns the path."""
+    write_atomic(output, data)
     return output
 
 
