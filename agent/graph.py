@@ -143,7 +143,7 @@ def _toolbox(production: Production, project: Project) -> Toolbox:
         return production.memory().recall(query, kinds=kinds, k=k)
 
     def check(current: Project) -> list[Any]:
-        from memory.continuity import check as continuity
+        from story.continuity import check as continuity
 
         return continuity(current, production.memory() if memory_enabled() else None)
 

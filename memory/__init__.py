@@ -6,13 +6,11 @@
   `canonical_description`; `remember(note)`; `rebuild(project)` / `ProjectMemory.recover`.
 - `PreferenceStore()`: the person's taste across projects, in their data folder
   (`$STORYREEL_DATA_DIR` overrides it).
-- `check(project, memory=None)`: the continuity checker (pure; needs only `story`).
 
 Importing this package is cheap: chromadb and the embedding model load on first use.
 """
 
 from memory.chroma import Hit, MemoryCorrupt, MemoryStoreError
-from memory.continuity import Problem, check
 from memory.documents import PROJECT_KINDS, canonical_text, project_memos
 from memory.preferences import DATA_DIR_ENV, PreferenceStore, data_dir
 from memory.store import DECISIONS_FILE, MEMORY_DIR, RESOLVE_THRESHOLD, ProjectMemory, SyncReport
@@ -27,11 +25,9 @@ __all__ = [
     "MemoryCorrupt",
     "MemoryStoreError",
     "PreferenceStore",
-    "Problem",
     "ProjectMemory",
     "SyncReport",
     "canonical_text",
-    "check",
     "data_dir",
     "project_memos",
 ]

@@ -280,7 +280,7 @@ def test_story_like_word_salad_plans_into_a_valid_project(words: list[str]) -> N
 @pytest.mark.parametrize("path", [EXAMPLE, *PROSE, *sorted(BRIEFS.glob("*.fountain"))], ids=lambda p: p.name)
 def test_the_plan_keeps_the_180_degree_line_and_speakers_in_their_shots(path: Path) -> None:
     from agent.offline import continuity_report
-    from memory.continuity import check
+    from story.continuity import check
 
     project = plan(path.read_text())
     problems = [p for p in check(project) if p.kind in ("screen-direction", "offscreen-speaker")]

@@ -373,7 +373,7 @@ def remember(
 def check(directory: ProjectDir) -> None:
     """List continuity problems by shot number; exit code 3 when there are any."""
     with _open(directory) as production:
-        from memory import check as continuity
+        from story.continuity import check as continuity
 
         project = production.project
         problems = continuity(project, production.memory())

@@ -106,7 +106,7 @@ class OfflineDirector:
 
 def continuity_report(project: Project) -> str:
     """The continuity checker's findings as a reply, one problem per line with its shot number."""
-    from memory.continuity import check
+    from story.continuity import check
     from memory.documents import canonical_text
 
     class Canon:

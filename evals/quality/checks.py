@@ -108,7 +108,7 @@ def _evaluate(
         character = find_character(project, subject[1])
         value = _character_field(character, subject[2], project)
     elif head == "problems" and len(subject) in (1, 2):
-        from memory.continuity import check as continuity
+        from story.continuity import check as continuity
 
         found = continuity(project, CanonFromProject())
         value = len([p for p in found if len(subject) == 1 or p.kind == subject[1]])

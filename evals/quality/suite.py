@@ -173,7 +173,7 @@ def score_case(case: Case, director: SuiteDirector, judge: Any = None) -> CaseSc
         project, result = _say(director, before, turn, history, undone)
         score.turns.append(result)
         _vocabulary(project, score, f"after “{turn.say}”")
-    from memory.continuity import check as continuity
+    from story.continuity import check as continuity
 
     score.problems = [str(p) for p in continuity(history[-1], CanonFromProject())]
     score.seconds = total_seconds(history[-1])

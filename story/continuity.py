@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Literal, Protocol
 
-from story import Project, Shot, Transition
+from story.model import Project, Shot, Transition
 
 ProblemKind = Literal["offscreen-speaker", "time-of-day", "screen-direction", "description"]
 
