@@ -144,9 +144,7 @@ def test_the_reel_clock_stays_exact_at_25_fps_with_transitions(tmp_path: Path) -
     reel = production.folder.root / "cut" / "storyreel.mp4"
     facts = probe(reel)
     assert facts.frames == production.project.total_frames() and facts.fps == 25
-    command = ["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=duration", "-of", "csv=p=0"]
-    duration = subprocess.run([*command, str(reel)], capture_output=True, text=True, check=True).stdout
-    assert float(duration) == pytest.approx(facts.frames / 25, abs=1e-3)
+    assert float(facts.seconds) == pytest.approx(facts.frames / 25, abs=1e-3)
 
 
 def test_the_end_card_closes_the_reel(tmp_path: Path) -> None:
