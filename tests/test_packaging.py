@@ -26,6 +26,16 @@ def test_readme_setup_has_exactly_two_commands_and_ci_runs_the_second() -> None:
     assert commands[1] in ci, ".ci/run must run the README's test command verbatim"
 
 
+def test_ci_installs_only_the_browser_and_melt_and_the_readme_names_the_browser() -> None:
+    """Everything else comes from wheels, so CI proves the bare path a new user has."""
+    ci = (REPO / ".ci" / "run").read_text()
+    installed = sorted(p.split(":")[1] for line in re.findall(r"^install (.+)$", ci, flags=re.M) for p in line.split())
+    assert installed == ["chromium", "melt"]
+    setup = " ".join((REPO / "README.md").read_text().split("## Set up", 1)[1].split("\n## ", 1)[0].split())
+    assert "browser tests need Chromium at `/usr/bin/chromium`" in setup
+    assert "ffprobe" not in setup
+
+
 def test_animatic_is_registered_through_the_entry_point_group() -> None:
     names = [point.name for point in entry_points(group="storyreel.renderers")]
     assert "animatic" in names

@@ -370,7 +370,7 @@ def test_api_waits_for_approval_and_lays_music(
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium to run the studio's browser tests")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -405,7 +405,7 @@ def wait_chat(page: object, text: str) -> None:
 
 
 @pytest.mark.slow
-def test_a_person_directs_a_reel_in_the_browser(studio: tuple[str, Path], browser: object, artifacts: Path) -> None:
+def test_a_person_directs_a_reel_in_the_browser(browser: object, studio: tuple[str, Path], artifacts: Path) -> None:
     url, root = studio
     context = browser.new_context(viewport={"width": 1440, "height": 1000})
     page = context.new_page()
@@ -455,7 +455,7 @@ def test_a_person_directs_a_reel_in_the_browser(studio: tuple[str, Path], browse
 
 
 @pytest.mark.slow
-def test_two_people_on_two_projects_stay_apart(studio: tuple[str, Path], browser: object, artifacts: Path) -> None:
+def test_two_people_on_two_projects_stay_apart(browser: object, studio: tuple[str, Path], artifacts: Path) -> None:
     url, root = studio
     first = browser.new_context(viewport={"width": 1280, "height": 900})
     second = browser.new_context(viewport={"width": 1280, "height": 900})
