@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -41,6 +42,11 @@ class NothingToUndo(ProjectError):
 
 
 FILE_MODE = 0o644
+LEFTOVER_AFTER_S = 60.0
+"""A temp file untouched this long belongs to a writer that died: live writers (an atomic write, an
+encoder) keep writing theirs, or finish within milliseconds."""
+LEFTOVER_FOLDERS = (HISTORY_DIR, "media", "cut")
+"""Where writers leave temp files, besides the project folder itself; memory/ is chromadb's own."""
 HEAD_FILE = "HEAD"
 """In history/: the number of the revision story.json holds, so recovery knows where undo left it."""
 
@@ -74,6 +80,9 @@ def dump_project(project: Project) -> bytes:
 
 def upgrade(data: dict[str, Any]) -> dict[str, Any]:
     """Bring a stored project dict up to the current schema version, one step at a time."""
+    if "schema" not in data and not data.keys() & set(Project.model_fields):
+        # An unversioned draft still names a project's parts; `{}` or someone else's JSON names none.
+        raise ProjectError("story.json holds no project: no schema and none of a project's fields")
     schema = str(data.get("schema", f"{SCHEMA_NAME}.0"))
     name, _, version = schema.rpartition(".")
     if name != SCHEMA_NAME or not version.isdigit():
@@ -115,7 +124,10 @@ _UPGRADES = {0: _from_v0}
 
 def parse_project(raw: bytes | str) -> Project:
     """Parse story.json bytes into a project, upgrading old schema versions."""
-    data = json.loads(raw)
+    try:
+        data = json.loads(raw)
+    except RecursionError:
+        raise ProjectError("story.json is nested too deeply to be a project") from None
     if not isinstance(data, dict):
         raise ProjectError("story.json does not hold a JSON object")
     return Project.model_validate(upgrade(data))
@@ -184,7 +196,27 @@ class ProjectFolder:
             raise NotAProject(f"{root} is not a folder")
         if not (root / STORY_FILE).exists() and not (root / HISTORY_DIR).is_dir():
             raise NotAProject(f"{root} is not a storyreel project (no {STORY_FILE}); start one with `storyreel new`")
-        return cls(root)
+        folder = cls(root)
+        folder.clean_leftovers()
+        return folder
+
+    def clean_leftovers(self, older_than: float = LEFTOVER_AFTER_S) -> list[Path]:
+        """Remove the temp files a killed process left (`.story.json.*.tmp`, `.take.mp4.partial`, ...)
+        once nobody has written them for `older_than` seconds; returns what went."""
+        places = [(self.root, [p.name for p in self.root.iterdir()])]
+        for name in LEFTOVER_FOLDERS:  # os.walk does not follow links, so nothing outside is touched
+            places += [(Path(folder), files) for folder, _, files in os.walk(self.root / name)]
+        removed, now = [], time.time()
+        for folder, names in places:
+            for path in (folder / n for n in names if _is_temp_name(n)):
+                try:
+                    facts = path.lstat()
+                    if stat.S_ISREG(facts.st_mode) and now - facts.st_mtime >= older_than:
+                        path.unlink()
+                        removed.append(path)
+                except OSError:  # gone already, or a folder nobody may write: leave it
+                    continue
+        return removed
 
     def load(self) -> Project:
         """The current project; a corrupt story.json is set aside and the last good revision loads."""
@@ -324,8 +356,16 @@ class ProjectFolder:
         )
         # The revision lands before story.json points at it: a crash between the two leaves
         # story.json on the previous good revision.
-        write_atomic(self._revision_path(number), revision.model_dump_json(indent=1).encode())
-        self._point_at(project)
+        path = self._revision_path(number)
+        write_atomic(path, revision.model_dump_json(indent=1).encode())
+        try:
+            write_atomic(self.story_path, dump_project(project))
+        except BaseException:
+            # story.json still holds the parent (a full disk, a read-only folder): a revision left
+            # behind would come back as a "redo" of a change the person was told failed.
+            path.unlink(missing_ok=True)
+            raise
+        write_atomic(self.history_dir / HEAD_FILE, f"{project.revision}\n".encode())
         return project
 
     def _checkout(self, number: int) -> Project:
@@ -359,6 +399,13 @@ class ProjectFolder:
             except (OSError, ValueError, ValidationError, ProjectError):
                 continue
         return None
+
+
+def _is_temp_name(name: str) -> bool:
+    """The names our writers give files on their way in: hidden, with a temp suffix."""
+    return name.startswith(".") and (
+        name.endswith((".tmp", ".partial")) or ".partial." in name or name.startswith(".srt-")
+    )
 
 
 def _reason(exc: BaseException) -> str:

@@ -366,6 +366,10 @@ def damaged(good: bytes, how: str) -> bytes:
         return good[: len(good) // 2]
     if how == "garbage":
         return bytes(random.Random(7).randrange(256) for _ in range(3000))
+    if how == "an empty object":  # valid JSON, but no project
+        return b"{}"
+    if how == "nested 100,000 deep":  # valid JSON that Python's parser cannot recurse into
+        return b"[" * 100_000 + b"]" * 100_000
     stored = json.loads(good)
     if how == "invalid field":
         stored["shots"][1]["size"] = "HUGE"
@@ -374,7 +378,9 @@ def damaged(good: bytes, how: str) -> bytes:
     return json.dumps(stored).encode()
 
 
-@pytest.mark.parametrize("how", ["truncated", "garbage", "invalid field", "wrong shapes"])
+@pytest.mark.parametrize(
+    "how", ["truncated", "garbage", "invalid field", "wrong shapes", "an empty object", "nested 100,000 deep"]
+)
 def test_a_corrupt_story_json_falls_back_to_the_last_good_revision(
     tmp_path: Path, make_project: MakeProject, how: str
 ) -> None:
@@ -467,3 +473,94 @@ def test_project_files_are_readable_like_any_other_file(tmp_path: Path, make_pro
     folder.commit([size_to("s2", ShotSize.CU)])
     assert (folder.story_path.stat().st_mode & 0o777) == 0o644
     assert all((p.stat().st_mode & 0o777) == 0o644 for p in folder.history_dir.iterdir())
+
+
+def test_an_empty_object_is_no_project_but_an_empty_versioned_project_is(tmp_path: Path) -> None:
+    with pytest.raises(ProjectError, match="holds no project"):
+        parse_project(b"{}")
+    assert parse_project(b'{"schema": "storyreel.Project.1"}') == Project()
+
+
+# Leftovers and failed writes ------------------------------------------------------------------------
+
+
+def test_temp_files_a_killed_writer_left_are_cleaned_when_the_project_opens(
+    tmp_path: Path, make_project: MakeProject
+) -> None:
+    root = tmp_path / "film"
+    ProjectFolder.create(root, make_project())
+    (root / "media" / "shots" / "s1").mkdir(parents=True)
+    (root / "cut").mkdir()
+    left = [
+        root / ".story.json.k2j4h1_x.tmp",
+        root / "history" / ".HEAD.a8d9c0qz.tmp",
+        root / "history" / ".r000002.json.0b3n5m7p.tmp",
+        root / "media" / "shots" / "s1" / ".0123456789abcdef.mp4.partial",
+        root / "cut" / ".storyreel.partial.mp4",
+        root / "cut" / ".srt-3kd9s0a1",
+    ]
+    a_while_ago = time.time() - 120
+    for path in left:
+        path.write_bytes(b"half written")
+        os.utime(path, (a_while_ago, a_while_ago))
+    in_flight = root / "history" / ".HEAD.live0000.tmp"  # another process writing it right now
+    in_flight.write_bytes(b"2")
+    kept = [root / ".gitignore", root / "notes.tmp", root / "media" / "shots" / "s1" / "take.partial.txt"]
+    for path in kept:
+        path.write_bytes(b"the person's")
+        os.utime(path, (a_while_ago, a_while_ago))
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / ".x.tmp").write_bytes(b"not ours")
+    os.utime(outside / ".x.tmp", (a_while_ago, a_while_ago))
+    (root / "media" / "linked").symlink_to(outside)
+
+    ProjectFolder.open(root)
+    assert [p for p in left if p.exists()] == []
+    assert in_flight.exists() and all(p.exists() for p in kept)
+    assert (outside / ".x.tmp").exists(), "a link out of the folder is not followed"
+
+
+def test_a_killed_writers_temp_file_is_gone_after_the_next_open(tmp_path: Path, make_project: MakeProject) -> None:
+    root = tmp_path / "film"
+    ProjectFolder.create(root, make_project())
+    script = textwrap.dedent(
+        """
+        import os, sys, tempfile
+        fd, name = tempfile.mkstemp(prefix=".HEAD.", suffix=".tmp", dir=sys.argv[1])
+        os.write(fd, b"7")
+        os.utime(name, (0, 0))  # as if it had been killed a while ago
+        os.kill(os.getpid(), 9)
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(root / "history")], check=False)
+    assert done.returncode == -signal.SIGKILL
+    (leftover,) = (root / "history").glob(".HEAD.*.tmp")
+    ProjectFolder.open(root)
+    assert not leftover.exists()
+
+
+def test_a_full_disk_during_a_commit_loses_nothing_and_leaves_no_redo(
+    tmp_path: Path, make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    root = tmp_path / "film"
+    folder = ProjectFolder.create(root, make_project())
+    folder.commit([size_to("s2", ShotSize.CU)])
+    story, history = (root / "story.json").read_bytes(), history_files(root)
+    real_replace = os.replace
+
+    def full_disk(source: str, target: str) -> None:
+        if Path(target).name == "story.json":  # the revision fitted, story.json did not
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), source)
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        folder.commit([size_to("s3", ShotSize.ECU)])
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert (root / "story.json").read_bytes() == story and history_files(root) == history
+    with pytest.raises(NothingToUndo):
+        ProjectFolder.open(root).redo()
+    assert [p.name for p in root.rglob("*.tmp")] == []
