@@ -23,7 +23,6 @@ from tools.edit.retime import NoBeats, bounds, retime_to_beats
 from tools.voice.lines import LEAD_IN, place_lines
 
 REPO = Path(__file__).resolve().parent.parent
-needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
 
 
 @pytest.fixture(autouse=True)
@@ -62,7 +61,6 @@ def test_a_reel_without_dialogue_or_music_still_has_an_aac_track_of_its_exact_le
     assert (production.folder.root / "cut" / "storyreel.srt").read_text() == ""
 
 
-@needs_espeak
 def test_music_is_ducked_under_speech_and_subtitles_match_the_lines(tmp_path: Path) -> None:
     production = new_film(tmp_path / "film", talking_story())
     # a 12 kHz bed: above everything espeak-ng says (it speaks at 22 kHz), so the bed can be measured under speech

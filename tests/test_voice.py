@@ -1,13 +1,15 @@
-"""Scratch voices: espeak-ng speaks each line at its time in its shot, one remembered voice per
-character, a person's recording replaces a line, and a new voice backend plugs in by the same door."""
+"""Scratch voices: espeak-ng (the library from the espeakng-loader wheel) speaks each line at its
+time in its shot, one remembered voice per character, a person's recording replaces a line,
+and a new voice backend plugs in by the same door."""
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
+import wave
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +23,6 @@ from tools.voice.casting import cast_voices, choose_voice, voice_edits
 from tools.voice.espeak import FEMALE_VARIANTS
 from tools.voice.lines import GAP, LEAD_IN
 
-pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -214,3 +215,60 @@ def test_the_director_changes_a_voice_in_words(tmp_path: Path) -> None:
     faster = OfflineDirector().direct(production.project, "mara speaks faster")
     assert "Mara's voice faster" in faster.reply
     assert OfflineDirector().direct(production.project, "make shot 2 slower").edits[0].op == "update_shot"
+
+
+def spoken_bytes(voice: Voice, tmp_path: Path, name: str, text: str, choice: VoiceChoice, how: str = "") -> bytes:
+    output = tmp_path / name
+    voice.speak(SpeechRequest(text=text, voice=choice, output=output, parenthetical=how))
+    return output.read_bytes()
+
+
+def test_the_wheels_espeak_says_a_line_the_same_way_every_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no espeak-ng program anywhere: the wheel's library speaks
+    voice, mara = get_voice("espeak"), VoiceChoice(name="en+f3", pitch=55, speed=165)
+    first = spoken_bytes(voice, tmp_path, "a.wav", "Is anyone out there?", mara)
+    spoken_bytes(voice, tmp_path, "other.wav", "Something else, said by someone else.", VoiceChoice(name="en+m7"))
+    assert spoken_bytes(voice, tmp_path, "b.wav", "Is anyone out there?", mara) == first
+    whispered = spoken_bytes(voice, tmp_path, "w1.wav", "Keep your voice down.", mara, "whispering")
+    assert spoken_bytes(voice, tmp_path, "w2.wav", "Keep your voice down.", mara, "whispering") == whispered
+    assert spoken_bytes(voice, tmp_path, "c.wav", "Is anyone out there?", VoiceChoice(name="en+m3")) != first
+    with wave.open(str(tmp_path / "a.wav"), "rb") as stream:
+        assert (stream.getframerate(), stream.getnchannels(), stream.getsampwidth()) == (22050, 1, 2)
+        assert 0.8 < stream.getnframes() / 22050 < 3.0
+    assert not list(tmp_path.glob(".*.partial"))
+
+
+def test_the_library_speaks_one_line_at_a_time_from_many_threads(tmp_path: Path) -> None:
+    voice, choice = get_voice("espeak"), VoiceChoice(name="en+m2")
+    alone = spoken_bytes(voice, tmp_path, "alone.wav", "Only the gulls.", choice)
+    with ThreadPoolExecutor(4) as pool:
+        made = list(pool.map(lambda n: spoken_bytes(voice, tmp_path, f"t{n}.wav", "Only the gulls.", choice), range(8)))
+    assert made == [alone] * 8
+
+
+def test_an_unknown_espeak_voice_is_refused_by_name(tmp_path: Path) -> None:
+    with pytest.raises(VoiceError, match="espeak-ng has no voice 'xx\\+nobody'"):
+        spoken_bytes(get_voice("espeak"), tmp_path, "x.wav", "Hello.", VoiceChoice(name="xx+nobody"))
+    assert not list(tmp_path.iterdir())
+
+
+def test_an_espeak_ng_program_given_by_name_is_run_instead_of_the_library(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    program = tmp_path / "my-espeak"  # writes a 0.5 s 440 Hz tone where -w says, and the arguments beside it
+    program.write_text(
+        f"#!{sys.executable}\n"
+        "import sys, wave, math\n"
+        "out = sys.argv[sys.argv.index('-w') + 1]\n"
+        "open(out + '.args', 'w').write(' '.join(sys.argv[1:]) + '|' + sys.stdin.read())\n"
+        "with wave.open(out, 'wb') as w:\n"
+        "    w.setnchannels(1); w.setsampwidth(2); w.setframerate(22050)\n"
+        "    w.writeframes(b''.join(int(9000 * math.sin(6.2832 * 440 * n / 22050)).to_bytes(2, 'little', signed=True)"
+        " for n in range(11025)))\n"
+    )
+    program.chmod(0o755)
+    monkeypatch.setenv("STORYREEL_ESPEAK", str(program))
+    sound = spoken_bytes(get_voice("espeak"), tmp_path, "line.wav", "-v nonsense", VoiceChoice(name="en+f2", pitch=40))
+    assert len(sound) == 44 + 11025 * 2
+    args = next(tmp_path.glob(".line.wav.partial.args")).read_text()
+    assert args.startswith("-v en+f2 -p 40 -s 165 -a 120 -g 0 -w ") and args.endswith("--stdin|-v nonsense")
