@@ -21,7 +21,7 @@ class ReelSound:
 
     track: Path  # the AAC track (.m4a)
     subtitles: Path  # the .srt beside the reel
-    lines: list[PlacedLine]
+    lines: list[PlacedLine]  # every line of dialogue, the silent ones too (`PlacedLine.voiced`)
     samples: int  # its exact length in samples at RATE
     encoded: bool  # True when the track was encoded now, False when the cached one served
 
@@ -33,17 +33,19 @@ class ReelSound:
 
 def build_sound(folder: ProjectFolder, project: Project) -> ReelSound:
     """Speak and place every line, mix them over the ducked music bed, encode (unless cached), and
-    write cut/storyreel.srt. Problems (a shot too short for its lines, a missing recording) are
-    added to `folder.warnings`; the reel is never lost over its sound."""
+    write cut/storyreel.srt with every line, voiced or not. Problems (a shot too short for its lines,
+    a missing recording, a line no voice could speak) are added to `folder.warnings`; the reel is
+    never lost over its sound."""
     length = reel_samples(project)
     lines = place_lines(folder, project)
+    heard = [line for line in lines if line.voiced]  # a silent line is subtitled, not mixed or ducked under
     music = project.music.model_dump(mode="json") if project.music else None
-    cues = [(line.start, hashlib.sha256(line.samples.tobytes()).hexdigest()[:16]) for line in lines]
+    cues = [(line.start, hashlib.sha256(line.samples.tobytes()).hexdigest()[:16]) for line in heard]
     track = folder.root / AUDIO_DIR / f"{sound_key([SOUND_VERSION, RATE, length, cues, music])}.m4a"
     encoded = not track.is_file()
     if encoded:
         bed = music_samples(folder, project, length)
         gain, duck = (project.music.gain_db, project.music.duck_db) if project.music else (0.0, 0.0)
-        encode_track(mix_reel(length, [line.cue for line in lines], bed, gain_db=gain, duck_db=duck), track)
+        encode_track(mix_reel(length, [line.cue for line in heard], bed, gain_db=gain, duck_db=duck), track)
     subtitles = write_srt(lines, length, folder.root / SRT_PATH)
     return ReelSound(track, subtitles, lines, length, encoded)

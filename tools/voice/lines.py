@@ -5,6 +5,10 @@ Within a shot, lines follow one another in order: the first starts `LEAD_IN` sec
 shot, each next one `GAP` seconds after the one before ends. A shot whose lines run past its end
 is reported with the seconds it needs; its lines still play (they spill into the next shot), so
 the person hears the problem rather than losing words.
+
+A line no voice could speak keeps its place and its time: it is laid as silence as long as its
+voice would read it (`reading_seconds`), so its subtitle still shows and the lines after it keep
+their moments.
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ SCRATCH_DIR = "media/voice/scratch"
 LEAD_IN = 0.25  # seconds into a shot before its first line
 GAP = 0.30  # seconds between two lines of one shot
 TAIL = 0.15  # seconds a shot should run on after its last line
+SILENT = "silent"  # the source of a line no voice could speak
+CHARACTERS_PER_WORD = 7.5  # a spoken word with its space and punctuation, as espeak-ng's words a minute count it
+END_PAUSE = 0.4  # seconds espeak-ng leaves after a line
 
 
 @dataclass(frozen=True)
@@ -37,8 +44,13 @@ class PlacedLine:
     speaker: str  # the character's name
     text: str
     start: int  # first sample on the reel
-    samples: np.ndarray  # float32 mono at RATE
-    source: str  # "recording" or the voice backend's name
+    samples: np.ndarray  # float32 mono at RATE (silence as long as the line when it is not voiced)
+    source: str  # "recording", the voice backend's name, or SILENT when no voice could speak it
+
+    @property
+    def voiced(self) -> bool:
+        """True when the line is heard (a recording or a voice spoke it)."""
+        return self.source != SILENT
 
     @property
     def end(self) -> int:
@@ -104,9 +116,16 @@ def scratch_samples(voice: Voice, choice: VoiceChoice, line: DialogueLine, path:
     return normalised(cached[:, 0])
 
 
+def reading_seconds(text: str, choice: VoiceChoice) -> float:
+    """How long the voice would take to say `text`: its words a minute, plus the pause after a line."""
+    return END_PAUSE + len(text.strip()) * 60 / (CHARACTERS_PER_WORD * max(1, choice.speed))
+
+
 def place_lines(folder: ProjectFolder, project: Project) -> list[PlacedLine]:
-    """Every line of the reel, spoken and placed; a shot too short for its lines adds a warning
-    (`folder.warnings`) with its number and the seconds it needs."""
+    """Every line of the reel, placed, and spoken where a voice can; a line no voice could speak is
+    placed silent (`PlacedLine.voiced` is False) for as long as its voice would read it, and the
+    reasons are added to `folder.warnings`, once each. A shot too short for its lines adds a
+    warning with its number and the seconds it needs."""
     voices = cast_voices(project)
     names = {c.id: c.name for c in project.characters}
     starts = shot_starts(project)
@@ -123,7 +142,8 @@ def place_lines(folder: ProjectFolder, project: Project) -> list[PlacedLine]:
                 samples, source = line_audio(folder, project, line, voices[line.speaker], backends)
             except (VoiceError, AudioError) as exc:
                 silent.setdefault(str(exc), []).append(f"{number}.{index + 1}")
-                continue
+                length = round(reading_seconds(line.text, voices[line.speaker]) * RATE)
+                samples, source = np.zeros(length, dtype=np.float32), SILENT
             placed.append(
                 PlacedLine(
                     number, shot.id, index, names.get(line.speaker, line.speaker), line.text, cursor, samples, source
