@@ -3,9 +3,7 @@ subtitles where the lines are heard, music import that refuses bad files, and cu
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +12,7 @@ import numpy as np
 import pytest
 import srt
 from listening import band_level, click_track, new_film, reel_audio, rms, talking_story, tone, write_wav
+from probing import streams
 
 from agent.offline import OfflineDirector
 from story import Music, Project, ReplaceStory, SetMusic, Shot, Style
@@ -30,13 +29,6 @@ def _no_memory(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STORYREEL_MEMORY", "off")
 
 
-def streams(path: Path) -> dict[str, dict]:
-    done = subprocess.run(
-        ["ffprobe", "-v", "error", "-show_streams", "-of", "json", str(path)], capture_output=True, text=True
-    )
-    return {s["codec_type"]: s for s in json.loads(done.stdout)["streams"]}
-
-
 def silent(story: ReplaceStory) -> ReplaceStory:
     return story.model_copy(update={"shots": [s.model_copy(update={"dialogue": []}) for s in story.shots]})
 
@@ -48,15 +40,14 @@ def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.skipif(shutil.which("ffprobe") is None, reason="ffprobe is not installed")
 def test_a_reel_without_dialogue_or_music_still_has_an_aac_track_of_its_exact_length(tmp_path: Path) -> None:
     production = new_film(tmp_path / "film", silent(talking_story(title_card=True)))
     project, reel = production.project, production.folder.root / "cut" / "storyreel.mp4"
     found = streams(reel)
-    assert found["audio"]["codec_name"] == "aac" and found["video"]["codec_name"] == "h264"
+    assert found["audio"].codec == "aac" and found["video"].codec == "h264"
     seconds = project.total_frames() / project.fps
-    assert float(found["video"]["duration"]) == pytest.approx(seconds, abs=1e-6)
-    assert float(found["audio"]["duration"]) == pytest.approx(seconds, abs=1 / project.fps)
+    assert float(found["video"].seconds) == pytest.approx(seconds, abs=1e-6)
+    assert float(found["audio"].seconds) == pytest.approx(seconds, abs=1 / project.fps)
     assert rms(reel_audio(reel), 0, seconds) < 1e-4
     assert (production.folder.root / "cut" / "storyreel.srt").read_text() == ""
 
