@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 
+from ui.text import plain, print_plain
+
 if TYPE_CHECKING:
     from agent.production import Production, TurnResult
 
@@ -38,7 +40,7 @@ def start(directory: Path, ask: Ask, out: Console) -> Production | None:
 
     if (directory / "story.json").is_file():
         return Production.open(directory, memory_follows=True)
-    out.print(f"{directory} is a new project. Tell me the story (one paragraph is plenty).", highlight=False)
+    print_plain(out, f"{directory} is a new project. Tell me the story (one paragraph is plenty).")
     brief = ask("brief> ")
     if brief is None or not brief.strip():
         return None
@@ -73,19 +75,19 @@ def turn(production: Production, message: str, ask: Ask, out: Console, err: Cons
             if event.kind == "text":
                 if not streamed:
                     out.file.write("director> ")
-                out.file.write(event.text)
+                out.file.write(plain(event.text))  # the model's words are data: no escape codes reach the terminal
                 out.file.flush()
                 streamed = True
             elif event.kind == "tool":
                 if streamed:
                     out.file.write("\n")
                     streamed = False
-                err.print(f"  [dim]tool[/] {event.text}", highlight=False, soft_wrap=True)
+                print_plain(err, "  ", ("tool", "dim"), f" {event.text}", soft_wrap=True)
             elif event.kind in ("announce", "progress"):
                 if bars is None:
                     bars = stack.enter_context(render_bars(err))
                 if event.kind == "announce":
-                    err.print(f"  [dim]{event.text}[/]", highlight=False)
+                    print_plain(err, "  ", (event.text, "dim"))
                     bars.announce(event.text)
                 else:
                     bars.progress(event.data["label"], event.data["frames"], event.data["total"])
@@ -93,7 +95,7 @@ def turn(production: Production, message: str, ask: Ask, out: Console, err: Cons
                 stack.close()
                 if streamed:
                     out.file.write("\n")
-                answer = ask(f"{event.text} [y/N] ") or "no"
+                answer = ask(f"{plain(event.text)} [y/N] ") or "no"
                 turn(production, "", ask, out, err, resume="yes" if answer.strip().lower() in ("y", "yes") else "no")
                 return
             elif event.result is not None:
@@ -107,13 +109,14 @@ def report(result: TurnResult, out: Console, *, streamed: bool, err: Console | N
     """What the turn did: warnings, the reply (unless it streamed), changes, failures, the reel."""
     err = err or out
     for warning in result.warnings:
-        err.print(f"[yellow]warning[/]: {warning}", highlight=False)
+        print_plain(err, ("warning", "yellow"), ": ", warning)
     if not streamed and result.reply:
-        out.print(f"director> {result.reply}", highlight=False)
+        print_plain(out, f"director> {result.reply}")
     for line in result.changes:
-        out.print(f"  • {line}", highlight=False)
+        print_plain(out, f"  • {line}")
     for number, why in result.failed.items():
-        err.print(f"[red]shot {number} failed[/]: {why} (a marked placeholder stands in; `render` retries it)")
+        why = f": {why} (a marked placeholder stands in; `render` retries it)"
+        print_plain(err, (f"shot {number} failed", "red"), why)
     if result.reel is not None and (result.changes or result.rendered):
         seconds = result.frames / result.fps
-        out.print(f"  Reel: {result.reel} ({result.frames} frames, {seconds:.1f}s)", highlight=False, soft_wrap=True)
+        print_plain(out, f"  Reel: {result.reel} ({result.frames} frames, {seconds:.1f}s)", soft_wrap=True)

@@ -33,6 +33,7 @@ from story import (  # noqa: E402
 from ui.studio import views  # noqa: E402
 from ui.studio.safety import BRIEF, IMAGE, MUSIC, StudioError, check_upload, keep_upload, safe_name  # noqa: E402
 from ui.studio.turns import Hooks, StudioEvent, opened, say_work, stream_work  # noqa: E402
+from ui.text import html_text  # noqa: E402
 
 UPLOADS_DIR = "media/uploads"
 YES = {"yes", "y", "ok", "go", "go ahead", "approve", "sure"}
@@ -209,7 +210,8 @@ class Studio:
         for event in events:
             if event.kind == "tool":  # reported once the call is made: a finished step, with its outcome
                 name, _, outcome = event.text.partition(" -> ")
-                metadata = {"title": f"🛠 {views.clip(name, 90)}", "status": "done", "log": views.clip(outcome, 120)}
+                title, log = html_text(views.clip(name, 90)), html_text(views.clip(outcome, 120))
+                metadata = {"title": f"🛠 {title}", "status": "done", "log": log}
                 chat.append({"role": "assistant", "content": "", "metadata": metadata})
             elif event.kind == "announce":
                 close_step()
@@ -230,20 +232,20 @@ class Studio:
                 if streamed is None:
                     streamed = {"role": "assistant", "content": ""}
                     chat.append(streamed)
-                streamed["content"] = str(streamed["content"]) + event.text
+                streamed["content"] = str(streamed["content"]) + html_text(event.text)  # the model's words are data
             elif event.kind == "question":
                 asked = True
-                chat.append({"role": "assistant", "content": f"{event.text}\n\nAnswer **yes** or **no**."})
+                chat.append({"role": "assistant", "content": f"{html_text(event.text)}\n\nAnswer **yes** or **no**."})
             elif event.kind == "error":
                 close_step()
-                chat.append({"role": "assistant", "content": f"⚠️ {event.text}"})
+                chat.append({"role": "assistant", "content": f"⚠️ {html_text(event.text)}"})
                 yield chat, True, False
                 return
             elif event.kind == "done":
                 close_step()
-                answer = reply_text(event.result)
-                if streamed is not None and str(streamed["content"]).strip() == (event.result.reply or "").strip():
-                    answer = answer.removeprefix(event.result.reply or "").lstrip("\n")
+                answer, said = reply_text(event.result), html_text(event.result.reply or "")
+                if streamed is not None and str(streamed["content"]).strip() == said.strip():
+                    answer = answer.removeprefix(said).lstrip("\n")
                 if answer:
                     chat.append({"role": "assistant", "content": answer})
                 yield chat, True, asked
@@ -459,12 +461,17 @@ class Studio:
 
 
 def reply_text(result: Any) -> str:
-    """The director's answer for the chat: the reply, what changed, what rendered, what went wrong."""
-    lines = [result.reply] if result.reply else []
-    lines += [f"• {change}" for change in result.changes if change not in (result.reply or "")]
+    """The director's answer for the chat: the reply, what changed, what rendered, what went wrong.
+
+    Words from the model or a file are escaped: the chat renders Markdown and HTML, and they are data.
+    """
+    lines = [html_text(result.reply)] if result.reply else []
+    lines += [f"• {html_text(change)}" for change in result.changes if change not in (result.reply or "")]
     if result.rendered:
         shots = ", ".join(str(n) for n in result.rendered)
         lines.append(f"Rendered shot{'s' if len(result.rendered) > 1 else ''} {shots} in {result.render_seconds:.1f}s.")
-    lines += [f"⚠️ shot {n} failed: {why} (a marked placeholder stands in)" for n, why in result.failed.items()]
-    lines += [f"⚠️ {warning}" for warning in result.warnings]
+    lines += [
+        f"⚠️ shot {n} failed: {html_text(why)} (a marked placeholder stands in)" for n, why in result.failed.items()
+    ]
+    lines += [f"⚠️ {html_text(warning)}" for warning in result.warnings]
     return "\n".join(lines)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from story import Project, ProjectFolder, Shot
 from ui.studio.safety import inside, publish, secret_digest, studio_cache
+from ui.text import html_text
 
 THUMB_WIDTH = 384
 CUT_DIR = "cut"
@@ -155,7 +156,8 @@ def shot_form(project: Project, number: int) -> ShotForm:
             place = f" at {project.location(shot.location).name}"
         except KeyError:
             place = ""
-    summary = f"**Shot {number}**{place} — {clip(shot.action or shot.beat or 'no action written', 140)}"
+    said = html_text(clip(shot.action or shot.beat or "no action written", 140))  # Markdown: words are data
+    summary = f"**Shot {number}**{html_text(place)} — {said}"
     return ShotForm(
         number=number,
         shot_id=shot.id,
@@ -197,10 +199,10 @@ def conversation(folder: ProjectFolder, limit: int = 12) -> list[dict[str, objec
     messages: list[dict[str, object]] = []
     for revision in folder.lineage()[-limit:]:
         if revision.message:
-            messages.append({"role": "user", "content": revision.message})
+            messages.append({"role": "user", "content": html_text(revision.message)})
         if revision.summary:
             shown = revision.summary[:6] + (
                 [f"… and {len(revision.summary) - 6} more"] if len(revision.summary) > 6 else []
             )
-            messages.append({"role": "assistant", "content": "\n".join(f"• {line}" for line in shown)})
+            messages.append({"role": "assistant", "content": "\n".join(f"• {html_text(line)}" for line in shown)})
     return messages
