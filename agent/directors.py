@@ -4,6 +4,7 @@ router that sorts a message into a new story, a question, a render request or a 
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -11,11 +12,11 @@ from agent.director import Direction, DirectorError
 from agent.llm import ModelSettings, make_client
 from agent.prompt import system_prompt
 from agent.state import Emit, Route, TurnEvent, TurnPlan, quiet
-from agent.tools import READ_ONLY, Toolbox, ToolError
+from agent.tools import READ_ONLY, Toolbox
 from story import AnyEdit, Project
 
 MAX_ATTEMPTS = 3
-"""Tool calls the model may get wrong in one turn before the person is told and nothing applies."""
+"""Replies with a bad tool call the model may send in one turn before the person is told and nothing applies."""
 MAX_STEPS = 8
 """Model round trips in one turn."""
 
@@ -98,7 +99,11 @@ class ModelDirector:
         toolbox: Toolbox | None = None,
         emit: Emit = quiet,
     ) -> TurnPlan:
-        """Run the tool loop for one message; no change is applied here."""
+        """Run the tool loop for one message; no change is applied here.
+
+        A reply's calls hold all together or not at all (`Toolbox.run_reply`). A turn whose last
+        reply with changes was refused ends with nothing changed, whatever earlier replies did.
+        """
         import httpx
         import openai
 
@@ -111,6 +116,7 @@ class ModelDirector:
             {"role": "user", "content": message},
         ]
         failures = 0
+        refused: str | None = None  # the error of the last refused reply, until a reply with changes holds
         for _ in range(MAX_STEPS):
             try:
                 content, calls = self._ask(messages, box.specs(), emit)
@@ -119,26 +125,27 @@ class ModelDirector:
                     edits=[], reply=f"The model did not answer ({exc}); nothing was changed.", action="none"
                 )
             if not calls:
+                if refused is not None:
+                    return _nothing_changed(refused)
                 return TurnPlan(edits=box.edits, reply=content, action=box.action or "none")
-            messages.append({"role": "assistant", "content": content or None, "tool_calls": calls})
-            wrong = False
-            for call in calls:
+            outcome = box.run_reply([(call["function"]["name"], call["function"]["arguments"]) for call in calls])
+            said = [_as_sent(call) for call in calls]  # the transcript holds strings, whatever the server sent
+            messages.append({"role": "assistant", "content": content or None, "tool_calls": said})
+            for call, answer in zip(said, outcome.answers, strict=True):
                 name, arguments = call["function"]["name"], call["function"]["arguments"]
-                try:
-                    answer, ok = box.call(name, arguments).content, True
-                except ToolError as exc:
-                    answer, ok, wrong = f"error: {exc}", False, True
-                emit(TurnEvent("tool", f"{name}({_brief(arguments)}) -> {answer[:160]}", {"name": name, "ok": ok}))
+                line = f"{_brief(name, 60)}({_brief(arguments)}) -> {answer[:160]}"
+                emit(TurnEvent("tool", line, {"name": name, "ok": outcome.error is None}))
                 messages.append({"role": "tool", "tool_call_id": call["id"], "content": answer})
-            if wrong:
-                failures += 1
-                if failures >= MAX_ATTEMPTS:
-                    return TurnPlan(
-                        edits=[],
-                        reply=f"I could not make that change ({answer.removeprefix('error: ')}); nothing was changed.",
-                        action="none",
-                    )
-        return TurnPlan(edits=box.edits, reply="Done.", action=box.action or "none")
+            if outcome.error is None:
+                refused = None if outcome.changes else refused
+                continue
+            refused, failures = outcome.error, failures + 1
+            if failures >= MAX_ATTEMPTS:
+                return _nothing_changed(refused)
+        if refused is not None:
+            return _nothing_changed(refused)
+        # Out of steps before the model said it was done: the work may be half made, so none of it applies.
+        return TurnPlan(edits=[], reply=f"I did not finish in {MAX_STEPS} steps; nothing was changed.", action="none")
 
     def _ask(
         self, messages: list[dict[str, Any]], tools: list[dict[str, Any]], emit: Emit
@@ -151,43 +158,75 @@ class ModelDirector:
             reply = self.client.chat.completions.create(**request).choices[0].message
             calls = [
                 {
-                    "id": c.id,
+                    "id": c.id or f"call_{n}",
                     "type": "function",
                     "function": {"name": c.function.name, "arguments": c.function.arguments},
                 }
-                for c in reply.tool_calls or []
+                for n, c in enumerate(reply.tool_calls or [])
             ]
-            if reply.content:
-                emit(TurnEvent("text", reply.content))
-            return reply.content or "", calls
+            content = _words(reply.content)
+            if content:
+                emit(TurnEvent("text", content))
+            return content, calls
         words: list[str] = []
         slots: dict[int, dict[str, Any]] = {}
         for chunk in self.client.chat.completions.create(**request, stream=True):
             if not chunk.choices:
                 continue
             delta = chunk.choices[0].delta
-            if delta.content:
-                words.append(delta.content)
-                emit(TurnEvent("text", delta.content))
+            said = _words(delta.content)
+            if said:
+                words.append(said)
+                emit(TurnEvent("text", said))
             for part in delta.tool_calls or []:
-                slot = slots.setdefault(part.index, {"id": "", "name": "", "arguments": ""})
+                slot = slots.setdefault(part.index, {"id": "", "name": [], "arguments": []})
                 slot["id"] = part.id or slot["id"]
                 if part.function is not None:
-                    slot["name"] += part.function.name or ""
-                    slot["arguments"] += part.function.arguments or ""
+                    slot["name"].append(part.function.name or "")
+                    slot["arguments"].append(part.function.arguments or "")
         calls = [
             {
                 "id": slot["id"] or f"call_{n}",
                 "type": "function",
-                "function": {"name": slot["name"], "arguments": slot["arguments"]},
+                "function": {"name": _joined(slot["name"]), "arguments": _joined(slot["arguments"])},
             }
-            for n, slot in sorted(slots.items())
+            for n, slot in enumerate(slots.values())  # in the order they began
         ]
         return "".join(words), calls
 
 
-def _brief(arguments: str, limit: int = 120) -> str:
-    flat = " ".join((arguments or "").split())
+def _as_sent(call: dict[str, Any]) -> dict[str, Any]:
+    """A call as the transcript keeps it: id, name and arguments as strings."""
+    function = call["function"]
+    return {
+        "id": _words(call["id"]),
+        "type": "function",
+        "function": {"name": _words(function["name"]), "arguments": _words(function["arguments"])},
+    }
+
+
+def _nothing_changed(error: str) -> TurnPlan:
+    reply = f"I could not make that change ({error}); nothing was changed."
+    return TurnPlan(edits=[], reply=reply, action="none", refused=True)
+
+
+def _words(content: Any) -> str:
+    """A reply's text; a server that sends something else than a string gets it shown as JSON."""
+    if content is None or isinstance(content, str):
+        return content or ""
+    return json.dumps(content, ensure_ascii=False, default=repr)
+
+
+def _joined(pieces: list[Any]) -> Any:
+    """A streamed call's name or arguments, joined; a piece that is not a string is passed on as it
+    came, so the toolbox refuses it as malformed instead of the loop failing on it."""
+    odd = [piece for piece in pieces if not isinstance(piece, str)]
+    return odd[0] if odd else "".join(pieces)
+
+
+def _brief(arguments: Any, limit: int = 120) -> str:
+    text = arguments if isinstance(arguments, str) else json.dumps(arguments, ensure_ascii=False, default=repr)
+    flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
@@ -201,4 +240,4 @@ class OfflineAdapter:
         d = self.director.direct(project, message)
         if d.reply:
             emit(TurnEvent("text", d.reply))
-        return TurnPlan(edits=list(d.edits), reply=d.reply, action=d.action)
+        return TurnPlan(edits=list(d.edits), reply=d.reply, action=d.action, refused=d.refused)

@@ -6,18 +6,24 @@ the story is turned into typed edits and applied to that copy at once, so the ne
 same turn sees it ("add a shot, then make it a close-up"), and an edit that does not fit comes
 back to the model as an error to correct. Nothing reaches the project folder from here: the
 graph applies the turn's edits as one revision, or none of them.
+
+The model's arguments are untrusted input. They are validated in pydantic's strict mode (no
+boolean from "yes", no shot number from `true`), every string and number is bounded, a field
+that names a renderer must name a registered one, and `run_reply` applies one reply's calls all
+or nothing, at most `MAX_CALLS` a turn.
 """
 
 from __future__ import annotations
 
 import copy
 import functools
+import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, create_model
 
 from story import AnyEdit, EditError, Project, apply
 from story.edits import (
@@ -39,34 +45,64 @@ from story.model import MAX_NAME, MAX_SHOTS, MAX_TEXT, Bible, Character, Locatio
 MAX_ARGUMENTS = 200_000
 """Characters of JSON one tool call may carry (a whole story plan fits easily)."""
 MAX_STORY_SHOTS = 200
+"""Shots the director may give a project: in one plan, and by adding shots one at a time."""
+MAX_CALLS = 50
+"""Tool calls one turn may apply; a reply that would go past it is refused whole."""
 MAX_CAST = 40
+SHOT_ID = r"^[a-z0-9][a-z0-9-]{0,63}$"
 
-ShotRefField = Field(description="The shot: its 1-based position in the shot list (2), or its id ('s7').")
+STRICT = ConfigDict(extra="forbid", strict=True)
 
 
 class ToolError(ValueError):
     """A tool call the model must correct; the message goes back to the model."""
 
 
+def registered_renderer(name: str) -> str:
+    """`name` when a renderer is registered under it; otherwise an error listing the known ones."""
+    from tools.render.base import known_renderers
+
+    known = known_renderers()
+    if name not in known:
+        raise ValueError(f"unknown renderer {name[:80]!r}; known: {', '.join(known)}")
+    return name
+
+
+ShotNumber = Annotated[int, Field(ge=1, le=MAX_SHOTS)]
+ShotId = Annotated[str, StringConstraints(pattern=SHOT_ID, max_length=64)]
+ShotRefType = ShotNumber | ShotId
+RendererName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME), AfterValidator(registered_renderer)]
+TraitPart = Annotated[str, StringConstraints(max_length=40)]
+TraitValue = Annotated[str, StringConstraints(max_length=MAX_NAME)]
+
+ShotRefField = Field(description="The shot: its 1-based position in the shot list (2), or its id ('s7').")
+BackendField = Field(None, description="A registered renderer for this shot, e.g. 'animatic'; omit to keep.")
+
+
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = STRICT
 
 
 class ShotRef(Strict):
-    shot: int | str = ShotRefField
+    shot: ShotRefType = ShotRefField
 
 
-class UpdateShotArgs(ShotChanges):
+class ShotSpec(ShotChanges):
+    """A shot's fields by their story.json names; `backend` must name a registered renderer."""
+
+    model_config = STRICT
+    backend: RendererName | None = BackendField  # type: ignore[assignment]
+
+
+class UpdateShotArgs(ShotSpec):
     """Change fields of one shot; give only the fields to change, by their story.json names."""
 
-    model_config = ConfigDict(extra="forbid")
-    shot: int | str = ShotRefField
+    shot: ShotRefType = ShotRefField
 
 
-class AddShotArgs(ShotChanges):
+class AddShotArgs(ShotSpec):
     """A new shot: any shot fields by their story.json names; unset fields take sensible defaults."""
 
-    model_config = ConfigDict(extra="forbid")
     position: int | None = Field(None, ge=1, le=MAX_SHOTS, description="1-based position it takes; omit to append.")
 
 
@@ -78,7 +114,7 @@ class CharacterSpec(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="Lowercase id, e.g. 'mara'. Shots use it.")
     name: str = Field(min_length=1, max_length=MAX_NAME)
     description: str = Field("", max_length=MAX_TEXT, description="How they look: age, build, clothes, colours.")
-    traits: dict[str, str] = Field(default_factory=dict, max_length=30, description="e.g. {'coat': 'red'}")
+    traits: dict[TraitPart, TraitValue] = Field(default_factory=dict, max_length=30, description="e.g. {'coat': 'red'}")
 
 
 class LocationSpec(Strict):
@@ -101,42 +137,46 @@ class CreateStoryArgs(Strict):
     bible: BibleSpec
     characters: list[CharacterSpec] = Field(default_factory=list, max_length=MAX_CAST)
     locations: list[LocationSpec] = Field(default_factory=list, max_length=MAX_CAST)
-    shots: list[ShotChanges] = Field(min_length=1, max_length=MAX_STORY_SHOTS)
+    shots: list[ShotSpec] = Field(min_length=1, max_length=MAX_STORY_SHOTS)
 
 
 class UpdateCharacterArgs(CharacterChanges):
-    model_config = ConfigDict(extra="forbid")
-    character: str = Field(max_length=MAX_NAME, description="The character's id or name.")
+    model_config = STRICT
+    character: str = Field(min_length=1, max_length=MAX_NAME, description="The character's id or name.")
+    traits: dict[TraitPart, TraitValue] | None = Field(  # type: ignore[assignment]
+        None, max_length=30, description="Visual traits by part to set, e.g. {'coat': 'red'}."
+    )
+
+
+def _optional_style_field(name: str) -> Any:
+    """A style field as an optional argument that keeps the style's own bounds and description."""
+    info = Style.model_fields[name]
+    kind = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation  # type: ignore[valid-type]
+    return (kind | None, Field(None, description=info.description))
 
 
 _STYLE_FIELDS = ("look", "palette", "fps", "title_card", "title_card_frames", "end_card", "end_card_text")
 SetStyleArgs: type[BaseModel] = create_model(  # the style's own fields and bounds, every one optional
     "SetStyleArgs",
-    __config__=ConfigDict(extra="forbid"),
-    **{
-        name: (
-            Style.model_fields[name].annotation | None,
-            Field(None, description=Style.model_fields[name].description),
-        )
-        for name in _STYLE_FIELDS
-    },  # type: ignore[call-overload]
+    __config__=STRICT,
+    **{name: _optional_style_field(name) for name in _STYLE_FIELDS},
 )
 
 
 class RecallArgs(Strict):
     query: str = Field(min_length=1, max_length=500, description="What to look for, in plain words.")
     kinds: list[Literal["character", "location", "style", "decision", "shot", "preference"]] | None = Field(
-        None, description="Only these kinds of memory; omit for all."
+        None, max_length=6, description="Only these kinds of memory; omit for all."
     )
     k: int = Field(5, ge=1, le=20, description="How many memories to return.")
 
 
 class RenderArgs(Strict):
-    shots: list[int | str] = Field(
+    shots: list[ShotRefType] = Field(
         default_factory=list, max_length=MAX_SHOTS, description="Shots to render with `backend`; omit for all."
     )
-    backend: str | None = Field(
-        None, max_length=MAX_NAME, description="Renderer to use for those shots, e.g. 'animatic'; omit to keep."
+    backend: RendererName | None = Field(
+        None, description="A registered renderer to use for those shots, e.g. 'animatic'; omit to keep."
     )
 
 
@@ -228,14 +268,15 @@ def _specs(names: frozenset[str] | None) -> list[dict[str, Any]]:
 def resolve_shot(project: Project, ref: int | str) -> str:
     """A shot's id from a 1-based position or an id; a clear error otherwise."""
     ids = [shot.id for shot in project.shots]
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isdigit()):
-        n = int(ref)
-        if not 1 <= n <= len(ids):
-            raise ToolError(f"`shot` must be between 1 and {len(ids)} but is {n}")
-        return ids[n - 1]
+    if isinstance(ref, str) and ref.isascii() and ref.isdecimal() and len(ref) <= 6:  # "3" is a position, "²" is not
+        ref = int(ref)
+    if isinstance(ref, int) and not isinstance(ref, bool):
+        if not 1 <= ref <= len(ids):
+            raise ToolError(f"`shot` must be between 1 and {len(ids)} but is {ref}")
+        return ids[ref - 1]
     if ref not in ids:
-        raise ToolError(f"`shot` {ref!r} is not a shot id; known: {', '.join(ids[:40])}")
-    return ref
+        raise ToolError(f"`shot` {_shown(ref)} is not a shot id; known: {', '.join(ids[:40])}")
+    return str(ref)
 
 
 def resolve_character(project: Project, ref: str) -> str:
@@ -255,6 +296,18 @@ class ToolOutcome:
     content: str
     edits: list[AnyEdit] = field(default_factory=list)
     action: Literal["edit", "undo", "redo", "render"] | None = None
+
+
+@dataclass
+class ReplyOutcome:
+    """What one reply's calls did, all or nothing: an answer per call, in order, for the model."""
+
+    answers: list[str]
+    """One tool message per call; a refused reply answers every call."""
+    error: str | None = None
+    """The first error when the reply was refused (and nothing of it kept); None when every call held."""
+    changes: bool = False
+    """True when the reply was kept and asked for a change (an edit, undo, redo or render)."""
 
 
 Recall = Callable[[str, list[str] | None, int], list[Any]]
@@ -278,22 +331,66 @@ class Toolbox:
         self.allowed = allowed
         self.edits: list[AnyEdit] = []
         self.action: Literal["edit", "undo", "redo", "render"] | None = None
+        self.calls = 0
+        """Calls kept so far this turn (at most `MAX_CALLS`)."""
 
     def specs(self) -> list[dict[str, Any]]:
         return _specs(self.allowed)  # shared and never changed: sent as it is
 
-    def call(self, name: str, arguments: str) -> ToolOutcome:
+    def run_reply(self, calls: Sequence[tuple[Any, Any]]) -> ReplyOutcome:
+        """Run one reply's (name, arguments) calls all or nothing.
+
+        Every call runs against the working copy so that later calls see earlier ones; when any
+        of them is invalid, the copy goes back to where it was before the reply and every call is
+        answered, the bad ones with their error, so the model can send the whole set again.
+        """
+        if self.calls + len(calls) > MAX_CALLS:
+            error = (
+                f"too many tool calls: this reply has {len(calls)} and the turn has kept {self.calls}; "
+                f"a turn takes at most {MAX_CALLS}. Nothing in this reply was applied"
+            )
+            return ReplyOutcome(answers=[f"error: {error}"] * len(calls), error=error)
+        before = (self.project, self.edits, self.action)
+        answers: list[str] = []
+        errors: list[str] = []
+        changes = False
+        for name, arguments in calls:
+            try:
+                outcome = self.call(name, arguments)
+            except ToolError as exc:
+                errors.append(str(exc))
+                answers.append(f"error: {exc}")
+                continue
+            answers.append(outcome.content)
+            changes = changes or outcome.action is not None
+        if not errors:
+            self.calls += len(calls)
+            return ReplyOutcome(answers=answers, changes=changes)
+        self.project, self.edits, self.action = before
+        refused = (
+            "not applied: another call in this reply was invalid, so nothing in it was applied; send every call again"
+        )
+        answers = [answer if answer.startswith("error: ") else refused for answer in answers]
+        return ReplyOutcome(answers=answers, error=errors[0])
+
+    def call(self, name: Any, arguments: Any) -> ToolOutcome:
         """Run one call; raises `ToolError` (with a message for the model) and changes nothing on a bad one."""
-        if name not in TOOLS or (self.allowed is not None and name not in self.allowed):
-            offered = [n for n in TOOLS if self.allowed is None or n in self.allowed]
-            raise ToolError(f"unknown tool {name!r}; available now: {', '.join(offered)}")
-        if len(arguments or "") > MAX_ARGUMENTS:
+        offered = [n for n in TOOLS if self.allowed is None or n in self.allowed]
+        if not isinstance(name, str) or name not in offered:
+            raise ToolError(f"unknown tool {_shown(name)}; available now: {', '.join(offered)}")
+        if arguments is None or arguments == "":
+            arguments = "{}"
+        if not isinstance(arguments, str):
+            raise ToolError(
+                f"`arguments` of {name} must be a string holding a JSON object, but is a {_json_kind(arguments)}"
+            )
+        if len(arguments) > MAX_ARGUMENTS:
             raise ToolError(f"arguments are too long ({len(arguments)} characters; at most {MAX_ARGUMENTS})")
         spec = TOOLS[name]
         try:
-            args = spec.args.model_validate_json(arguments or "{}")
+            args = spec.args.model_validate_json(arguments, strict=True)
         except ValidationError as exc:
-            raise ToolError(f"invalid arguments for {name}: {_first_error(exc)}") from exc
+            raise ToolError(f"invalid arguments for {name}: {_first_error(exc, self.project)}") from exc
         if name in HISTORY_TOOLS:
             if self.edits:
                 raise ToolError(f"{name} cannot be combined with changes in the same turn")
@@ -308,6 +405,10 @@ class Toolbox:
             after = apply(self.project, edits)
         except EditError as exc:
             raise ToolError(str(exc)) from exc
+        if len(after.shots) > max(MAX_STORY_SHOTS, len(self.project.shots)):
+            raise ToolError(
+                f"a project takes at most {MAX_STORY_SHOTS} shots from the director; it has {len(self.project.shots)}"
+            )
         self.project, self.edits = after, [*self.edits, *edits]
         if name == "render":
             self.action = "render"
@@ -352,12 +453,8 @@ class Toolbox:
         if name == "choose_take":
             return [ChooseTake(shot_id=resolve_shot(project, args.shot), take=args.take)]
         if name == "render":
-            if args.backend is None:
+            if args.backend is None:  # already a registered renderer: validated with the arguments
                 return []
-            from tools.render.base import known_renderers
-
-            if args.backend not in known_renderers():
-                raise ToolError(f"unknown renderer {args.backend!r}; known: {', '.join(known_renderers())}")
             ids = [resolve_shot(project, ref) for ref in args.shots] or [s.id for s in project.shots]
             return [UpdateShot(shot_id=i, changes=ShotChanges(backend=args.backend)) for i in ids]
         raise ToolError(f"{name} is not a story change")  # pragma: no cover - TOOLS and this agree
@@ -413,11 +510,35 @@ def _done(name: str, project: Project) -> str:
     return f"done; the film now has {len(project.shots)} shots"
 
 
-def _first_error(exc: ValidationError) -> str:
-    error = exc.errors()[0]
-    where = ".".join(str(p) for p in error.get("loc", ()))
+_UNION_TAG = re.compile(r"^((constrained-)?(int|str|float|bool|none)|[a-z-]+\[.*\])$")
+
+
+def _first_error(exc: ValidationError, project: Project | None = None) -> str:
+    """The error that says most, in words for the model: where, what, and the value it got.
+
+    A union (a shot's position or id) reports a failure per branch; the bound that failed says
+    more than the branch whose type did not fit, and pydantic's branch tags are left out.
+    """
+    errors = exc.errors(include_url=False)
+    error = min(errors, key=lambda e: str(e.get("type", "")).endswith("_type"))
+    path = [p for p in error.get("loc", ()) if not (isinstance(p, str) and _UNION_TAG.match(p))]
+    where = ".".join(str(p) for p in path)
+    if path and (path[-1] == "shot" or (len(path) > 1 and path[-2] == "shots" and isinstance(path[-1], int))):
+        count = f"between 1 and {len(project.shots)}" if project is not None and project.shots else "from 1"
+        return f"{where}: must be a 1-based position {count} or a shot id like 's7', not {_shown(error['input'])}"
     message = re.sub(r"^Value error, ", "", str(error.get("msg", "")))
     return f"{where}: {message}" if where else message
+
+
+def _shown(value: Any, limit: int = 60) -> str:
+    """A value as the model sent it, cut short: errors quote it without echoing a huge one back."""
+    shown = json.dumps(value, ensure_ascii=False, default=repr) if not isinstance(value, str) else repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def _json_kind(value: Any) -> str:
+    kinds = {bool: "boolean", int: "number", float: "number", dict: "JSON object", list: "JSON array"}
+    return kinds.get(type(value), type(value).__name__)
 
 
 def to_edits(project: Project, name: str, arguments: str) -> list[Any] | str:
