@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import os
 import queue
+import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from agent.director import DirectorError
 from agent.directors import ModelDirector, OfflineAdapter, route
-from agent.llm import ModelSettings
+from agent.llm import ModelSettings, number_setting
 from agent.state import Emit, TurnEvent, TurnState, quiet
 from agent.tools import Toolbox
 from story import Project
@@ -48,8 +51,12 @@ def estimate_cost(production: Production, edits: list[Any]) -> float:
 
 def approval_threshold(production: Production) -> float | None:
     """STORYREEL_APPROVE_ABOVE, else the project's `approve_above` metadata; None means never ask."""
-    raw = os.environ.get("STORYREEL_APPROVE_ABOVE") or production.project.metadata.get("approve_above")
-    return float(raw) if raw not in (None, "") else None
+    name, raw = "STORYREEL_APPROVE_ABOVE", os.environ.get("STORYREEL_APPROVE_ABOVE")
+    if not raw:
+        name, raw = "approve_above in the project's metadata", production.project.metadata.get("approve_above")
+    if raw in (None, ""):
+        return None
+    return number_setting(name, raw, "an amount in US dollars")
 
 
 # The graph ------------------------------------------------------------------------------------
@@ -181,8 +188,80 @@ def stream_turn(production: Production, message: str, *, resume: Any = None) -> 
     worker.join()
 
 
-def _run_turn(production: Production, message: str, resume: Any, put: Callable[[Any], None]) -> None:
+CONVERSATION_FILE = "agent.sqlite"
+DAMAGED = {"SQLITE_NOTADB", "SQLITE_CORRUPT"}
+"""What sqlite says of a file that is not (or no longer) a database; anything else is the machine."""
+
+
+class ConversationUnavailable(OSError):
+    """agent.sqlite cannot be opened or written (a read-only folder, a full disk)."""
+
+
+@contextmanager
+def open_conversation(production: Production) -> Iterator[Any]:
+    """The project's checkpointer. A damaged agent.sqlite is set aside (kept, renamed) and a new
+    conversation starts, with a warning; one the machine cannot open raises ConversationUnavailable."""
     from langgraph.checkpoint.sqlite import SqliteSaver
+
+    path = Path(production.folder.root) / CONVERSATION_FILE
+    try:
+        connection = _connect(path)
+    except sqlite3.DatabaseError as exc:
+        if exc.sqlite_errorname not in DAMAGED:
+            raise ConversationUnavailable(_unavailable(path, exc)) from None
+        aside = _set_aside(path)
+        production.folder.warnings.append(
+            f"the conversation in {CONVERSATION_FILE} was unreadable ({exc}); kept it as {aside.name} and "
+            "started a new one"
+        )
+        try:
+            connection = _connect(path)
+        except sqlite3.DatabaseError as again:
+            raise ConversationUnavailable(_unavailable(path, again)) from None
+    with closing(connection):
+        saver = SqliteSaver(connection)
+        saver.is_setup = True  # _connect made the tables
+        yield saver
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open agent.sqlite, check it is whole and make its tables; sqlite's own errors pass through."""
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    connection = sqlite3.connect(str(path), check_same_thread=False)  # the turn runs on a worker thread
+    try:
+        (verdict,) = connection.execute("PRAGMA quick_check").fetchone()
+        if verdict != "ok":
+            damage = sqlite3.DatabaseError(f"quick_check: {verdict}")
+            damage.sqlite_errorname = "SQLITE_CORRUPT"
+            raise damage
+        SqliteSaver(connection).setup()
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _set_aside(path: Path) -> Path:
+    """Rename a damaged agent.sqlite (and its journal files) to a fresh agent.sqlite.corrupt-<stamp>."""
+    stem = f"{path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}"
+    aside, n = path.with_name(stem), 1
+    while aside.exists():
+        n += 1
+        aside = path.with_name(f"{stem}-{n}")
+    for suffix in ("-wal", "-shm", "-journal"):  # stale journals must not be replayed into the new file
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            os.replace(side, aside.with_name(aside.name + suffix))
+    os.replace(path, aside)
+    return aside
+
+
+def _unavailable(path: Path, exc: sqlite3.Error) -> str:
+    return f"cannot open the conversation in {path} ({exc}); is the folder writable and the disk not full?"
+
+
+def _run_turn(production: Production, message: str, resume: Any, put: Callable[[Any], None]) -> None:
     from langgraph.types import Command
 
     from agent.production import TurnResult
@@ -203,10 +282,11 @@ def _run_turn(production: Production, message: str, resume: Any, put: Callable[[
 
     production.progress, production.announce = on_progress, on_announce
     try:
-        root = Path(production.folder.root)
-        with SqliteSaver.from_conn_string(str(root / "agent.sqlite")) as saver:
+        director = choose_director(production)
+        approval_threshold(production)  # a bad setting stops the turn before the model is asked anything
+        with open_conversation(production) as saver:
             results: list[Any] = []
-            graph = build_graph(production, choose_director(production), saver, results, emit)
+            graph = build_graph(production, director, saver, results, emit)
             payload: Any = Command(resume=resume) if resume is not None else {"message": message}
             if resume is not None and not graph.get_state(THREAD).next:
                 put(TurnEvent("done", result=TurnResult(reply="No turn is waiting for an answer.")))
