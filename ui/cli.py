@@ -16,6 +16,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+
+from ui.text import plain, print_plain
 
 if TYPE_CHECKING:
     from agent.production import Production, TurnResult
@@ -61,12 +64,12 @@ def _door() -> Iterator[None]:
         from tools.edit.encode import EncodeError
 
         if isinstance(exc, _mistakes()):
-            err.print(f"[red]error[/]: {exc}", markup=True, highlight=False, soft_wrap=True)
+            print_plain(err, ("error", "red"), ": ", str(exc), soft_wrap=True)
             raise typer.Exit(2) from None
         from agent.director import DirectorError
 
         if isinstance(exc, EncodeError | OSError | DirectorError):
-            err.print(f"[red]failed[/]: {exc}", markup=True, highlight=False, soft_wrap=True)
+            print_plain(err, ("failed", "red"), ": ", str(exc), soft_wrap=True)
             raise typer.Exit(1) from None
         raise
 
@@ -88,13 +91,14 @@ def _open(directory: Path) -> Iterator[Production]:
 
 def _report(result: TurnResult, *, quiet_reply: bool = False) -> None:
     for warning in result.warnings:
-        err.print(f"[yellow]warning[/]: {warning}", highlight=False)
+        print_plain(err, ("warning", "yellow"), ": ", warning)
     if not quiet_reply and result.reply:
-        out.print(result.reply, highlight=False)
+        print_plain(out, result.reply)
     for line in result.changes:
-        out.print(f"  • {line}", highlight=False)
+        print_plain(out, f"  • {line}")
     for number, why in result.failed.items():
-        err.print(f"[red]shot {number} failed[/]: {why} (a marked placeholder stands in; `render` retries it)")
+        why = f": {why} (a marked placeholder stands in; `render` retries it)"
+        print_plain(err, (f"shot {number} failed", "red"), why)
     if result.rendered:
         shots = ", ".join(str(n) for n in result.rendered)
         out.print(f"Rendered shot{'s' if len(result.rendered) > 1 else ''} {shots} in {result.render_seconds:.1f}s")
@@ -283,9 +287,9 @@ def history(directory: ProjectDir) -> None:
         for revision in folder.lineage():
             mark = "*" if revision.number == current else " "
             said = f' "{revision.message}"' if revision.message else ""
-            out.print(f"{mark} r{revision.number}{said}", highlight=False)
+            print_plain(out, f"{mark} r{revision.number}{said}")
             for line in revision.summary[:12]:
-                out.print(f"      {line}", highlight=False)
+                print_plain(out, f"      {line}")
             if len(revision.summary) > 12:
                 out.print(f"      … and {len(revision.summary) - 12} more", highlight=False)
 
@@ -345,7 +349,7 @@ def memory_recall(
             for column in ("score", "kind", "id", "memory"):
                 table.add_column(column, overflow="fold")
             for hit in hits:
-                table.add_row(f"{hit.score:.2f}", hit.kind, hit.ref, hit.text[:160])
+                table.add_row(f"{hit.score:.2f}", hit.kind, Text(plain(hit.ref)), Text(plain(hit.text[:160])))
             out.print(table)
 
 
@@ -367,7 +371,7 @@ def remember(
                 hit = memory.remember(note, revision=production.project.revision)
         except ValueError as exc:
             raise PersonError(str(exc)) from None
-        out.print(f"Remembered ({hit.kind}): {hit.text}", highlight=False)
+        print_plain(out, f"Remembered ({hit.kind}): {hit.text}")
 
 
 @app.command()
@@ -384,7 +388,7 @@ def check(directory: ProjectDir) -> None:
             out.print(f"No continuity problems in {len(project.shots)} shots.")
             return
         for problem in problems:
-            out.print(f"  • {problem}", highlight=False)
+            print_plain(out, f"  • {problem}")
         out.print(f"{len(problems)} problem{'s' if len(problems) > 1 else ''}")
     raise typer.Exit(3)
 
