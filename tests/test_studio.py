@@ -507,3 +507,59 @@ def test_module_keeps_no_person_state() -> None:
     for module in (studio_app, studio_handlers):
         shared = [n for n, v in vars(module).items() if isinstance(v, list | dict | set) and not n.startswith("_")]
         assert all(name.isupper() for name in shared), shared  # constants only
+
+
+# Projects that lead outside themselves, and IPv6 ---------------------------------------------------
+
+
+@pytest.mark.parametrize("link", ["cut", "cut/storyreel.mp4"])
+def test_a_project_whose_reel_or_cut_links_outside_is_refused_in_one_line(tmp_path: Path, link: str) -> None:
+    import gradio as gr
+    from conftest import small_project
+
+    from story import ProjectFolder
+    from ui.cli import _register_commands, app
+    from ui.studio.handlers import Studio
+
+    root = tmp_path / "projects"
+    film = root / "film"
+    ProjectFolder.create(film, small_project())
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "cut").mkdir(parents=True)
+    (elsewhere / "cut" / "storyreel.mp4").write_bytes(b"someone else's")
+    if link == "cut":
+        (film / "cut").symlink_to(elsewhere / "cut")
+    else:
+        (film / "cut").mkdir()
+        (film / "cut" / "storyreel.mp4").symlink_to(elsewhere / "cut" / "storyreel.mp4")
+    reason = f"film cannot be opened: {link}{'/' if link == 'cut' else ''} links outside the project"
+
+    with pytest.raises(gr.Error) as caught:
+        Studio(root).open_project("film")
+    assert str(caught.value.message).startswith(reason)
+    assert "\n" not in str(caught.value.message)
+
+    _register_commands()
+    done = CliRunner().invoke(app, ["studio", str(film), "--port", str(free_port())])
+    assert done.exit_code == 2
+    said = " ".join(done.output.split())  # one message, however the test terminal wraps it
+    assert said.startswith(f"error: {reason}") and said.count("error") == 1, said
+    assert "Traceback" not in done.output
+
+
+def test_the_studio_listens_on_an_ipv6_literal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+            port = int(probe.getsockname()[1])
+    except OSError as exc:
+        pytest.skip(f"this machine has no IPv6 loopback ({exc})")
+    from ui.studio import launch_studio
+
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(tmp_path / "gradio-cache"))
+    for host in ("::1", "[::1]"):
+        demo = launch_studio(tmp_path / "projects", host=host, port=port, block=False)
+        try:
+            assert get(f"http://[::1]:{port}/") == 200
+        finally:
+            demo.close()

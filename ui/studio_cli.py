@@ -28,12 +28,13 @@ def studio(
 ) -> None:
     """Open the studio in the browser: chat with the director, see the storyboard, play the reel."""
     with _door():
-        from ui.studio import AUTH_ENV, StudioError, check_binding, launch_studio, parse_auth
+        from ui.studio import AUTH_ENV, StudioError, check_binding, launch_studio, parse_auth, studio_folders, url_host
 
         try:
             accounts = parse_auth(auth if auth is not None else os.environ.get(AUTH_ENV))
             check_binding(host, accounts)
-            err.print(f"storyreel studio on http://{'[' + host + ']' if ':' in host else host}:{port}", highlight=False)
+            studio_folders(directory)  # a project that links outside itself is refused before anything starts
+            err.print(f"storyreel studio on http://{url_host(host)}:{port}", highlight=False)
             launch_studio(directory, host=host, port=port, auth=accounts)
         except StudioError as exc:
             raise PersonError(str(exc)) from None

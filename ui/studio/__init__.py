@@ -13,9 +13,11 @@ from ui.studio.safety import (
     MAX_UPLOAD_BYTES,
     StudioError,
     check_binding,
+    check_contained,
     disable_analytics,
     is_loopback,
     parse_auth,
+    url_host,
 )
 
 
@@ -23,6 +25,7 @@ def studio_folders(directory: Path) -> tuple[Path, Path | None]:
     """The projects folder and the project to open first: a project folder opens itself among its siblings."""
     directory = Path(directory).expanduser().resolve()
     if (directory / "story.json").is_file():
+        check_contained(directory)
         return directory.parent, directory
     if directory.exists() and not directory.is_dir():
         raise StudioError(f"{directory} is a file; give a projects folder or a project folder")
@@ -48,7 +51,7 @@ def launch_studio(
     demo = build_studio(root, start=start)
     demo.queue(default_concurrency_limit=4)
     demo.launch(
-        server_name=host,
+        server_name=url_host(host),  # gradio binds "[::1]" as ::1 and builds its own URLs from it
         server_port=port,
         share=False,
         auth=accounts or None,
@@ -65,4 +68,13 @@ def launch_studio(
     return demo
 
 
-__all__ = ["AUTH_ENV", "StudioError", "check_binding", "is_loopback", "launch_studio", "parse_auth", "studio_folders"]
+__all__ = [
+    "AUTH_ENV",
+    "StudioError",
+    "check_binding",
+    "is_loopback",
+    "launch_studio",
+    "parse_auth",
+    "studio_folders",
+    "url_host",
+]

@@ -31,7 +31,16 @@ from story import (  # noqa: E402
     UpdateShot,
 )
 from ui.studio import views  # noqa: E402
-from ui.studio.safety import BRIEF, IMAGE, MUSIC, StudioError, check_upload, keep_upload, safe_name  # noqa: E402
+from ui.studio.safety import (  # noqa: E402
+    BRIEF,
+    IMAGE,
+    MUSIC,
+    StudioError,
+    check_contained,
+    check_upload,
+    keep_upload,
+    safe_name,
+)
 from ui.studio.turns import Hooks, StudioEvent, opened, say_work, stream_work  # noqa: E402
 from ui.text import html_text  # noqa: E402
 
@@ -69,6 +78,7 @@ class Studio:
         folder = (self.root / name).resolve()
         if folder.parent != self.root or not (folder / "story.json").is_file():
             raise StudioError(f"there is no project {name!r} in {self.root}")
+        check_contained(folder)
         return folder
 
     def list_projects(self) -> Any:
@@ -410,6 +420,7 @@ class Studio:
             folder = ProjectFolder.open(Path(project))
             current = folder.load()
             panels = views.storyboard(folder, current)
+            reel, downloads = views.reel(folder, current), views.exports(folder)
         except (ProjectError, StudioError) as exc:  # the folder went away or broke under us: say so
             raise gr.Error(f"cannot show {Path(project).name}: {exc}") from None
         seconds = current.total_frames() / current.fps
@@ -420,8 +431,8 @@ class Studio:
         return (
             title,
             [(p.image, p.caption) for p in panels],
-            views.reel(folder, current),
-            views.exports(folder),
+            reel,
+            downloads,
             *self.controls(current, selected),
         )
 

@@ -27,8 +27,20 @@ class StudioError(ValueError):
 # Who may connect --------------------------------------------------------------------------------
 
 
+def bare_host(host: str) -> str:
+    """The address without the brackets a URL puts around an IPv6 literal (`[::1]` -> `::1`)."""
+    return host[1:-1] if host.startswith("[") and host.endswith("]") else host
+
+
+def url_host(host: str) -> str:
+    """The address as a URL writes it: an IPv6 literal in brackets (`::1` -> `[::1]`)."""
+    host = bare_host(host)
+    return f"[{host}]" if ":" in host else host
+
+
 def is_loopback(host: str) -> bool:
     """True when `host` only accepts connections from this machine."""
+    host = bare_host(host)
     if host in LOOPBACK_NAMES:
         return True
     try:
@@ -162,6 +174,27 @@ def inside(project_root: Path, path: Path) -> Path:
     if not resolved.is_relative_to(root):
         raise StudioError(f"{path} is outside the open project; the studio serves only the project's own files")
     return resolved
+
+
+SERVED = ("story.json", "history", "media", "cut")
+"""What the studio reads or hands out from a project; none of it may lead outside the project."""
+
+
+def check_contained(project_root: Path) -> None:
+    """Refuse, in one line, a project whose served parts (cut/, the reel, media/...) link outside it."""
+    root = Path(project_root).resolve()
+    cut = root / "cut"
+    parts = [root / name for name in SERVED]
+    if cut.is_dir() and not cut.is_symlink():
+        parts += sorted(cut.iterdir())
+    for part in parts:
+        target = part.resolve()
+        if not target.is_relative_to(root):
+            shown = part.relative_to(root).as_posix() + ("/" if target.is_dir() else "")
+            raise StudioError(
+                f"{root.name} cannot be opened: {shown} links outside the project (to {target}); "
+                "the studio serves only a project's own files"
+            )
 
 
 def publish(project_root: Path, path: Path) -> str:
