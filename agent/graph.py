@@ -284,7 +284,8 @@ def _run_turn(production: Production, message: str, resume: Any, put: Callable[[
     try:
         director = choose_director(production)
         approval_threshold(production)  # a bad setting stops the turn before the model is asked anything
-        with open_conversation(production) as saver:
+        # The whole turn (read, direct, save, render, assemble) holds the project's lock.
+        with production.changing(), open_conversation(production) as saver:
             results: list[Any] = []
             graph = build_graph(production, director, saver, results, emit)
             payload: Any = Command(resume=resume) if resume is not None else {"message": message}

@@ -3,13 +3,16 @@
 A turn goes: the director reads the message and proposes typed edits; the edits become one
 revision; the shots whose render key changed render again; the reel is re-joined; the takes and
 the cut are folded into that same revision, so undo steps over a change and its renders at once.
+The whole turn holds the project's lock (story/lock.py), so a second process waits for it
+instead of interleaving its own revision, renders or reel with this one.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -113,7 +116,7 @@ class Production:
         planned = apply(Project(), edits)  # validate before anything touches the disk
         folder = ProjectFolder.create(Path(root), planned, message="planned from the brief")
         production = cls(folder, director=chosen, progress=progress, announce=announce, memory_follows=memory_follows)
-        result = production.render()
+        result = production.render()  # holds the lock: a `say` that came in meanwhile is in the reel too
         result.reply = f"Planned {len(planned.shots)} shots from the brief."
         result.changes = [f"new project: {planned.bible.title}"]
         return production, result
@@ -139,20 +142,35 @@ class Production:
 
     # Turns --------------------------------------------------------------------------------
 
+    @contextmanager
+    def changing(self, command: str | None = None) -> Iterator[None]:
+        """Hold the project's lock for a whole change: read, direct, save, render, assemble.
+
+        Reentrant for this production, from any thread (a door holds it for its command while the
+        turn runs on a worker thread); another process waits, then gets `ProjectBusy`.
+        """
+        with self.folder.lock.hold(command):
+            yield
+
     def say(self, message: str) -> TurnResult:
         """One conversational turn: direct, apply as one revision, render what changed, assemble."""
-        project = self.project
-        direction = self.director.direct(project, message)
-        if direction.action == "undo":
-            return self.undo()
-        if direction.action == "redo":
-            return self.redo()
-        if not direction.edits:
-            return TurnResult(reply=direction.reply, warnings=self._warnings())
-        return self.apply(direction.edits, message=message, reply=direction.reply)
+        with self.changing():
+            project = self.project
+            direction = self.director.direct(project, message)
+            if direction.action == "undo":
+                return self.undo()
+            if direction.action == "redo":
+                return self.redo()
+            if not direction.edits:
+                return TurnResult(reply=direction.reply, warnings=self._warnings())
+            return self.apply(direction.edits, message=message, reply=direction.reply)
 
     def apply(self, edits: list[AnyEdit], *, message: str, reply: str = "") -> TurnResult:
         """Apply typed edits as one revision (all or nothing), render what changed, assemble."""
+        with self.changing():
+            return self._apply(edits, message=message, reply=reply)
+
+    def _apply(self, edits: list[AnyEdit], *, message: str, reply: str) -> TurnResult:
         from tools.render.budget import refusal
 
         over_budget = refusal(self.folder, self.project, edits)  # refuse before the change, not after it
@@ -170,16 +188,18 @@ class Production:
 
     def undo(self) -> TurnResult:
         """Step back one revision and bring the reel in line with it."""
-        _, revision = self.folder.undo()
-        result = self.render()
+        with self.changing():
+            _, revision = self.folder.undo()
+            result = self.render()
         result.reply = f"Undid: {'; '.join(revision.summary) or revision.message}"
         result.changes = [f"undone: {line}" for line in revision.summary]
         return result
 
     def redo(self) -> TurnResult:
         """Step forward again to the revision last undone."""
-        _, revision = self.folder.redo()
-        result = self.render()
+        with self.changing():
+            _, revision = self.folder.redo()
+            result = self.render()
         result.reply = f"Redid: {'; '.join(revision.summary) or revision.message}"
         result.changes = [f"redone: {line}" for line in revision.summary]
         return result
@@ -191,9 +211,10 @@ class Production:
         asked it who someone is), it catches up with the new revision here; otherwise it catches up
         when it is next read, so a one-off command never waits for the embedding model to load.
         """
-        result = self._render(self.project, executor)
-        if self.memory_follows or self._memory is not None:
-            self._sync_memory()
+        with self.changing():
+            result = self._render(self.project, executor)
+            if self.memory_follows or self._memory is not None:
+                self._sync_memory()
         result.warnings += self._warnings()
         return result
 
@@ -202,6 +223,8 @@ class Production:
         if stale:
             self.announce(f"rendering {len(stale)} of {len(project.shots)} shots")
         report: RenderReport = render_shots(self.folder, project, progress=self.progress, executor=executor)
+        for number, why in report.damaged.items():
+            self.folder.warnings.append(f"shot {number}'s take was damaged ({why}); rendered it again")
         if report.edits:
             project = self.folder.amend(list(report.edits))
         self.announce("assembling the reel")

@@ -401,7 +401,11 @@ def _apply_one(project: Project, edit: AnyEdit) -> Project:  # noqa: C901 - one 
         shot = shots[index]
         # A good take under a seed that was asked for as a variation fulfils that request.
         pending = [s for s in shot.variations if edit.take.failed or s != edit.take.seed]
-        shots[index] = shot.model_copy(update={"takes": [*shot.takes, edit.take], "variations": pending})
+        # A take rendered again over the same file (it was damaged) replaces the record of the old one.
+        takes = [edit.take if t.path == edit.take.path else t for t in shot.takes]
+        if not any(t.path == edit.take.path for t in shot.takes):
+            takes.append(edit.take)
+        shots[index] = shot.model_copy(update={"takes": takes, "variations": pending})
         return _rebuild(project, shots=shots)
     if isinstance(edit, RecordCut):
         return _rebuild(project, cut={"path": edit.path, "frames": edit.frames, "shot_keys": edit.shot_keys})

@@ -15,14 +15,19 @@ import os
 import stat
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property, wraps
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from story.edits import AnyEdit, apply, describe_changes, edit_name
 from story.model import MAX_SHOT_FRAMES, MIN_SHOT_FRAMES, SCHEMA_NAME, SCHEMA_VERSION, Project
+
+if TYPE_CHECKING:
+    from story.lock import ProjectLock
 
 STORY_FILE = "story.json"
 HISTORY_DIR = "history"
@@ -47,6 +52,8 @@ LEFTOVER_AFTER_S = 60.0
 encoder) keep writing theirs, or finish within milliseconds."""
 LEFTOVER_FOLDERS = (HISTORY_DIR, "media", "cut")
 """Where writers leave temp files, besides the project folder itself; memory/ is chromadb's own."""
+LOCK_FILE = ".storyreel.lock"
+"""The project's lock across processes (story/lock.py); every write holds it."""
 HEAD_FILE = "HEAD"
 """In history/: the number of the revision story.json holds, so recovery knows where undo left it."""
 
@@ -151,6 +158,21 @@ class Revision(BaseModel):
     project: dict[str, Any]
 
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _locked(method: Callable[Concatenate[ProjectFolder, _P], _R]) -> Callable[Concatenate[ProjectFolder, _P], _R]:
+    """Run a method that writes the project under the project's lock, so revisions cannot collide."""
+
+    @wraps(method)
+    def holding(self: ProjectFolder, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with self.lock.hold():
+            return method(self, *args, **kwargs)
+
+    return holding
+
+
 @dataclass
 class ProjectFolder:
     """A project folder: loads, commits revisions, steps through history."""
@@ -175,6 +197,13 @@ class ProjectFolder:
             raise ProjectError(f"path {relative!r} leaves the project folder")
         return candidate
 
+    @cached_property
+    def lock(self) -> ProjectLock:
+        """The project's lock across processes: every write holds it; hold it for a whole change."""
+        from story.lock import ProjectLock  # story.lock builds on this module
+
+        return ProjectLock(self.root)
+
     # Creating and opening -----------------------------------------------------------------
 
     @classmethod
@@ -183,12 +212,15 @@ class ProjectFolder:
         root = Path(root)
         if root.exists() and not root.is_dir():
             raise ProjectError(f"{root} is a file, not a folder")
-        if root.exists() and any(root.iterdir()):
+        if root.exists() and any(not p.name.startswith(LOCK_FILE) for p in root.iterdir()):
             what = "a storyreel project" if (root / STORY_FILE).exists() else "other files"
             raise ProjectError(f"{root} already holds {what}; choose an empty or new folder")
         root.mkdir(parents=True, exist_ok=True)
         folder = cls(root)
-        folder._commit(project, parent=None, summary=["new project"], message=message, edits=[])
+        with folder.lock.hold():  # a second `new` into the same folder waits, then finds it taken
+            if folder.story_path.exists() or folder.history_dir.exists():
+                raise ProjectError(f"{root} already holds a storyreel project; choose an empty or new folder")
+            folder._commit(project, parent=None, summary=["new project"], message=message, edits=[])
         return folder
 
     @classmethod
@@ -243,6 +275,7 @@ class ProjectFolder:
 
     # Changing -----------------------------------------------------------------------------
 
+    @_locked
     def commit(self, edits: list[AnyEdit], message: str = "") -> tuple[Project, list[str]]:
         """Apply edits to the current project as one new revision; returns it and its summary."""
         before = self.load()
@@ -260,6 +293,7 @@ class ProjectFolder:
         )
         return project, summary
 
+    @_locked
     def amend(self, edits: list[AnyEdit]) -> Project:
         """Fold edits (takes, the cut) into the current revision instead of making a new one.
 
@@ -276,6 +310,7 @@ class ProjectFolder:
         write_atomic(self.story_path, dump_project(project))
         return project
 
+    @_locked
     def undo(self) -> tuple[Project, Revision]:
         """Step back to the parent revision; returns the project and the revision undone."""
         current = self.load()
@@ -284,6 +319,7 @@ class ProjectFolder:
             raise NothingToUndo("nothing to undo: this is the first revision")
         return self._checkout(revision.parent), revision
 
+    @_locked
     def redo(self) -> tuple[Project, Revision]:
         """Step forward to the newest revision made from the current one."""
         current = self.load()

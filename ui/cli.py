@@ -84,7 +84,8 @@ def _open(directory: Path) -> Iterator[Production]:
 
         production = Production.open(directory, progress=bars.progress, announce=bars.announce)
         try:
-            yield production
+            with production.changing():  # one writer at a time: a second waits, then exits 2 naming this one
+                yield production
         finally:
             production.close()
 

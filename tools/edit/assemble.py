@@ -5,6 +5,10 @@ Every take shares one codec profile (tools.edit.encode), so joining is the conca
 Dissolves and fades re-encode only the frames they touch (tools.edit.transitions); the sound
 track (voices over the ducked music bed, tools.edit.sound) is muxed in as AAC, and the
 subtitles are written beside the reel.
+
+Nothing is trusted unread: every take and card is read back (a video stream with all its frames)
+before it is joined, and the reel's own frame count is read back before it replaces the last one;
+a reel that comes out a frame short is an error, never a success.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from pathlib import Path
 
 from story import MissingTake, Project, ProjectFolder, RecordCut, Transition
 from tools.edit.cards import end_card_key, render_end_card, render_title_card
-from tools.edit.encode import Profile, run_ffmpeg
+from tools.edit.encode import EncodeError, Profile, run_ffmpeg, video_frames, video_problem
 from tools.edit.sound import build_sound
 from tools.edit.subtitles import burn_subtitles
 from tools.edit.transitions import TRANSITIONS_DIR, Clip, concat_listing, frame_timestamps, join_clips
@@ -46,7 +50,7 @@ def _cards(folder: ProjectFolder, project: Project, which: str) -> list[Clip]:
         return []
     key = key_of(project)
     card = folder.root / CARDS_DIR / f"{which}-{key}.mp4"
-    if not card.is_file():
+    if video_problem(card, length, style.fps) is not None:  # not drawn yet, or damaged since: draw it (again)
         draw(project, card)
     return [Clip(card, length, key)]
 
@@ -59,6 +63,9 @@ def plan_cut(folder: ProjectFolder, project: Project) -> CutPlan:
         path = folder.path(take.path)
         if not path.is_file():
             raise MissingTake(f"shot {job.number}'s take {take.path} is missing on disk; render again")
+        problem = video_problem(path, take.frames, project.fps)
+        if problem is not None:
+            raise MissingTake(f"shot {job.number}'s take is damaged ({problem}); render again")
         fade_out = job.shot.transition == Transition.FADE_OUT
         clips.append(Clip(path, take.frames, job.key, enter=job.shot.transition, fade_out=fade_out))
     clips += _cards(folder, project, "end")
@@ -89,6 +96,11 @@ def assemble_cut(folder: ProjectFolder, project: Project) -> tuple[Path, RecordC
             burned = output.with_name(".storyreel.burned.mp4")
             burn_subtitles(partial, sound.subtitles, burned, Profile(style.width, style.height, style.fps))
             burned.replace(partial)
+        joined = video_frames(partial)
+        if joined != plan.frames:  # never report a reel that is not the one planned
+            raise EncodeError(
+                f"the joined reel has {joined} frames, not the {plan.frames} planned; the last reel was kept"
+            )
         partial.replace(output)
     finally:
         listing.unlink(missing_ok=True)

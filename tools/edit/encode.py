@@ -2,6 +2,7 @@
 
 Every take and card is H.264 yuv420p at the project's size and fps, with the same encoder
 settings and timebase; `FrameEncoder` pipes raw RGB frames into ffmpeg to make one.
+`video_problem` reads one back (through PyAV, which ships its own libraries) before it is trusted.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import contextlib
 import shutil
 import subprocess
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from types import TracebackType
 
@@ -146,3 +147,66 @@ def run_ffmpeg(args: list[str], what: str) -> None:
     if done.returncode != 0:
         tail = done.stderr.decode(errors="replace").strip().splitlines()
         raise EncodeError(f"ffmpeg failed {what} (exit {done.returncode}): {tail[-1] if tail else 'no message'}")
+
+
+def video_frames(path: Path) -> int:
+    """The frames of a video file's first video stream, counted from its packets without decoding
+    them (only the first is decoded, to prove the stream is one a decoder accepts).
+
+    Raises `FileNotFoundError` when there is no file and `EncodeError` saying why when it holds no
+    readable video.
+    """
+    return _video_facts(path)[0]
+
+
+def video_problem(path: Path, frames: int, fps: int | None = None) -> str | None:
+    """Why `path` is not a whole video of exactly `frames` frames (missing, empty, no video stream,
+    short, undecodable, or, given `fps`, timed at another rate), or None when it is one."""
+    name = Path(path).name
+    try:
+        found, seconds = _video_facts(path)
+    except FileNotFoundError:
+        return f"{name} is missing"
+    except (EncodeError, OSError) as exc:
+        return str(exc)
+    if found != frames:
+        return f"{name} holds {found} frames, not {frames}"
+    if fps and seconds is not None and abs(seconds - frames / fps) > 0.5 / fps:
+        return f"{name} lasts {seconds:.2f}s, not {frames / fps:.2f}s at {fps} fps"
+    return None
+
+
+def _video_facts(path: Path) -> tuple[int, float | None]:
+    """(frames, seconds) of the first video stream; remembered per file version (inode, size,
+    modification time), so a take is read once per process however often the reel is joined."""
+    facts = Path(path).stat()
+    return _read_video(str(path), facts.st_ino, facts.st_size, facts.st_mtime_ns)
+
+
+@lru_cache(maxsize=4096)
+def _read_video(path: str, inode: int, size: int, mtime_ns: int) -> tuple[int, float | None]:
+    import av
+
+    name = Path(path).name
+    if size == 0:
+        raise EncodeError(f"{name} is empty")
+    try:
+        with av.open(path) as container:
+            if not container.streams.video:
+                raise EncodeError(f"{name} has no video stream")
+            stream = container.streams.video[0]
+            count, decoded = 0, False
+            for packet in container.demux(stream):
+                if packet.size == 0:  # the demuxer's end-of-stream marker, not a frame
+                    continue
+                if not decoded:
+                    decoded = bool(stream.decode(packet) or stream.decode(None))
+                    if not decoded:
+                        raise EncodeError(f"the first frame of {name} does not decode")
+                count += 1
+            seconds = float(stream.duration * stream.time_base) if stream.duration and stream.time_base else None
+    except av.FFmpegError as exc:
+        raise EncodeError(f"{name} cannot be read ({exc.strerror or exc})") from None
+    if count == 0:
+        raise EncodeError(f"{name} holds no frames")
+    return count, seconds

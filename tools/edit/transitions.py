@@ -25,7 +25,15 @@ from pathlib import Path
 import numpy as np
 
 from story import Transition
-from tools.edit.encode import TIMESCALE, EncodeError, FrameEncoder, Profile, ffmpeg_exe, transition_frames
+from tools.edit.encode import (
+    TIMESCALE,
+    EncodeError,
+    FrameEncoder,
+    Profile,
+    ffmpeg_exe,
+    transition_frames,
+    video_problem,
+)
 
 TRANSITIONS_DIR = "media/transitions"
 _FLAGS = re.compile(r"\bF=0x([0-9a-fA-F]+)")
@@ -222,7 +230,7 @@ def join_clips(clips: Sequence[Clip], profile: Profile, segments_dir: Path) -> J
     missing: list[tuple[_Segment, Path]] = []
     for segment in segments:
         output = segments_dir / f"{segment.kind}-{_segment_key(segment, clips, profile)}.mp4"
-        if not output.is_file():
+        if video_problem(output, segment.tail + segment.head, profile.fps) is not None:  # not made, or damaged
             missing.append((segment, output))
         where = ("after", segment.after) if segment.after >= 0 else ("before", segment.before)
         made[where] = output

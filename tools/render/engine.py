@@ -1,8 +1,10 @@
 """Render what changed: find shots whose render key has no take, render them, record the takes.
 
 A take is written under media/shots/<shot id>/<render key>.mp4, atomically, so a killed run
-resumes with the shots already done: a file that exists for a key is a finished take. A
-backend that fails on one shot leaves a marked placeholder for it and the rest go on.
+resumes with the shots already done: a file that exists for a key is a finished take, once it is
+read back whole (a video stream with every frame, the first decodable). A take that is not (emptied,
+cut short, overwritten) is rendered again, and the report says so. A backend that fails on one
+shot leaves a marked placeholder for it and the rest go on.
 """
 
 from __future__ import annotations
@@ -11,11 +13,11 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from story import Project, ProjectFolder, RecordTake, Shot, Take
-from tools.edit.encode import EncodeError
+from tools.edit.encode import EncodeError, video_problem
 from tools.render.base import STOP, Renderer, RenderError, RenderRequest, RenderResult, get_renderer
 from tools.render.executors import Executor
 from tools.render.key import render_key
@@ -53,6 +55,7 @@ class RenderReport:
     failed: dict[int, str]  # shot number -> why
     seconds: float
     edits: list[RecordTake]
+    damaged: dict[int, str] = field(default_factory=dict)  # shot number -> what was wrong with its take on disk
 
 
 def backend_for(project: Project, shot: Shot, cache: dict[str, Renderer]) -> Renderer:
@@ -90,15 +93,21 @@ def variation_jobs(project: Project, backends: dict[str, Renderer] | None = None
 
 
 def stale_jobs(folder: ProjectFolder, project: Project) -> list[ShotJob]:
-    """Jobs whose shot has no good take for its current key (none, failed, or file gone), then the
-    variations asked for."""
+    """Jobs whose shot has no good take for its current key (none, failed, or its file gone or
+    damaged), then the variations asked for."""
     stale = []
     cache: dict[str, Renderer] = {}
     for job in plan_jobs(project, cache):
         take = job.shot.take_for(job.key)
-        if take is None or take.failed or not (folder.root / take.path).is_file():
+        if take is None or take.failed or video_problem(folder.root / take.path, take.frames, project.fps):
             stale.append(job)
     return stale + variation_jobs(project, cache)
+
+
+def take_problem(folder: ProjectFolder, job: ShotJob, fps: int) -> str | None:
+    """What is wrong with the file of a job's take (missing, empty, no video, short, undecodable,
+    another rate), or None."""
+    return video_problem(folder.root / job.path, job.shot.duration_frames, fps)
 
 
 def reference_sheets(folder: ProjectFolder, project: Project, shot: Shot) -> dict[str, Path]:
@@ -128,6 +137,11 @@ def render_shots(
     started = time.perf_counter()
     jobs = stale_jobs(folder, project)
     check_budget(folder, project, jobs)
+    damaged = {
+        job.number: why
+        for job in jobs
+        if not job.variation and (folder.root / job.path).exists() and (why := take_problem(folder, job, project.fps))
+    }
     STOP.clear()
     rendered: list[int] = []
     reused: list[int] = []
@@ -136,7 +150,7 @@ def render_shots(
 
     def run(job: ShotJob) -> RecordTake:
         output = folder.root / job.path
-        if output.is_file():  # finished by an earlier, interrupted run
+        if output.is_file() and take_problem(folder, job, project.fps) is None:  # left by an interrupted run
             reused.append(job.number)
             if progress:
                 progress(job.label, job.shot.duration_frames, job.shot.duration_frames)
@@ -187,7 +201,7 @@ def render_shots(
                 STOP.set()
                 raise
     return RenderReport(
-        sorted(rendered), sorted(reused), dict(sorted(failed.items())), time.perf_counter() - started, edits
+        sorted(rendered), sorted(reused), dict(sorted(failed.items())), time.perf_counter() - started, edits, damaged
     )
 
 
