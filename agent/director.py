@@ -28,6 +28,9 @@ class Direction:
     """`undo`/`redo` ask the caller to step through history instead of applying edits."""
     understood: bool = True
     """False when the message was not understood; then `edits` is empty."""
+    refused: bool = False
+    """True when nothing applies because the message was a mistake: an unknown shot, something
+    that cannot be done, words not understood (then `edits` is empty)."""
 
 
 class Director(Protocol):

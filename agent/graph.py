@@ -93,6 +93,7 @@ def build_graph(
         return {
             "action": plan.action,
             "reply": plan.reply,
+            "refused": plan.refused,
             "edits": EDITS.dump_python(plan.edits, mode="json", exclude_none=True),
         }
 
@@ -123,7 +124,7 @@ def build_graph(
             result = production.render()
             result.reply = state["reply"] or result.reply
         else:
-            result = TurnResult(reply=state["reply"])
+            result = TurnResult(reply=state["reply"], refused=bool(state.get("refused")))
         if results is not None:
             results.append(result)
         said = [{"role": "user", "content": state["message"]}, {"role": "assistant", "content": result.reply}]

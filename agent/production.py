@@ -59,6 +59,9 @@ class TurnResult:
     render_seconds: float = 0.0
     waiting: bool = False
     """True when the turn waits for the person's answer (an approval) before it goes on."""
+    refused: bool = False
+    """True when nothing was applied because the request was a mistake (an unknown shot, words not
+    understood, an edit the story refuses, a render over the budget); a terminal exits 2."""
 
 
 def default_director() -> Director:
@@ -117,7 +120,8 @@ class Production:
         folder = ProjectFolder.create(Path(root), planned, message="planned from the brief")
         production = cls(folder, director=chosen, progress=progress, announce=announce, memory_follows=memory_follows)
         result = production.render()  # holds the lock: a `say` that came in meanwhile is in the reel too
-        result.reply = f"Planned {len(planned.shots)} shots from the brief."
+        count = len(planned.shots)
+        result.reply = f"Planned {count} shot{'s' if count != 1 else ''} from the brief."
         result.changes = [f"new project: {planned.bible.title}"]
         return production, result
 
@@ -162,7 +166,7 @@ class Production:
             if direction.action == "redo":
                 return self.redo()
             if not direction.edits:
-                return TurnResult(reply=direction.reply, warnings=self._warnings())
+                return TurnResult(reply=direction.reply, refused=direction.refused, warnings=self._warnings())
             return self.apply(direction.edits, message=message, reply=direction.reply)
 
     def apply(self, edits: list[AnyEdit], *, message: str, reply: str = "") -> TurnResult:
@@ -175,11 +179,11 @@ class Production:
 
         over_budget = refusal(self.folder, self.project, edits)  # refuse before the change, not after it
         if over_budget:
-            return TurnResult(reply=f"Nothing changed: {over_budget}", warnings=self._warnings())
+            return TurnResult(reply=f"Nothing changed: {over_budget}", refused=True, warnings=self._warnings())
         try:
             _, changes = self.folder.commit(edits, message=message)
         except EditError as exc:
-            return TurnResult(reply=f"Nothing changed: {exc}", warnings=self._warnings())
+            return TurnResult(reply=f"Nothing changed: {exc}", refused=True, warnings=self._warnings())
         if not changes:
             return TurnResult(reply="That is already how it is; nothing changed.", warnings=self._warnings())
         result = self.render()
@@ -190,7 +194,7 @@ class Production:
         """Step back one revision and bring the reel in line with it."""
         with self.changing():
             _, revision = self.folder.undo()
-            result = self.render()
+            result = self.render(sound_warnings=False)
         result.reply = f"Undid: {'; '.join(revision.summary) or revision.message}"
         result.changes = [f"undone: {line}" for line in revision.summary]
         return result
@@ -199,40 +203,47 @@ class Production:
         """Step forward again to the revision last undone."""
         with self.changing():
             _, revision = self.folder.redo()
-            result = self.render()
+            result = self.render(sound_warnings=False)
         result.reply = f"Redid: {'; '.join(revision.summary) or revision.message}"
         result.changes = [f"redone: {line}" for line in revision.summary]
         return result
 
-    def render(self, executor: Executor | None = None) -> TurnResult:
+    def render(self, executor: Executor | None = None, *, sound_warnings: bool = True) -> TurnResult:
         """Render every shot whose take is missing or stale, then assemble the reel.
+
+        `sound_warnings=False` leaves out what assembling says about the sound (silent lines, a
+        missing music file): undo and redo bring back a reel the person was told about when it was made.
 
         When memory follows this production (the studio, a chat) or is already open (a turn that
         asked it who someone is), it catches up with the new revision here; otherwise it catches up
         when it is next read, so a one-off command never waits for the embedding model to load.
         """
         with self.changing():
-            result = self._render(self.project, executor)
+            result = self._render(self.project, executor, sound_warnings=sound_warnings)
             if self.memory_follows or self._memory is not None:
                 self._sync_memory()
         result.warnings += self._warnings()
         return result
 
-    def _render(self, project: Project, executor: Executor | None = None) -> TurnResult:
+    def _render(self, project: Project, executor: Executor | None = None, *, sound_warnings: bool = True) -> TurnResult:
         stale = stale_jobs(self.folder, project)
         if stale:
-            self.announce(f"rendering {len(stale)} of {len(project.shots)} shots")
+            total = len(project.shots)
+            self.announce(f"rendering {len(stale)} of {total} shot{'s' if total != 1 else ''}")
         report: RenderReport = render_shots(self.folder, project, progress=self.progress, executor=executor)
         for number, why in report.damaged.items():
             self.folder.warnings.append(f"shot {number}'s take was damaged ({why}); rendered it again")
         if report.edits:
             project = self.folder.amend(list(report.edits))
         self.announce("assembling the reel")
+        said = len(self.folder.warnings)
         reel, cut = assemble_cut(self.folder, project)
+        if not sound_warnings:
+            del self.folder.warnings[said:]
         self.folder.amend([*voice_edits(project), cut])  # voices cast now are kept, like the takes
         failed = "; ".join(f"shot {n} failed: {why}" for n, why in report.failed.items())
         return TurnResult(
-            reply=failed or "Reel is up to date.",
+            reply=failed or ("" if report.rendered else "Reel is up to date."),  # what rendered is listed apart
             rendered=report.rendered,
             failed=report.failed,
             reel=reel,

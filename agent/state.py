@@ -49,6 +49,8 @@ class TurnPlan:
     edits: list[Any]
     reply: str
     action: Action = "edit"
+    refused: bool = False
+    """True when nothing applies because the message was a mistake (an unknown shot, words not understood)."""
 
 
 def _recent(old: list[dict[str, str]], new: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -63,5 +65,6 @@ class TurnState(TypedDict, total=False):
     action: str
     edits: list[dict[str, Any]]
     reply: str
+    refused: bool
     changes: list[str]
     history: Annotated[list[dict[str, str]], _recent]

@@ -177,6 +177,29 @@ def test_a_question_is_offered_only_reading_tools_and_changes_nothing(film: Path
 
 
 @pytest.mark.slow
+def test_a_model_that_never_finishes_changes_nothing_and_never_says_done(film: Path) -> None:
+    from agent.directors import MAX_STEPS
+
+    before, count = shots(film), revisions(film)
+    with ChatServer() as server:
+        server.queue += [tool_call("update_shot", {"shot": 1, "size": "WS"})] * MAX_STEPS
+        done = run("say", film, "make the first shot wider", env={"OPENAI_BASE_URL": server.url})
+    assert "Done" not in done.stdout + done.stderr and "nothing was changed" in done.stdout, done.stdout
+    assert shots(film) == before and revisions(film) == count
+
+
+@pytest.mark.slow
+def test_a_change_the_model_cannot_make_exits_2_with_one_line(film: Path) -> None:
+    before, count = shots(film), revisions(film)
+    with ChatServer() as server:
+        server.queue += [tool_call("update_shot", {"shot": 12, "size": "CU"})] * 3
+        done = run("say", film, "make shot 12 a close-up", env={"OPENAI_BASE_URL": server.url}, code=2)
+    assert done.stdout == "" and done.stderr.startswith("error: ") and len(done.stderr.splitlines()) == 1
+    assert "nothing was changed" in done.stderr, done.stderr
+    assert shots(film) == before and revisions(film) == count
+
+
+@pytest.mark.slow
 def test_recall_asks_the_projects_memory(film: Path) -> None:
     with ChatServer() as server:
         server.queue += [

@@ -15,12 +15,12 @@ REPO = Path(__file__).resolve().parent.parent
 STORYREEL = [sys.executable, "-m", "ui.cli"]
 
 
-def run(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(*args: str | Path, env: dict[str, str] | None = None, code: int = 0) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if k not in {"OPENAI_BASE_URL", "STORYREEL_MODEL"}}
     done = subprocess.run(
         [*STORYREEL, *map(str, args)], capture_output=True, text=True, cwd=REPO, env=base | (env or {})
     )
-    assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
+    assert done.returncode == code, f"{done.stdout}\n{done.stderr}"
     return done
 
 
@@ -60,9 +60,9 @@ def test_malformed_call_never_corrected_applies_nothing(film: Path) -> None:
     before = shots(film)
     with ChatServer() as server:
         server.queue += [tool_call("update_shot", {"shot": 99, "size": "CU"})] * 3
-        done = run("say", film, "tighten shot ninety-nine", env={"OPENAI_BASE_URL": server.url})
+        done = run("say", film, "tighten shot ninety-nine", env={"OPENAI_BASE_URL": server.url}, code=2)
     assert shots(film) == before
-    assert "nothing was changed" in done.stdout
+    assert done.stderr.startswith("error: ") and "nothing was changed" in done.stderr  # a mistake: exit 2
     assert "between 1 and" in server.requests[1]["messages"][-1]["content"]
 
 

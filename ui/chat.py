@@ -33,8 +33,10 @@ def ask_line(prompt: str) -> str | None:
         return None
 
 
-def start(directory: Path, ask: Ask, out: Console) -> Production | None:
-    """Open the project, or plan a new one from the person's first message (a brief)."""
+def start(directory: Path, ask: Ask, out: Console, warned: set[str] | None = None) -> Production | None:
+    """Open the project, or plan a new one from the person's first message (a brief).
+
+    `warned` collects the warnings given, so the conversation gives each only once."""
     from agent.graph import choose_planner
     from agent.production import Production
 
@@ -45,12 +47,14 @@ def start(directory: Path, ask: Ask, out: Console) -> Production | None:
     if brief is None or not brief.strip():
         return None
     production, result = Production.new(directory, brief, director=choose_planner(), memory_follows=True)
-    report(result, out, streamed=False)
+    report(result, out, streamed=False, warned=warned)
     return production
 
 
-def converse(production: Production, ask: Ask, out: Console, err: Console) -> int:
-    """Turns until the person says quit or input ends; returns how many turns ran."""
+def converse(production: Production, ask: Ask, out: Console, err: Console, warned: set[str] | None = None) -> int:
+    """Turns until the person says quit or input ends; returns how many turns ran. A warning is
+    given once a conversation (`warned` holds those given), not again after every turn."""
+    warned = set() if warned is None else warned
     turns = 0
     out.print('Say what to change ("make shot 3 a close-up"), ask a question, or type quit.', highlight=False)
     while True:
@@ -59,11 +63,19 @@ def converse(production: Production, ask: Ask, out: Console, err: Console) -> in
             return turns
         if not message.strip():
             continue
-        turn(production, message, ask, out, err)
+        turn(production, message, ask, out, err, warned=warned)
         turns += 1
 
 
-def turn(production: Production, message: str, ask: Ask, out: Console, err: Console, resume: str | None = None) -> None:
+def turn(
+    production: Production,
+    message: str,
+    ask: Ask,
+    out: Console,
+    err: Console,
+    resume: str | None = None,
+    warned: set[str] | None = None,
+) -> None:
     """One turn with its events shown as they happen."""
     from agent.graph import stream_turn
     from ui.progress import render_bars
@@ -96,20 +108,25 @@ def turn(production: Production, message: str, ask: Ask, out: Console, err: Cons
                 if streamed:
                     out.file.write("\n")
                 answer = ask(f"{plain(event.text)} [y/N] ") or "no"
-                turn(production, "", ask, out, err, resume="yes" if answer.strip().lower() in ("y", "yes") else "no")
+                said = "yes" if answer.strip().lower() in ("y", "yes") else "no"
+                turn(production, "", ask, out, err, resume=said, warned=warned)
                 return
             elif event.result is not None:
                 stack.close()
                 if streamed:
                     out.file.write("\n")
-                report(event.result, out, streamed=streamed, err=err)
+                report(event.result, out, streamed=streamed, err=err, warned=warned)
 
 
-def report(result: TurnResult, out: Console, *, streamed: bool, err: Console | None = None) -> None:
-    """What the turn did: warnings, the reply (unless it streamed), changes, failures, the reel."""
+def report(
+    result: TurnResult, out: Console, *, streamed: bool, err: Console | None = None, warned: set[str] | None = None
+) -> None:
+    """What the turn did: warnings (those not in `warned` yet), the reply (unless it streamed),
+    changes, failures, the reel."""
+    from ui.cli import warn
+
     err = err or out
-    for warning in result.warnings:
-        print_plain(err, ("warning", "yellow"), ": ", warning)
+    warn(result.warnings, err, said=warned)
     if not streamed and result.reply:
         print_plain(out, f"director> {result.reply}")
     for line in result.changes:

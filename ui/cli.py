@@ -1,8 +1,9 @@
 """The `storyreel` command: a thin door onto `agent.production.Production`.
 
-Exit codes: 0 on success, 2 with one line for a person's mistake (bad brief, unknown shot,
-not a project), 1 with one line when the machine fails (ffmpeg missing). Never a traceback
-for either. Heavy modules are imported inside the commands so `storyreel --help` is instant.
+Exit codes: 0 on success, 2 with one line for a person's mistake (bad brief, unknown shot, words
+not understood, not a project: `TurnResult.refused`), 1 with one line when the machine fails
+(ffmpeg missing). Never a traceback for either. Heavy modules are imported inside the commands so
+`storyreel --help` is instant.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -19,11 +20,12 @@ from rich.table import Table
 from rich.text import Text
 
 from ui.text import plain, print_plain
+from ui.usage import ReadableTyper
 
 if TYPE_CHECKING:
     from agent.production import Production, TurnResult
 
-app = typer.Typer(
+app = ReadableTyper(
     name="storyreel",
     help="Direct a story reel by talking: a brief becomes a shot list and an animatic you refine.",
     no_args_is_help=True,
@@ -90,9 +92,31 @@ def _open(directory: Path) -> Iterator[Production]:
             production.close()
 
 
+def counted(number: int, noun: str) -> str:
+    """`1 shot`, `3 shots`."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def warn(warnings: list[str], console: Console = err, *, said: set[str] | None = None) -> None:
+    """Each warning once, on a line of its own (wrapped at words in a terminal, whole when piped);
+    `said` holds those already given."""
+    said = set() if said is None else said
+    for warning in warnings:
+        if warning not in said:
+            said.add(warning)
+            print_plain(console, ("warning", "yellow"), ": ", warning, soft_wrap=not console.is_terminal)
+
+
+def refuse(reply: str) -> NoReturn:
+    """A turn that applied nothing because the request was a mistake: its reason in one line, exit 2."""
+    print_plain(err, ("error", "red"), ": ", " ".join(plain(reply).split()), soft_wrap=not err.is_terminal)
+    raise typer.Exit(2)
+
+
 def _report(result: TurnResult, *, quiet_reply: bool = False) -> None:
-    for warning in result.warnings:
-        print_plain(err, ("warning", "yellow"), ": ", warning)
+    warn(result.warnings)
+    if result.refused:
+        refuse(result.reply)
     if not quiet_reply and result.reply:
         print_plain(out, result.reply)
     for line in result.changes:
@@ -113,7 +137,8 @@ def new(
     directory: ProjectDir,
     brief: Annotated[str | None, typer.Option("--brief", help="The story brief as text.")] = None,
     brief_file: Annotated[
-        Path | None, typer.Option("--brief-file", help="A file with the brief (prose or a Fountain screenplay).")
+        Path | None,
+        typer.Option("--brief-file", metavar="FILE", help="A file with the brief (prose or a Fountain screenplay)."),
     ] = None,
     example: Annotated[bool, typer.Option("--example", help="Use the bundled example brief.")] = False,
     title_card: Annotated[bool, typer.Option("--title-card/--no-title-card", help="Open with a title card.")] = True,
@@ -170,11 +195,12 @@ def chat(
     from ui.chat import ask_line, converse, start
 
     with _door():
-        production = start(directory, ask_line, out)
+        warned: set[str] = set()  # each warning once a conversation
+        production = start(directory, ask_line, out, warned)
         if production is None:
             raise PersonError("no brief given; nothing was created")
         try:
-            converse(production, ask_line, out, err)
+            converse(production, ask_line, out, err, warned)
         finally:
             production.close()
 
@@ -225,7 +251,7 @@ def render(
         str | None, typer.Option(help="The renderer's model (diffusers: a local folder; hosted: the image model).")
     ] = None,
     option: Annotated[
-        list[str] | None, typer.Option("--option", help="A renderer option KEY=VALUE (repeatable).")
+        list[str] | None, typer.Option("--option", metavar="KEY=VALUE", help="A renderer option (repeatable).")
     ] = None,
 ) -> None:
     """Render shots that are missing, stale or failed, and assemble the reel."""
@@ -246,35 +272,16 @@ def show(
     """Show the shot list."""
     with _door():
         from story import ProjectFolder
+        from ui.shot_list import shot_table, totals
 
         folder = ProjectFolder.open(directory)
         project = folder.load()
-        for warning in folder.warnings:
-            err.print(f"[yellow]warning[/]: {warning}", highlight=False)
+        warn(folder.warnings)
         if as_json:
             sys.stdout.write(folder.story_path.read_text())
             return
-        names = {c.id: c.name for c in project.characters}
-        places = {loc.id: loc.name for loc in project.locations}
-        table = Table(title=f"{project.bible.title} — revision {project.revision}", title_justify="left")
-        for column in ("#", "size", "angle", "move", "secs", "place", "time", "who", "action", "lines"):
-            table.add_column(column, overflow="fold")
-        for number, shot in enumerate(project.shots, 1):
-            table.add_row(
-                str(number),
-                shot.size.value,
-                shot.angle.value,
-                shot.movement.value,
-                f"{shot.duration_frames / project.fps:.1f}",
-                places.get(shot.location or "", ""),
-                shot.time_of_day.value,
-                ", ".join(names[c] for c in shot.characters),
-                shot.action[:60],
-                str(len(shot.dialogue)) if shot.dialogue else "",
-            )
-        out.print(table)
-        total = project.total_frames()
-        out.print(f"{len(project.shots)} shots, {total} frames ({total / project.fps:.1f}s with the title card)")
+        out.print(shot_table(project))
+        out.print(totals(project), highlight=False)
 
 
 @app.command()
@@ -328,8 +335,7 @@ def memory_recall(
         except ValueError as exc:
             raise PersonError(str(exc)) from None
         finally:
-            for warning in production.folder.warnings:
-                err.print(f"[yellow]warning[/]: {warning}", highlight=False)
+            warn(production.folder.warnings)
         if as_json:
             import json
 
@@ -383,10 +389,9 @@ def check(directory: ProjectDir) -> None:
 
         project = production.project
         problems = continuity(project, production.memory())
-        for warning in production.folder.warnings:
-            err.print(f"[yellow]warning[/]: {warning}", highlight=False)
+        warn(production.folder.warnings)
         if not problems:
-            out.print(f"No continuity problems in {len(project.shots)} shots.")
+            out.print(f"No continuity problems in {counted(len(project.shots), 'shot')}.")
             return
         for problem in problems:
             print_plain(out, f"  • {problem}")

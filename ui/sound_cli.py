@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ui.cli import PersonError, ProjectDir, _door, _open, _report, app, err, out
+from ui.cli import PersonError, ProjectDir, _door, _open, _report, app, counted, err, out
 
 RECORDING_SUFFIXES = (".wav", ".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".flac", ".aif", ".aiff")
 MAX_RECORDING_BYTES = 50 * 1024 * 1024
@@ -83,7 +83,7 @@ def voice(
 
         project = production.project
         if shot > len(project.shots):
-            raise PersonError(f"there is no shot {shot}; the project has {len(project.shots)} shots")
+            raise PersonError(f"there is no shot {shot}; the project has {counted(len(project.shots), 'shot')}")
         target_shot = project.shots[shot - 1]
         if line > len(target_shot.dialogue):
             said = len(target_shot.dialogue)

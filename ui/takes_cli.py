@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ui.cli import PersonError, ProjectDir, _door, _open, _report, app, err, out
+from ui.cli import PersonError, ProjectDir, _door, _open, _report, app, counted, out, warn
 
 if TYPE_CHECKING:
     from agent.production import Production
@@ -55,7 +55,7 @@ def choose_backend(
     edits: list[Any] = [SetBackend(backend=backend, options=merged if given else None, default=shot is None)]
     if shot is not None:
         if shot > len(project.shots):
-            raise PersonError(f"there is no shot {shot}; the project has {len(project.shots)} shots")
+            raise PersonError(f"there is no shot {shot}; the project has {counted(len(project.shots), 'shot')}")
         edits.append(UpdateShot(shot_id=project.shots[shot - 1].id, changes=ShotChanges(backend=backend)))
     _, changes = production.folder.commit(edits, message=f"render with {backend}")
     for line in changes:
@@ -75,7 +75,7 @@ def takes(
     with _open(directory) as production:
         project = production.project
         if shot > len(project.shots):
-            raise PersonError(f"there is no shot {shot}; the project has {len(project.shots)} shots")
+            raise PersonError(f"there is no shot {shot}; the project has {counted(len(project.shots), 'shot')}")
         shot_id = project.shots[shot - 1].id
         if use is not None or more is not None:
             edits: list[Any] = []
@@ -99,7 +99,7 @@ def print_takes(production: Production, shot_id: str) -> None:
     number = project.shot_number(shot_id)
     shot = project.shot(shot_id)
     current = plan_jobs(project)[number - 1].key if project.shots else ""
-    table = Table(title=f"Shot {number} — {len(shot.takes)} takes", title_justify="left")
+    table = Table(title=f"Shot {number} — {counted(len(shot.takes), 'take')}", title_justify="left")
     for column in ("take", "", "backend", "seed", "cost", "secs", "file", "note"):
         table.add_column(column, overflow="fold")
     chosen = shot.take_for(current)
@@ -116,7 +116,9 @@ def print_takes(production: Production, shot_id: str) -> None:
         )
     out.print(table)
     if shot.variations:
-        out.print(f"{len(shot.variations)} more take(s) wait to render; `storyreel render DIR` renders them.")
+        one = len(shot.variations) == 1
+        waiting = f"{counted(len(shot.variations), 'more take')} {'waits' if one else 'wait'} to render"
+        out.print(f"{waiting}; `storyreel render DIR` renders {'it' if one else 'them'}.")
 
 
 @app.command()
@@ -148,5 +150,4 @@ def budget(
         out.print(f"Spent ${paid:,.2f} on renders ({cap}{left}).", highlight=False)
         if waiting:
             out.print(f"Rendering what is stale now would cost about ${waiting:,.2f}.", highlight=False)
-        for warning in folder.warnings:
-            err.print(f"[yellow]warning[/]: {warning}", highlight=False)
+        warn(folder.warnings)

@@ -86,9 +86,10 @@ class OfflineDirector:
                     continue
                 working = apply(working, step.edits)
             except (NoSuchShot, Refusal) as exc:
-                return Direction(edits=[], reply=f"{exc} Nothing changed.", action="none")
+                return Direction(edits=[], reply=f"{exc} Nothing changed.", action="none", refused=True)
             except EditError as exc:
-                return Direction(edits=[], reply=f"I could not do {clause!r}: {exc}. Nothing changed.", action="none")
+                reply = f"I could not do {clause!r}: {exc}. Nothing changed."
+                return Direction(edits=[], reply=reply, action="none", refused=True)
             edits.extend(step.edits)
             done.append(step.summary)
             context.last_shot = step.shot_id or context.last_shot
@@ -101,13 +102,13 @@ class OfflineDirector:
         heard = f"I understood: {'; '.join(done)} — but changed nothing. " if done else ""
         quoted = ", ".join(f"“{m}”" for m in missed) or "that"
         reply = f"{heard}I did not understand {quoted}. I can do things like: {EXAMPLES}. {MODEL_HINT}"
-        return Direction(edits=[], reply=reply, action="none", understood=False)
+        return Direction(edits=[], reply=reply, action="none", understood=False, refused=True)
 
 
 def continuity_report(project: Project) -> str:
     """The continuity checker's findings as a reply, one problem per line with its shot number."""
-    from story.continuity import check
     from memory.documents import canonical_text
+    from story.continuity import check
 
     class Canon:
         def canonical_description(self, project: Project, character_id: str) -> str:
@@ -115,7 +116,7 @@ def continuity_report(project: Project) -> str:
 
     problems = check(project, Canon())
     if not problems:
-        return f"No continuity problems in {len(project.shots)} shots."
+        return f"No continuity problems in {len(project.shots)} shot{'s' if len(project.shots) != 1 else ''}."
     lines = "\n".join(f"• {problem}" for problem in problems)
     return f"{len(problems)} continuity problem{'s' if len(problems) > 1 else ''}:\n{lines}"
 

@@ -92,7 +92,8 @@ def find_shots(project: Project, text: str) -> list[ShotRef]:
             elif groups.get("id"):
                 ids = [s.id for s in project.shots]
                 if groups["id"] not in ids:
-                    raise NoSuchShot(f"There is no shot with id {groups['id']} — the project has {count} shots.")
+                    has = f"{count} shot{'s' if count != 1 else ''}"
+                    raise NoSuchShot(f"There is no shot with id {groups['id']} — the project has {has}.")
                 numbers.append((match.start(), ids.index(groups["id"]) + 1))
             for offset, number in numbers:
                 if all(ref.number != number for ref in found.values()) and offset not in found:

@@ -1,0 +1,63 @@
+"""The shot list as `storyreel show` prints it: four columns that fit an 80-column terminal.
+
+Short values stack in narrow columns (size and length, angle, move; place, time, cast) so the
+action and the dialogue get the width, and every cell wraps at spaces, never inside a word.
+Cells are `Text`, so words from a brief or a model are never read as markup.
+"""
+
+from __future__ import annotations
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from story import Project, Shot
+
+
+def shot_table(project: Project) -> Table:
+    """One row a shot: number, camera, where and who, then the action and every dialogue line."""
+    names = {c.id: c.name for c in project.characters}
+    places = {loc.id: loc.name for loc in project.locations}
+    table = Table(
+        title=f"{project.bible.title} — revision {project.revision}",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("camera", no_wrap=True)
+    table.add_column("place, time, cast", max_width=18)
+    table.add_column("action and dialogue")
+    for number, shot in enumerate(project.shots, 1):
+        seconds = shot.duration_frames / project.fps
+        camera = [f"{shot.size.value} {seconds:.1f}s", shot.angle.value, shot.movement.value]
+        cast = ", ".join(names.get(c, c) for c in shot.characters)
+        where = [places.get(shot.location or "", ""), shot.time_of_day.value, cast]
+        table.add_row(
+            Text(str(number)),
+            Text("\n".join(camera)),
+            Text("\n".join(part for part in where if part)),
+            _action_and_lines(shot, names),
+            end_section=True,
+        )
+    return table
+
+
+def _action_and_lines(shot: Shot, names: dict[str, str]) -> Text:
+    said = Text(shot.action)
+    for line in shot.dialogue:
+        how = f" ({line.parenthetical})" if line.parenthetical else ""
+        said.append(f"\n{names.get(line.speaker, line.speaker)}{how}: ", style="bold")
+        said.append(f"“{line.text}”", style="italic")
+    return said
+
+
+def totals(project: Project) -> str:
+    """`12 shots, 1443 frames (60.1s with the title card)`."""
+    count, frames = len(project.shots), project.total_frames()
+    style = project.style
+    cards = [name for name, on in (("title card", style.title_card), ("end card", style.end_card)) if on]
+    with_cards = f" with the {' and '.join(cards)}" if cards else ""
+    return f"{count} shot{'' if count == 1 else 's'}, {frames} frames ({frames / project.fps:.1f}s{with_cards})"
