@@ -166,7 +166,7 @@ def _locked(method: Callable[Concatenate[ProjectFolder, _P], _R]) -> Callable[Co
     """Run a method that writes the project under the project's lock, so revisions cannot collide."""
 
     @wraps(method)
-    def holding(self: ProjectFolder, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+    def holding(self: ProjectFolder, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
         with self.lock.hold():
             return method(self, *args, **kwargs)
 
