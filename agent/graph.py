@@ -43,7 +43,7 @@ def estimate_cost(production: Production, edits: list[Any]) -> float:
     clip lengths rounded up, takes already on disk free)."""
     from story import apply
     from tools.render.budget import estimate
-    from tools.render.engine import stale_jobs
+    from tools.render.jobs import stale_jobs
 
     after = apply(production.project, edits)
     return estimate(production.folder, after, stale_jobs(production.folder, after))

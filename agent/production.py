@@ -21,8 +21,9 @@ from agent.brief import read_brief
 from agent.director import Director
 from story import AnyEdit, EditError, Project, ProjectFolder, SetStyle, apply
 from tools.edit.assemble import assemble_cut
-from tools.render.engine import Progress, RenderReport, render_shots, stale_jobs
+from tools.render.engine import Progress, RenderReport, render_shots
 from tools.render.executors import Executor
+from tools.render.jobs import stale_jobs
 from tools.voice.casting import voice_edits
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.edit.encode import FrameEncoder, Profile, ffmpeg_exe
+from tools.media.codec import FrameEncoder, Profile, ffmpeg_exe
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "agent" / "examples" / "keeper.txt"
 TARGET_ENCODE_RATIO = 1.3

@@ -118,7 +118,7 @@ def shot_starts(project: Project) -> list[int]:
 
 def read_frames(path: Path, width: int = SMALL_WIDTH) -> np.ndarray:
     """Every frame of a video as RGB, scaled to `width` (frames x height x width x 3)."""
-    from tools.edit.encode import ffmpeg_exe
+    from tools.media.codec import ffmpeg_exe
 
     probe = subprocess.run(
         [ffmpeg_exe(), "-v", "error", "-i", str(path), "-vf", f"scale={width}:-2:flags=area", "-f", "rawvideo",
@@ -135,7 +135,7 @@ def read_frames(path: Path, width: int = SMALL_WIDTH) -> np.ndarray:
 
 def read_frame(path: Path, index: int, fps: int) -> np.ndarray:
     """One frame at full size, by its index (an accurate seek: decoded from the keyframe before it)."""
-    from tools.edit.encode import ffmpeg_exe
+    from tools.media.codec import ffmpeg_exe
 
     at = (index + 0.25) / fps  # a quarter frame in, so rounding never lands on the frame before
     result = subprocess.run(
@@ -152,7 +152,7 @@ def read_frame(path: Path, index: int, fps: int) -> np.ndarray:
 def _size_of(path: Path) -> tuple[int, int]:
     import re
 
-    from tools.edit.encode import ffmpeg_exe
+    from tools.media.codec import ffmpeg_exe
 
     info = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True, text=True).stderr
     match = re.search(r"Video:.*?(\d{2,5})x(\d{2,5})", info)
@@ -198,7 +198,7 @@ def detect_cuts(reel: Path, detector: Literal["content", "adaptive"] = "content"
 def score_cuts(project: Project, found: list[int], detector: str) -> Cuts:
     """Precision and recall of detected cuts against the timeline, at ±CUT_TOLERANCE frames of a hard cut,
     or anywhere inside a dissolve or fade (which a detector may find at its start, middle or end)."""
-    from tools.edit.encode import transition_frames
+    from tools.media.codec import transition_frames
 
     half, fade = transition_frames(project.fps)
     starts = shot_starts(project)
@@ -236,8 +236,8 @@ def colour_of(frame: np.ndarray, centre: float, expected: tuple[int, int, int]) 
 
 def character_colours(project: Project, reel: Path, starts: list[int]) -> list[CharacterColour]:
     """Each character's clothing colour in the middle frame of every shot it is drawn standing in."""
-    from tools.render.figures import look_for
-    from tools.render.panel import figure_positions
+    from tools.draw.figures import look_for
+    from tools.draw.panel import figure_positions
 
     results: dict[str, CharacterColour] = {}
     drifts: dict[str, list[float]] = {}

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from story.folder import write_atomic
+from story.files import write_atomic
 
 MAX_NOTE = 2_000
 

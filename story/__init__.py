@@ -28,7 +28,8 @@ from story.edits import (
     apply,
     describe_changes,
 )
-from story.folder import NotAProject, NothingToUndo, ProjectError, ProjectFolder, dump_project, parse_project
+from story.files import ProjectError
+from story.folder import NotAProject, NothingToUndo, ProjectFolder, dump_project, parse_project
 from story.model import (
     Angle,
     Bible,

@@ -13,7 +13,6 @@ import json
 import math
 import os
 import stat
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from story.edits import AnyEdit, apply, describe_changes, edit_name
+from story.files import LOCK_FILE, ProjectError, write_atomic
 from story.model import MAX_SHOT_FRAMES, MIN_SHOT_FRAMES, SCHEMA_NAME, SCHEMA_VERSION, Project
 
 if TYPE_CHECKING:
@@ -34,10 +34,6 @@ HISTORY_DIR = "history"
 REVISION_SCHEMA = "storyreel.Revision.1"
 
 
-class ProjectError(Exception):
-    """A problem with a project folder, worded for the person."""
-
-
 class NotAProject(ProjectError):
     """The folder holds no storyreel project."""
 
@@ -46,41 +42,13 @@ class NothingToUndo(ProjectError):
     """Undo or redo has nowhere to go."""
 
 
-FILE_MODE = 0o644
 LEFTOVER_AFTER_S = 60.0
 """A temp file untouched this long belongs to a writer that died: live writers (an atomic write, an
 encoder) keep writing theirs, or finish within milliseconds."""
 LEFTOVER_FOLDERS = (HISTORY_DIR, "media", "cut")
 """Where writers leave temp files, besides the project folder itself; memory/ is chromadb's own."""
-LOCK_FILE = ".storyreel.lock"
-"""The project's lock across processes (story/lock.py); every write holds it."""
 HEAD_FILE = "HEAD"
 """In history/: the number of the revision story.json holds, so recovery knows where undo left it."""
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that readers see the old file or the new one, never a mix."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            # mkstemp makes the file private (0600); a project file reads like any other file.
-            os.fchmod(handle.fileno(), path.stat().st_mode & 0o777 if path.exists() else FILE_MODE)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError) and exc.errno and not exc.filename:
-            # A full disk's error names no file; say which one could not be written.
-            raise OSError(exc.errno, exc.strerror, str(path)) from exc
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 def dump_project(project: Project) -> bytes:

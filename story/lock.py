@@ -27,7 +27,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from story.folder import LOCK_FILE, ProjectError, write_atomic
+from story.files import LOCK_FILE, ProjectError, write_atomic
 
 OWNER_FILE = f"{LOCK_FILE}.owner"
 WAIT_ENV = "STORYREEL_LOCK_WAIT"

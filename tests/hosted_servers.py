@@ -18,7 +18,7 @@ from typing import Any
 
 from PIL import Image
 
-from tools.edit.encode import ffmpeg_exe
+from tools.media.codec import ffmpeg_exe
 
 
 @dataclass

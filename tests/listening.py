@@ -10,7 +10,7 @@ from scripted import ScriptedDirector
 
 from agent.production import Production
 from story import Bible, Character, DialogueLine, Location, ReplaceStory, Shot, Style, Transition
-from tools.edit.audio import RATE, decode_audio
+from tools.media.audio import RATE, decode_audio
 
 
 def talking_story(*, title_card: bool = False, short_shot: bool = False) -> ReplaceStory:

@@ -10,9 +10,9 @@ import pytest
 from probing import frames_rgb, probe
 
 from story import Character, DialogueLine, Location, Project, Shot, Style
+from tools.draw.figures import look_for
 from tools.render.animatic import AnimaticRenderer, register_renderers, render_placeholder
 from tools.render.base import Renderer, RenderError, RenderRequest
-from tools.render.figures import look_for
 
 W, H = 320, 180
 MARA = Character(id="mara", name="Mara", description="a tall woman in a red coat with black hair")

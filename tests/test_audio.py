@@ -16,9 +16,9 @@ from probing import streams
 
 from agent.offline import OfflineDirector
 from story import Music, Project, ReplaceStory, SetMusic, Shot, Style
-from tools.edit.audio import RATE, duck_envelope
 from tools.edit.music import BeatsUnavailable, import_music, track_beats
 from tools.edit.retime import NoBeats, bounds, retime_to_beats
+from tools.media.audio import RATE, duck_envelope
 from tools.voice.lines import LEAD_IN, place_lines
 
 REPO = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ from PIL import Image
 
 from story import Character, Style
 from tools.consistency import reference_sheet, sheet_key
-from tools.render.figures import COLOURS, HAIR_COLOURS, look_for
+from tools.draw.figures import COLOURS, HAIR_COLOURS, look_for
 
 MARA = Character(id="mara", name="Mara", description="long black hair, a red coat", traits={"build": "tall"})
 
@@ -62,7 +62,7 @@ def test_the_style_has_one_sheet_showing_its_palette_and_every_shot_gets_it(tmp_
 
     from story import Project, ProjectFolder, SetStyle, apply
     from tools.consistency import STYLE_REFERENCE, style_sheet
-    from tools.render.engine import reference_sheets
+    from tools.render.jobs import reference_sheets
 
     style = Style(palette=["#c0392b", "#2c3e50"], look=["ink", "wash"])
     path = style_sheet(style, tmp_path)

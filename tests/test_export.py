@@ -29,7 +29,6 @@ from story import (
     Transition,
     UpdateShot,
 )
-from tools.edit.encode import transition_frames
 from tools.export.bundle import FILES, FORMATS, export_project, parse_formats
 from tools.export.contact import contact_grid
 from tools.export.keyframes import shot_keyframes
@@ -49,6 +48,7 @@ from tools.export.timeline import (
     read_timeline,
     write_timeline,
 )
+from tools.media.codec import transition_frames
 from tools.render.prompt import shot_prompt
 
 REPO = Path(__file__).resolve().parent.parent

@@ -23,7 +23,7 @@ from scripted import ScriptedDirector, small_story
 from agent.production import Production
 from story import MissingTake, ProjectFolder
 from tools.edit.assemble import assemble_cut
-from tools.edit.encode import EncodeError, FrameEncoder, Profile, ffmpeg_exe, video_problem
+from tools.media.codec import EncodeError, FrameEncoder, Profile, ffmpeg_exe, video_problem
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -13,8 +13,8 @@ from probing import frames_rgb, probe
 
 from story import ReplaceStory, Style, TimeOfDay, Transition
 from tools.edit.assemble import plan_cut
-from tools.edit.encode import Profile, ffmpeg_exe, transition_frames
 from tools.edit.transitions import Clip, join_clips, keyframes
+from tools.media.codec import Profile, ffmpeg_exe, transition_frames
 
 PROFILE = Profile(320, 180, 24)
 

@@ -50,7 +50,7 @@ def test_a_consistent_reel_passes_every_check(film: Path) -> None:
 @pytest.mark.slow
 def test_a_renderer_that_recolours_a_character_is_caught(film: Path, tmp_path: Path) -> None:
     from tools.edit.assemble import assemble_cut
-    from tools.edit.encode import FrameEncoder, Profile
+    from tools.media.codec import FrameEncoder, Profile
 
     broken = tmp_path / "film"
     shutil.copytree(film, broken)

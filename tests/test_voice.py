@@ -17,7 +17,7 @@ import pytest
 from listening import dominant_hz, new_film, reel_audio, rms, talking_story, tone, write_wav
 
 from story import CharacterChanges, Project, UpdateCharacter, VoiceChoice
-from tools.edit.audio import RATE
+from tools.media.audio import RATE
 from tools.voice.base import SpeechRequest, Voice, VoiceError, get_voice, known_voices, register
 from tools.voice.casting import cast_voices, choose_voice, voice_edits
 from tools.voice.espeak import FEMALE_VARIANTS
@@ -170,7 +170,7 @@ def test_espeak_speaks_whispers_quieter_but_audibly(tmp_path: Path) -> None:
     for name, how in (("plain.wav", ""), ("whisper.wav", "whispering")):
         request = SpeechRequest(text="Keep your voice down.", voice=choice, output=tmp_path / name, parenthetical=how)
         voice.speak(request)
-    from tools.edit.audio import decode_audio
+    from tools.media.audio import decode_audio
 
     plain, whisper = decode_audio(tmp_path / "plain.wav")[:, 0], decode_audio(tmp_path / "whisper.wav")[:, 0]
     assert len(plain) > RATE * 0.5 and float(np.abs(whisper).max()) > 0.01

@@ -2,7 +2,7 @@
 one sheet for the style (its look words and palette) that every shot is rendered against.
 
 A sheet is named by a hash of everything that affects it, made once, and written atomically; the
-animatic draws figures with the same look code (`tools.render.figures.look_for`), so a character
+animatic draws figures with the same look code (`tools.draw.figures.look_for`), so a character
 on screen matches its sheet. Backends that take reference images are given the sheet's path.
 """
 
@@ -19,8 +19,8 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from story import Character, Style
-from tools.render.figures import INK, LOOK_VERSION, draw_figure, look_for
-from tools.render.panel import font
+from tools.draw.figures import INK, LOOK_VERSION, draw_figure, look_for
+from tools.draw.panel import font
 
 SHEET_VERSION = "1"
 KEY_LENGTH = 12

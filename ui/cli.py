@@ -63,7 +63,7 @@ def _door() -> Iterator[None]:
         err.print("[yellow]stopped[/]: finished takes are kept; run the same command to resume")
         raise typer.Exit(130) from None
     except Exception as exc:  # noqa: BLE001 - sorted into the person's mistakes and the machine's
-        from tools.edit.encode import EncodeError
+        from tools.media.codec import EncodeError
 
         if isinstance(exc, _mistakes()):
             print_plain(err, ("error", "red"), ": ", str(exc), soft_wrap=True)

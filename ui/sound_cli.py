@@ -33,9 +33,9 @@ def music(
             raise PersonError("give a music FILE, or --remove to take the music away")
     with _open(directory) as production:
         from story import AnyEdit, SetMusic, apply
-        from tools.edit.audio import AudioError
         from tools.edit.music import import_music
         from tools.edit.retime import NoBeats, retime_to_beats
+        from tools.media.audio import AudioError
 
         if remove:
             _report(production.apply([SetMusic(music=None)], message="remove the music"))
@@ -77,8 +77,8 @@ def voice(
             raise PersonError("give a recording FILE, or --scratch to go back to the scratch voice")
     with _open(directory) as production:
         from story import ShotChanges, UpdateShot
-        from tools.edit.audio import AudioError, decode_audio
         from tools.edit.music import check_audio_file, copy_into
+        from tools.media.audio import AudioError, decode_audio
         from tools.voice.lines import recorded_name, recording_path
 
         project = production.project

@@ -93,7 +93,7 @@ def print_takes(production: Production, shot_id: str) -> None:
     """The takes table for one shot, with the take in the reel marked."""
     from rich.table import Table
 
-    from tools.render.engine import plan_jobs
+    from tools.render.jobs import plan_jobs
 
     project = production.project
     number = project.shot_number(shot_id)
@@ -133,7 +133,7 @@ def budget(
     with _door():
         from story import ProjectFolder, SetBudget
         from tools.render.budget import estimate, spent
-        from tools.render.engine import stale_jobs
+        from tools.render.jobs import stale_jobs
 
         folder = ProjectFolder.open(directory)
         if amount is not None and remove:

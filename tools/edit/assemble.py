@@ -1,6 +1,6 @@
 """Assemble the cut: join the title card, every shot's take and the end card by stream copy.
 
-Every take shares one codec profile (tools.edit.encode), so joining is the concat demuxer with
+Every take shares one codec profile (tools.media.codec), so joining is the concat demuxer with
 `-c copy`: no frame is decoded or encoded again, and an edit costs only the shots it changed.
 Dissolves and fades re-encode only the frames they touch (tools.edit.transitions); the sound
 track (voices over the ducked music bed, tools.edit.sound) is muxed in as AAC, and the
@@ -18,11 +18,11 @@ from pathlib import Path
 
 from story import MissingTake, Project, ProjectFolder, RecordCut, Transition
 from tools.edit.cards import end_card_key, render_end_card, render_title_card
-from tools.edit.encode import EncodeError, Profile, run_ffmpeg, video_frames, video_problem
 from tools.edit.sound import build_sound
 from tools.edit.subtitles import burn_subtitles
 from tools.edit.transitions import TRANSITIONS_DIR, Clip, concat_listing, frame_timestamps, join_clips
-from tools.render.engine import plan_jobs
+from tools.media.codec import EncodeError, Profile, run_ffmpeg, video_frames, video_problem
+from tools.render.jobs import plan_jobs
 from tools.render.key import title_card_key
 
 CUT_PATH = "cut/storyreel.mp4"

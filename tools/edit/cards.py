@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from story import Project
-from tools.edit.encode import FrameEncoder, Profile
+from tools.media.codec import FrameEncoder, Profile
 from tools.render.key import style_inputs
 
 

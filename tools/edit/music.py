@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from story import Music, ProjectFolder
-from tools.edit.audio import AudioError, decode_audio
+from tools.media.audio import AudioError, decode_audio
 
 MUSIC_DIR = "media/music"
 MUSIC_SUFFIXES = (".wav", ".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".flac", ".aif", ".aiff")

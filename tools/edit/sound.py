@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from story import Project, ProjectFolder
-from tools.edit.audio import AUDIO_DIR, RATE, encode_track, mix_reel, music_samples, reel_samples, sound_key
 from tools.edit.subtitles import SRT_PATH, write_srt
+from tools.media.audio import AUDIO_DIR, RATE, encode_track, mix_reel, music_samples, reel_samples, sound_key
 from tools.voice.lines import PlacedLine, place_lines
 
 SOUND_VERSION = 1

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import srt
 
-from tools.edit.audio import RATE
-from tools.edit.encode import EncodeError, Profile, ffmpeg_exe
+from tools.media.audio import RATE
+from tools.media.codec import EncodeError, Profile, ffmpeg_exe
 from tools.voice.lines import PlacedLine
 
 SRT_PATH = "cut/storyreel.srt"

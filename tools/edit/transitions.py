@@ -2,7 +2,7 @@
 
 A dissolve blends the tail of one take into the head of the next; a fade takes a take's head up
 from black or its tail down to black. Only those frames are decoded, blended and encoded again
-(with the takes' own codec profile, `tools.edit.encode`), into short segment files cached under
+(with the takes' own codec profile, `tools.media.codec`), into short segment files cached under
 media/transitions/; the rest of every take joins the reel untouched by stream copy, through the
 concat demuxer's `inpoint`/`outpoint`. Every take is encoded with keyframes where transitions
 end (`Profile.video_args`), so the copy can start there; a take without one (an older file)
@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from story import Transition
-from tools.edit.encode import (
+from tools.media.codec import (
     TIMESCALE,
     EncodeError,
     FrameEncoder,

@@ -57,7 +57,7 @@ def parse_formats(given: list[str]) -> list[str]:
 def cut_is_current(folder: ProjectFolder, project: Project) -> bool:
     """True when the reel on disk was assembled from the takes the project calls for now."""
     from tools.edit.assemble import plan_cut
-    from tools.render.engine import stale_jobs
+    from tools.render.jobs import stale_jobs
 
     cut = project.cut
     if cut is None or not (folder.root / cut.path).is_file() or stale_jobs(folder, project):

@@ -9,8 +9,8 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from story import Project
+from tools.draw.panel import font
 from tools.export.keyframes import Keyframe
-from tools.render.panel import font
 
 THUMB_W = 320
 PAD = 16

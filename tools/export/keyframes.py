@@ -16,8 +16,8 @@ from pathlib import Path
 from PIL import Image
 
 from story import Project, ProjectFolder, Shot
-from tools.edit.encode import EncodeError, ffmpeg_exe
-from tools.render.engine import plan_jobs
+from tools.media.codec import EncodeError, ffmpeg_exe
+from tools.render.jobs import plan_jobs
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def frame_of(video: Path, index: int, width: int) -> Image.Image:
 
 
 def _drawn(project: Project, shot: Shot, width: int) -> Image.Image:
-    from tools.render.panel import draw_scene
+    from tools.draw.panel import draw_scene
 
     height = round(width * project.style.height / project.style.width)
     return draw_scene(project, shot, shot.seed, width, height - height % 2)

@@ -27,8 +27,8 @@ from opentimelineio.opentime import RationalTime, TimeRange
 
 from story import Project, ProjectFolder, Shot, Transition
 from tools.edit.assemble import plan_cut
-from tools.edit.encode import transition_frames
-from tools.render.engine import plan_jobs, reference_sheets
+from tools.media.codec import transition_frames
+from tools.render.jobs import plan_jobs, reference_sheets
 from tools.render.prompt import shot_prompt
 
 META = "storyreel"

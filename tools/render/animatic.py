@@ -20,9 +20,9 @@ import numpy as np
 from PIL import Image
 
 from story import Movement, Project, Shot
-from tools.edit.encode import FrameEncoder, Profile
+from tools.draw.panel import caption_strip, draw_scene, failure_banner, subtitles
+from tools.media.codec import FrameEncoder, Profile
 from tools.render.base import Renderer, RenderError, RenderRequest
-from tools.render.panel import caption_strip, draw_scene, failure_banner, subtitles
 
 PROGRESS_EVERY = 12  # frames between progress calls
 

@@ -23,6 +23,10 @@ class RenderError(Exception):
     """A backend could not render a shot; the message is shown to the person as it is."""
 
 
+class ExecutorError(RenderError):
+    """An executor could not be set up (unknown name, Ray missing, cluster unreachable)."""
+
+
 STOP = threading.Event()
 """Set when a render is stopped (Ctrl-C): backends waiting on remote work cancel it and give up."""
 

@@ -21,7 +21,7 @@ from tools.render.base import RenderError
 
 if TYPE_CHECKING:
     from story import AnyEdit, Project, ProjectFolder
-    from tools.render.engine import ShotJob
+    from tools.render.jobs import ShotJob
 
 LEDGER_FILE = "spending.jsonl"
 _lock = threading.Lock()
@@ -110,7 +110,7 @@ def check_budget(folder: ProjectFolder, project: Project, jobs: list[ShotJob]) -
 def refusal(folder: ProjectFolder, project: Project, edits: list[AnyEdit]) -> str | None:
     """Why these edits may not be made (their render would pass the budget), or None when they may."""
     from story import EditError, apply
-    from tools.render.engine import stale_jobs
+    from tools.render.jobs import stale_jobs
 
     try:
         after = apply(project, edits)

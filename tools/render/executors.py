@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from tools.render.base import STOP, RenderError
+from tools.render.base import STOP, ExecutorError
 
 if TYPE_CHECKING:
     from tools.render.base import Renderer
@@ -24,10 +24,6 @@ RAY_ADDRESS_ENV = "STORYREEL_RAY_ADDRESS"
 
 J = TypeVar("J")
 R = TypeVar("R")
-
-
-class ExecutorError(RenderError):
-    """An executor could not be set up (unknown name, Ray missing, cluster unreachable)."""
 
 
 class Executor(Protocol):

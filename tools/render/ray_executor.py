@@ -18,9 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-from story.folder import write_atomic
-from tools.render.base import Renderer, RenderError, RenderRequest
-from tools.render.executors import ExecutorError
+from story.files import write_atomic
+from tools.render.base import ExecutorError, Renderer, RenderError, RenderRequest
 
 J = TypeVar("J")
 R = TypeVar("R")
@@ -59,7 +58,7 @@ def render_on_worker(
 ) -> dict[str, object]:
     """The body of one Ray task: render a shot in a scratch folder and return the take's bytes."""
     from story import parse_project
-    from tools.edit.encode import EncodeError
+    from tools.media.codec import EncodeError
     from tools.render.base import get_renderer
 
     project = parse_project(story)

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from tools.edit.encode import EncodeError, FrameEncoder, Profile, ffmpeg_exe
+from tools.media.codec import EncodeError, FrameEncoder, Profile, ffmpeg_exe
 from tools.render.base import RenderRequest
 
 MARGIN = 1.2  # a keyframe is scaled this much larger than the frame: room for the camera to move
@@ -64,7 +64,7 @@ def clip_frames(clip: Sequence[np.ndarray], request: RenderRequest) -> FrameSour
 
 def write_take(request: RenderRequest, source: FrameSource) -> int:
     """Encode the shot's frames from `source`, with its lines of dialogue, into `request.output`."""
-    from tools.render.panel import subtitles
+    from tools.draw.panel import subtitles
 
     project, shot = request.project, request.shot
     style = project.style

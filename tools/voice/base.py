@@ -71,6 +71,9 @@ def register(voice: VoiceFactory) -> None:
     _registry[voice.name] = voice
 
 
+BUILT_IN = {"espeak": "tools.voice.espeak"}  # name -> module with register_voices
+
+
 def _load_entry_points() -> None:
     global _loaded
     if _loaded:
@@ -80,10 +83,11 @@ def _load_entry_points() -> None:
 
     for point in entry_points(group=ENTRY_POINT_GROUP):
         point.load()(register)
-    if "espeak" not in _registry:  # running from a source tree that was never installed
-        from tools.voice.espeak import register_voices
+    import importlib
 
-        register_voices(register)
+    for name, module in BUILT_IN.items():  # a source tree never installed, or installed before this voice
+        if name not in _registry:
+            importlib.import_module(module).register_voices(register)
 
 
 def known_voices() -> list[str]:

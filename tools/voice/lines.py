@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from story import DialogueLine, Project, ProjectFolder, VoiceChoice
-from tools.edit.audio import RATE, AudioError, Cue, decode_audio, normalised, read_mix_wav, write_mix_wav
+from tools.media.audio import RATE, AudioError, Cue, decode_audio, normalised, read_mix_wav, write_mix_wav
 from tools.voice.base import SpeechRequest, Voice, VoiceError, get_voice
 from tools.voice.casting import cast_voices
 

@@ -390,8 +390,8 @@ class Studio:
         root = Path(project)
 
         def work(hooks: Hooks) -> Any:
-            from tools.edit.audio import AudioError
             from tools.edit.music import import_music
+            from tools.media.audio import AudioError
 
             with opened(root, hooks) as production:
                 hooks.announce(f"reading the beats of {source.name}")

@@ -55,7 +55,7 @@ def clip(text: str, limit: int) -> str:
 
 def current_takes(project: Project) -> dict[str, Path | None]:
     """Each shot's take for its current render key (relative path), or None when it has none."""
-    from tools.render.engine import plan_jobs
+    from tools.render.jobs import plan_jobs
 
     found: dict[str, Path | None] = {}
     for job in plan_jobs(project):
@@ -79,7 +79,7 @@ def storyboard(folder: ProjectFolder, project: Project) -> list[Panel]:
 
 def _thumbnail(root: Path, take: Path, middle: float) -> str:
     """A still from the middle of the take, made once per take file and kept in Gradio's cache."""
-    from tools.edit.encode import ffmpeg_exe
+    from tools.media.codec import ffmpeg_exe
 
     take = inside(root, take)  # a take path from story.json that leaves the project is refused, never read
     stat = take.stat()

@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, Field
 
-from story.folder import write_atomic
+from story.files import write_atomic
 from tools.render.base import STOP, RenderError
 
 T = TypeVar("T")

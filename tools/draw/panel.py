@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from story import Angle, Location, Project, Shot, ShotSize, TimeOfDay
-from tools.render.figures import INK, RGB, Look, darker, draw_figure, draw_figure_from_above, draw_head, look_for
+from tools.draw.figures import INK, RGB, Look, darker, draw_figure, draw_figure_from_above, draw_head, look_for
 
 MARGIN = 1.2  # the scene canvas is this much larger than the frame: room for camera moves
 DUTCH_DEGREES = 12.0

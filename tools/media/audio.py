@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from story import Project, ProjectFolder
-from tools.edit.encode import EncodeError, ffmpeg_exe
+from tools.media.codec import EncodeError, ffmpeg_exe
 
 RATE = 48_000  # samples a second; a whole number of samples per frame at 12, 24, 25 and 30 fps
 CHANNELS = 2
