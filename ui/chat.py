@@ -123,7 +123,7 @@ def report(
 ) -> None:
     """What the turn did: warnings (those not in `warned` yet), the reply (unless it streamed),
     changes, failures, the reel."""
-    from ui.cli import warn
+    from ui.door import warn
 
     err = err or out
     warn(result.warnings, err, said=warned)

@@ -1,4 +1,5 @@
-"""The `storyreel` command: a thin door onto `agent.production.Production`.
+"""The `storyreel` command: a thin door onto `agent.production.Production`. What commands share
+(the app, consoles, exit codes, reporting a turn) is in `ui.door`.
 
 Exit codes: 0 on success, 2 with one line for a person's mistake (bad brief, unknown shot, words
 not understood, not a project: `TurnResult.refused`), 1 with one line when the machine fails
@@ -9,127 +10,31 @@ not understood, not a project: `TurnResult.refused`), 1 with one line when the m
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ui.text import plain, print_plain
-from ui.usage import ReadableTyper
-
-if TYPE_CHECKING:
-    from agent.production import Production, TurnResult
-
-app = ReadableTyper(
-    name="storyreel",
-    help="Direct a story reel by talking: a brief becomes a shot list and an animatic you refine.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+from ui.door import (
+    PersonError,
+    ProjectDir,
+    app,
+    counted,
+    door,
+    err,
+    open_project,
+    out,
+    report_turn,
+    warn,
 )
-out = Console()
-err = Console(stderr=True)
+from ui.text import plain, print_plain
 
-ProjectDir = Annotated[Path, typer.Argument(help="The project folder.", show_default=False)]
 EXAMPLE_BRIEF = Path(__file__).resolve().parent.parent / "agent" / "examples" / "keeper.txt"
 
-
-class PersonError(Exception):
-    """A mistake in what the person asked for; exit code 2."""
-
-
-def _mistakes() -> tuple[type[BaseException], ...]:
-    from agent.brief import BriefError
-    from agent.llm import SettingsError
-    from story import EditError, MissingTake, ProjectError
-    from tools.render.base import RenderError
-
-    return (PersonError, BriefError, EditError, ProjectError, MissingTake, RenderError, SettingsError)
-
-
-@contextmanager
-def _door() -> Iterator[None]:
-    """Turn known failures into one line and an exit code."""
-    try:
-        yield
-    except typer.Exit:
-        raise
-    except KeyboardInterrupt:
-        err.print("[yellow]stopped[/]: finished takes are kept; run the same command to resume")
-        raise typer.Exit(130) from None
-    except Exception as exc:  # noqa: BLE001 - sorted into the person's mistakes and the machine's
-        from tools.media.codec import EncodeError
-
-        if isinstance(exc, _mistakes()):
-            print_plain(err, ("error", "red"), ": ", str(exc), soft_wrap=True)
-            raise typer.Exit(2) from None
-        from agent.director import DirectorError
-
-        if isinstance(exc, EncodeError | OSError | DirectorError):
-            print_plain(err, ("failed", "red"), ": ", str(exc), soft_wrap=True)
-            raise typer.Exit(1) from None
-        raise
-
-
-@contextmanager
-def _open(directory: Path) -> Iterator[Production]:
-    """The project folder opened for work, with progress bars on stderr."""
-    from ui.progress import render_bars
-
-    with _door(), render_bars(err) as bars:
-        from agent.production import Production
-
-        production = Production.open(directory, progress=bars.progress, announce=bars.announce)
-        try:
-            with production.changing():  # one writer at a time: a second waits, then exits 2 naming this one
-                yield production
-        finally:
-            production.close()
-
-
-def counted(number: int, noun: str) -> str:
-    """`1 shot`, `3 shots`."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
-def warn(warnings: list[str], console: Console = err, *, said: set[str] | None = None) -> None:
-    """Each warning once, on a line of its own (wrapped at words in a terminal, whole when piped);
-    `said` holds those already given."""
-    said = set() if said is None else said
-    for warning in warnings:
-        if warning not in said:
-            said.add(warning)
-            print_plain(console, ("warning", "yellow"), ": ", warning, soft_wrap=not console.is_terminal)
-
-
-def refuse(reply: str) -> NoReturn:
-    """A turn that applied nothing because the request was a mistake: its reason in one line, exit 2."""
-    print_plain(err, ("error", "red"), ": ", " ".join(plain(reply).split()), soft_wrap=not err.is_terminal)
-    raise typer.Exit(2)
-
-
-def _report(result: TurnResult, *, quiet_reply: bool = False) -> None:
-    warn(result.warnings)
-    if result.refused:
-        refuse(result.reply)
-    if not quiet_reply and result.reply:
-        print_plain(out, result.reply)
-    for line in result.changes:
-        print_plain(out, f"  • {line}")
-    for number, why in result.failed.items():
-        why = f": {why} (a marked placeholder stands in; `render` retries it)"
-        print_plain(err, (f"shot {number} failed", "red"), why)
-    if result.rendered:
-        shots = ", ".join(str(n) for n in result.rendered)
-        out.print(f"Rendered shot{'s' if len(result.rendered) > 1 else ''} {shots} in {result.render_seconds:.1f}s")
-    if result.reel is not None:
-        seconds = result.frames / result.fps
-        out.print(f"Reel: {result.reel} ({result.frames} frames, {seconds:.1f}s)", highlight=False, soft_wrap=True)
+if TYPE_CHECKING:
+    pass
 
 
 @app.command()
@@ -144,7 +49,7 @@ def new(
     title_card: Annotated[bool, typer.Option("--title-card/--no-title-card", help="Open with a title card.")] = True,
 ) -> None:
     """Plan a brief into a new project, render every shot and assemble the reel."""
-    with _door():
+    with door():
         given = {"--brief": brief is not None, "--brief-file": brief_file is not None, "--example": example}
         chosen = [name for name, present in given.items() if present]
         if len(chosen) != 1:
@@ -159,7 +64,7 @@ def new(
             raw = source.read_bytes()
     from ui.progress import render_bars
 
-    with _door(), render_bars(err) as bars:
+    with door(), render_bars(err) as bars:
         from agent.graph import choose_planner
         from agent.production import Production
 
@@ -171,7 +76,7 @@ def new(
             progress=bars.progress,
             announce=bars.announce,
         )
-    _report(result)
+    report_turn(result)
 
 
 @app.command()
@@ -180,11 +85,11 @@ def say(
     instruction: Annotated[str, typer.Argument(help='What to change, e.g. "make shot 3 a close-up".')],
 ) -> None:
     """Tell the director what to change; re-renders only what changed."""
-    with _open(directory) as production:
+    with open_project(directory) as production:
         from agent.graph import say as say_turn
 
         result = say_turn(production, instruction)
-    _report(result)
+    report_turn(result)
 
 
 @app.command()
@@ -194,7 +99,7 @@ def chat(
     """Talk with the director: replies stream, tool calls and render progress show as they happen."""
     from ui.chat import ask_line, converse, start
 
-    with _door():
+    with door():
         warned: set[str] = set()  # each warning once a conversation
         production = start(directory, ask_line, out, warned)
         if production is None:
@@ -211,27 +116,27 @@ def approve(
     answer: Annotated[str, typer.Argument(help="yes or no: the answer to the director's waiting question.")],
 ) -> None:
     """Answer a turn that waits for approval (e.g. before a costly render); works after a restart."""
-    with _open(directory) as production:
+    with open_project(directory) as production:
         from agent.graph import say as say_turn
 
         result = say_turn(production, "", resume=answer.strip().lower())
-    _report(result)
+    report_turn(result)
 
 
 @app.command()
 def undo(directory: ProjectDir) -> None:
     """Step back one revision."""
-    with _open(directory) as production:
+    with open_project(directory) as production:
         result = production.undo()
-    _report(result)
+    report_turn(result)
 
 
 @app.command()
 def redo(directory: ProjectDir) -> None:
     """Step forward to the revision last undone."""
-    with _open(directory) as production:
+    with open_project(directory) as production:
         result = production.redo()
-    _report(result)
+    report_turn(result)
 
 
 @app.command()
@@ -255,13 +160,13 @@ def render(
     ] = None,
 ) -> None:
     """Render shots that are missing, stale or failed, and assemble the reel."""
-    with _open(directory) as production:
+    with open_project(directory) as production:
         from tools.render.executors import get_executor
         from ui.takes_cli import choose_backend
 
         choose_backend(production, backend, shot=shot, model=model, options=option or [])
         result = production.render(get_executor(executor, address=ray_address))
-    _report(result)
+    report_turn(result)
 
 
 @app.command()
@@ -270,7 +175,7 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Print the project as stored in story.json.")] = False,
 ) -> None:
     """Show the shot list."""
-    with _door():
+    with door():
         from story import ProjectFolder
         from ui.shot_list import shot_table, totals
 
@@ -287,7 +192,7 @@ def show(
 @app.command()
 def history(directory: ProjectDir) -> None:
     """List the revisions that led here, newest last."""
-    with _door():
+    with door():
         from story import ProjectFolder
 
         folder = ProjectFolder.open(directory)
@@ -321,7 +226,7 @@ def memory_recall(
     """
     from memory.store import RECALL_KINDS
 
-    with _open(directory) as production:
+    with open_project(directory) as production:
         memory = production.memory()
         things = [name for name in RECALL_KINDS if name != "shot"]
         try:
@@ -369,7 +274,7 @@ def remember(
     ] = False,
 ) -> None:
     """Add a decision to the project's memory, or a preference to yours."""
-    with _open(directory) as production:
+    with open_project(directory) as production:
         memory = production.memory()
         try:
             if preference:
@@ -384,7 +289,7 @@ def remember(
 @app.command()
 def check(directory: ProjectDir) -> None:
     """List continuity problems by shot number; exit code 3 when there are any."""
-    with _open(directory) as production:
+    with open_project(directory) as production:
         from story.continuity import check as continuity
 
         project = production.project
@@ -402,7 +307,7 @@ def check(directory: ProjectDir) -> None:
 @app.command("memory-rebuild")
 def memory_rebuild(directory: ProjectDir) -> None:
     """Rebuild the project's memory from story.json and its decisions (after loss or corruption)."""
-    with _door():
+    with door():
         from memory import ProjectMemory
         from story import ProjectFolder
 
@@ -416,8 +321,8 @@ def memory_rebuild(directory: ProjectDir) -> None:
         out.print(f"Memory rebuilt from revision {project.revision}: {count} memories.")
 
 
-# Commands that live in their own modules register themselves on `app` when imported. Each module
-# imports only typer and ui.cli at the top, so `storyreel --help` stays instant.
+# Commands that live in their own modules register themselves on `ui.door.app` when imported. Each
+# module imports only typer and ui.door at the top, so `storyreel --help` stays instant.
 COMMAND_MODULES: tuple[str, ...] = ("ui.studio_cli", "ui.export_cli", "ui.takes_cli", "ui.evals_cli", "ui.sound_cli")
 
 
@@ -435,8 +340,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    # Under `python -m ui.cli` this file runs as `__main__`, a second copy of the module: command
-    # modules register on `ui.cli.app`, so run that one.
-    from ui.cli import main as registered_main
-
-    registered_main()
+    main()

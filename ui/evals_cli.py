@@ -1,6 +1,6 @@
 """`storyreel eval` (the director's quality) and `storyreel bench` (the product's speed).
 
-Registered through `COMMAND_MODULES` in ui.cli; everything heavy is imported inside the commands.
+Registered through `COMMAND_MODULES` in ui.cli, on `ui.door.app`; everything heavy is imported inside the commands.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from ui.cli import PersonError, _door, app, err, out
+from ui.door import PersonError, app, door, err, out
 
 EVAL_FAILED = 3  # a metric below its floor: the suite ran, the director regressed
 
@@ -35,7 +35,7 @@ def eval_command(
     ] = True,
 ) -> None:
     """Score the director on the quality suite (evals/quality/cases) and write a Markdown and JSON report."""
-    with _door():
+    with door():
         from evals.quality import CaseError, load_cases, load_floors, run, write_reports
         from evals.quality.report import below_floor, judge_summary, metrics, table
 
@@ -96,7 +96,7 @@ def bench_command(
     ] = None,
 ) -> None:
     """Measure the product's speed in one run: every figure a ratio to a baseline measured beside it."""
-    with _door():
+    with door():
         import json
 
         from evals.speed import markdown, run_all

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ui.cli import PersonError, ProjectDir, _door, _open, _report, app, err, out
+from ui.door import PersonError, ProjectDir, app, door, err, open_project, out, report_turn
 
 
 @app.command()
@@ -31,18 +31,18 @@ def export(
 
     Whatever a format cannot hold (an EDL dissolve with no handle frames, metadata it has no place for) is listed.
     """
-    with _door():
+    with door():
         from tools.export.bundle import ExportError, parse_formats
 
         try:
             chosen = parse_formats(formats or ["all"])
         except ExportError as exc:
             raise PersonError(str(exc)) from None
-    with _open(directory) as production:
+    with open_project(directory) as production:
         from tools.export.bundle import cut_is_current, export_project
 
         if not cut_is_current(production.folder, production.project):
-            _report(production.render(), quiet_reply=True)
+            report_turn(production.render(), quiet_reply=True)
         report = export_project(production.folder, production.project, chosen)
     if as_json:
         data = {

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ui.cli import PersonError, ProjectDir, _door, _open, _report, app, counted, err, out
+from ui.door import PersonError, ProjectDir, app, counted, door, err, open_project, out, report_turn
 
 RECORDING_SUFFIXES = (".wav", ".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".flac", ".aif", ".aiff")
 MAX_RECORDING_BYTES = 50 * 1024 * 1024
@@ -28,17 +28,17 @@ def music(
     Cutting moves every shot boundary to the nearest beat while keeping each shot within ±25 % of
     its length; the bounds are printed. `storyreel say FOLDER "cut to the music"` does the same later.
     """
-    with _door():
+    with door():
         if remove == (file is not None):
             raise PersonError("give a music FILE, or --remove to take the music away")
-    with _open(directory) as production:
+    with open_project(directory) as production:
         from story import AnyEdit, SetMusic, apply
         from tools.edit.music import import_music
         from tools.edit.retime import NoBeats, retime_to_beats
         from tools.media.audio import AudioError
 
         if remove:
-            _report(production.apply([SetMusic(music=None)], message="remove the music"))
+            report_turn(production.apply([SetMusic(music=None)], message="remove the music"))
             return
         assert file is not None
         try:
@@ -54,13 +54,13 @@ def music(
                 raise PersonError(f"the music was not imported: {exc}") from None
             edits += retime.edits
             report = [f"Cut to the music ({retime.tempo or 0:.0f} BPM), each shot within ±{retime.reach:.0%}:"]
-            report += [f"  {line}" for line in retime.report(production.project.fps)]
+            report += [f"  {line}" for line in retime.report_turn(production.project.fps)]
         for note in imported.notes:
             out.print(f"Music: {note}", highlight=False)
         for line in report:
             out.print(line, highlight=False)
         message = f"music: {file.name}" + (", cut to the beat" if cut else "")
-        _report(production.apply(edits, message=message))
+        report_turn(production.apply(edits, message=message))
 
 
 @app.command()
@@ -72,10 +72,10 @@ def voice(
     scratch: Annotated[bool, typer.Option("--scratch", help="Go back to the scratch voice for this line.")] = False,
 ) -> None:
     """Use your own recording of a line instead of its scratch voice (copied into media/voice/)."""
-    with _door():
+    with door():
         if scratch == (file is not None):
             raise PersonError("give a recording FILE, or --scratch to go back to the scratch voice")
-    with _open(directory) as production:
+    with open_project(directory) as production:
         from story import ShotChanges, UpdateShot
         from tools.edit.music import check_audio_file, copy_into
         from tools.media.audio import AudioError, decode_audio
@@ -104,13 +104,13 @@ def voice(
         lines[line - 1] = lines[line - 1].model_copy(update={"recording": recording})
         edit = UpdateShot(shot_id=target_shot.id, changes=ShotChanges(dialogue=lines))
         what = f"recording {file.name}" if file is not None else "the scratch voice"
-        _report(production.apply([edit], message=f"shot {shot} line {line}: {what}"))
+        report_turn(production.apply([edit], message=f"shot {shot} line {line}: {what}"))
 
 
 @app.command()
 def voices(directory: ProjectDir) -> None:
     """List each character's scratch voice (chosen once from its id and kept)."""
-    with _door():
+    with door():
         from story import ProjectFolder
         from tools.voice.base import known_voices
         from tools.voice.casting import cast_voices
@@ -139,7 +139,7 @@ def subtitles(
     The animatic already captions each line in its panel; burning in is for backends whose
     pictures do not, and it re-encodes the whole reel once per assembly.
     """
-    with _open(directory) as production:
+    with open_project(directory) as production:
         from story import SetStyle
 
-        _report(production.apply([SetStyle(changes={"burn_subtitles": burn})], message=f"burn subtitles: {burn}"))
+        report_turn(production.apply([SetStyle(changes={"burn_subtitles": burn})], message=f"burn subtitles: {burn}"))

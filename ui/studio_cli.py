@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ui.cli import PersonError, _door, app, err
+from ui.door import PersonError, app, door, err
 
 
 @app.command()
@@ -27,7 +27,7 @@ def studio(
     ] = None,
 ) -> None:
     """Open the studio in the browser: chat with the director, see the storyboard, play the reel."""
-    with _door():
+    with door():
         from ui.studio import AUTH_ENV, StudioError, check_binding, launch_studio, parse_auth, studio_folders, url_host
 
         try:

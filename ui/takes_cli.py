@@ -1,6 +1,6 @@
 """`storyreel takes` and `storyreel budget`, and the renderer choice behind `storyreel render --backend`.
 
-Imports only typer and ui.cli at the top, so `storyreel --help` stays instant.
+Imports only typer and ui.door at the top, so `storyreel --help` stays instant.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ui.cli import PersonError, ProjectDir, _door, _open, _report, app, counted, out, warn
+from ui.door import PersonError, ProjectDir, app, counted, door, open_project, out, report_turn, warn
 
 if TYPE_CHECKING:
     from agent.production import Production
@@ -72,7 +72,7 @@ def takes(
     """List a shot's takes (backend, seed, cost, time); --use N puts take N in the reel, --more N renders more."""
     from story import ChooseTake, RequestTakes
 
-    with _open(directory) as production:
+    with open_project(directory) as production:
         project = production.project
         if shot > len(project.shots):
             raise PersonError(f"there is no shot {shot}; the project has {counted(len(project.shots), 'shot')}")
@@ -84,7 +84,7 @@ def takes(
             if use is not None:
                 edits.append(ChooseTake(shot_id=shot_id, take=use))
             words = f"take {use} for shot {shot}" if use is not None else f"{more} more takes of shot {shot}"
-            _report(production.apply(edits, message=f"use {words}" if use is not None else f"give me {words}"))
+            report_turn(production.apply(edits, message=f"use {words}" if use is not None else f"give me {words}"))
             project = production.project
         print_takes(production, project.shots[shot - 1].id)
 
@@ -130,7 +130,7 @@ def budget(
     remove: Annotated[bool, typer.Option("--remove", help="Take the cap away.")] = False,
 ) -> None:
     """Show what renders have cost and the budget; with AMOUNT, set the most renders may spend."""
-    with _door():
+    with door():
         from story import ProjectFolder, SetBudget
         from tools.render.budget import estimate, spent
         from tools.render.jobs import stale_jobs

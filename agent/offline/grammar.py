@@ -84,7 +84,7 @@ def _find(table: list[tuple[str, object]], text: str) -> tuple[object, re.Match[
     return None
 
 
-def _targets(project: Project, text: str, context: Context, what: str) -> list[ShotRef]:
+def target_shots(project: Project, text: str, context: Context, what: str) -> list[ShotRef]:
     """The shots a property change is for: those named, 'all', or the one talked about last."""
     refs = find_shots(project, text)
     if refs:
@@ -195,7 +195,7 @@ def shot_properties(project: Project, text: str, context: Context) -> Step | Non
         step = 1
     if not changes and duration is None and step is None:
         return None
-    refs = _targets(project, text, context, "change")
+    refs = target_shots(project, text, context, "change")
     total = duration[1] if duration is not None and duration[0] == "total" else None
     if duration is not None and total is not None:  # scale every shot named so their sum is the length
         now = sum(project.shot(ref.id).duration_frames for ref in refs) / project.fps
@@ -255,7 +255,7 @@ def move(project: Project, text: str, context: Context) -> Step | None:
     if where is None:
         return None
     head, tail = text[: where.start()], text[where.start() :]
-    refs = find_shots(project, head) or _targets(project, head, context, "move")
+    refs = find_shots(project, head) or target_shots(project, head, context, "move")
     shot = refs[0]
     order = [s.id for s in project.shots if s.id != shot.id]
     keyword = where.group(1)
@@ -292,7 +292,7 @@ def delete(project: Project, text: str, context: Context) -> Step | None:
         return None
     if re.search(r"\bcut\s+(?:in)?to\b", text):
         return None
-    refs = find_shots(project, text) or _targets(project, text, context, "go")
+    refs = find_shots(project, text) or target_shots(project, text, context, "go")
     if len(refs) >= len(project.shots):
         raise Refusal("A reel needs at least one shot; I kept them all.")
     edits: list[AnyEdit] = [RemoveShot(shot_id=r.id) for r in refs]
@@ -303,7 +303,7 @@ def duplicate(project: Project, text: str, context: Context) -> Step | None:
     """'duplicate shot 2': a copy right after it, with a new id and no takes."""
     if not re.search(r"\b(duplicate|copy|clone|repeat)\b", text):
         return None
-    refs = find_shots(project, text) or _targets(project, text, context, "be duplicated")
+    refs = find_shots(project, text) or target_shots(project, text, context, "be duplicated")
     ref = refs[0]
     new_id = _new_id(project)
     copy = project.shot(ref.id).model_copy(update={"id": new_id, "takes": []})
@@ -412,7 +412,7 @@ def transition(project: Project, text: str, context: Context) -> Step | None:
     elif re.search(r"\b(start|beginning|open|opening)\b", text) or kind == Transition.FADE_IN:
         ref = ShotRef(id=project.shots[0].id, number=1, offset=0)
     else:
-        ref = _targets(project, text, context, f"{kind.value}")[0]
+        ref = target_shots(project, text, context, f"{kind.value}")[0]
     edit = UpdateShot(shot_id=ref.id, changes=ShotChanges(transition=kind))
     return Step([edit], f"shot {ref.number}: {kind.value}", ref.id)
 

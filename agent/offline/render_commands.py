@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from agent.offline.addressing import find_shots
-from agent.offline.grammar import Command, Context, Refusal, Step, _targets
+from agent.offline.grammar import Command, Context, Refusal, Step, target_shots
 from agent.offline.vocabulary import NUMBER_WORDS, ORDINALS
 from story import AnyEdit, ChooseTake, Project, RequestTakes, SetBackend, SetBudget, ShotChanges, UpdateShot
 from story.edits import MAX_VARIATIONS
@@ -60,7 +60,7 @@ def more_takes(project: Project, text: str, context: Context) -> Step | None:
         count = _number(word) or 0
     if not 1 <= count <= MAX_VARIATIONS:
         raise Refusal(f"I can render 1 to {MAX_VARIATIONS} more takes of a shot at a time, not {word}.")
-    refs = _targets(project, match.group("rest"), context, "get more takes")
+    refs = target_shots(project, match.group("rest"), context, "get more takes")
     edits: list[AnyEdit] = [RequestTakes(shot_id=ref.id, count=count) for ref in refs]
     shots = ", ".join(str(ref.number) for ref in refs)
     return Step(edits, f"{count} more take{'s' if count > 1 else ''} of shot {shots}", refs[-1].id)
@@ -76,7 +76,7 @@ def choose_take(project: Project, text: str, context: Context) -> Step | None:
     if number is None:
         return None
     rest = text[: match.start()] + " " + text[match.end() :]
-    refs = find_shots(project, rest) or _targets(project, rest, context, "use that take")
+    refs = find_shots(project, rest) or target_shots(project, rest, context, "use that take")
     ref = refs[0]
     takes = project.shot(ref.id).takes
     if not 1 <= number <= len(takes):

@@ -91,10 +91,10 @@ def opened(root: Path, hooks: Hooks) -> Iterator[Production]:
 
 def person_mistakes() -> tuple[type[BaseException], ...]:
     """Errors that are the person's to fix: shown as they are, with no traceback."""
-    from ui.cli import _mistakes
+    from ui.door import mistakes
     from ui.studio.safety import StudioError
 
-    return (*_mistakes(), StudioError)
+    return (*mistakes(), StudioError)
 
 
 def stream_work(root: Path, work: Callable[[Hooks], TurnResult]) -> Iterator[StudioEvent]:

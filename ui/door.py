@@ -1,0 +1,129 @@
+"""What every command of the `storyreel` door shares: the typer app that command modules register
+on, the consoles, and the one way a command turns failures into a line and an exit code.
+
+Exit codes: 0 on success, 2 with one line for a person's mistake (bad brief, unknown shot, words
+not understood, not a project: `TurnResult.refused`), 1 with one line when the machine fails
+(ffmpeg missing). Never a traceback for either. Command modules import only typer and this module
+at the top, so `storyreel --help` stays instant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from ui.text import plain, print_plain
+from ui.usage import ReadableTyper
+
+if TYPE_CHECKING:
+    from agent.production import Production, TurnResult
+
+app = ReadableTyper(
+    name="storyreel",
+    help="Direct a story reel by talking: a brief becomes a shot list and an animatic you refine.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+ProjectDir = Annotated[Path, typer.Argument(help="The project folder.", show_default=False)]
+
+
+class PersonError(Exception):
+    """A mistake in what the person asked for; exit code 2."""
+
+
+def mistakes() -> tuple[type[BaseException], ...]:
+    from agent.brief import BriefError
+    from agent.llm import SettingsError
+    from story import EditError, MissingTake, ProjectError
+    from tools.render.base import RenderError
+
+    return (PersonError, BriefError, EditError, ProjectError, MissingTake, RenderError, SettingsError)
+
+
+@contextmanager
+def door() -> Iterator[None]:
+    """Turn known failures into one line and an exit code."""
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except KeyboardInterrupt:
+        err.print("[yellow]stopped[/]: finished takes are kept; run the same command to resume")
+        raise typer.Exit(130) from None
+    except Exception as exc:  # noqa: BLE001 - sorted into the person's mistakes and the machine's
+        from tools.media.codec import EncodeError
+
+        if isinstance(exc, mistakes()):
+            print_plain(err, ("error", "red"), ": ", str(exc), soft_wrap=True)
+            raise typer.Exit(2) from None
+        from agent.director import DirectorError
+
+        if isinstance(exc, EncodeError | OSError | DirectorError):
+            print_plain(err, ("failed", "red"), ": ", str(exc), soft_wrap=True)
+            raise typer.Exit(1) from None
+        raise
+
+
+@contextmanager
+def open_project(directory: Path) -> Iterator[Production]:
+    """The project folder opened for work, with progress bars on stderr."""
+    from ui.progress import render_bars
+
+    with door(), render_bars(err) as bars:
+        from agent.production import Production
+
+        production = Production.open(directory, progress=bars.progress, announce=bars.announce)
+        try:
+            with production.changing():  # one writer at a time: a second waits, then exits 2 naming this one
+                yield production
+        finally:
+            production.close()
+
+
+def counted(number: int, noun: str) -> str:
+    """`1 shot`, `3 shots`."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def warn(warnings: list[str], console: Console = err, *, said: set[str] | None = None) -> None:
+    """Each warning once, on a line of its own (wrapped at words in a terminal, whole when piped);
+    `said` holds those already given."""
+    said = set() if said is None else said
+    for warning in warnings:
+        if warning not in said:
+            said.add(warning)
+            print_plain(console, ("warning", "yellow"), ": ", warning, soft_wrap=not console.is_terminal)
+
+
+def refuse(reply: str) -> NoReturn:
+    """A turn that applied nothing because the request was a mistake: its reason in one line, exit 2."""
+    print_plain(err, ("error", "red"), ": ", " ".join(plain(reply).split()), soft_wrap=not err.is_terminal)
+    raise typer.Exit(2)
+
+
+def report_turn(result: TurnResult, *, quiet_reply: bool = False) -> None:
+    warn(result.warnings)
+    if result.refused:
+        refuse(result.reply)
+    if not quiet_reply and result.reply:
+        print_plain(out, result.reply)
+    for line in result.changes:
+        print_plain(out, f"  • {line}")
+    for number, why in result.failed.items():
+        why = f": {why} (a marked placeholder stands in; `render` retries it)"
+        print_plain(err, (f"shot {number} failed", "red"), why)
+    if result.rendered:
+        shots = ", ".join(str(n) for n in result.rendered)
+        out.print(f"Rendered shot{'s' if len(result.rendered) > 1 else ''} {shots} in {result.render_seconds:.1f}s")
+    if result.reel is not None:
+        seconds = result.frames / result.fps
+        out.print(f"Reel: {result.reel} ({result.frames} frames, {seconds:.1f}s)", highlight=False, soft_wrap=True)
