@@ -382,3 +382,27 @@ def test_check_continuity_lists_problems_by_shot_and_changes_nothing() -> None:
     crossed = project.model_copy(update={"shots": [*project.shots[:5], flipped, *project.shots[6:]]})
     found = director.direct(crossed, "any problems?")
     assert found.edits == [] and "shot 6:" in found.reply and "180-degree" in found.reply
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "make shot 3 a close-up and florp the kettle",
+        "push in on shot 2 and teleport the boat to the moon",
+        "shot 2 longer by 2 seconds, and juggle the lanterns",
+        "low angle on the last shot and then sing a song",
+    ],
+)
+def test_a_part_it_cannot_read_applies_nothing_and_names_that_part(project: Project, message: str) -> None:
+    direction, after = say(project, message)
+    assert direction.edits == [] and after == project
+    assert direction.refused and not direction.reply.startswith("Done")
+    unread = message.split(" and ")[-1].removeprefix("then ").strip(" ,.")
+    assert f"“{unread}”" in direction.reply
+
+
+def test_words_that_carry_on_a_clause_stay_with_it(project: Project) -> None:
+    assert clauses("Mara wears a red coat and a blue hat") == ["Mara wears a red coat and a blue hat"]
+    assert clauses("make shots 2 and 3 close-ups") == ["make shots 2 and 3 close-ups"]
+    direction, after = say(project, "Mara wears a red coat and a blue hat")
+    assert direction.reply.startswith("Done") and after.character("mara").traits["hat"] == "blue"

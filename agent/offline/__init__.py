@@ -169,6 +169,19 @@ def clauses(text: str) -> list[str]:
     return [c.strip() for c in found if c.strip()]
 
 
+_CONTINUES = re.compile(
+    r"^(?:a|an|the|some|his|her|their|its|my|our|with|without|in|on|at|to|into|for|of|from|by|more|less|"
+    r"very|too|also|then|so|slightly|much|both|all|every|each|one|two|three|\d+(?:\.\d+)?)\b"
+)
+"""Words that carry on the clause before 'and' ('a red coat and a blue hat', 'shots 2 and 3')."""
+_DESCRIBES = re.compile(
+    r"^(?:\w+(?:er|est|ly|ish|ed)|red|orange|yellow|green|blue|purple|pink|brown|black|white|grey|gray|gold|"
+    r"silver|dark|light|bright|warm|cool|cold|hot|slow|fast|quick|long|short|big|small|tall|old|young|wet|dry|"
+    r"night|day|dusk|dawn|noon|evening|morning|handheld|static|tight|loose|soft|hard|sad|happy|angry|calm)\b"
+)
+"""Describing words that carry on the clause before 'and' ('darker and warmer', 'slow and low')."""
+
+
 def _stands_alone(piece: str) -> bool:
     lowered = piece.lower()
     if re.match(r"^(?:#?\d+|shots?\s+#?\d+|s\d+)\b\s*$", lowered):
@@ -178,7 +191,13 @@ def _stands_alone(piece: str) -> bool:
         r"rename|call|dissolve|fade|push|pull|pan|tilt|track|zoom|dolly|crane|style|title|undo|redo|shot|the|"
         r"low|high|wide|close|extreme|medium|[a-z]+ (?:wears|has|is wearing)|#\d|s\d|\d+(?:st|nd|rd|th))\b"
     )
-    return bool(re.match(starters, lowered))
+    if re.match(starters, lowered):
+        return True
+    if _CONTINUES.match(lowered) or _DESCRIBES.match(lowered):
+        return False
+    # 'and florp the kettle': any other word opens an instruction of its own, read or refused whole,
+    # so an instruction is never done in part while the rest is dropped.
+    return bool(re.match(r"^[a-z]", lowered))
 
 
 __all__ = ["OfflineDirector", "clauses", "read_clause"]
