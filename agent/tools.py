@@ -423,7 +423,7 @@ class Toolbox:
         if name == "create_story":
             return [_story(args)]
         if name == "update_shot":
-            changes = ShotChanges(**args.model_dump(exclude={"shot"}, exclude_unset=True))
+            changes = ShotChanges(**_given(args, Shot, exclude={"shot"}))
             if not changes.model_fields_set:
                 raise ToolError("update_shot needs at least one field to change besides `shot`")
             return [UpdateShot(shot_id=resolve_shot(project, args.shot), changes=changes)]
@@ -439,7 +439,7 @@ class Toolbox:
         if name == "move_shot":
             return [MoveShot(shot_id=resolve_shot(project, args.shot), position=args.position)]
         if name == "update_character":
-            changes = CharacterChanges(**args.model_dump(exclude={"character"}, exclude_unset=True))
+            changes = CharacterChanges(**_given(args, Character, exclude={"character"}))
             if not changes.model_fields_set:
                 raise ToolError("update_character needs a name, description or traits to change")
             return [UpdateCharacter(character_id=resolve_character(project, args.character), changes=changes)]
@@ -475,6 +475,14 @@ class Toolbox:
             return "the continuity checker is not available"
         problems = self.check(self.project)
         return "\n".join(str(p) for p in problems) or f"no continuity problems in {len(self.project.shots)} shots"
+
+
+def _given(args: BaseModel, target: type[BaseModel], *, exclude: set[str]) -> dict[str, Any]:
+    """The fields the model gave. A null for a field `target` cannot leave empty (a shot's action,
+    a character's name) means "leave it as it is", as the schema's null suggests; a null for one
+    that may be empty (a shot's location or renderer) clears it."""
+    fields = args.model_dump(exclude=exclude, exclude_unset=True)
+    return {k: v for k, v in fields.items() if v is not None or target.model_fields[k].default is None}
 
 
 def _story(args: CreateStoryArgs) -> ReplaceStory:

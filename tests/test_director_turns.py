@@ -263,3 +263,14 @@ def test_every_string_number_list_and_map_the_model_is_offered_is_bounded() -> N
         function = spec["function"]
         walk(function["parameters"], function["parameters"].get("$defs", {}), function["name"])
     assert loose == []
+
+
+def test_a_null_the_schema_allows_leaves_a_field_as_it_is_or_clears_one_that_may_be_empty() -> None:
+    box = Toolbox(small_project())
+    box.call("update_shot", '{"shot": 2, "action": null, "scene": null, "size": "CU", "location": null}')
+    box.call("update_character", '{"character": "mara", "name": null, "description": "in blue"}')
+    shot, mara = box.project.shots[1], box.project.characters[0]
+    assert (shot.action, shot.scene, shot.size, shot.location) == ("Mara walks along the quay.", 1, "CU", None)
+    assert (mara.name, mara.description) == ("Mara", "in blue")
+    with pytest.raises(ToolError, match="at least one field"):
+        box.call("update_shot", '{"shot": 2, "action": null}')
