@@ -291,7 +291,8 @@ def _run_turn(production: Production, message: str, resume: Any, put: Callable[[
             graph = build_graph(production, director, saver, results, emit)
             payload: Any = Command(resume=resume) if resume is not None else {"message": message}
             if resume is not None and not graph.get_state(THREAD).next:
-                put(TurnEvent("done", result=TurnResult(reply="No turn is waiting for an answer.")))
+                nothing = TurnResult(reply="No turn is waiting for an answer.", refused=True)
+                put(TurnEvent("done", result=nothing))
                 return
             out = graph.invoke(payload, THREAD)
             if "__interrupt__" in out:

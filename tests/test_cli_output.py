@@ -154,3 +154,8 @@ def test_usage_reads_as_words(command: tuple[str, ...]) -> None:
     assert all(len(line.rstrip()) <= 80 for line in helped.splitlines()), helped
     if command == ("say",):
         assert " say [OPTIONS] DIRECTORY INSTRUCTION" in helped
+
+
+def test_approving_when_nothing_waits_is_a_mistake(film: Path) -> None:
+    done = run("approve", film, "yes", code=2)
+    assert done.stderr == "error: No turn is waiting for an answer.\n" and done.stdout == ""
