@@ -1,14 +1,12 @@
 """The studio: its checks on their own, its API through gradio_client, and what a person sees in Chromium.
 
-The app runs in this process on 127.0.0.1 on a free port; the browser is Debian's Chromium driven
-by Playwright. Screenshots go to test-artifacts/studio/ (or $STORYREEL_TEST_ARTIFACTS) and the
-folder is printed.
+The app runs in this process on 127.0.0.1 on a free port (tests/studio_app.py); what a person sees
+in Chromium is in tests/test_studio_browser.py.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import socket
 import urllib.error
 import urllib.request
@@ -18,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from studio_app import LIGHTHOUSE, free_port, running_studio, story
 from typer.testing import CliRunner
 
 from ui.studio.safety import (
@@ -33,31 +32,6 @@ from ui.studio.safety import (
     parse_auth,
     publish,
 )
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(os.environ.get("STORYREEL_TEST_ARTIFACTS", Path(__file__).resolve().parent.parent / "test-artifacts"))
-LIGHTHOUSE = (
-    "Title: The Keeper's Light\n\n"
-    "At dusk the storm rolls in over the lighthouse on the point.\n"
-    "Mara, the old keeper, lights the great lamp.\n"
-    "Far out, a small boat tosses between the rocks."
-)
-ORCHARD = "Title: The Orchard Thief\n\nIn the morning Pip climbs the orchard wall.\nPip runs through the grass."
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def story(root: Path) -> dict:
-    """story.json of a project folder."""
-    return json.loads((root / "story.json").read_text())
-
 
 # The checks on their own (fast) ------------------------------------------------------------------
 
@@ -149,35 +123,11 @@ def test_only_files_inside_the_project_go_out(tmp_path: Path) -> None:
 # The app, launched in this process ---------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """The studio on a free port over an empty projects folder: (url, projects folder)."""
-    root = tmp_path_factory.mktemp("projects")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("GRADIO_TEMP_DIR", str(tmp_path_factory.mktemp("gradio-cache")))
-        patch.setenv("STORYREEL_MEMORY", "off")
-        from ui.studio import launch_studio
-
-        port = free_port()
-        demo = launch_studio(root, port=port, block=False)
-        try:
-            yield f"http://127.0.0.1:{port}/", root
-        finally:
-            demo.close()
-
-
-@pytest.fixture(scope="module")
-def artifacts() -> Path:
-    folder = ARTIFACTS / "studio"
-    folder.mkdir(parents=True, exist_ok=True)
-    print(f"\nstudio screenshots: {folder}")
-    return folder
+    with running_studio(tmp_path_factory) as running:
+        yield running
 
 
 def get(url: str) -> int:
@@ -365,136 +315,6 @@ def test_api_waits_for_approval_and_lays_music(
 
 
 # What a person sees, in Chromium -----------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: apt-get install chromium to run the studio's browser tests")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=BROWSER_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def create_project(page: object, url: str, name: str, brief: str) -> None:
-    page.goto(url)
-    page.get_by_label("New project from a brief").fill(brief)
-    page.get_by_label("Project name").fill(name)
-    page.get_by_role("button", name="Create project").click()
-
-
-def wait_for_reel(page: object, shots: int) -> None:
-    """The storyboard has a panel per shot and the player holds a reel that loads and has a length."""
-    page.wait_for_function("n => document.querySelectorAll('#storyboard img').length === n", arg=shots, timeout=60_000)
-    page.wait_for_function(
-        "() => { const v = document.querySelector('#player video');"
-        " return v && v.src && v.readyState >= 1 && v.duration > 0; }",
-        timeout=30_000,
-    )
-
-
-def chat_text(page: object) -> str:
-    return page.locator("#chat").inner_text()
-
-
-def wait_chat(page: object, text: str) -> None:
-    page.wait_for_function("t => document.querySelector('#chat').innerText.includes(t)", arg=text, timeout=60_000)
-
-
-@pytest.mark.slow
-def test_a_person_directs_a_reel_in_the_browser(browser: object, studio: tuple[str, Path], artifacts: Path) -> None:
-    url, root = studio
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})
-    page = context.new_page()
-    create_project(page, url, "lighthouse", LIGHTHOUSE)
-    project = root / "lighthouse"
-    page.wait_for_function(  # the render shows in the chat while it happens, before the reply
-        "() => { const t = document.querySelector('#chat').innerText;"
-        " return /rendering \\d+ of \\d+ shots/.test(t) && !t.includes('Planned'); }",
-        timeout=30_000,
-    )
-    wait_chat(page, "Planned")
-    shots = story(project)["shots"]
-    wait_for_reel(page, len(shots))
-    duration = page.evaluate("() => document.querySelector('#player video').duration")
-    assert abs(duration - story(project)["cut"]["frames"] / 24) < 0.2
-    page.screenshot(path=str(artifacts / "1-new-project.png"), full_page=True)
-
-    # Select shot 2 on the storyboard and make it a close-up with the controls.
-    page.locator("#storyboard img").nth(1).click()
-    page.wait_for_function("() => document.body.innerText.includes('Shot 2')", timeout=10_000)
-    size = page.get_by_label("Size")
-    size.click()
-    page.get_by_role("option", name="CU · close-up", exact=True).click()
-    page.get_by_role("button", name="Apply to shot").click()
-    wait_chat(page, "shot 2: size")
-    assert story(project)["shots"][1]["size"] == "CU"
-    page.wait_for_function("() => document.querySelector('#storyboard').innerText.includes('#2 · CU')")
-    page.screenshot(path=str(artifacts / "2-shot-2-close-up.png"), full_page=True)
-
-    # Say it.
-    before = story(project)["shots"][-1]["duration_frames"]
-    page.locator("#message textarea").fill("make the last shot longer")
-    page.locator("#message textarea").press("Enter")
-    wait_chat(page, "duration")
-    assert story(project)["shots"][-1]["duration_frames"] > before
-    wait_for_reel(page, len(shots))
-    page.screenshot(path=str(artifacts / "3-last-shot-longer.png"), full_page=True)
-
-    # Undo it.
-    page.get_by_role("button", name="↶ Undo").click()
-    wait_chat(page, "Undid")
-    assert story(project)["shots"][-1]["duration_frames"] == before
-    assert story(project)["shots"][1]["size"] == "CU"
-    page.screenshot(path=str(artifacts / "4-undone.png"), full_page=True)
-    page.screenshot(path=str(artifacts / "studio-viewport.png"))
-    context.close()
-
-
-@pytest.mark.slow
-def test_two_people_on_two_projects_stay_apart(browser: object, studio: tuple[str, Path], artifacts: Path) -> None:
-    url, root = studio
-    first = browser.new_context(viewport={"width": 1280, "height": 900})
-    second = browser.new_context(viewport={"width": 1280, "height": 900})
-    ana, ben = first.new_page(), second.new_page()
-    create_project(ana, url, "ana-film", LIGHTHOUSE)
-    create_project(ben, url, "ben-film", ORCHARD)  # both render at once
-    wait_chat(ana, "Planned")
-    wait_chat(ben, "Planned")
-    ana_shots, ben_shots = story(root / "ana-film")["shots"], story(root / "ben-film")["shots"]
-    wait_for_reel(ana, len(ana_shots))
-    wait_for_reel(ben, len(ben_shots))
-
-    # Each edits their own project at the same time, one by the controls and one by words.
-    ana.locator("#storyboard img").nth(0).click()
-    ana.wait_for_function("() => document.body.innerText.includes('Shot 1')")
-    ana.get_by_label("Size").click()
-    ana.get_by_role("option", name="ECU · extreme close-up", exact=True).click()
-    ana.get_by_role("button", name="Apply to shot").click()
-    ben.locator("#message textarea").fill("make shot 1 a wide shot")
-    ben.locator("#message textarea").press("Enter")
-    wait_chat(ana, "shot 1: size")
-    wait_chat(ben, "shot 1: size")
-
-    assert story(root / "ana-film")["shots"][0]["size"] == "ECU"
-    assert story(root / "ben-film")["shots"][0]["size"] == "WS"
-    ana_page, ben_page = ana.locator("body").inner_text(), ben.locator("body").inner_text()
-    assert "The Keeper's Light" in ana_page and "Orchard" not in ana_page and "wide shot" not in chat_text(ana)
-    assert "The Orchard Thief" in ben_page and "Keeper" not in ben_page and "ana-film" not in chat_text(ben)
-    ana_reel = ana.evaluate("() => document.querySelector('#player video').src")
-    ben_reel = ben.evaluate("() => document.querySelector('#player video').src")
-    assert ana_reel != ben_reel
-    ana.screenshot(path=str(artifacts / "isolation-ana.png"))
-    ben.screenshot(path=str(artifacts / "isolation-ben.png"))
-
-    # A reloaded page is a new session: nothing of anyone's is open in it.
-    ana.reload()
-    ana.wait_for_function("() => document.body.innerText.includes('No project open')")
-    first.close()
-    second.close()
 
 
 def test_module_keeps_no_person_state() -> None:
