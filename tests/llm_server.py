@@ -40,14 +40,27 @@ class ChatServer:
             def log_message(self, *args: Any) -> None:
                 pass
 
+            def do_GET(self) -> None:
+                found = server.get(self.path)
+                self._send(404 if found is None else 200, found or {"error": {"message": "not found"}})
+
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 server.requests.append(body)
                 reply = server.queue.pop(0) if server.queue else text("ok")
                 if reply.get("delay"):
                     time.sleep(reply["delay"])
+                reply = server.screen(body, reply)
                 if "status" in reply:
-                    self._send(reply["status"], {"error": {"message": "scripted", "type": "scripted"}})
+                    why = reply.get("message", "scripted")
+                    self._send(reply["status"], {"error": {"message": why, "type": "scripted"}})
+                    return
+                if reply.get("empty_stream"):  # a 200 that says nothing, as some servers answer what they refuse
+                    self.send_response(200)
+                    self.send_header("Content-Type", "text/event-stream")
+                    self.end_headers()
+                    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                        self.wfile.write(b"data: [DONE]\n\n")
                     return
                 message = {"role": "assistant", "content": reply.get("content"), "tool_calls": reply.get("tool_calls")}
                 if body.get("stream"):
@@ -116,6 +129,14 @@ class ChatServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def screen(self, body: dict[str, Any], reply: dict[str, Any]) -> dict[str, Any]:
+        """The reply as this server sends it for this request (the OpenAI API sends it as scripted)."""
+        return reply
+
+    def get(self, path: str) -> dict[str, Any] | None:
+        """A GET endpoint's answer, or None for 404."""
+        return None
 
     def __enter__(self) -> ChatServer:
         self.thread.start()
