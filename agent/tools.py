@@ -91,7 +91,7 @@ class ShotSpec(ShotChanges):
     """A shot's fields by their story.json names; `backend` must name a registered renderer."""
 
     model_config = STRICT
-    backend: RendererName | None = BackendField  # type: ignore[assignment]
+    backend: RendererName | None = BackendField
 
 
 class UpdateShotArgs(ShotSpec):
@@ -143,7 +143,7 @@ class CreateStoryArgs(Strict):
 class UpdateCharacterArgs(CharacterChanges):
     model_config = STRICT
     character: str = Field(min_length=1, max_length=MAX_NAME, description="The character's id or name.")
-    traits: dict[TraitPart, TraitValue] | None = Field(  # type: ignore[assignment]
+    traits: dict[TraitPart, TraitValue] | None = Field(
         None, max_length=30, description="Visual traits by part to set, e.g. {'coat': 'red'}."
     )
 
@@ -151,7 +151,7 @@ class UpdateCharacterArgs(CharacterChanges):
 def _optional_style_field(name: str) -> Any:
     """A style field as an optional argument that keeps the style's own bounds and description."""
     info = Style.model_fields[name]
-    kind = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation  # type: ignore[valid-type]
+    kind: Any = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
     return (kind | None, Field(None, description=info.description))
 
 
@@ -439,10 +439,10 @@ class Toolbox:
         if name == "move_shot":
             return [MoveShot(shot_id=resolve_shot(project, args.shot), position=args.position)]
         if name == "update_character":
-            changes = CharacterChanges(**_given(args, Character, exclude={"character"}))
-            if not changes.model_fields_set:
+            character = CharacterChanges(**_given(args, Character, exclude={"character"}))
+            if not character.model_fields_set:
                 raise ToolError("update_character needs a name, description or traits to change")
-            return [UpdateCharacter(character_id=resolve_character(project, args.character), changes=changes)]
+            return [UpdateCharacter(character_id=resolve_character(project, args.character), changes=character)]
         if name == "set_style":
             changes = args.model_dump(exclude_unset=True, exclude_none=True)
             if not changes:
