@@ -125,28 +125,31 @@ class ChromaStore:
 
     def query(self, embedding: Any, kinds: Sequence[str], k: int, where: dict[str, Any] | None) -> list[Hit]:
         """The `k` closest memories of the given kinds to a query vector, best first."""
-        hits: list[Hit] = []
-        for kind in kinds:
-            collection = self.collection(kind)
-            try:
-                # No count() first: chromadb returns fewer results when a collection holds fewer
-                # than `k`, and the extra round trip per kind cost ~2 ms of a 25 ms budget.
-                found = collection.query(
-                    query_embeddings=[embedding],
-                    n_results=k,
-                    where=where,
-                    include=["documents", "metadatas", "distances"],
-                )
-            except ValueError as exc:  # a malformed `where`: the caller's mistake, said plainly
-                raise ValueError(f"`where` filter {where!r} is not valid: {_reason(exc)}") from exc
-            ids, docs = found["ids"][0], (found["documents"] or [[]])[0]
-            metas, distances = (found["metadatas"] or [[]])[0], (found["distances"] or [[]])[0]
-            for memory_id, doc, meta, distance in zip(ids, docs, metas, distances, strict=True):
-                # Cosine distance is 1 - cosine similarity; similarity below 0 means unrelated.
-                score = min(1.0, max(0.0, 1.0 - float(distance)))
-                hits.append(Hit(memory_id, kind, doc or "", score, dict(meta or {})))
+        hits = [hit for kind in kinds for hit in self.query_kind(embedding, kind, k, where)]
         hits.sort(key=lambda h: (-h.score, h.id))
         return hits[:k]
+
+    def query_kind(self, embedding: Any, kind: str, n: int, where: dict[str, Any] | None) -> list[Hit]:
+        """The `n` closest memories of one kind to a query vector (fewer when it holds fewer)."""
+        collection = self.collection(kind)
+        try:
+            # No count() first: chromadb returns fewer results when a collection holds fewer
+            # than `n`, and the extra round trip per kind cost ~2 ms of a 25 ms budget.
+            found = collection.query(
+                query_embeddings=[embedding],
+                n_results=n,
+                where=where,
+                include=["documents", "metadatas", "distances"],
+            )
+        except ValueError as exc:  # a malformed `where`: the caller's mistake, said plainly
+            raise ValueError(f"`where` filter {where!r} is not valid: {_reason(exc)}") from exc
+        ids, docs = found["ids"][0], (found["documents"] or [[]])[0]
+        metas, distances = (found["metadatas"] or [[]])[0], (found["distances"] or [[]])[0]
+        # Cosine distance is 1 - cosine similarity; similarity below 0 means unrelated.
+        return [
+            Hit(memory_id, kind, doc or "", min(1.0, max(0.0, 1.0 - float(distance))), dict(meta or {}))
+            for memory_id, doc, meta, distance in zip(ids, docs, metas, distances, strict=True)
+        ]
 
     def get(self, kind: str, ids: list[str] | None = None) -> dict[str, tuple[str, dict[str, Any]]]:
         """Stored memories of one kind (all of them, or these ids): id -> (text, metadata)."""

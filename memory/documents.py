@@ -13,6 +13,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from memory.lexicon import KINDS, gender_of, kind_of, words
 from story import Character, Location, Project, Shot, Style
 
 PROJECT_KINDS = ("character", "location", "style", "decision", "shot")
@@ -53,13 +54,57 @@ def content_hash(text: str) -> str:
 
 
 def character_text(character: Character) -> str:
-    """The canonical description of a character: name, description and visual traits."""
+    """The canonical description of a character: name, description, who they are when the
+    description does not say it in so many words ("A woman.", "An animal."), and visual traits.
+
+    The "who" sentence is what lets "the woman in crimson" find a keeper in a red coat, and a
+    prompt tell a renderer that "Mother" is a woman: both read this same text."""
     text = character.name
     if character.description:
         text += f": {character.description.rstrip('.')}."
+    who = _who(character, text)
+    if who:
+        text += f" {who}."
     if character.traits:
         text += " Traits: " + ", ".join(_trait(part, value) for part, value in character.traits.items()) + "."
     return text
+
+
+def character_gender(character: Character) -> str:
+    """'female', 'male' or '' (unknown): from the character's metadata when a tool set it, else
+    from the first word of its name and description that says so."""
+    said = str(character.metadata.get("gender", "")).lower()
+    if said in GENDERS:
+        return GENDERS[said]
+    return gender_of(f"{character.name}: {character.description}")
+
+
+def character_kind(character: Character) -> str:
+    """'person', 'animal', 'creature', 'thing' or '' (unknown), from metadata or the words."""
+    said = str(character.metadata.get("kind", "")).lower()
+    if said in KINDS:
+        return said
+    return kind_of(f"{character.name}: {character.description}") or ("person" if character_gender(character) else "")
+
+
+GENDERS = {"female": "female", "f": "female", "woman": "female", "male": "male", "m": "male", "man": "male"}
+
+
+def _who(character: Character, text: str) -> str:
+    said = set(words(text, possessives=False))
+    gender, kind = character_gender(character), character_kind(character)
+    if kind in ("", "person"):
+        # Said already when any noun of that gender is there ("a young woman", "a mother" is
+        # not: a query says "woman", and "A woman." is what a renderer should draw).
+        nouns = {"female": {"woman", "girl", "lady"}, "male": {"man", "boy", "gentleman"}}.get(gender, set())
+        if not nouns or said & nouns:
+            return ""
+        child = bool(said & CHILD_WORDS)
+        return {"female": "A girl" if child else "A woman", "male": "A boy" if child else "A man"}[gender]
+    return "" if kind in said else f"A{'n' if kind[0] in 'aeiou' else ''} {kind}"
+
+
+CHILD_WORDS = frozenset({"child", "kid", "little", "baby", "toddler", "teenage", "teenager", "teen", "infant"})
 
 
 def _trait(part: str, value: str) -> str:
@@ -111,8 +156,7 @@ def shot_text(shot: Shot, project: Project) -> str:
 def project_memos(project: Project) -> list[Memo]:
     """Every memo derived from the project (all kinds but decisions), in a stable order."""
     memos = [
-        Memo(f"character:{c.id}", "character", character_text(c), {"ref": c.id, "name": c.name})
-        for c in project.characters
+        Memo(f"character:{c.id}", "character", character_text(c), _character_metadata(c)) for c in project.characters
     ]
     memos += [
         Memo(f"location:{loc.id}", "location", location_text(loc), {"ref": loc.id, "name": loc.name})
@@ -132,6 +176,18 @@ def project_memos(project: Project) -> list[Memo]:
             metadata["characters"] = list(shot.characters)
         memos.append(Memo(f"shot:{shot.id}", "shot", shot_text(shot, project), metadata))
     return memos
+
+
+def _character_metadata(character: Character) -> dict[str, Any]:
+    # Gender and kind ride along so recall can tell "the woman" from a man without reading text;
+    # absent when unknown (chromadb has no null, and unknown must not filter anyone out).
+    metadata: dict[str, Any] = {"ref": character.id, "name": character.name}
+    gender, kind = character_gender(character), character_kind(character)
+    if gender:
+        metadata["gender"] = gender
+    if kind:
+        metadata["being"] = kind
+    return metadata
 
 
 def canonical_text(project: Project, character_id: str) -> str:
