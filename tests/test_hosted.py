@@ -21,7 +21,7 @@ from scripted import ScriptedDirector, small_story
 from agent.production import Production
 from story import Project, ProjectFolder, SetBackend, SetBudget, ShotChanges, UpdateShot, apply
 from tools.consistency import STYLE_REFERENCE
-from tools.render.base import STOP, RenderError, RenderRequest, get_renderer
+from tools.render.base import RenderError, RenderRequest, Stop, get_renderer
 from tools.render.budget import BudgetExceeded, spent
 
 pytest.importorskip("runwayml")
@@ -62,9 +62,11 @@ def files_holding(root: Path, secret: str) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file() and secret.encode() in p.read_bytes()]
 
 
-def request_for(project: Project, output: Path, shot: int = 1) -> RenderRequest:
+def request_for(project: Project, output: Path, shot: int = 1, stop: Stop | None = None) -> RenderRequest:
     chosen = project.shots[shot - 1]
-    return RenderRequest(project=project, shot=chosen, number=shot, output=output, seed=chosen.seed)
+    return RenderRequest(
+        project=project, shot=chosen, number=shot, output=output, seed=chosen.seed, stop=stop or Stop()
+    )
 
 
 def test_runway_renders_the_reel_with_reference_images_and_polling(
@@ -158,22 +160,21 @@ def test_a_stopped_render_cancels_the_remote_task(tmp_path: Path, runway: Runway
     runway.stall_words = {"beat 1"}
     backend = get_renderer("runway", runway_options(runway))
     errors: list[BaseException] = []
+    stop = Stop()
 
     def render() -> None:
         try:
-            backend.render(request_for(project, tmp_path / "take.mp4"))
+            backend.render(request_for(project, tmp_path / "take.mp4", stop=stop))
         except RenderError as exc:
             errors.append(exc)
 
     worker = threading.Thread(target=render)
-    STOP.clear()
     worker.start()
     deadline = time.monotonic() + 10
     while not runway.paths("GET", r"^/v1/tasks/") and time.monotonic() < deadline:
         time.sleep(0.01)
-    STOP.set()
+    stop.set()
     worker.join(10)
-    STOP.clear()
     assert not worker.is_alive()
     assert errors and "the render was stopped" in str(errors[0])
     assert runway.cancelled == ["task-1"]
@@ -275,10 +276,10 @@ def test_a_render_over_budget_stops_before_spending(tmp_path: Path, runway: Runw
     assert "Spent $0.54 on renders (budget $1.00, $0.46 left)." in shown.stdout
 
 
-def test_polling_backs_off_to_its_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_polling_backs_off_to_its_cap() -> None:
     from tools.render.hosted import tasks
 
-    class Clock:
+    class Clock(Stop):  # a stop that is never set and records how long each poll waited
         waits: list[float] = []
 
         def wait(self, delay: float) -> bool:
@@ -286,10 +287,11 @@ def test_polling_backs_off_to_its_cap(monkeypatch: pytest.MonkeyPatch) -> None:
             return False
 
     clock = Clock()
-    monkeypatch.setattr(tasks, "STOP", clock)
     answers = iter(["RUNNING"] * 6 + ["SUCCEEDED"])
     options = tasks.HostedOptions(poll_first=1, poll_most=5)
-    state = tasks.wait_for(lambda: next(answers), lambda s: s == "SUCCEEDED", what="t", options=options, cancel=list)
+    state = tasks.wait_for(
+        lambda: next(answers), lambda s: s == "SUCCEEDED", what="t", options=options, cancel=list, stop=clock
+    )
     assert state == "SUCCEEDED" and clock.waits == [1, 2, 4, 5, 5, 5]
 
 

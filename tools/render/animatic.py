@@ -58,6 +58,7 @@ class AnimaticRenderer(Renderer):
         frame = pixels[:height, :width]
         with FrameEncoder(request.output, Profile(width, height, style.fps), frames=len(boxes)) as encoder:
             for n, box in enumerate(boxes):
+                request.stop.check()  # a stopped render leaves no half-written take (the encoder discards it)
                 line = next((i for i, sub in enumerate(lines) if sub.start <= n < sub.end), -1)
                 if (box, line) != last_key:
                     frame = _view(scene, pixels, box, width, height)

@@ -7,9 +7,10 @@ functions found in the `storyreel.renderers` entry-point group; ours use the sam
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -27,8 +28,72 @@ class ExecutorError(RenderError):
     """An executor could not be set up (unknown name, Ray missing, cluster unreachable)."""
 
 
-STOP = threading.Event()
-"""Set when a render is stopped (Ctrl-C): backends waiting on remote work cancel it and give up."""
+class RenderStopped(BaseException):  # noqa: N818 - like KeyboardInterrupt: no `except Exception` may absorb it
+    """The render was stopped (Ctrl-C, a stop asked for, another shot's failure) before this shot finished."""
+
+
+class Stop:
+    """One render's stop signal, shared by its shots and by nothing else: two renders at once stop apart.
+
+    The engine makes one per render (or is handed one, e.g. by a studio session's stop button) and
+    the executor sets it on Ctrl-C or a failure. Backends read it from their request: waits on
+    remote work use `wait`, loops over frames call `check`, and work that is cancelled elsewhere
+    (a task on a cluster) registers `on_set`.
+    """
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._lock = threading.Lock()
+        self._callbacks: list[Callable[[], None]] = []
+
+    def set(self) -> None:
+        """Stop the render: its waits return, its loops raise `RenderStopped`, its callbacks run once."""
+        with self._lock:
+            if self._event.is_set():
+                return
+            self._event.set()
+            callbacks, self._callbacks = self._callbacks, []
+        for callback in callbacks:
+            with contextlib.suppress(Exception):  # remote work may be gone already; stopping must not fail louder
+                callback()
+
+    def is_set(self) -> bool:
+        """Whether the render was stopped."""
+        return self._event.is_set()
+
+    def wait(self, seconds: float) -> bool:
+        """Sleep up to `seconds`; True (at once) when the render is stopped meanwhile."""
+        return self._event.wait(seconds)
+
+    def check(self) -> None:
+        """Raise `RenderStopped` when the render was stopped (called between frames)."""
+        if self._event.is_set():
+            raise RenderStopped
+
+    def on_set(self, callback: Callable[[], None]) -> Callable[[], None]:
+        """Run `callback` once when the render stops (now, if it has); returns a function that forgets it."""
+        with self._lock:
+            if not self._event.is_set():
+                self._callbacks.append(callback)
+
+                def forget() -> None:
+                    with self._lock:
+                        if callback in self._callbacks:
+                            self._callbacks.remove(callback)
+
+                return forget
+        with contextlib.suppress(Exception):
+            callback()
+        return lambda: None
+
+    @contextlib.contextmanager
+    def on_failure(self) -> Iterator[None]:
+        """Set the stop when the block raises (Ctrl-C, a shot's exception), then let it through."""
+        try:
+            yield
+        except BaseException:
+            self.set()
+            raise
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,6 +107,7 @@ class RenderRequest:
     references: dict[str, Path] = field(default_factory=dict)  # character id -> reference sheet
     seed: int = 0
     on_frame: Callable[[int], None] | None = None  # called with the count of frames done
+    stop: Stop = field(default_factory=Stop)  # this render's stop signal; a fresh one is never set
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -95,6 +95,7 @@ class DiffusersRenderer(Renderer):
         prompt = shot_prompt(project, shot).text
 
         # 2. The pipelines, loaded once per process and kept.
+        request.stop.check()
         torch = _torch()
         device, dtype = pick_device(options.device, options.dtype)
         text_to_image = load_pipeline(options.model or "", "image", device, dtype, options)
@@ -126,6 +127,7 @@ class DiffusersRenderer(Renderer):
             request.on_frame(0)
 
         # 4. Motion: the video pipeline's frames, or the camera move over the keyframe; then the take.
+        request.stop.check()  # between the keyframe and the motion; the take's frames check again as they are written
         if options.video_model:
             video = load_pipeline(options.video_model, "video", device, dtype, options)
             with lock:

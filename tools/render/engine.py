@@ -5,21 +5,23 @@ resumes with the shots already done: a file that exists for a key is a finished 
 read back whole (a video stream with every frame, the first decodable). A take that is not (emptied,
 cut short, overwritten) is rendered again, and the report says so. A backend that fails on one
 shot leaves a marked placeholder for it and the rest go on.
+
+Shots run on an executor (`LocalExecutor`, a thread pool here, by default). Each render has its
+own `Stop`: Ctrl-C, a stop asked for by whoever started the render, or an exception in a shot
+sets it, and only that render's shots stop.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from story import Project, ProjectFolder, RecordTake, Take
 from tools.media.codec import EncodeError
-from tools.render.base import STOP, RenderError, RenderRequest, RenderResult
-from tools.render.executors import Executor
+from tools.render.base import RenderError, RenderRequest, RenderResult, RenderStopped, Stop
+from tools.render.executors import Executor, LocalExecutor
 from tools.render.jobs import SHOTS_DIR, ShotJob, reference_sheets, stale_jobs, take_problem
 
 Progress = Callable[[str, int, int], None]
@@ -45,10 +47,13 @@ def render_shots(
     progress: Progress | None = None,
     workers: int | None = None,
     executor: Executor | None = None,
+    stop: Stop | None = None,
 ) -> RenderReport:
     """Render every stale shot of `project`; return the takes to record and what happened.
 
-    Raises `BudgetExceeded` before the first shot when the render would pass the project's budget.
+    Raises `BudgetExceeded` before the first shot when the render would pass the project's budget,
+    and `RenderStopped` when `stop` is set from elsewhere (Ctrl-C raises `KeyboardInterrupt`).
+    `workers` sizes the default local executor.
     """
     from tools.render.budget import check_budget, cost_of, record_spend
 
@@ -60,13 +65,14 @@ def render_shots(
         for job in jobs
         if not job.variation and (folder.root / job.path).exists() and (why := take_problem(folder, job, project.fps))
     }
-    STOP.clear()
+    stop = stop if stop is not None else Stop()
+    runner = executor if executor is not None else LocalExecutor(workers)
     rendered: list[int] = []
     reused: list[int] = []
     failed: dict[int, str] = {}
-    edits: list[RecordTake] = []
 
     def run(job: ShotJob) -> RecordTake:
+        stop.check()  # a stopped render starts no more shots
         output = folder.root / job.path
         if output.is_file() and take_problem(folder, job, project.fps) is None:  # left by an interrupted run
             reused.append(job.number)
@@ -81,11 +87,14 @@ def render_shots(
             references=reference_sheets(folder, project, job.shot),
             seed=job.shot.seed,
             on_frame=_delta(progress, job.label, job.shot.duration_frames) if progress else None,
+            stop=stop,
         )
         began = time.perf_counter()
         try:
-            outcome = (executor.backend(job.backend) if executor else job.backend).render(request)
+            outcome = runner.backend(job.backend).render(request)
         except (RenderError, EncodeError, OSError) as exc:
+            if stop.is_set():  # a shot given up because the render stopped did not fail: no placeholder
+                raise RenderStopped from exc
             return _placeholder(folder, job, request, str(exc), failed, progress)
         result = outcome if isinstance(outcome, RenderResult) else RenderResult(frames=int(outcome))
         cost = job.backend.estimate_cost(job.shot, project.fps) if result.cost is None else result.cost
@@ -106,18 +115,7 @@ def render_shots(
             seconds=time.perf_counter() - began,
         )
 
-    count = workers or _default_workers(jobs)
-    if executor is not None:  # where shots render: tools/render/executors.py
-        edits = executor.map(run, jobs)
-    elif count <= 1 or len(jobs) <= 1:
-        edits = [run(job) for job in jobs]
-    else:
-        with ThreadPoolExecutor(max_workers=count, thread_name_prefix="render") as pool:
-            try:
-                edits = list(pool.map(run, jobs))
-            except BaseException:  # Ctrl-C: backends waiting on remote work cancel it instead of waiting on
-                STOP.set()
-                raise
+    edits = runner.map(run, jobs, stop)  # where shots render: tools/render/executors.py
     return RenderReport(
         sorted(rendered), sorted(reused), dict(sorted(failed.items())), time.perf_counter() - started, edits, damaged
     )
@@ -134,11 +132,6 @@ def _delta(progress: Progress, label: str, total: int) -> Callable[[int], None]:
             done = count
 
     return on_frame
-
-
-def _default_workers(jobs: list[ShotJob]) -> int:
-    # Frame drawing and the encoder overlap best with two shots in flight on a small machine.
-    return max(1, min(2, os.cpu_count() or 1, len(jobs)))
 
 
 def _record(

@@ -5,30 +5,26 @@ name and options, and the reference sheets' bytes; back comes the take's bytes a
 count. The driver (this process) writes the take into the project folder atomically, so a
 worker never needs the project folder. A task whose worker or node dies is retried by Ray
 (`max_retries`); a shot that still fails comes back to the engine as a `RenderError` and
-becomes the marked placeholder, exactly as locally.
+becomes the marked placeholder, exactly as locally. A stopped render (its `Stop` set by Ctrl-C
+or a failure) cancels its own tasks on the cluster, and no other render's.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
-import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
 from story.files import write_atomic
-from tools.render.base import ExecutorError, Renderer, RenderError, RenderRequest
+from tools.render.base import ExecutorError, Renderer, RenderError, RenderRequest, RenderStopped, Stop
 
 J = TypeVar("J")
 R = TypeVar("R")
 
 MAX_IN_FLIGHT = 64  # shots submitted at once; the rest wait on the driver, not in Ray's queue
-
-
-class Cancelled(BaseException):  # noqa: N818 - like KeyboardInterrupt, not an error the engine should absorb
-    """The render was stopped (Ctrl-C) while this shot was on the cluster."""
 
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -115,9 +111,6 @@ class RayExecutor:
         ray = _ray(address)
         self.ray = ray
         self.max_retries = max_retries
-        self._lock = threading.Lock()
-        self._running: set[Any] = set()
-        self._cancelled = threading.Event()
         self.nodes: dict[int, str] = {}  # shot number -> the node that rendered it
         if not ray.is_initialized():
             try:
@@ -135,11 +128,10 @@ class RayExecutor:
         return RemoteRenderer(self, backend)  # type: ignore[return-value]
 
     def submit(self, backend: Renderer, request: RenderRequest) -> dict[str, object]:
-        """Send one shot to the cluster and wait for its result."""
+        """Send one shot to the cluster and wait for its result; a stopped render cancels the task."""
         from story import dump_project
 
-        if self._cancelled.is_set():
-            raise Cancelled
+        request.stop.check()
         references = {key: (path.name, path.read_bytes()) for key, path in request.references.items()}
         options = backend.options.model_dump(mode="json")
         task = self._task.options(
@@ -154,40 +146,31 @@ class RayExecutor:
             request.seed,
             references,
         )
-        with self._lock:
-            self._running.add(ref)
+        forget = request.stop.on_set(lambda: self.ray.cancel(ref, force=True))
         try:
             result = self.ray.get(ref)
         except self.ray.exceptions.TaskCancelledError:
-            raise Cancelled from None
+            raise RenderStopped from None
         except self.ray.exceptions.RayError as exc:
-            if self._cancelled.is_set():
-                raise Cancelled from None
+            if request.stop.is_set():
+                raise RenderStopped from None
             raise RenderError(f"lost on the cluster after {self.max_retries + 1} tries: {type(exc).__name__}") from None
         finally:
-            with self._lock:
-                self._running.discard(ref)
+            forget()
         if "node" in result:
             self.nodes[request.number] = str(result["node"])
         return result
 
-    def cancel(self) -> None:
-        """Stop: shots not yet sent stay unsent, shots on the cluster are cancelled."""
-        self._cancelled.set()
-        with self._lock:
-            running = list(self._running)
-        for ref in running:
-            self.ray.cancel(ref, force=True)
-
-    def map(self, run: Callable[[J], R], jobs: Sequence[J]) -> list[R]:
+    def map(self, run: Callable[[J], R], jobs: Sequence[J], stop: Stop) -> list[R]:
         if not jobs:
             return []
+        # Threads here only wait on the cluster, one per shot in flight; the rendering happens on the workers.
         pool = ThreadPoolExecutor(max_workers=min(len(jobs), MAX_IN_FLIGHT), thread_name_prefix="ray-render")
         futures = [pool.submit(run, job) for job in jobs]
         try:
             return [future.result() for future in futures]
         except BaseException:
-            self.cancel()
+            stop.set()  # shots not yet sent stay unsent; this render's shots on the cluster are cancelled
             pool.shutdown(wait=True, cancel_futures=True)
             raise
         finally:

@@ -72,6 +72,7 @@ def write_take(request: RenderRequest, source: FrameSource) -> int:
     total = shot.duration_frames
     with FrameEncoder(request.output, Profile(style.width, style.height, style.fps)) as encoder:
         for n in range(total):
+            request.stop.check()  # a stopped render leaves no half-written take (the encoder discards it)
             frame = np.array(source(n), dtype=np.uint8)
             for line in lines:
                 if line.start <= n < line.end:

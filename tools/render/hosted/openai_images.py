@@ -26,7 +26,7 @@ from typing import Any
 from pydantic import Field
 
 from story import Shot
-from tools.render.base import Renderer, RenderError, RenderRequest, RenderResult
+from tools.render.base import Renderer, RenderError, RenderRequest, RenderResult, Stop
 from tools.render.hosted.tasks import HostedOptions, api_key, download, land, scrub, wait_for
 
 KEY_VARIABLE = "OPENAI_API_KEY"
@@ -95,7 +95,7 @@ class OpenAIRenderer(Renderer):
                     answer = client.images.edit(image=files, quality=options.quality, **common)
             else:
                 answer = client.images.generate(quality=options.quality, **common)
-            _save_image(answer, keyframe_path, options)
+            _save_image(answer, keyframe_path, options, request.stop)
             cost += options.image_cost
             if request.on_frame:
                 request.on_frame(0)
@@ -136,6 +136,7 @@ class OpenAIRenderer(Renderer):
                 what=f"OpenAI video {job.id}",
                 options=options,
                 cancel=lambda: client.videos.delete(job.id),
+                stop=request.stop,
             )
             if job.status == "failed":
                 why = getattr(job.error, "message", None) or "no reason given"
@@ -158,14 +159,14 @@ def _sheets(request: RenderRequest) -> list[Path]:
     return ordered[:4]
 
 
-def _save_image(answer: Any, output: Path, options: OpenAIRenderer.Options) -> Path:  # noqa: ANN401
+def _save_image(answer: Any, output: Path, options: OpenAIRenderer.Options, stop: Stop) -> Path:  # noqa: ANN401
     if not answer.data:
         raise RenderError("OpenAI returned no image")
     image = answer.data[0]
     if getattr(image, "b64_json", None):
         return land(base64.b64decode(image.b64_json), output)
     if getattr(image, "url", None):
-        return download(image.url, output, options)
+        return download(image.url, output, options, stop)
     raise RenderError("OpenAI returned an image with neither data nor a URL")
 
 

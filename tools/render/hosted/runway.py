@@ -24,7 +24,7 @@ from typing import Any
 from pydantic import Field
 
 from story import Shot
-from tools.render.base import Renderer, RenderError, RenderRequest, RenderResult
+from tools.render.base import Renderer, RenderError, RenderRequest, RenderResult, Stop
 from tools.render.hosted.tasks import HostedOptions, api_key, data_uri, download, scrub, wait_for
 
 KEY_VARIABLE = "RUNWAYML_API_SECRET"
@@ -93,9 +93,9 @@ class RunwayRenderer(Renderer):
                 reference_images=references,
                 seed=request.seed,
             )
-            task = self._finish(client, created.id, "the keyframe", options)
+            task = self._finish(client, created.id, "the keyframe", options, request.stop)
             spent += _credits(task)
-            keyframe = download(task.output[0], _beside(request.output, "keyframe.png"), options)
+            keyframe = download(task.output[0], _beside(request.output, "keyframe.png"), options, request.stop)
             if request.on_frame:
                 request.on_frame(0)
 
@@ -109,9 +109,9 @@ class RunwayRenderer(Renderer):
                     duration=clip_seconds(request.project.seconds(request.shot.duration_frames)),
                     seed=request.seed,
                 )
-                task = self._finish(client, created.id, "the clip", options)
+                task = self._finish(client, created.id, "the clip", options, request.stop)
                 spent += _credits(task)
-                clip = download(task.output[0], _beside(request.output, "source.mp4"), options)
+                clip = download(task.output[0], _beside(request.output, "source.mp4"), options, request.stop)
                 frames = conform_video(clip, request)
             else:
                 from PIL import Image
@@ -125,14 +125,15 @@ class RunwayRenderer(Renderer):
         details = {"image_model": options.image_model, "video_model": options.video_model, "credits": spent}
         return RenderResult(frames=frames, cost=spent * options.dollars_per_credit, prompt=prompt, details=details)
 
-    def _finish(self, client: Any, task_id: str, what: str, options: Options) -> Any:  # noqa: ANN401
-        """Wait for a task with backoff; cancel it on deadline or stop; raise on failure."""
+    def _finish(self, client: Any, task_id: str, what: str, options: Options, stop: Stop) -> Any:  # noqa: ANN401
+        """Wait for a task with backoff; cancel it on deadline or `stop`; raise on failure."""
         task = wait_for(
             lambda: client.tasks.retrieve(task_id),
             lambda t: t.status in ("SUCCEEDED", "FAILED", "CANCELLED"),
             what=f"Runway task {task_id} ({what})",
             options=options,
             cancel=lambda: client.tasks.delete(task_id),
+            stop=stop,
         )
         if task.status == "FAILED":
             code = f" [{task.failure_code}]" if getattr(task, "failure_code", None) else ""

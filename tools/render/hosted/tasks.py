@@ -2,7 +2,7 @@
 
 Keys come from the environment only: they are passed to the SDK client and never put in
 options, story.json, takes, errors or logs. Waiting on a remote task polls with exponential
-backoff under a deadline; a deadline passed or a render stopped (`base.STOP`) cancels the task
+backoff under a deadline; a deadline passed or the render stopped (the request's `stop`) cancels the task
 on the vendor's side before giving up, so nothing keeps running (and billing) unseen.
 """
 
@@ -20,7 +20,7 @@ from typing import TypeVar
 from pydantic import BaseModel, Field
 
 from story.files import write_atomic
-from tools.render.base import STOP, RenderError
+from tools.render.base import RenderError, Stop
 
 T = TypeVar("T")
 
@@ -59,8 +59,9 @@ def wait_for(
     what: str,
     options: HostedOptions,
     cancel: Callable[[], None],
+    stop: Stop,
 ) -> T:
-    """Poll `fetch` until `finished`, doubling the wait each time up to `poll_most`; cancel on deadline or stop."""
+    """Poll `fetch` until `finished`, doubling the wait each time up to `poll_most`; `cancel` on deadline or `stop`."""
     deadline = time.monotonic() + options.deadline
     delay = options.poll_first
     try:
@@ -71,7 +72,7 @@ def wait_for(
             if time.monotonic() + delay > deadline:
                 _quietly(cancel)
                 raise RenderError(f"{what} did not finish within {options.deadline:g}s; it was cancelled")
-            if STOP.wait(delay):
+            if stop.wait(delay):
                 _quietly(cancel)
                 raise RenderError(f"{what} was cancelled: the render was stopped")
             delay = min(options.poll_most, delay * 2)
@@ -91,8 +92,8 @@ def land(data: bytes, output: Path) -> Path:
     return output
 
 
-def download(url: str, output: Path, options: HostedOptions) -> Path:
-    """Fetch a result URL into the project atomically, retrying connection failures and 5xx with backoff."""
+def download(url: str, output: Path, options: HostedOptions, stop: Stop) -> Path:
+    """Fetch a result URL into the project atomically, retrying connection failures and 5xx (until `stop`)."""
     import httpx
 
     delay = 0.5
@@ -108,7 +109,7 @@ def download(url: str, output: Path, options: HostedOptions) -> Path:
         except httpx.HTTPError as exc:
             if attempt >= options.retries:
                 raise RenderError(f"downloading the result failed: {type(exc).__name__}: {exc}") from None
-            if STOP.wait(delay):
+            if stop.wait(delay):
                 raise RenderError("downloading the result was cancelled: the render was stopped") from None
             delay = min(8.0, delay * 2)
     raise RenderError("downloading the result failed")  # pragma: no cover - the loop always returns or raises
