@@ -109,3 +109,23 @@ def test_chat_goes_on_after_a_reply_with_markup(film: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "Done [/] [bold]loud[/bold]" in done.stdout and "Second answer." in done.stdout
     assert "\x1b" not in done.stdout + done.stderr
+
+
+def test_show_prints_titles_actions_and_lines_from_a_file_as_data(tmp_path: Path) -> None:
+    from story import Bible, DialogueLine
+
+    root = tmp_path / "film"
+    project = small_project()
+    hostile = "[bold red]Storm[/] \x1b]0;pwned\x07\x1b[2J"
+    shots = list(project.shots)
+    line = DialogueLine(speaker=project.characters[0].id, text="Run [/] now\x1b[31m")
+    shots[0] = shots[0].model_copy(update={"action": f"{hostile} rolls in", "dialogue": [line]})
+    project = project.model_copy(update={"bible": Bible(title=hostile, logline=project.bible.logline), "shots": shots})
+    ProjectFolder.create(root, project)
+    env = os.environ | {"COLUMNS": "200", "STORYREEL_MEMORY": "off"}
+    done = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "show", str(root)], capture_output=True, text=True, cwd=REPO, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert "\x1b" not in done.stdout and "\x07" not in done.stdout
+    assert "[bold red]Storm[/]" in done.stdout and "Run [/] now" in done.stdout

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from story import Project, Shot
+from ui.text import plain
 
 
 def shot_table(project: Project) -> Table:
@@ -19,7 +20,7 @@ def shot_table(project: Project) -> Table:
     names = {c.id: c.name for c in project.characters}
     places = {loc.id: loc.name for loc in project.locations}
     table = Table(
-        title=f"{project.bible.title} — revision {project.revision}",
+        title=Text(plain(f"{project.bible.title} — revision {project.revision}")),
         title_justify="left",
         box=box.SIMPLE_HEAD,
         show_edge=False,
@@ -38,7 +39,7 @@ def shot_table(project: Project) -> Table:
         table.add_row(
             Text(str(number)),
             Text("\n".join(camera)),
-            Text("\n".join(part for part in where if part)),
+            Text(plain("\n".join(part for part in where if part))),
             _action_and_lines(shot, names),
             end_section=True,
         )
@@ -46,11 +47,11 @@ def shot_table(project: Project) -> Table:
 
 
 def _action_and_lines(shot: Shot, names: dict[str, str]) -> Text:
-    said = Text(shot.action)
+    said = Text(plain(shot.action))
     for line in shot.dialogue:
         how = f" ({line.parenthetical})" if line.parenthetical else ""
-        said.append(f"\n{names.get(line.speaker, line.speaker)}{how}: ", style="bold")
-        said.append(f"“{line.text}”", style="italic")
+        said.append(plain(f"\n{names.get(line.speaker, line.speaker)}{how}: "), style="bold")
+        said.append(plain(f"“{line.text}”"), style="italic")
     return said
 
 
