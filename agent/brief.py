@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 MAX_BRIEF_CHARS = 200_000
 
@@ -11,12 +12,32 @@ _CUE_AND_LINE = re.compile(r"^\s*[A-Z][A-Z0-9 .'\-]{1,30}(?:\s*\([^)]*\))?\s*\n\
 _FOUNTAIN_TRANSITION = re.compile(r"^\s*(?:FADE IN:|[A-Z ]+ TO:)\s*$", re.MULTILINE)
 
 
+FOUNTAIN_SUFFIXES = (".fountain", ".spmd")
+"""File names that say a brief is a Fountain screenplay, whatever its first lines look like."""
+
+
 class BriefError(ValueError):
     """A brief that cannot be planned; the message says why in one line."""
 
 
+class FountainText(str):
+    """A brief known to be a Fountain screenplay because of the file it came from: "NORA" over
+    "We leave at dawn." is a cue and its line in a .fountain file, even with no scene heading,
+    where the same words pasted as text might be prose. It is a `str` everywhere else."""
+
+    __slots__ = ()
+
+
+def read_brief_file(path: Path) -> str:
+    """The brief in a file, as `read_brief` reads it; a `FountainText` when the file's name says
+    Fountain (.fountain, .spmd)."""
+    text = read_brief(path.read_bytes())
+    return FountainText(text) if path.suffix.lower() in FOUNTAIN_SUFFIXES else text
+
+
 def read_brief(raw: str | bytes) -> str:
-    """The brief as text, or `BriefError` when it is empty, enormous or not text at all."""
+    """The brief as text, or `BriefError` when it is empty, enormous or not text at all. A
+    `FountainText` stays one."""
     if isinstance(raw, bytes):
         if b"\x00" in raw:
             raise BriefError("the brief is binary data (it has NUL bytes), not text")
@@ -40,11 +61,13 @@ def read_brief(raw: str | bytes) -> str:
         raise BriefError(
             f"the brief looks like binary data: {unprintable:,} of {len(text):,} characters are not printable"
         )
-    return text.strip("\n")
+    text = text.strip("\n")
+    return FountainText(text) if isinstance(raw, FountainText) else text
 
 
 def is_fountain(text: str) -> bool:
-    """True when the text reads as a Fountain screenplay rather than prose."""
-    if _SLUG.search(text):
+    """True when the text reads as a Fountain screenplay rather than prose: it came from a
+    .fountain file, or it has a scene heading, or transitions and cues."""
+    if isinstance(text, FountainText) or _SLUG.search(text):
         return True
     return bool(_FOUNTAIN_TRANSITION.search(text)) and len(_CUE_AND_LINE.findall(text)) >= 2

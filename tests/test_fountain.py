@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from agent.brief import is_fountain, read_brief, read_brief_file
 from agent.offline import OfflineDirector
 from story import Angle, Project, ShotSize, TimeOfDay, Transition, apply
 
@@ -102,3 +103,80 @@ def test_extensions_do_not_make_new_people() -> None:
 def test_fountain_plans_are_deterministic() -> None:
     text = (BRIEFS / "harbour.fountain").read_text()
     assert OfflineDirector().plan(text)[0].model_dump() == OfflineDirector().plan(text)[0].model_dump()
+
+
+# A .fountain file with no scene heading ----------------------------------------------------
+
+BARE_SCRIPT = """NORA
+We leave at dawn.
+
+SAM (V.O.)
+(quietly)
+Then we leave.
+
+@McCLANE
+Yippee-ki-yay.
+
+===
+
+NORA (CONT'D)
+Still here?
+
+BRICK
+Screw retirement.
+
+STEEL ^
+Screw retirement.
+"""
+
+
+@pytest.fixture
+def bare(tmp_path: Path) -> Project:
+    script = tmp_path / "dawn.fountain"
+    script.write_text(BARE_SCRIPT)
+    return apply(Project(), OfflineDirector().plan(read_brief_file(script)))
+
+
+def test_a_fountain_file_is_fountain_without_a_scene_heading(tmp_path: Path) -> None:
+    script = tmp_path / "dawn.fountain"
+    script.write_text("NORA\nWe leave at dawn.\n")
+    text = read_brief_file(script)
+    assert is_fountain(text) and is_fountain(read_brief(text))  # reading it again keeps what it is
+    project = apply(Project(), OfflineDirector().plan(text))
+    assert [(c.id, c.name) for c in project.characters] == [("nora", "Nora")]
+    assert [(line.speaker, line.text) for s in project.shots for line in s.dialogue] == [("nora", "We leave at dawn.")]
+    # The same words as a plain text file or pasted are still read by what they look like.
+    prose = tmp_path / "dawn.txt"
+    prose.write_text("NORA\nWe leave at dawn.\n")
+    assert not is_fountain(read_brief_file(prose))
+
+
+def test_extensions_leave_the_name_and_stay_as_a_note(bare: Project) -> None:
+    assert {c.id: c.name for c in bare.characters}["sam"] == "Sam"
+    sam = next(s for s in bare.shots if any(line.speaker == "sam" for line in s.dialogue))
+    assert sam.dialogue[0].metadata == {"extension": "V.O."} and sam.notes == "Sam (V.O.)"
+    again = [s for s in bare.shots if any(line.speaker == "nora" for line in s.dialogue)][1]
+    assert again.dialogue[0].metadata == {"extension": "CONT'D"} and "Nora (CONT'D)" in again.notes
+
+
+def test_forced_cues_parentheticals_dual_dialogue_and_page_breaks(bare: Project) -> None:
+    assert [(c.id, c.name) for c in bare.characters] == [
+        ("nora", "Nora"),
+        ("sam", "Sam"),
+        ("mcclane", "McClane"),  # a forced cue keeps the case it was typed in
+        ("brick", "Brick"),
+        ("steel", "Steel"),
+    ]
+    lines = [line for s in bare.shots for line in s.dialogue]
+    assert [(line.speaker, line.parenthetical) for line in lines] == [
+        ("nora", ""),
+        ("sam", "quietly"),
+        ("mcclane", ""),
+        ("nora", ""),
+        ("brick", ""),
+        ("steel", ""),
+    ]
+    both = next(s for s in bare.shots if len(s.dialogue) == 2)
+    assert both.size == ShotSize.MS and both.characters == ["brick", "steel"]
+    assert not any("===" in s.action for s in bare.shots)  # a page break is not a shot
+    assert len(bare.shots) == 5

@@ -61,7 +61,9 @@ def new(
             source = EXAMPLE_BRIEF if example else Path(brief_file or "")
             if not source.is_file():
                 raise PersonError(f"brief file {source} does not exist")
-            raw = source.read_bytes()
+            from agent.brief import read_brief_file
+
+            raw = read_brief_file(source)  # a .fountain file is Fountain, heading or not
     from ui.progress import render_bars
 
     with door(), render_bars(err) as bars:

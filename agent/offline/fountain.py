@@ -21,7 +21,7 @@ from story import Bible, Character, DialogueLine, Location, Movement, ReplaceSto
 from story.model import MAX_NAME
 
 _HEADING = re.compile(r"^\.?(INT\.?/EXT|I/E|INT|EXT|EST)[. ]\s*(.*)$", re.IGNORECASE)
-_EXTENSION = re.compile(r"\s*\((?:V\.?O\.?|O\.?S\.?|O\.?C\.?|CONT'?D|CONTINUED|[^)]*)\)\s*")
+_EXTENSION = re.compile(r"\s*\(([^)]*)\)\s*")
 _TRANSITIONS = {
     "FADE IN": ("next", Transition.FADE_IN),
     "FADE OUT": ("previous", Transition.FADE_OUT),
@@ -95,6 +95,7 @@ class _Reader:
             speakers = [line.speaker for line in lines]
             self._flush_opening(speakers)
             self.shots.two_shot(speakers, lines, action=" and ".join(self.cast[s] for s in dict.fromkeys(speakers)))
+            self._note_extensions(lines)
         elif isinstance(paragraph, FountainTransition):
             self._transition(_plain(paragraph.line))
 
@@ -159,6 +160,7 @@ class _Reader:
         name = self.cast[speaker]
         action = f"{name} speaks to {self.cast[listener]}" if listener else f"{name} speaks"
         self.shots.line(speaker, lines, listener=listener, emotional=moved, action=action)
+        self._note_extensions(lines)
         self.last_speaker = speaker
 
     def _transition(self, line: str) -> None:
@@ -178,11 +180,14 @@ class _Reader:
         name = _cue_name(cue)
         person_id = slug(name, "voice")
         if person_id not in self.cast and len(self.cast) < MAX_CAST:
-            self.cast[person_id] = name.title()
+            self.cast[person_id] = _display_name(name)
         return person_id if person_id in self.cast else next(iter(self.cast))
 
     def _lines(self, dialog: Dialog) -> list[DialogueLine]:
         speaker = self._speaker(str(dialog.character))
+        # (V.O.), (O.S.), (CONT'D) say how a line is heard, not who speaks: off the name, onto the line.
+        extension = ", ".join(_cue_extensions(str(dialog.character)))
+        metadata = {"extension": extension} if extension else {}
         lines: list[DialogueLine] = []
         manner = ""
         for is_parenthetical, text in dialog.blocks:
@@ -190,9 +195,20 @@ class _Reader:
             if is_parenthetical:
                 manner = shorten(words.strip("() "), MAX_NAME)
             elif words:
-                lines.append(DialogueLine(speaker=speaker, text=shorten(words), parenthetical=manner))
+                lines.append(
+                    DialogueLine(speaker=speaker, text=shorten(words), parenthetical=manner, metadata=dict(metadata))
+                )
                 manner = ""
         return lines[:40]
+
+    def _note_extensions(self, lines: list[DialogueLine]) -> None:
+        """The last shot's notes say whose lines are heard how: "Sam (V.O.)"."""
+        heard = [f"{self.cast[line.speaker]} ({line.metadata['extension']})" for line in lines if line.metadata]
+        if not heard or not self.shots.shots:
+            return
+        last = self.shots.shots[-1]
+        notes = "; ".join(part for part in (last.notes, *dict.fromkeys(heard)) if part)
+        self.shots.shots[-1] = last.model_copy(update={"notes": shorten(notes)})
 
     def _listener(self, speaker: str) -> str | None:
         if self.last_speaker and self.last_speaker != speaker and self.last_speaker in self.present:
@@ -243,6 +259,19 @@ class _Reader:
 def _cue_name(cue: str) -> str:
     """A character cue without its extensions: 'MARA (V.O.)' -> 'MARA'."""
     return _EXTENSION.sub(" ", _plain(cue)).strip(" ^@") or "VOICE"
+
+
+def _cue_extensions(cue: str) -> list[str]:
+    """A cue's extensions as written: "SAM (V.O.) (CONT'D)" -> ["V.O.", "CONT'D"]."""
+    return [" ".join(found.split()) for found in _EXTENSION.findall(_plain(cue)) if found.strip()]
+
+
+def _display_name(cue: str) -> str:
+    """How a cue's name is shown: 'NORA' -> 'Nora'; a forced cue keeps the case it was typed in
+    apart from its shouting ('@McCLANE' -> 'McClane', not 'Mcclane')."""
+    if cue.isupper() or cue.islower():
+        return cue.title()
+    return re.sub(r"[A-Z]{2,}", lambda caps: caps.group(0).capitalize(), cue)
 
 
 def _time_of(words: str) -> TimeOfDay | None:

@@ -109,16 +109,17 @@ class Studio:
 
     def new_project(self, name: str, brief: str, brief_file: str | None) -> Iterator[tuple[Any, ...]]:
         """Plan a brief (typed, or an uploaded .txt/.fountain/.md) into a new project and render it."""
+        from agent.brief import BriefError, read_brief_file
         from agent.production import Production
 
         try:
             if brief_file:
-                raw: str | bytes = check_upload(brief_file, BRIEF).read_bytes()
+                raw: str | bytes = read_brief_file(check_upload(brief_file, BRIEF))  # .fountain is Fountain
                 default = Path(brief_file).stem
             else:
                 raw, default = brief or "", "film"
             folder = self._new_dir(name or default)
-        except StudioError as exc:
+        except (StudioError, BriefError) as exc:
             raise gr.Error(str(exc)) from None
         opening: Chat = [{"role": "user", "content": f"New project **{folder.name}** from the brief."}]
         chat, made = opening, []
