@@ -1,5 +1,6 @@
 """The directors behind the graph's `direct` node: a language model's tool loop over any
-OpenAI-compatible endpoint, and the offline director behind the same `turn` door. Also the
+OpenAI-compatible endpoint (`ModelDirector`), beside the offline director (agent/offline), both
+`Director`s; `choose_director`, the one place that picks between them from the settings; and the
 router that sorts a message into a new story, a question, a render request or a revision."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ import json
 import re
 from typing import Any
 
-from agent.director import Direction, DirectorError
+from agent.director import Director, DirectorError
 from agent.llm import ModelSettings, make_client
 from agent.prompt import system_prompt
 from agent.state import Emit, Route, TurnEvent, TurnPlan, quiet
@@ -62,15 +63,31 @@ def conversation(history: list[dict[str, str]], keep: int = 12, chars: int = 1_5
     return messages
 
 
-class ModelDirector:
-    """Asks an OpenAI-compatible model for tool calls in a loop; invalid calls go back to the model.
+def choose_director(settings: ModelSettings | None = None) -> Director:
+    """The director the settings ask for: the model when an endpoint is configured
+    (`ModelSettings.from_env`), else the offline one. Every door gets its director here."""
+    chosen = settings or ModelSettings.from_env()
+    if chosen.configured:
+        return ModelDirector(chosen)
+    from agent.offline import OfflineDirector
 
-    Also a `Director` (plan a brief, direct a message), so `Production` can hold it directly.
-    """
+    return OfflineDirector()
+
+
+class ModelDirector:
+    """A `Director` that asks an OpenAI-compatible model for tool calls in a loop; invalid calls
+    go back to the model."""
 
     def __init__(self, settings: ModelSettings, client: Any = None) -> None:
         self.settings = settings
-        self.client = client or make_client(settings)
+        self._client = client
+
+    @property
+    def client(self) -> Any:
+        """The `openai` client, made on first use (opening a project never imports the SDK)."""
+        if self._client is None:
+            self._client = make_client(self.settings)
+        return self._client
 
     # The Director door --------------------------------------------------------------------
 
@@ -81,13 +98,6 @@ class ModelDirector:
         if not plan.edits:
             raise DirectorError(f"the model did not plan a story ({plan.reply.strip() or 'no answer'})")
         return plan.edits
-
-    def direct(self, project: Project, message: str) -> Direction:
-        plan = self.turn(project, message)
-        action = "none" if plan.action == "render" and not plan.edits else plan.action
-        return Direction(edits=plan.edits, reply=plan.reply, action=action)  # type: ignore[arg-type]
-
-    # One turn -----------------------------------------------------------------------------
 
     def turn(
         self,
@@ -228,16 +238,3 @@ def _brief(arguments: Any, limit: int = 120) -> str:
     text = arguments if isinstance(arguments, str) else json.dumps(arguments, ensure_ascii=False, default=repr)
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-class OfflineAdapter:
-    """The offline director behind the same `turn` door."""
-
-    def __init__(self, director: Any) -> None:
-        self.director = director
-
-    def turn(self, project: Project, message: str, *, emit: Emit = quiet, **_: Any) -> TurnPlan:
-        d = self.director.direct(project, message)
-        if d.reply:
-            emit(TurnEvent("text", d.reply))
-        return TurnPlan(edits=list(d.edits), reply=d.reply, action=d.action, refused=d.refused)

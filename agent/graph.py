@@ -1,10 +1,15 @@
 """The director graph: one conversational turn as LangGraph nodes, checkpointed in agent.sqlite.
 
-route (what kind of message) -> direct (the model's tool loop, or the offline director) ->
-approve (interrupt when the render would cost more than allowed) -> apply (one revision, render
-what changed, assemble). The graph sees only `TurnPlan`s: whether a model or the offline grammar
-produced them is not its business (agent/directors.py). The conversation lives in the
-checkpoint, one thread per project, so a turn after a restart sees the turns before it.
+route (what kind of message) -> direct (the director's plan: the model's tool loop or the offline
+grammar) -> approve (interrupt when the render would cost more than allowed) -> apply (one
+revision, render what changed, assemble); a turn that changes nothing goes from direct (or a
+refused approval) to answer. The graph sees only a `Director` and its `TurnPlan`s: whether a
+model or the offline grammar made them is not its business (agent/directors.py).
+
+The graph is built once per process (`turn_graph`); each run gets its parts explicitly as a
+`TurnContext` (the production, the director, where events and render progress go) and the
+project's checkpointer, and hands back what it did as `TurnOutput.result`. The conversation lives
+in the checkpoint, one thread per project, so a turn after a restart sees the turns before it.
 
 `stream_turn` runs a turn and yields what happens as it happens (the model's words, tool calls,
 render progress); `say` runs one and returns its result. The CLI and the studio use both.
@@ -12,6 +17,7 @@ render progress); `say` runs one and returns its result. The CLI and the studio 
 
 from __future__ import annotations
 
+import functools
 import os
 import queue
 import sqlite3
@@ -19,18 +25,27 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypedDict
 
-from agent.director import DirectorError
-from agent.directors import ModelDirector, OfflineAdapter, route
-from agent.llm import ModelSettings, number_setting
-from agent.state import Emit, TurnEvent, TurnState, quiet
+from langgraph.channels.untracked_value import UntrackedValue
+from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
+from langgraph.types import Command, interrupt
+
+from agent.director import Director, DirectorError
+from agent.directors import route
+from agent.llm import number_setting
+from agent.state import Emit, Reporting, TurnEvent, TurnResult, TurnState, quiet
 from agent.tools import Toolbox
 from story import Project
+from story.edits import EDITS
 
 if TYPE_CHECKING:
-    from agent.production import Production, TurnResult
+    from langgraph.graph.state import CompiledStateGraph
+
+    from agent.production import Production
 
 THREAD = {"configurable": {"thread_id": "project"}}
 
@@ -62,85 +77,137 @@ def approval_threshold(production: Production) -> float | None:
 # The graph ------------------------------------------------------------------------------------
 
 
-def build_graph(
-    production: Production,
-    director: Any,
-    checkpointer: Any = None,
-    results: list[Any] | None = None,
-    emit: Emit = quiet,
-) -> Any:
-    """Compile the turn graph (route -> direct -> approve -> apply) around a Production and a director."""
-    from langgraph.graph import END, START, StateGraph
-    from langgraph.types import interrupt
+@dataclass(kw_only=True)
+class TurnContext:
+    """The parts a turn's nodes work with, handed to each run (`invoke(..., context=...)`)."""
 
-    from agent.production import TurnResult
-    from story.edits import EDITS
+    production: Production
+    """The project open for work: reads the story, commits, renders and assembles."""
+    director: Director
+    """Who decides what the message changes: the model or the offline director."""
+    emit: Emit = quiet
+    """Where the director's words and tool calls go as they happen."""
+    reporting: Reporting = field(default_factory=Reporting)
+    """Where this turn's render progress and steps go."""
 
-    def route_node(state: TurnState) -> TurnState:
-        return {"route": route(production.project, state["message"])}
 
-    def direct(state: TurnState) -> TurnState:
-        project = production.project
-        box = _toolbox(production, project)
-        plan = director.turn(
-            project,
-            state["message"],
-            route_as=state.get("route"),
-            history=state.get("history", []),
-            toolbox=box,
-            emit=emit,
-        )
-        return {
-            "action": plan.action,
-            "reply": plan.reply,
-            "refused": plan.refused,
-            "edits": EDITS.dump_python(plan.edits, mode="json", exclude_none=True),
-        }
+class TurnOutput(TypedDict, total=False):
+    """What a run hands back: what the turn did, never checkpointed (a new turn starts without it)."""
 
-    def approve(state: TurnState) -> TurnState:
-        limit = approval_threshold(production)
-        if state["action"] not in ("edit", "render") or limit is None:
-            return {}
-        cost = estimate_cost(production, EDITS.validate_python(state["edits"]))
-        if cost <= limit:
-            return {}
-        answer = interrupt(
-            {"cost": cost, "limit": limit, "question": f"Rendering costs {cost:.2f} (over {limit:.2f}). Go ahead?"}
-        )
-        if str(answer).strip().lower() in ("true", "yes", "y"):
-            return {}
-        return {"action": "none", "edits": [], "reply": "Not approved; nothing changed."}
+    result: Annotated[TurnResult, UntrackedValue(TurnResult)]
 
-    def apply_turn(state: TurnState) -> TurnState:
-        action = state["action"]
-        if action == "undo":
-            result = production.undo()
-        elif action == "redo":
-            result = production.redo()
-        elif state["edits"]:
-            edits = EDITS.validate_python(state["edits"])
-            result = production.apply(edits, message=state["message"], reply=state["reply"])
-        elif action == "render":
-            result = production.render()
-            result.reply = state["reply"] or result.reply
-        else:
-            result = TurnResult(reply=state["reply"], refused=bool(state.get("refused")))
-        if results is not None:
-            results.append(result)
-        said = [{"role": "user", "content": state["message"]}, {"role": "assistant", "content": result.reply}]
-        return {"reply": result.reply, "changes": list(result.changes or []), "history": said}
 
-    graph = StateGraph(TurnState)
-    graph.add_node("route", route_node)
+class Finished(TurnOutput, total=False):
+    """A last node's update: what the turn did, and the exchange added to the conversation."""
+
+    history: list[dict[str, str]]
+
+
+def route_message(state: TurnState, runtime: Runtime[TurnContext]) -> TurnState:
+    """Sort the message: a new story, a question, a render request or a revision."""
+    return {"route": route(runtime.context.production.project, state["message"])}
+
+
+def direct(state: TurnState, runtime: Runtime[TurnContext]) -> TurnState:
+    """Ask the director what the message changes; nothing is applied yet."""
+    parts = runtime.context
+    project = parts.production.project
+    plan = parts.director.turn(
+        project,
+        state["message"],
+        route_as=state.get("route"),  # type: ignore[arg-type]
+        history=state.get("history", []),
+        toolbox=_toolbox(parts.production, project),
+        emit=parts.emit,
+    )
+    return {
+        "action": plan.action,
+        "reply": plan.reply,
+        "refused": plan.refused,
+        "edits": EDITS.dump_python(plan.edits, mode="json", exclude_none=True),
+    }
+
+
+def approve(state: TurnState, runtime: Runtime[TurnContext]) -> TurnState:
+    """Stop and ask when rendering after these edits would cost more than allowed."""
+    production = runtime.context.production
+    limit = approval_threshold(production)
+    if limit is None:
+        return {"approved": True}
+    cost = estimate_cost(production, EDITS.validate_python(state["edits"]))
+    if cost <= limit:
+        return {"approved": True}
+    answer = interrupt(
+        {"cost": cost, "limit": limit, "question": f"Rendering costs {cost:.2f} (over {limit:.2f}). Go ahead?"}
+    )
+    if str(answer).strip().lower() in ("true", "yes", "y"):
+        return {"approved": True}
+    return {"approved": False, "action": "none", "edits": [], "reply": "Not approved; nothing changed."}
+
+
+def apply_changes(state: TurnState, runtime: Runtime[TurnContext]) -> Finished:
+    """Step through history, or commit the edits as one revision; render what changed, assemble."""
+    production, reporting = runtime.context.production, runtime.context.reporting
+    action = state["action"]
+    if action == "undo":
+        result = production.undo(reporting)
+    elif action == "redo":
+        result = production.redo(reporting)
+    elif state["edits"]:
+        edits = EDITS.validate_python(state["edits"])
+        result = production.apply(edits, message=state["message"], reply=state["reply"], reporting=reporting)
+    else:
+        result = production.render(reporting=reporting)
+        result.reply = state["reply"] or result.reply
+    return {"result": result, "history": _exchange(state, result)}
+
+
+def answer(state: TurnState) -> Finished:
+    """A turn that changes nothing: the director's reply (an answer, a refusal, a plain message)."""
+    result = TurnResult(reply=state["reply"], refused=bool(state.get("refused")))
+    return {"result": result, "history": _exchange(state, result)}
+
+
+def after_direct(state: TurnState) -> Literal["approve", "apply", "answer"]:
+    """Edits and renders may need approval; undo and redo apply at once; anything else is an answer."""
+    if state["action"] in ("undo", "redo"):
+        return "apply"
+    if state["edits"] or state["action"] == "render":
+        return "approve"
+    return "answer"
+
+
+def after_approval(state: TurnState) -> Literal["apply", "answer"]:
+    """Apply what was approved (or needed no approval); a refusal is only an answer."""
+    return "apply" if state["approved"] else "answer"
+
+
+def _exchange(state: TurnState, result: TurnResult) -> list[dict[str, str]]:
+    return [{"role": "user", "content": state["message"]}, {"role": "assistant", "content": result.reply}]
+
+
+def build_graph(checkpointer: Any = None) -> CompiledStateGraph:
+    """Compile the turn graph; its parts come with each run as a `TurnContext`, so tests compile it
+    with a fresh checkpointer and run it with any production and director."""
+    graph = StateGraph(TurnState, context_schema=TurnContext, output_schema=TurnOutput)
+    graph.add_node("route", route_message)
     graph.add_node("direct", direct)
     graph.add_node("approve", approve)
-    graph.add_node("apply", apply_turn)
+    graph.add_node("apply", apply_changes)
+    graph.add_node("answer", answer)
     graph.add_edge(START, "route")
     graph.add_edge("route", "direct")
-    graph.add_edge("direct", "approve")
-    graph.add_edge("approve", "apply")
+    graph.add_conditional_edges("direct", after_direct)
+    graph.add_conditional_edges("approve", after_approval)
     graph.add_edge("apply", END)
+    graph.add_edge("answer", END)
     return graph.compile(checkpointer=checkpointer)
+
+
+@functools.cache
+def turn_graph() -> CompiledStateGraph:
+    """The turn graph, compiled once for this process; a run binds its project's checkpointer."""
+    return build_graph()
 
 
 def _toolbox(production: Production, project: Project) -> Toolbox:
@@ -156,20 +223,6 @@ def _toolbox(production: Production, project: Project) -> Toolbox:
         return continuity(current, production.memory() if memory_enabled() else None)
 
     return Toolbox(project, recall=recall if memory_enabled() else None, check=check)
-
-
-def choose_director(production: Production) -> Any:
-    """The model director when an endpoint is configured, else the offline one."""
-    settings = ModelSettings.from_env()
-    if settings.configured:
-        return ModelDirector(settings)
-    return OfflineAdapter(production.director)
-
-
-def choose_planner() -> ModelDirector | None:
-    """The director that plans a new brief: the model when one is configured, else None (offline)."""
-    settings = ModelSettings.from_env()
-    return ModelDirector(settings) if settings.configured else None
 
 
 def stream_turn(production: Production, message: str, *, resume: Any = None) -> Iterator[TurnEvent]:
@@ -263,54 +316,45 @@ def _unavailable(path: Path, exc: sqlite3.Error) -> str:
 
 
 def _run_turn(production: Production, message: str, resume: Any, put: Callable[[Any], None]) -> None:
-    from langgraph.types import Command
-
-    from agent.production import TurnResult
-
-    def emit(event: TurnEvent) -> None:
-        put(event)
-
-    progress, announce = production.progress, production.announce
-
     def on_progress(label: str, frames: int, total: int) -> None:
-        if progress is not None:
-            progress(label, frames, total)
+        if production.progress is not None:
+            production.progress(label, frames, total)
         put(TurnEvent("progress", label, {"label": label, "frames": frames, "total": total}))
 
     def on_announce(line: str) -> None:
-        announce(line)
+        production.announce(line)
         put(TurnEvent("announce", line))
 
-    production.progress, production.announce = on_progress, on_announce
     try:
-        director = choose_director(production)
+        parts = TurnContext(
+            production=production,
+            director=production.director,  # a bad model setting stops the turn here
+            emit=put,
+            reporting=Reporting(progress=on_progress, announce=on_announce),
+        )
         approval_threshold(production)  # a bad setting stops the turn before the model is asked anything
         # The whole turn (read, direct, save, render, assemble) holds the project's lock.
         with production.changing(), open_conversation(production) as saver:
-            results: list[Any] = []
-            graph = build_graph(production, director, saver, results, emit)
-            payload: Any = Command(resume=resume) if resume is not None else {"message": message}
+            graph = turn_graph().copy(update={"checkpointer": saver})  # the same compiled graph, this project's store
             if resume is not None and not graph.get_state(THREAD).next:
                 nothing = TurnResult(reply="No turn is waiting for an answer.", refused=True)
                 put(TurnEvent("done", result=nothing))
                 return
-            out = graph.invoke(payload, THREAD)
+            payload: Any = Command(resume=resume) if resume is not None else {"message": message}
+            out = graph.invoke(payload, THREAD, context=parts)
             if "__interrupt__" in out:
                 asked = out["__interrupt__"][0].value
                 put(TurnEvent("question", asked["question"], {"cost": asked["cost"], "limit": asked["limit"]}))
             else:
-                put(TurnEvent("done", result=results[-1]))
+                put(TurnEvent("done", result=out["result"]))
     except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread, raised there
         put(exc)
     finally:
-        production.progress, production.announce = progress, announce
         put(None)
 
 
 def say(production: Production, message: str, *, resume: Any = None) -> TurnResult:
     """Run one turn (or resume one waiting for approval) and return what it did."""
-    from agent.production import TurnResult
-
     for event in stream_turn(production, message, resume=resume):
         if event.kind == "question":
             return TurnResult(reply=f"{event.text} Answer with `storyreel approve DIR yes` (or no).", waiting=True)
@@ -320,11 +364,12 @@ def say(production: Production, message: str, *, resume: Any = None) -> TurnResu
 
 
 __all__ = [
+    "TurnContext",
+    "TurnOutput",
     "approval_threshold",
     "build_graph",
-    "choose_director",
-    "choose_planner",
     "estimate_cost",
     "say",
     "stream_turn",
+    "turn_graph",
 ]

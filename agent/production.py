@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agent.brief import read_brief
 from agent.director import Director
+from agent.state import Announce, Reporting, TurnResult
 from story import AnyEdit, EditError, Project, ProjectFolder, SetStyle, apply
 from tools.edit.assemble import assemble_cut
 from tools.render.engine import Progress, RenderReport, render_shots
@@ -41,37 +41,6 @@ def memory_enabled() -> bool:
     return os.environ.get(MEMORY_ENV, "on").strip().lower() not in {"off", "0", "false", "no"}
 
 
-Announce = Callable[[str], None]
-"""Called with a short line about a step starting ("rendering 3 shots")."""
-
-
-@dataclass
-class TurnResult:
-    """What one turn did, for the person."""
-
-    reply: str
-    changes: list[str] = field(default_factory=list)
-    rendered: list[int] = field(default_factory=list)
-    failed: dict[int, str] = field(default_factory=dict)
-    reel: Path | None = None
-    frames: int = 0
-    fps: int = 24
-    warnings: list[str] = field(default_factory=list)
-    render_seconds: float = 0.0
-    waiting: bool = False
-    """True when the turn waits for the person's answer (an approval) before it goes on."""
-    refused: bool = False
-    """True when nothing was applied because the request was a mistake (an unknown shot, words not
-    understood, an edit the story refuses, a render over the budget); a terminal exits 2."""
-
-
-def default_director() -> Director:
-    """The director to use when none is given: the offline one (no model, no network)."""
-    from agent.offline import OfflineDirector
-
-    return OfflineDirector()
-
-
 class Production:
     """A project folder with a director, a renderer and an assembler behind it."""
 
@@ -87,15 +56,30 @@ class Production:
         self.folder = folder
         self.memory_follows = memory_follows
         """Keep memory current after every render (long-lived doors: the studio, a chat)."""
-        self.director = director or default_director()
+        self._director = director
         self.progress = progress
         self.announce = announce or (lambda line: None)
         self._memory: ProjectMemory | None = None
         self._memory_lock = threading.Lock()
         self._synced: tuple[int, int] | None = None
-        attach = getattr(self.director, "attach_memory", None)
+        if director is not None:
+            self._attach(director)
+
+    @property
+    def director(self) -> Director:
+        """The director given, else the one the settings choose (`agent.directors.choose_director`),
+        chosen when first asked for, so opening a project reads no model settings."""
+        if self._director is None:
+            from agent.directors import choose_director
+
+            self._director = self._attach(choose_director())
+        return self._director
+
+    def _attach(self, director: Director) -> Director:
+        attach = getattr(director, "attach_memory", None)
         if attach is not None and memory_enabled():
             attach(self._resolve_character)
+        return director
 
     # Opening ------------------------------------------------------------------------------
 
@@ -112,8 +96,10 @@ class Production:
         memory_follows: bool = False,
     ) -> tuple[Production, TurnResult]:
         """Plan a brief into a new project folder, render it and assemble the reel."""
+        from agent.directors import choose_director
+
         text = read_brief(brief)
-        chosen = director or default_director()
+        chosen = director or choose_director()
         edits = chosen.plan(text)
         if not title_card:
             edits = [*edits, SetStyle(changes={"title_card": False})]
@@ -157,25 +143,18 @@ class Production:
         with self.folder.lock.hold(command):
             yield
 
-    def say(self, message: str) -> TurnResult:
-        """One conversational turn: direct, apply as one revision, render what changed, assemble."""
-        with self.changing():
-            project = self.project
-            direction = self.director.direct(project, message)
-            if direction.action == "undo":
-                return self.undo()
-            if direction.action == "redo":
-                return self.redo()
-            if not direction.edits:
-                return TurnResult(reply=direction.reply, refused=direction.refused, warnings=self._warnings())
-            return self.apply(direction.edits, message=message, reply=direction.reply)
+    def apply(
+        self, edits: list[AnyEdit], *, message: str, reply: str = "", reporting: Reporting | None = None
+    ) -> TurnResult:
+        """Apply typed edits as one revision (all or nothing), render what changed, assemble.
 
-    def apply(self, edits: list[AnyEdit], *, message: str, reply: str = "") -> TurnResult:
-        """Apply typed edits as one revision (all or nothing), render what changed, assemble."""
+        `reporting` is where this call's progress goes (a turn's own), else this production's."""
         with self.changing():
-            return self._apply(edits, message=message, reply=reply)
+            return self._apply(edits, message=message, reply=reply, reporting=reporting)
 
-    def _apply(self, edits: list[AnyEdit], *, message: str, reply: str) -> TurnResult:
+    def _apply(
+        self, edits: list[AnyEdit], *, message: str, reply: str, reporting: Reporting | None = None
+    ) -> TurnResult:
         from tools.render.budget import refusal
 
         over_budget = refusal(self.folder, self.project, edits)  # refuse before the change, not after it
@@ -187,29 +166,31 @@ class Production:
             return TurnResult(reply=f"Nothing changed: {exc}", refused=True, warnings=self._warnings())
         if not changes:
             return TurnResult(reply="That is already how it is; nothing changed.", warnings=self._warnings())
-        result = self.render()
+        result = self.render(reporting=reporting)
         result.reply, result.changes = reply or "; ".join(changes), changes
         return result
 
-    def undo(self) -> TurnResult:
+    def undo(self, reporting: Reporting | None = None) -> TurnResult:
         """Step back one revision and bring the reel in line with it."""
         with self.changing():
             _, revision = self.folder.undo()
-            result = self.render(sound_warnings=False)
+            result = self.render(sound_warnings=False, reporting=reporting)
         result.reply = f"Undid: {'; '.join(revision.summary) or revision.message}"
         result.changes = [f"undone: {line}" for line in revision.summary]
         return result
 
-    def redo(self) -> TurnResult:
+    def redo(self, reporting: Reporting | None = None) -> TurnResult:
         """Step forward again to the revision last undone."""
         with self.changing():
             _, revision = self.folder.redo()
-            result = self.render(sound_warnings=False)
+            result = self.render(sound_warnings=False, reporting=reporting)
         result.reply = f"Redid: {'; '.join(revision.summary) or revision.message}"
         result.changes = [f"redone: {line}" for line in revision.summary]
         return result
 
-    def render(self, executor: Executor | None = None, *, sound_warnings: bool = True) -> TurnResult:
+    def render(
+        self, executor: Executor | None = None, *, sound_warnings: bool = True, reporting: Reporting | None = None
+    ) -> TurnResult:
         """Render every shot whose take is missing or stale, then assemble the reel.
 
         `sound_warnings=False` leaves out what assembling says about the sound (silent lines, a
@@ -220,23 +201,31 @@ class Production:
         when it is next read, so a one-off command never waits for the embedding model to load.
         """
         with self.changing():
-            result = self._render(self.project, executor, sound_warnings=sound_warnings)
+            result = self._render(self.project, executor, sound_warnings=sound_warnings, reporting=reporting)
             if self.memory_follows or self._memory is not None:
                 self._sync_memory()
         result.warnings += self._warnings()
         return result
 
-    def _render(self, project: Project, executor: Executor | None = None, *, sound_warnings: bool = True) -> TurnResult:
+    def _render(
+        self,
+        project: Project,
+        executor: Executor | None = None,
+        *,
+        sound_warnings: bool = True,
+        reporting: Reporting | None = None,
+    ) -> TurnResult:
+        hooks = self._reporting(reporting)
         stale = stale_jobs(self.folder, project)
         if stale:
             total = len(project.shots)
-            self.announce(f"rendering {len(stale)} of {total} shot{'s' if total != 1 else ''}")
-        report: RenderReport = render_shots(self.folder, project, progress=self.progress, executor=executor)
+            hooks.announce(f"rendering {len(stale)} of {total} shot{'s' if total != 1 else ''}")
+        report: RenderReport = render_shots(self.folder, project, progress=hooks.progress, executor=executor)
         for number, why in report.damaged.items():
             self.folder.warnings.append(f"shot {number}'s take was damaged ({why}); rendered it again")
         if report.edits:
             project = self.folder.amend(list(report.edits))
-        self.announce("assembling the reel")
+        hooks.announce("assembling the reel")
         said = len(self.folder.warnings)
         reel, cut = assemble_cut(self.folder, project)
         if not sound_warnings:
@@ -253,6 +242,10 @@ class Production:
             warnings=self._warnings(),
             render_seconds=report.seconds,
         )
+
+    def _reporting(self, given: Reporting | None) -> Reporting:
+        """Where a call reports: what it was given, else what this production was opened with."""
+        return given or Reporting(progress=self.progress, announce=self.announce)
 
     # Memory -------------------------------------------------------------------------------
 

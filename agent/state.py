@@ -1,20 +1,42 @@
-"""What one turn carries: the events a door shows while it runs, a director's plan, and the
-graph's checkpointed state (with the conversation so far)."""
+"""What one turn carries: the events a door shows while it runs, where render progress goes, a
+director's plan, what the turn did, and the graph's checkpointed state (with the conversation
+so far)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypedDict
-
-if TYPE_CHECKING:
-    from agent.production import TurnResult
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypedDict
 
 MAX_HISTORY = 200
 """Messages the checkpoint keeps of the conversation (older ones fall off)."""
 
 Action = Literal["edit", "undo", "redo", "render", "none"]
 Route = Literal["new", "revise", "question", "render"]
+
+
+# What a turn did ------------------------------------------------------------------------------
+
+
+@dataclass
+class TurnResult:
+    """What one turn did, for the person."""
+
+    reply: str
+    changes: list[str] = field(default_factory=list)
+    rendered: list[int] = field(default_factory=list)
+    failed: dict[int, str] = field(default_factory=dict)
+    reel: Path | None = None
+    frames: int = 0
+    fps: int = 24
+    warnings: list[str] = field(default_factory=list)
+    render_seconds: float = 0.0
+    waiting: bool = False
+    """True when the turn waits for the person's answer (an approval) before it goes on."""
+    refused: bool = False
+    """True when nothing was applied because the request was a mistake (an unknown shot, words not
+    understood, an edit the story refuses, a render over the budget); a terminal exits 2."""
 
 
 # Events -------------------------------------------------------------------------------------
@@ -36,21 +58,48 @@ class TurnEvent:
 
 
 Emit = Callable[[TurnEvent], None]
+Progress = Callable[[str, int, int], None]
+"""Called with a shot's label, frames just rendered, and the shot's total frames."""
+Announce = Callable[[str], None]
+"""Called with a short line about a step starting ("rendering 3 shots")."""
 
 
 def quiet(event: TurnEvent) -> None:
     """An `Emit` that shows nothing."""
 
 
+def silent(line: str) -> None:
+    """An `Announce` that says nothing."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reporting:
+    """Where one piece of work reports while it runs, given per call (never swapped on a shared object)."""
+
+    progress: Progress | None = None
+    """Frames rendered, as they are."""
+    announce: Announce = silent
+    """A step starting."""
+
+
+# A director's plan ----------------------------------------------------------------------------
+
+
 @dataclass(kw_only=True)
 class TurnPlan:
-    """What a director decided for one message."""
+    """What a director decided for one message; nothing of it is applied yet."""
 
     edits: list[Any]
+    """Typed story edits, applied together as one revision (may be empty)."""
     reply: str
+    """What to tell the person."""
     action: Action = "edit"
+    """`undo`/`redo` step through history instead of applying edits; `render` renders again."""
     refused: bool = False
     """True when nothing applies because the message was a mistake (an unknown shot, words not understood)."""
+
+
+# The graph ------------------------------------------------------------------------------------
 
 
 def _recent(old: list[dict[str, str]], new: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -58,7 +107,8 @@ def _recent(old: list[dict[str, str]], new: list[dict[str, str]]) -> list[dict[s
 
 
 class TurnState(TypedDict, total=False):
-    """The graph's checkpointed state: this turn's message and decisions, and the conversation."""
+    """The graph's checkpointed state: this turn's message and decisions, and the conversation.
+    What the turn did comes back beside it, never checkpointed (agent/graph.py, `TurnOutput`)."""
 
     message: str
     route: str
@@ -66,5 +116,5 @@ class TurnState(TypedDict, total=False):
     edits: list[dict[str, Any]]
     reply: str
     refused: bool
-    changes: list[str]
+    approved: bool
     history: Annotated[list[dict[str, str]], _recent]

@@ -67,6 +67,7 @@ def encode_ceiling(paths: list[Path], profile: Profile, scratch: Path) -> float:
 
 def one_round(brief: bytes, workdir: Path) -> Round:
     """Plan, render and assemble the brief; edit one shot; measure the encode ceiling."""
+    from agent.graph import say
     from agent.production import Production
     from tools.edit.assemble import plan_cut
 
@@ -75,7 +76,7 @@ def one_round(brief: bytes, workdir: Path) -> Round:
     full = time.perf_counter() - started
 
     started = time.perf_counter()
-    edited = production.say("make shot 2 a close-up")
+    edited = say(production, "make shot 2 a close-up")  # one turn through the graph, as `storyreel say`
     edit = time.perf_counter() - started
     if edited.rendered != [2]:
         raise SystemExit(f"the edit rendered shots {edited.rendered}, expected [2]: the benchmark is not valid")

@@ -31,14 +31,14 @@ def measure(turns: int, brief: str = BRIEF) -> tuple[float, float]:
     from langgraph.checkpoint.sqlite import SqliteSaver
 
     from agent.directors import ModelDirector
-    from agent.graph import build_graph
+    from agent.graph import THREAD, TurnContext, build_graph
     from agent.llm import ModelSettings
     from agent.offline import OfflineDirector
     from agent.production import Production, TurnResult
     from story import Project, ProjectFolder, apply
 
     class NoRender(Production):
-        def render(self, executor: object = None) -> TurnResult:
+        def render(self, executor: object = None, **_: object) -> TurnResult:
             return TurnResult(reply="")
 
     with tempfile.TemporaryDirectory(prefix="storyreel-bench-director-") as tmp, ChatServer() as server:
@@ -60,12 +60,13 @@ def measure(turns: int, brief: str = BRIEF) -> tuple[float, float]:
             return time.perf_counter() - start
 
         with SqliteSaver.from_conn_string(str(root / "agent.sqlite")) as saver:
-            graph = build_graph(production, director, checkpointer=saver)
+            graph = build_graph(saver)
+            parts = TurnContext(production=production, director=director)
 
             def turn(n: int) -> float:
                 server.queue += [tool_call("update_shot", {"shot": 1, "size": sizes[n % 2]}), text("done")]
                 start = time.perf_counter()
-                graph.invoke({"message": "change shot 1"}, {"configurable": {"thread_id": "project"}})
+                graph.invoke({"message": "change shot 1"}, THREAD, context=parts)
                 return time.perf_counter() - start
 
             turn(1)  # warm up, and keep what the director sent

@@ -1,36 +1,37 @@
-"""A scripted director for tests: queued directions, every request recorded (the model boundary)."""
+"""A scripted director for tests: queued plans, every request recorded (the model boundary)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from agent.director import Direction
+from agent.state import Emit, TurnEvent, TurnPlan, quiet
 from story import AnyEdit, Bible, Character, DialogueLine, Location, Project, ReplaceStory, Shot, Style
 
 
 @dataclass
 class ScriptedDirector:
-    """Plans a fixed story and answers `direct` from a queue."""
+    """A `Director` that plans a fixed story and answers each turn from a queue."""
 
     story: list[AnyEdit]
-    queue: list[Direction] = field(default_factory=list)
+    queue: list[TurnPlan] = field(default_factory=list)
     history: list[tuple[str, str]] = field(default_factory=list)
 
-    def enqueue(self, *directions: Direction) -> None:
-        """Queue replies for the next `direct` calls."""
-        self.queue.extend(directions)
+    def enqueue(self, *plans: TurnPlan) -> None:
+        """Queue plans for the next turns."""
+        self.queue.extend(plans)
 
     def plan(self, brief: str) -> list[AnyEdit]:
         """Record the brief and return the fixed story."""
         self.history.append(("plan", brief))
         return list(self.story)
 
-    def direct(self, project: Project, message: str) -> Direction:
-        """Record the message and return the next queued direction."""
-        self.history.append(("direct", message))
-        if not self.queue:
-            return Direction(edits=[], reply="(nothing queued)", action="none", understood=False)
-        return self.queue.pop(0)
+    def turn(self, project: Project, message: str, *, emit: Emit = quiet, **_: Any) -> TurnPlan:
+        """Record the message and return the next queued plan."""
+        self.history.append(("turn", message))
+        plan = self.queue.pop(0) if self.queue else TurnPlan(edits=[], reply="(nothing queued)", action="none")
+        emit(TurnEvent("text", plan.reply))
+        return plan
 
 
 def small_story(*, width: int = 320, height: int = 180, shots: int = 3, title_card: bool = True) -> ReplaceStory:

@@ -118,7 +118,7 @@ def test_without_librosa_music_imports_as_a_bed_and_cutting_says_what_to_install
     imported = import_music(production.folder, path)
     assert imported.music.beats is None and "storyreel[beats]" in imported.notes[0]
     production.apply([SetMusic(music=imported.music)], message="music")
-    reply = OfflineDirector().direct(production.project, "cut to the music").reply
+    reply = OfflineDirector().turn(production.project, "cut to the music").reply
     assert "beats were never tracked" in reply and "storyreel[beats]" in reply and "Nothing changed" in reply
     with pytest.raises(NoBeats, match="no music yet"):
         retime_to_beats(Project())
@@ -135,7 +135,7 @@ def beat_project(beats: list[float]) -> Project:
 def test_the_director_cuts_to_given_beats_within_bounds() -> None:
     beats = [0.5 + k * 0.5 for k in range(50)]  # 120 BPM: a beat every 12 frames from frame 12
     project = beat_project(beats)
-    direction = OfflineDirector().direct(project, "cut it to the music")
+    direction = OfflineDirector().turn(project, "cut it to the music")
     assert direction.action == "edit" and "each shot within ±25%" in direction.reply
     from story import apply
 

@@ -120,6 +120,28 @@ def test_a_model_that_never_plans_creates_nothing(tmp_path: Path) -> None:
     assert not (tmp_path / "none" / "story.json").exists()
 
 
+@pytest.mark.slow
+def test_the_studio_plans_a_new_brief_through_the_configured_model(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The studio's new project goes through the director the settings choose, as `new` and `chat` do."""
+    from gradio_client import Client
+    from studio_app import running_studio
+
+    brief = "Ivo, ten, crosses the bay alone on the night ferry to find his sister Lena."
+    with ChatServer() as server, running_studio(tmp_path_factory) as (url, root):
+        monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+        monkeypatch.setenv("STORYREEL_MODEL", "m")
+        server.queue += [tool_call("create_story", PLAN), text("Planned three shots.")]
+        out = Client(url, verbose=False).predict("ferry", brief, None, api_name="/new_project")
+    assert len(server.requests) == 2 and brief in server.requests[0]["messages"][-1]["content"]
+    assert [t["function"]["name"] for t in server.requests[0]["tools"]] == ["create_story"]
+    planned = story(root / "ferry")
+    assert planned["bible"]["title"] == "Night Ferry" and "Night Ferry" in out[2]
+    assert [s["action"] for s in planned["shots"]] == [s["action"] for s in PLAN["shots"]]
+    assert planned["characters"][0]["description"] == "a boy of ten in a green raincoat"
+
+
 # Tools and routing ----------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from langgraph.checkpoint.sqlite import SqliteSaver
 from llm_server import ChatServer, error, text, tool_call
 
 from agent.directors import ModelDirector
-from agent.graph import build_graph
+from agent.graph import THREAD, TurnContext, build_graph
 from agent.llm import ModelSettings
 from agent.production import Production
 from agent.state import TurnPlan
@@ -39,12 +39,11 @@ def film(planned: Path, tmp_path: Path) -> Path:
 def turn(root: Path, server: ChatServer, message: str, *, retries: int = 0, timeout: float = 10) -> object:
     production = Production.open(root)
     settings = ModelSettings(base_url=server.url, api_key="x", model="m", timeout_s=timeout, max_retries=retries)
-    results: list[object] = []
+    parts = TurnContext(production=production, director=ModelDirector(settings))
     with SqliteSaver.from_conn_string(str(root / "agent.sqlite")) as saver:
-        graph = build_graph(production, ModelDirector(settings), checkpointer=saver, results=results)
-        graph.invoke({"message": message}, {"configurable": {"thread_id": "project"}})
+        out = build_graph(saver).invoke({"message": message}, THREAD, context=parts)
     production.close()
-    return results[-1]
+    return out["result"]
 
 
 def sizes(root: Path) -> list[str]:

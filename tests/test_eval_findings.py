@@ -31,7 +31,7 @@ def test_a_two_word_place_name_is_not_a_character() -> None:
 def test_plural_sizes_for_several_shots() -> None:
     # wedding-toast: "shots 2 and 3 close-ups" was not understood
     project = planned("Ana walks in.\nBo waves at Ana.\nAna laughs.\nBo sits down.")
-    direction = OfflineDirector().direct(project, "shots 2 and 3 close-ups")
+    direction = OfflineDirector().turn(project, "shots 2 and 3 close-ups")
     after = apply(project, direction.edits)
     assert [after.shots[1].size.value, after.shots[2].size.value] == ["CU", "CU"]
 
@@ -40,11 +40,11 @@ def test_a_length_for_the_whole_film_is_its_total() -> None:
     # thirty-seconds-ad: "make the whole film 30 seconds" made every shot 30 seconds long
     project = planned("Ana walks in.\nBo waves at Ana.\nAna laughs.\nBo sits down.")
     before = [s.duration_frames for s in project.shots]
-    after = apply(project, OfflineDirector().direct(project, "make the whole film 30 seconds").edits)
+    after = apply(project, OfflineDirector().turn(project, "make the whole film 30 seconds").edits)
     assert abs(sum(s.duration_frames for s in after.shots) - 30 * 24) <= len(after.shots)
     ratios = [a.duration_frames / b for a, b in zip(after.shots, before, strict=True)]
     assert max(ratios) - min(ratios) < 0.05  # in proportion
-    longer = apply(project, OfflineDirector().direct(project, "make the entire film 2 minutes").edits)
+    longer = apply(project, OfflineDirector().turn(project, "make the entire film 2 minutes").edits)
     assert abs(sum(s.duration_frames for s in longer.shots) - 120 * 24) <= len(longer.shots)
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from agent.director import Direction
 from agent.offline import OfflineDirector, clauses
+from agent.state import TurnPlan
 from story import Angle, Movement, Project, ShotSize, TimeOfDay, Transition, apply
 
 EXAMPLE = Path(__file__).parent.parent / "agent" / "examples" / "keeper.txt"
@@ -19,8 +19,8 @@ def project() -> Project:
     return apply(Project(), OfflineDirector().plan(EXAMPLE.read_text()))
 
 
-def say(project: Project, message: str, director: OfflineDirector | None = None) -> tuple[Direction, Project]:
-    direction = (director or OfflineDirector()).direct(project, message)
+def say(project: Project, message: str, director: OfflineDirector | None = None) -> tuple[TurnPlan, Project]:
+    direction = (director or OfflineDirector()).turn(project, message)
     return direction, apply(project, direction.edits) if direction.edits else project
 
 
@@ -82,7 +82,7 @@ def test_example_has_enough_shots(project: Project) -> None:
 )
 def test_one_change_to_one_shot(project: Project, message: str, number: int, field: str, value: object) -> None:
     direction, after = say(project, message)
-    assert direction.understood and direction.action == "edit", direction.reply
+    assert not direction.refused and direction.action == "edit", direction.reply
     assert getattr(after.shots[number - 1], field) == value
     assert set(changed_fields(project, after)) <= {number}
     assert changed_fields(project, after).get(number, {field}) == {field}
@@ -177,14 +177,15 @@ def test_ways_to_name_a_shot(project: Project, message: str, number: int) -> Non
     ],
 )
 def test_an_unknown_shot_changes_nothing_and_says_how_many_there_are(project: Project, message: str) -> None:
-    direction = OfflineDirector().direct(project, message)
-    assert direction.edits == [] and direction.understood and direction.action == "none"
+    direction = OfflineDirector().turn(project, message)
+    assert direction.edits == [] and direction.refused and direction.action == "none"
+    assert "I did not understand" not in direction.reply  # understood, but there is no such shot
     assert "the project has 12 shots" in direction.reply
     assert "There is no shot" in direction.reply
 
 
 def test_unknown_shot_17_reply(project: Project) -> None:
-    reply = OfflineDirector().direct(project, "make shot 17 a close-up").reply
+    reply = OfflineDirector().turn(project, "make shot 17 a close-up").reply
     assert reply.startswith("There is no shot 17 — the project has 12 shots.")
 
 
@@ -298,7 +299,7 @@ def test_title(project: Project) -> None:
 
 @pytest.mark.parametrize(("message", "action"), [("undo", "undo"), ("Undo that.", "undo"), ("redo", "redo")])
 def test_undo_and_redo(project: Project, message: str, action: str) -> None:
-    direction = OfflineDirector().direct(project, message)
+    direction = OfflineDirector().turn(project, message)
     assert direction.action == action and direction.edits == []
 
 
@@ -326,21 +327,22 @@ def test_clauses_split_only_between_instructions() -> None:
 
 
 def test_not_understood_changes_nothing_and_says_what_it_can_do(project: Project) -> None:
-    direction = OfflineDirector().direct(project, "florp the wibble")
-    assert direction.edits == [] and not direction.understood and direction.action == "none"
+    direction = OfflineDirector().turn(project, "florp the wibble")
+    assert direction.edits == [] and direction.refused and direction.action == "none"
+    assert "I did not understand" in direction.reply
     assert "florp the wibble" in direction.reply
     assert "make shot 3 a close-up" in direction.reply
     assert "OPENAI_BASE_URL" in direction.reply and "STORYREEL_MODEL" in direction.reply
 
 
 def test_partly_understood_says_what_it_understood_and_changes_nothing(project: Project) -> None:
-    direction = OfflineDirector().direct(project, "make shot 2 a close-up; florp the wibble")
-    assert direction.edits == [] and not direction.understood
+    direction = OfflineDirector().turn(project, "make shot 2 a close-up; florp the wibble")
+    assert direction.edits == [] and direction.refused and "I did not understand" in direction.reply
     assert "I understood: shot 2: CU" in direction.reply
 
 
 def test_bad_values_are_refused(project: Project) -> None:
-    direction = OfflineDirector().direct(project, "use a 2mm lens on shot 2")
+    direction = OfflineDirector().turn(project, "use a 2mm lens on shot 2")
     assert not direction.edits and "8 to 600" in direction.reply
 
 
@@ -365,7 +367,7 @@ def test_every_direction_applies(project: Project) -> None:
     ]
     director, current = OfflineDirector(), project
     for message in messages:
-        direction = director.direct(current, message)
+        direction = director.turn(current, message)
         assert direction.edits, (message, direction.reply)
         current = apply(current, direction.edits)
     assert len(current.shots) == 13
@@ -375,12 +377,12 @@ def test_check_continuity_lists_problems_by_shot_and_changes_nothing() -> None:
 
     director = OfflineDirector()
     project = apply(Project(), director.plan(EXAMPLE.read_text()))
-    clean = director.direct(project, "check continuity")
+    clean = director.turn(project, "check continuity")
     assert clean.edits == [] and clean.reply == f"No continuity problems in {len(project.shots)} shots."
     mirrored = {who: 1 - x for who, x in project.shots[5].positions.items()}
     flipped = project.shots[5].model_copy(update={"positions": mirrored})
     crossed = project.model_copy(update={"shots": [*project.shots[:5], flipped, *project.shots[6:]]})
-    found = director.direct(crossed, "any problems?")
+    found = director.turn(crossed, "any problems?")
     assert found.edits == [] and "shot 6:" in found.reply and "180-degree" in found.reply
 
 

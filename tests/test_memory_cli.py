@@ -129,13 +129,14 @@ def test_memory_commands_reject_bad_input_with_one_line(tmp_path: Path) -> None:
 def test_the_offline_director_finds_a_character_by_description_through_memory(tmp_path: Path) -> None:
     from scripted import small_story
 
+    from agent.graph import say
     from agent.production import Production
 
     folder = ProjectFolder.create(tmp_path / "film", apply(Project(), [small_story(shots=2)]), message="small")
     production = Production(folder)
     try:
         production.render()
-        result = production.say("the fisherman with the grey beard wears a blue cap")
+        result = say(production, "the fisherman with the grey beard wears a blue cap")
         tomas = production.project.character("tomas")
         mara = production.project.character("mara")
     finally:

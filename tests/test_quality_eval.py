@@ -66,7 +66,7 @@ def test_a_director_that_changes_too_much_loses_precision_and_one_that_does_noth
         def turn(self, project: Project, message: str) -> Answer:
             if self.lazy:
                 return Answer(edits=[], reply="no", action="none")
-            direction = self.inner.direct(project, message)
+            direction = self.inner.turn(project, message)
             extra = UpdateShot(shot_id=project.shots[0].id, changes=ShotChanges(lens_mm=18))
             edits = [*direction.edits, extra] if direction.action == "edit" else direction.edits
             return Answer(edits=edits, reply=direction.reply, action=direction.action)

@@ -14,8 +14,9 @@ import pytest
 from probing import frames_rgb, probe
 from scripted import ScriptedDirector, small_story
 
-from agent.director import Direction
+from agent.graph import say
 from agent.production import Production
+from agent.state import TurnPlan
 from story import ProjectFolder, ShotChanges, UpdateShot, dump_project
 from tools.render.base import Renderer, RenderError, RenderRequest, get_renderer, known_renderers, register
 
@@ -53,8 +54,8 @@ def test_an_edit_renders_only_its_shot_and_keeps_old_takes(tmp_path: Path) -> No
     production, director = open_production(tmp_path / "film")
     before = production.project
     old_take = production.folder.root / before.shots[1].takes[-1].path
-    director.enqueue(Direction(edits=[UpdateShot(shot_id="s2", changes=ShotChanges(size="CU"))], reply="ok"))
-    result = production.say("make shot 2 a close-up")
+    director.enqueue(TurnPlan(edits=[UpdateShot(shot_id="s2", changes=ShotChanges(size="CU"))], reply="ok"))
+    result = say(production, "make shot 2 a close-up")
     assert result.rendered == [2]
     assert result.changes == ["shot 2: size MS -> CU"]
     after = production.project
@@ -67,8 +68,8 @@ def test_an_edit_renders_only_its_shot_and_keeps_old_takes(tmp_path: Path) -> No
 def test_undo_restores_story_json_exactly_without_rendering(tmp_path: Path) -> None:
     production, director = open_production(tmp_path / "film")
     saved = production.folder.story_path.read_bytes()
-    director.enqueue(Direction(edits=[UpdateShot(shot_id="s1", changes=ShotChanges(angle="low"))], reply="ok"))
-    production.say("low angle on shot 1")
+    director.enqueue(TurnPlan(edits=[UpdateShot(shot_id="s1", changes=ShotChanges(angle="low"))], reply="ok"))
+    say(production, "low angle on shot 1")
     assert production.folder.story_path.read_bytes() != saved
     undone = production.undo()
     assert undone.rendered == []
@@ -80,8 +81,8 @@ def test_undo_restores_story_json_exactly_without_rendering(tmp_path: Path) -> N
 def test_reel_pictures_follow_the_edit(tmp_path: Path) -> None:
     production, director = open_production(tmp_path / "film", title_card=False)
     first = frames_rgb(production.folder.root / "cut" / "storyreel.mp4")
-    director.enqueue(Direction(edits=[UpdateShot(shot_id="s1", changes=ShotChanges(size="ECU"))], reply="ok"))
-    production.say("extreme close-up on shot 1")
+    director.enqueue(TurnPlan(edits=[UpdateShot(shot_id="s1", changes=ShotChanges(size="ECU"))], reply="ok"))
+    say(production, "extreme close-up on shot 1")
     second = frames_rgb(production.folder.root / "cut" / "storyreel.mp4")
     n1 = production.project.shots[0].duration_frames
     assert first[:n1] != second[:n1]
@@ -105,7 +106,7 @@ def test_a_failed_shot_becomes_a_placeholder_and_only_it_retries(tmp_path: Path)
     register(Flaky)
     production, director = open_production(tmp_path / "film")
     director.enqueue(
-        Direction(
+        TurnPlan(
             edits=[
                 UpdateShot(shot_id="s2", changes=ShotChanges(action="the storm hits", backend="flaky-test")),
                 UpdateShot(shot_id="s3", changes=ShotChanges(backend="flaky-test")),
@@ -114,7 +115,7 @@ def test_a_failed_shot_becomes_a_placeholder_and_only_it_retries(tmp_path: Path)
         )
     )
     Flaky.calls.clear()
-    result = production.say("use the flaky backend")
+    result = say(production, "use the flaky backend")
     assert sorted(Flaky.calls) == ["s2", "s3"]
     assert list(result.failed) == [2] and "out of credits" in result.failed[2]
     take = production.project.shots[1].takes[-1]

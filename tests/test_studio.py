@@ -191,7 +191,7 @@ def test_api_drives_a_project_with_the_same_edits_as_words(
     client.predict("CU", picked[3], picked[4], picked[5], picked[6]["value"], api_name="/edit_shot")
     assert story(project)["shots"][1]["size"] == "CU"
     by_controls = json.loads((project / "history" / "r000002.json").read_text())["edits"]
-    by_words = OfflineDirector().direct(before, "make shot 2 a close-up").edits
+    by_words = OfflineDirector().turn(before, "make shot 2 a close-up").edits
     assert by_controls == [edit.model_dump(mode="json") for edit in by_words]  # the same typed edit as saying it
 
     out = client.predict("make the last shot longer", api_name="/say")

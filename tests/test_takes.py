@@ -14,6 +14,7 @@ import pytest
 from probing import probe
 from scripted import ScriptedDirector, small_story
 
+from agent.graph import say
 from agent.production import Production
 from story import ProjectFolder, RequestTakes, SetBudget
 from tools.render.animatic import AnimaticRenderer
@@ -48,7 +49,7 @@ def test_three_takes_then_choose_one_for_the_reel_and_undo(production: Productio
     first = production.project
     reel_keys = first.cut.shot_keys if first.cut else []
 
-    asked = production.say("give me three takes of shot 2")
+    asked = say(production, "give me three takes of shot 2")
     assert asked.reply == "Done: 3 more takes of shot 2."
     assert asked.rendered == [] and asked.failed == {}, "variations do not count as the shot re-rendering"
     shot = production.project.shots[1]
@@ -57,7 +58,7 @@ def test_three_takes_then_choose_one_for_the_reel_and_undo(production: Productio
     assert all((production.folder.root / t.path).is_file() for t in shot.takes)
     assert production.project.cut is not None and production.project.cut.shot_keys == reel_keys
 
-    chose = production.say("use take 3 for shot 2")
+    chose = say(production, "use take 3 for shot 2")
     assert chose.reply == "Done: shot 2 uses take 3." and chose.rendered == []
     project = production.project
     assert project.shots[1].seed == shot.takes[2].seed
@@ -76,21 +77,21 @@ def test_three_takes_then_choose_one_for_the_reel_and_undo(production: Productio
 
 def test_choosing_a_take_that_is_not_there_changes_nothing(production: Production) -> None:
     before = production.project.revision
-    reply = production.say("use take 4 for shot 2").reply
+    reply = say(production, "use take 4 for shot 2").reply
     assert reply == "Shot 2 has no take 4; it has 1 take (`storyreel takes DIR 2`). Nothing changed."
     assert production.project.revision == before
 
 
 def test_the_project_and_one_shot_choose_their_renderer(production: Production) -> None:
     register(PricedAnimatic)
-    reply = production.say("render shot 3 with priced-animatic").reply
+    reply = say(production, "render shot 3 with priced-animatic").reply
     assert reply == "Done: shot 3 renders with priced-animatic."
     project = production.project
     assert project.shots[2].backend == "priced-animatic" and project.shots[2].takes[-1].backend == "priced-animatic"
     assert project.shots[2].takes[-1].cost == pytest.approx(0.5 * project.shots[2].duration_frames / 24)
     assert project.shots[0].takes[-1].backend == "animatic"
 
-    reply = production.say("render shot 2 with blender").reply
+    reply = say(production, "render shot 2 with blender").reply
     assert reply.startswith("I know no renderer called 'blender'; known: ")  # other tests register theirs too
     known = reply.split("known: ")[1].removesuffix(". Nothing changed.").split(", ")
     assert {"animatic", "diffusers", "openai", "runway", "priced-animatic"} <= set(known) and known == sorted(known)
@@ -101,17 +102,17 @@ def test_takes_are_priced_before_they_render_and_the_budget_refuses(production: 
     from agent.graph import estimate_cost
 
     register(PricedAnimatic)
-    production.say("render everything with priced-animatic")
+    say(production, "render everything with priced-animatic")
     project = production.project
     seconds = project.shots[1].duration_frames / project.fps
     assert estimate_cost(production, [RequestTakes(shot_id="s2", count=3)]) == pytest.approx(3 * 0.5 * seconds)
 
     spent_so_far = sum(t.cost for s in project.shots for t in s.takes)
     production.folder.commit([SetBudget(budget=spent_so_far + 0.5 * seconds * 2)], message="a tight budget")
-    refused = production.say("give me three takes of shot 2")
+    refused = say(production, "give me three takes of shot 2")
     assert refused.reply.startswith("Nothing changed: rendering 3 takes (shot 2) with priced-animatic would cost")
     assert production.project.shots[1].variations == []
-    assert production.say("another take of shot 2").reply == "Done: 1 more take of shot 2."
+    assert say(production, "another take of shot 2").reply == "Done: 1 more take of shot 2."
 
 
 def test_render_command_sets_the_renderer_and_names_bad_ones(production: Production) -> None:

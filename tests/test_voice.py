@@ -181,12 +181,12 @@ def test_the_director_makes_room_for_the_lines_of_a_short_shot(tmp_path: Path) -
     production = new_film(tmp_path / "film", talking_story(short_shot=True))
     from agent.offline import OfflineDirector
 
-    direction = OfflineDirector().direct(production.project, "make room for the lines")
+    direction = OfflineDirector().turn(production.project, "make room for the lines")
     assert direction.action == "edit" and "shot 4 0.5s ->" in direction.reply
     result = production.apply(direction.edits, message="make room for the lines", reply=direction.reply)
     assert result.changes and all("shot 4: duration" in line for line in result.changes)
     assert not [w for w in result.warnings if "too short" in w]
-    again = OfflineDirector().direct(production.project, "make room for the lines")
+    again = OfflineDirector().turn(production.project, "make room for the lines")
     assert again.edits == [] and "already has room" in again.reply
 
 
@@ -207,14 +207,14 @@ def test_the_director_changes_a_voice_in_words(tmp_path: Path) -> None:
     production = new_film(tmp_path / "film", talking_story())
     before = production.project.character("tomas").voice
     assert before is not None
-    direction = OfflineDirector().direct(production.project, "give Tomas a deeper voice")
+    direction = OfflineDirector().turn(production.project, "give Tomas a deeper voice")
     result = production.apply(direction.edits, message="deeper")
     after = production.project.character("tomas").voice
     assert after is not None and after.pitch == max(0, before.pitch - 15) and after.name == before.name
     assert result.rendered == []  # heard, not seen: no shot is drawn again
-    faster = OfflineDirector().direct(production.project, "mara speaks faster")
+    faster = OfflineDirector().turn(production.project, "mara speaks faster")
     assert "Mara's voice faster" in faster.reply
-    assert OfflineDirector().direct(production.project, "make shot 2 slower").edits[0].op == "update_shot"
+    assert OfflineDirector().turn(production.project, "make shot 2 slower").edits[0].op == "update_shot"
 
 
 def spoken_bytes(voice: Voice, tmp_path: Path, name: str, text: str, choice: VoiceChoice, how: str = "") -> bytes:

@@ -37,7 +37,6 @@ def start(directory: Path, ask: Ask, out: Console, warned: set[str] | None = Non
     """Open the project, or plan a new one from the person's first message (a brief).
 
     `warned` collects the warnings given, so the conversation gives each only once."""
-    from agent.graph import choose_planner
     from agent.production import Production
 
     if (directory / "story.json").is_file():
@@ -46,7 +45,7 @@ def start(directory: Path, ask: Ask, out: Console, warned: set[str] | None = Non
     brief = ask("brief> ")
     if brief is None or not brief.strip():
         return None
-    production, result = Production.new(directory, brief, director=choose_planner(), memory_follows=True)
+    production, result = Production.new(directory, brief, memory_follows=True)
     report(result, out, streamed=False, warned=warned)
     return production
 

@@ -67,16 +67,10 @@ def new(
     from ui.progress import render_bars
 
     with door(), render_bars(err) as bars:
-        from agent.graph import choose_planner
         from agent.production import Production
 
-        _, result = Production.new(
-            directory,
-            raw,
-            title_card=title_card,
-            director=choose_planner(),
-            progress=bars.progress,
-            announce=bars.announce,
+        _, result = Production.new(  # plans through the director the settings choose
+            directory, raw, title_card=title_card, progress=bars.progress, announce=bars.announce
         )
     report_turn(result)
 

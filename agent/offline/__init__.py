@@ -1,16 +1,17 @@
 """The offline director: a deterministic planner and a documented command grammar.
 
 It answers when no language model is configured, so storyreel works with no network and no
-GPU. `plan` reads prose or Fountain; `direct` reads the instructions in docs/directing.md.
+GPU. A `Director` like the model's: `plan` reads prose or Fountain; `turn` reads the instructions
+in docs/directing.md.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from agent.brief import is_fountain
-from agent.director import Direction
 from agent.offline.addressing import NoSuchShot
 from agent.offline.fountain import plan_fountain
 from agent.offline.grammar import Context, Refusal, Step, commands, insert
@@ -25,7 +26,11 @@ from agent.offline.story_commands import (
     title,
     voice_change,
 )
+from agent.state import Emit, Route, TurnEvent, TurnPlan, quiet
 from story import AnyEdit, EditError, Project, apply
+
+if TYPE_CHECKING:
+    from agent.tools import Toolbox
 
 EXAMPLES = (
     "make shot 3 a close-up · shot 2 longer by 2 seconds · low angle on the last shot · push in on shot 5 · "
@@ -64,16 +69,35 @@ class OfflineDirector:
         story = plan_fountain(brief) if is_fountain(brief) else plan_prose(brief)
         return [story]
 
-    def direct(self, project: Project, message: str) -> Direction:
-        """Edits for every instruction in the message, applied together, or none and a reason."""
+    def turn(
+        self,
+        project: Project,
+        message: str,
+        *,
+        route_as: Route | None = None,
+        history: list[dict[str, str]] | None = None,
+        toolbox: Toolbox | None = None,
+        emit: Emit = quiet,
+    ) -> TurnPlan:
+        """Edits for every instruction in the message, applied together, or none and a reason.
+
+        The grammar reads the message alone: the route, the conversation and the tools are the
+        model's to use. The reply goes to `emit` as the director's words.
+        """
+        plan = self._read(project, message)
+        if plan.reply:
+            emit(TurnEvent("text", plan.reply))
+        return plan
+
+    def _read(self, project: Project, message: str) -> TurnPlan:
         text = " ".join(message.strip().split())
         lowered = text.lower().strip(" .!")
         if _UNDO.match(lowered):
-            return Direction(edits=[], reply="Undoing the last change.", action="undo")
+            return TurnPlan(edits=[], reply="Undoing the last change.", action="undo")
         if _REDO.match(lowered):
-            return Direction(edits=[], reply="Redoing the change last undone.", action="redo")
+            return TurnPlan(edits=[], reply="Redoing the change last undone.", action="redo")
         if _CHECK.match(lowered):
-            return Direction(edits=[], reply=continuity_report(project), action="none")
+            return TurnPlan(edits=[], reply=continuity_report(project), action="none")
         if not lowered:
             return self._not_understood([], [text])
         working, edits, done, missed = project, [], [], []
@@ -86,23 +110,23 @@ class OfflineDirector:
                     continue
                 working = apply(working, step.edits)
             except (NoSuchShot, Refusal) as exc:
-                return Direction(edits=[], reply=f"{exc} Nothing changed.", action="none", refused=True)
+                return TurnPlan(edits=[], reply=f"{exc} Nothing changed.", action="none", refused=True)
             except EditError as exc:
                 reply = f"I could not do {clause!r}: {exc}. Nothing changed."
-                return Direction(edits=[], reply=reply, action="none", refused=True)
+                return TurnPlan(edits=[], reply=reply, action="none", refused=True)
             edits.extend(step.edits)
             done.append(step.summary)
             context.last_shot = step.shot_id or context.last_shot
         if missed:
             return self._not_understood(done, missed)
         self._context = context
-        return Direction(edits=edits, reply="Done: " + "; ".join(done) + ".", action="edit")
+        return TurnPlan(edits=edits, reply="Done: " + "; ".join(done) + ".", action="edit")
 
-    def _not_understood(self, done: list[str], missed: list[str]) -> Direction:
+    def _not_understood(self, done: list[str], missed: list[str]) -> TurnPlan:
         heard = f"I understood: {'; '.join(done)} — but changed nothing. " if done else ""
         quoted = ", ".join(f"“{m}”" for m in missed) or "that"
         reply = f"{heard}I did not understand {quoted}. I can do things like: {EXAMPLES}. {MODEL_HINT}"
-        return Direction(edits=[], reply=reply, action="none", understood=False, refused=True)
+        return TurnPlan(edits=[], reply=reply, action="none", refused=True)
 
 
 def continuity_report(project: Project) -> str:

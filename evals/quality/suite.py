@@ -1,9 +1,9 @@
 """Run the quality suite: each case's brief through a director, then its conversation, scored.
 
-The director is reached through the same doors the product uses: `plan(brief)` for the story and,
-for each message, the offline director's `direct` or the model director's `turn` (the graph's
-door). Edits go through `story.apply` in memory: nothing is rendered and no folder is written,
-so the whole suite runs in seconds. Undo and redo step through the case's own history.
+The director is reached through the door the product uses: `plan(brief)` for the story and
+`turn` for each message, the same for the offline and the model director (agent/director.py).
+Edits go through `story.apply` in memory: nothing is rendered and no folder is written, so the
+whole suite runs in seconds. Undo and redo step through the case's own history.
 """
 
 from __future__ import annotations
@@ -60,34 +60,28 @@ class OfflineUnderTest:
         return self.director.plan(brief)
 
     def turn(self, project: Project, message: str) -> Answer:
-        direction = self.director.direct(project, message)
-        return Answer(edits=list(direction.edits), reply=direction.reply, action=direction.action)
+        plan = self.director.turn(project, message)
+        return Answer(edits=list(plan.edits), reply=plan.reply, action=plan.action)  # type: ignore[arg-type]
 
 
 class ModelUnderTest:
     """A configured model through `agent.directors.ModelDirector`, by the product's door: `plan` for the brief
-    (the model's own, or the offline planner for a director that cannot plan), `direct` for each message."""
+    and `turn` for each message."""
 
     name = "model"
 
     def __init__(self, settings: Any, client: Any = None) -> None:
         from agent.directors import ModelDirector
-        from agent.offline import OfflineDirector
 
         self.model = ModelDirector(settings, client=client)
-        self.planner = self.model if hasattr(self.model, "plan") else OfflineDirector()
         self.name = f"model {settings.model}"
 
     def plan(self, brief: str) -> list[AnyEdit]:
-        return self.planner.plan(brief)
+        return self.model.plan(brief)
 
     def turn(self, project: Project, message: str) -> Answer:
-        if hasattr(self.model, "direct"):
-            direction = self.model.direct(project, message)
-            edits, reply, action = direction.edits, direction.reply, direction.action
-        else:
-            plan = self.model.turn(project, message)
-            edits, reply, action = plan.edits, plan.reply, plan.action
+        plan = self.model.turn(project, message)
+        edits, reply, action = plan.edits, plan.reply, plan.action
         if action not in ("edit", "undo", "redo", "none"):
             action = "edit" if edits else "none"  # e.g. a render request: the suite renders nothing
         return Answer(edits=list(edits), reply=reply, action=action)
