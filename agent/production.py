@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agent.brief import read_brief
+from agent.commands import Command, CommandError, expand
 from agent.director import Director
 from agent.state import Announce, Reporting, TurnResult
 from story import AnyEdit, EditError, Project, ProjectFolder, SetStyle, apply
@@ -155,19 +156,72 @@ class Production:
     def _apply(
         self, edits: list[AnyEdit], *, message: str, reply: str, reporting: Reporting | None = None
     ) -> TurnResult:
+        return self._run(list(edits), message=message, reply=reply, reporting=reporting)
+
+    def run(
+        self,
+        commands: Sequence[Command | AnyEdit],
+        *,
+        message: str | None = None,
+        reply: str = "",
+        executor: Executor | None = None,
+        reporting: Reporting | None = None,
+    ) -> TurnResult:
+        """Apply a batch of commands and plain edits as one revision (all or nothing), render, assemble.
+
+        The one door for every change: each command expands (agent/commands.py) against the project
+        as the batch has left it, importing its file into the project when it brings one, all under
+        the project's lock. A command that cannot be done changes nothing and comes back refused with
+        its reason as the reply; `message` (for the history) defaults to the commands' summaries.
+        """
+        with self.changing():
+            return self._run(list(commands), message=message, reply=reply, executor=executor, reporting=reporting)
+
+    def _run(
+        self,
+        batch: list[Command | AnyEdit],
+        *,
+        message: str | None,
+        reply: str,
+        executor: Executor | None = None,
+        reporting: Reporting | None = None,
+    ) -> TurnResult:
         from tools.render.budget import refusal
 
-        over_budget = refusal(self.folder, self.project, edits)  # refuse before the change, not after it
+        project = working = self.project
+        edits: list[AnyEdit] = []
+        summaries: list[str] = []
+        notes: list[str] = []
+        renders = False
+        try:
+            for item in batch:
+                if isinstance(item, Command):
+                    expansion = expand(working, item, folder=self.folder, announce=self._reporting(reporting).announce)
+                    step, renders = expansion.edits, renders or item.renders
+                    summaries.append(expansion.summary)
+                    notes += expansion.notes
+                else:
+                    step, renders = [item], True
+                working = apply(working, step)
+                edits += step
+        except CommandError as exc:
+            return TurnResult(reply=str(exc), refused=True, warnings=self._warnings())
+        except EditError as exc:
+            return TurnResult(reply=f"Nothing changed: {exc}", refused=True, warnings=self._warnings())
+        over_budget = renders and refusal(self.folder, project, edits)  # refuse before the change, not after
         if over_budget:
             return TurnResult(reply=f"Nothing changed: {over_budget}", refused=True, warnings=self._warnings())
         try:
-            _, changes = self.folder.commit(edits, message=message)
+            _, changes = self.folder.commit(edits, message=message or "; ".join(summaries))
         except EditError as exc:
             return TurnResult(reply=f"Nothing changed: {exc}", refused=True, warnings=self._warnings())
         if not changes:
             return TurnResult(reply="That is already how it is; nothing changed.", warnings=self._warnings())
-        result = self.render(reporting=reporting)
-        result.reply, result.changes = reply or "; ".join(changes), changes
+        if renders:
+            result = self.render(executor, reporting=reporting)
+        else:
+            result = TurnResult(reply="", fps=project.fps, warnings=self._warnings())
+        result.reply, result.changes = "\n".join([*notes, reply or "; ".join(changes)]), changes
         return result
 
     def undo(self, reporting: Reporting | None = None) -> TurnResult:

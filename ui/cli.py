@@ -160,9 +160,11 @@ def render(
         from tools.render.executors import get_executor
         from ui.takes_cli import choose_backend
 
-        choose_backend(production, backend, shot=shot, model=model, options=option or [])
-        result = production.render(get_executor(executor, address=ray_address))
-    report_turn(result)
+        chosen = get_executor(executor, address=ray_address)
+        result = choose_backend(production, backend, shot=shot, model=model, options=option or [], executor=chosen)
+        if result is None or not (result.refused or result.reel):  # no renderer named, or it was already the one
+            result = production.render(chosen)
+    report_turn(result, quiet_reply=result.reel is not None and bool(result.changes))
 
 
 @app.command()

@@ -7,11 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ui.door import PersonError, ProjectDir, app, counted, door, err, open_project, out, report_turn
-
-RECORDING_SUFFIXES = (".wav", ".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".flac", ".aif", ".aiff")
-MAX_RECORDING_BYTES = 50 * 1024 * 1024
-MAX_RECORDING_SECONDS = 120.0
+from ui.door import PersonError, ProjectDir, app, door, err, open_project, out, report_turn
 
 
 @app.command()
@@ -32,35 +28,14 @@ def music(
         if remove == (file is not None):
             raise PersonError("give a music FILE, or --remove to take the music away")
     with open_project(directory) as production:
-        from story import AnyEdit, SetMusic, apply
-        from tools.edit.music import import_music
-        from tools.edit.retime import NoBeats, retime_to_beats
-        from tools.media.audio import AudioError
+        from agent.commands import ImportMusic, RemoveMusic
 
         if remove:
-            report_turn(production.apply([SetMusic(music=None)], message="remove the music"))
+            report_turn(production.run([RemoveMusic()]))
             return
         assert file is not None
-        try:
-            imported = import_music(production.folder, file, gain_db=gain, duck_db=duck)
-        except AudioError as exc:
-            raise PersonError(str(exc)) from None
-        edits: list[AnyEdit] = [SetMusic(music=imported.music)]
-        report: list[str] = []
-        if cut:
-            try:
-                retime = retime_to_beats(apply(production.project, edits))
-            except NoBeats as exc:
-                raise PersonError(f"the music was not imported: {exc}") from None
-            edits += retime.edits
-            report = [f"Cut to the music ({retime.tempo or 0:.0f} BPM), each shot within ±{retime.reach:.0%}:"]
-            report += [f"  {line}" for line in retime.report_turn(production.project.fps)]
-        for note in imported.notes:
-            out.print(f"Music: {note}", highlight=False)
-        for line in report:
-            out.print(line, highlight=False)
-        message = f"music: {file.name}" + (", cut to the beat" if cut else "")
-        report_turn(production.apply(edits, message=message))
+        command = ImportMusic(path=str(file), cut_to_beats=cut, gain_db=gain, duck_db=duck)
+        report_turn(production.run([command]))
 
 
 @app.command()
@@ -76,35 +51,10 @@ def voice(
         if scratch == (file is not None):
             raise PersonError("give a recording FILE, or --scratch to go back to the scratch voice")
     with open_project(directory) as production:
-        from story import ShotChanges, UpdateShot
-        from tools.edit.music import check_audio_file, copy_into
-        from tools.media.audio import AudioError, decode_audio
-        from tools.voice.lines import recorded_name, recording_path
+        from agent.commands import RecordLine
 
-        project = production.project
-        if shot > len(project.shots):
-            raise PersonError(f"there is no shot {shot}; the project has {counted(len(project.shots), 'shot')}")
-        target_shot = project.shots[shot - 1]
-        if line > len(target_shot.dialogue):
-            said = len(target_shot.dialogue)
-            raise PersonError(f"shot {shot} has {said} line{'s' if said != 1 else ''} of dialogue, not {line}")
-        recording: str | None = None
-        if file is not None:
-            try:
-                check_audio_file(file, suffixes=RECORDING_SUFFIXES, max_bytes=MAX_RECORDING_BYTES, what="recording")
-                seconds = len(decode_audio(file)) / 48_000
-            except AudioError as exc:
-                raise PersonError(str(exc)) from None
-            if seconds > MAX_RECORDING_SECONDS:
-                raise PersonError(f"recording {file.name} is {seconds:.0f}s long; a line may be at most 120s")
-            name = recorded_name(target_shot.id, line - 1, file.suffix, file.read_bytes())
-            recording = str(recording_path(name))
-            copy_into(file, production.folder.path(recording))
-        lines = list(target_shot.dialogue)
-        lines[line - 1] = lines[line - 1].model_copy(update={"recording": recording})
-        edit = UpdateShot(shot_id=target_shot.id, changes=ShotChanges(dialogue=lines))
-        what = f"recording {file.name}" if file is not None else "the scratch voice"
-        report_turn(production.apply([edit], message=f"shot {shot} line {line}: {what}"))
+        command = RecordLine(shot=shot, line=line, path=None if file is None else str(file))
+        report_turn(production.run([command]))
 
 
 @app.command()

@@ -14,7 +14,8 @@ import typer
 from ui.door import PersonError, ProjectDir, app, counted, door, open_project, out, report_turn, warn
 
 if TYPE_CHECKING:
-    from agent.production import Production
+    from agent.production import Production, TurnResult
+    from tools.render.executors import Executor
 
 
 def parse_options(pairs: list[str]) -> dict[str, Any]:
@@ -32,34 +33,26 @@ def parse_options(pairs: list[str]) -> dict[str, Any]:
 
 
 def choose_backend(
-    production: Production, backend: str | None, *, shot: int | None, model: str | None, options: list[str]
-) -> None:
-    """Record the renderer (the project's default, or one shot's) and its options as one revision."""
-    from story import SetBackend, ShotChanges, UpdateShot
-    from tools.render.base import get_renderer
+    production: Production,
+    backend: str | None,
+    *,
+    shot: int | None,
+    model: str | None,
+    options: list[str],
+    executor: Executor | None = None,
+) -> TurnResult | None:
+    """Record the renderer (the project's default, or one shot's) and its options as one revision, and render
+    with it; None when no renderer was named."""
+    from agent.commands import ChooseRenderer
 
     if backend is None and (shot is not None or model is not None or options):
         raise PersonError("--shot, --model and --option go with --backend NAME")
     if backend is None:
-        return
-    project = production.project
-    given = parse_options(options)
-    if model is not None:
-        from tools.render.base import known_renderers
-
-        fields = get_renderer(backend).Options.model_fields if backend in known_renderers() else {}
-        field = "model" if "model" in fields or "image_model" not in fields else "image_model"  # hosted: image model
-        given[field] = str(Path(model).expanduser().resolve()) if Path(model).expanduser().exists() else model
-    merged = {**project.renderer_options.get(backend, {}), **given}
-    get_renderer(backend, merged)  # an unknown name or a bad option stops here, listing what is known
-    edits: list[Any] = [SetBackend(backend=backend, options=merged if given else None, default=shot is None)]
-    if shot is not None:
-        if shot > len(project.shots):
-            raise PersonError(f"there is no shot {shot}; the project has {counted(len(project.shots), 'shot')}")
-        edits.append(UpdateShot(shot_id=project.shots[shot - 1].id, changes=ShotChanges(backend=backend)))
-    _, changes = production.folder.commit(edits, message=f"render with {backend}")
-    for line in changes:
-        out.print(f"  • {line}", highlight=False)
+        return None
+    if model is not None and Path(model).expanduser().exists():
+        model = str(Path(model).expanduser().resolve())  # weights on this machine: kept by their full path
+    command = ChooseRenderer(backend=backend, options=parse_options(options), model=model, shot=shot)
+    return production.run([command], message=f"render with {backend}", executor=executor)
 
 
 @app.command()
@@ -131,17 +124,18 @@ def budget(
 ) -> None:
     """Show what renders have cost and the budget; with AMOUNT, set the most renders may spend."""
     with door():
-        from story import ProjectFolder, SetBudget
+        from story import ProjectFolder
         from tools.render.budget import estimate, spent
         from tools.render.jobs import stale_jobs
 
-        folder = ProjectFolder.open(directory)
         if amount is not None and remove:
             raise PersonError("give an AMOUNT or --remove, not both")
         if amount is not None or remove:
-            _, changes = folder.commit([SetBudget(budget=None if remove else amount)], message="budget")
-            for line in changes:
-                out.print(f"  • {line}", highlight=False)
+            from agent.commands import SetBudget
+
+            with open_project(directory) as production:
+                report_turn(production.run([SetBudget(dollars=None if remove else amount)]), quiet_reply=True)
+        folder = ProjectFolder.open(directory)
         project = folder.load()
         paid = spent(folder)
         waiting = estimate(folder, project, stale_jobs(folder, project))

@@ -22,6 +22,7 @@ from agent.offline.story_commands import (
     cut_to_music,
     make_room,
     rename,
+    scratch_line,
     style,
     title,
     voice_change,
@@ -160,7 +161,7 @@ def read_clause(project: Project, clause: str, context: Context) -> Step | None:
         if step is not None:
             return step
     # "use take 2" before "use a 35mm lens"; "Tomas speaks slower" before "shot 2 slower"
-    for each in (*render_commands(), cut_to_music, make_room, voice_change, character_look):
+    for each in (*render_commands(), cut_to_music, scratch_line, make_room, voice_change, character_look):
         step = each(project, lowered, context)
         if step is not None:
             return step

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 
+from agent.commands import ChooseRenderer, SetBudget, expand
 from agent.offline.addressing import find_shots
 from agent.offline.grammar import Command, Context, Refusal, Step, target_shots
 from agent.offline.vocabulary import NUMBER_WORDS, ORDINALS
-from story import AnyEdit, ChooseTake, Project, RequestTakes, SetBackend, SetBudget, ShotChanges, UpdateShot
+from story import AnyEdit, ChooseTake, Project, RequestTakes
 from story.edits import MAX_VARIATIONS
 
 _COUNT = "|".join(sorted([*NUMBER_WORDS, "a couple of", "a few", "another", "more", "some"], key=len, reverse=True))
@@ -107,11 +108,13 @@ def backend(project: Project, text: str, context: Context) -> Step | None:
         return None
     refs = find_shots(project, what)
     if refs:
-        edits: list[AnyEdit] = [UpdateShot(shot_id=r.id, changes=ShotChanges(backend=name)) for r in refs]
+        edits: list[AnyEdit] = []
+        for ref in refs:
+            edits += expand(project, ChooseRenderer(backend=name, shot=ref.number)).edits
         shots = ", ".join(str(r.number) for r in refs)
         return Step(edits, f"shot {shots} renders with {name}", refs[-1].id)
-    resets = [UpdateShot(shot_id=s.id, changes=ShotChanges(backend=None)) for s in project.shots if s.backend]
-    return Step([SetBackend(backend=name), *resets], f"every shot renders with {name}")
+    chosen = expand(project, ChooseRenderer(backend=name, every_shot=True))
+    return Step(chosen.edits, chosen.summary)
 
 
 def budget(project: Project, text: str, context: Context) -> Step | None:
@@ -119,10 +122,9 @@ def budget(project: Project, text: str, context: Context) -> Step | None:
     match = _BUDGET.match(text)
     if not match:
         return None
-    if match.group("amount") is None:
-        return Step([SetBudget(budget=None)], "no budget")
-    amount = float(match.group("amount"))
-    return Step([SetBudget(budget=amount)], f"budget ${amount:,.2f}")
+    amount = match.group("amount")
+    cap = expand(project, SetBudget(dollars=None if amount is None else float(amount)))
+    return Step(cap.edits, cap.summary)
 
 
 def commands() -> list[Command]:

@@ -7,6 +7,7 @@ import math
 import re
 from pathlib import Path
 
+from agent.commands import MAX_LINES, CommandError, CutToBeats, RecordLine, expand
 from agent.offline.addressing import find_character
 from agent.offline.grammar import Context, Refusal, Step
 from agent.offline.reading import describe_looks, looks, person_traits
@@ -23,7 +24,7 @@ from story import (
     UpdateCharacter,
     UpdateShot,
 )
-from story.model import MAX_NAME, MAX_SHOT_FRAMES
+from story.model import MAX_NAME, MAX_SHOT_FRAMES, MAX_SHOTS
 
 
 def style(project: Project, text: str, context: Context) -> Step | None:
@@ -168,15 +169,30 @@ def cut_to_music(project: Project, text: str, context: Context) -> Step | None:
     moves to the nearest beat, each shot kept within ±25 % of its length (the bounds are in the reply)."""
     if not _TO_THE_MUSIC.match(text):
         return None
-    from tools.edit.retime import NoBeats, retime_to_beats
-
     try:
-        retime = retime_to_beats(project)
-    except NoBeats as exc:
-        raise Refusal(f"I cannot cut to the music: {exc}.") from None
-    tempo = f"{retime.tempo:.0f} BPM, " if retime.tempo else ""
-    report = "; ".join(retime.report(project.fps))
-    return Step(list(retime.edits), f"cut to the music ({tempo}each shot within ±{retime.reach:.0%}): {report}")
+        cut = expand(project, CutToBeats())
+    except CommandError as exc:
+        raise Refusal(f"I cannot cut to the music: {exc.__cause__ or exc}.") from None
+    return Step(cut.edits, cut.summary)
+
+
+_SCRATCH_LINE = re.compile(
+    r"^(?:(?:use|go back to|back to|bring back|return to)\s+)?(?:the\s+)?scratch voice\s+(?:for|on)\s+(?:the\s+)?"
+    r"(?:shot\s+#?(?P<shot>\d+),?\s+line\s+#?(?P<line>\d+)|line\s+#?(?P<line2>\d+)\s+(?:of|in)\s+shot\s+#?(?P<shot2>\d+))$"
+)
+
+
+def scratch_line(project: Project, text: str, context: Context) -> Step | None:
+    """'use the scratch voice for shot 2 line 1', 'back to the scratch voice for line 1 of shot 2': the line is read
+    by its scratch voice again instead of a recording (`storyreel voice DIR SHOT LINE FILE` records one)."""
+    match = _SCRATCH_LINE.match(text)
+    if not match:
+        return None
+    shot, line = int(match.group("shot") or match.group("shot2")), int(match.group("line") or match.group("line2"))
+    if not 1 <= line <= MAX_LINES or not 1 <= shot <= MAX_SHOTS:
+        return None
+    done = expand(project, RecordLine(shot=shot, line=line))  # a line that is not there: the CLI's words
+    return Step(done.edits, done.summary, project.shots[shot - 1].id)
 
 
 _MAKE_ROOM = re.compile(

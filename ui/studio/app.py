@@ -19,7 +19,7 @@ import gradio as gr  # noqa: E402 - analytics must be off before gradio is impor
 
 from story import Angle, Movement, ShotSize  # noqa: E402
 from ui.studio.handlers import Studio  # noqa: E402
-from ui.studio.safety import BRIEF, IMAGE, MUSIC  # noqa: E402
+from ui.studio.safety import BRIEF, IMAGE, MUSIC, RECORDING  # noqa: E402
 
 SIZE_NAMES = {
     "ECU": "extreme close-up",
@@ -116,6 +116,12 @@ def build_studio(projects_root: Path, *, start: Path | None = None) -> gr.Blocks
                 with gr.Accordion("Add media", open=False):
                     image = gr.File(label=f"Reference image ({IMAGE.describe()})", file_types=list(IMAGE.suffixes))
                     music = gr.File(label=f"Music ({MUSIC.describe()})", file_types=list(MUSIC.suffixes))
+                    with gr.Row():
+                        line = gr.Number(label="Line of the selected shot", value=1, minimum=1, maximum=40, precision=0)
+                        recording = gr.File(
+                            label=f"Your recording of that line ({RECORDING.describe()})",
+                            file_types=list(RECORDING.suffixes),
+                        )
 
         view = [
             title,
@@ -194,6 +200,13 @@ def build_studio(projects_root: Path, *, start: Path | None = None) -> gr.Blocks
             inputs=[music, project, selected, chat],
             outputs=[chatbot, chat, music, *view],
             api_name="add_music",
+            **limit,
+        )
+        recording.upload(
+            studio.record_line,
+            inputs=[recording, line, project, selected, chat],
+            outputs=[chatbot, chat, recording, *view],
+            api_name="record_line",
             **limit,
         )
     return demo

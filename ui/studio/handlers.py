@@ -35,6 +35,7 @@ from ui.studio.safety import (  # noqa: E402
     BRIEF,
     IMAGE,
     MUSIC,
+    RECORDING,
     StudioError,
     check_contained,
     check_upload,
@@ -380,7 +381,7 @@ class Studio:
 
     def add_music(self, upload: str | None, project: str | None, selected: str | None, chat: Chat) -> Iterator[Any]:
         """Lay uploaded music (wav/mp3/ogg/flac up to 100 MB) under the reel, as `storyreel music` does."""
-        from story import SetMusic
+        from agent.commands import ImportMusic
 
         if project is None:
             raise gr.Error("open a project first")
@@ -388,25 +389,40 @@ class Studio:
             source = check_upload(upload, MUSIC)
         except StudioError as exc:
             raise gr.Error(str(exc)) from None
+        history: Chat = [*chat, {"role": "user", "content": f"(music: {source.name})"}]
+        for shown, done in self._command_turn(project, history, ImportMusic(path=str(source))):
+            yield (shown, shown, None, *(self.views(project, selected) if done else _skip(self.VIEW_COUNT)))
+
+    def record_line(
+        self, upload: str | None, line: float | None, project: str | None, selected: str | None, chat: Chat
+    ) -> Iterator[Any]:
+        """Use an uploaded recording for a line of the selected shot, as `storyreel voice` does; without a
+        recording, the line goes back to its scratch voice."""
+        from agent.commands import RecordLine
+
+        number = self._selected_number(project, selected)
+        if line is None or line != int(line) or not 1 <= line <= 40:
+            raise gr.Error("give the line's number within the shot (1 for its first line)")
+        try:
+            path = None if not upload else str(check_upload(upload, RECORDING))
+        except StudioError as exc:
+            raise gr.Error(str(exc)) from None
+        command = RecordLine(shot=number, line=int(line), path=path)
+        what = "the scratch voice" if path is None else f"recording {Path(path).name}"
+        history: Chat = [*chat, {"role": "user", "content": f"(shot {number} line {int(line)}: {what})"}]
+        for shown, done in self._command_turn(str(project), history, command):
+            yield (shown, shown, None, *(self.views(project, selected) if done else _skip(self.VIEW_COUNT)))
+
+    def _command_turn(self, project: str, history: Chat, command: Any) -> Iterator[tuple[Chat, bool]]:
+        """Hand one command to the production service; its steps and result stream into the chat."""
         root = Path(project)
 
         def work(hooks: Hooks) -> Any:
-            from tools.edit.music import import_music
-            from tools.media.audio import AudioError
-
             with opened(root, hooks) as production:
-                hooks.announce(f"reading the beats of {source.name}")
-                try:
-                    imported = import_music(production.folder, source)
-                except AudioError as exc:
-                    raise StudioError(str(exc)) from None
-                result = production.apply([SetMusic(music=imported.music)], message=f"music: {source.name}")
-                result.changes += [f"music: {note}" for note in imported.notes]
-                return result
+                return production.run([command])
 
-        history: Chat = [*chat, {"role": "user", "content": f"(music: {source.name})"}]
         for shown, done, _ in self._chat_turn(stream_work(root, work), history):
-            yield (shown, shown, None, *(self.views(project, selected) if done else _skip(self.VIEW_COUNT)))
+            yield shown, done
 
     # What the widgets show --------------------------------------------------------------------
 

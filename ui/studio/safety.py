@@ -92,7 +92,8 @@ class UploadKind:
 BRIEF = UploadKind("brief", (".txt", ".fountain", ".md"), 1 * MB)
 IMAGE = UploadKind("reference image", (".png", ".jpg", ".jpeg"), 20 * MB)
 MUSIC = UploadKind("music", (".wav", ".mp3", ".ogg", ".flac"), 100 * MB)
-UPLOAD_KINDS = {"brief": BRIEF, "image": IMAGE, "music": MUSIC}
+RECORDING = UploadKind("recording", (".wav", ".mp3", ".ogg", ".flac"), 50 * MB)
+UPLOAD_KINDS = {"brief": BRIEF, "image": IMAGE, "music": MUSIC, "recording": RECORDING}
 MAX_UPLOAD_BYTES = max(kind.max_bytes for kind in UPLOAD_KINDS.values())
 
 
