@@ -14,7 +14,8 @@ import typer
 from ui.door import PersonError, ProjectDir, app, counted, door, open_project, out, report_turn, warn
 
 if TYPE_CHECKING:
-    from agent.production import Production, TurnResult
+    from agent.production import Production
+    from agent.state import TurnResult
     from tools.render.executors import Executor
 
 
