@@ -51,16 +51,171 @@ ROUTE_TOOLS: dict[Route, frozenset[str] | None] = {
 }
 
 
-def conversation(history: list[dict[str, str]], keep: int = 12, chars: int = 1_500) -> list[dict[str, str]]:
-    """The earlier turns as chat messages: the last `keep` as said (each capped at `chars`), the
-    ones before them summarised in one line, so a long conversation stays within the budget."""
+def conversation(history: list[dict[str, str]], keep: int = 12, chars: int = 1_500) -> tuple[str, list[dict[str, str]]]:
+    """The earlier turns: a one-line summary of the older requests (for the one system message;
+    strict chat templates take no second one) and the last `keep` turns as said, each capped at
+    `chars`, so a long conversation stays within the budget."""
     recent, older = history[-keep:], history[:-keep]
     messages = [{"role": m["role"], "content": m["content"][:chars]} for m in recent]
     asked = [m["content"][:80] for m in older if m["role"] == "user"]
+    summary = ""
     if asked:
         summary = f"Earlier in this conversation ({len(asked)} requests, oldest first): " + " | ".join(asked[-30:])
-        messages.insert(0, {"role": "system", "content": summary})
-    return messages
+    return summary, messages
+
+
+def fit_to_context(
+    system: dict[str, Any],
+    earlier: list[dict[str, Any]],
+    message: dict[str, Any],
+    tools: list[dict[str, Any]],
+    *,
+    context: int | None,
+    max_tokens: int,
+) -> tuple[list[dict[str, Any]], int]:
+    """The messages and the answer's token budget that fit the model's context: the oldest turns go
+    first, then the answer's budget shrinks (not below 256); `ContextTooSmall` when even that fails."""
+    kept = list(earlier)
+    while True:
+        messages = [system, *kept, message]
+        used = prompt_tokens(messages, tools)
+        if context is None or used + max_tokens <= context:
+            return messages, max_tokens
+        if kept:
+            kept = kept[2:] if len(kept) > 1 else []  # a request and its answer go together
+            continue
+        if context - used >= 256:
+            return messages, context - used
+        raise ContextTooSmall(
+            f"the prompt needs about {used + 256} tokens but the model's context is {context}; start the "
+            "server with a larger context (llama.cpp: --ctx-size; Ollama: num_ctx) or set STORYREEL_CONTEXT"
+        )
+
+
+def prompt_tokens(messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> int:
+    """The prompt's size in tokens, estimated at 3.5 characters a token (a little over, on purpose)."""
+    return int(len(json.dumps(messages) + json.dumps(tools)) / 3.5) + 8 * len(messages)
+
+
+class ContextTooSmall(DirectorError):
+    """The smallest prompt a turn needs does not fit the model's context."""
+
+
+_DROPPED_KEYS = {"maxLength", "maxItems", "maxProperties", "pattern", "propertyNames", "title", "default", "examples"}
+_RARE_FIELDS = {"metadata", "positions", "seed", "recording", "notes", "beat"}
+"""Fields the model is not shown (still accepted and validated): rarely right for a model to set."""
+
+
+def sent_schema(node: Any) -> Any:
+    """A tool schema as the model is sent it, compact: no length, count or pattern bounds (large
+    bounds become grammars that grammar-constrained servers reject), no titles or defaults, optional
+    values without their `null` branch, rarely used fields left out, descriptions cut to their first
+    sentence. The arguments are still validated against the full models, every bound included."""
+    if isinstance(node, list):
+        return [sent_schema(value) for value in node]
+    if not isinstance(node, dict):
+        return node
+    branches = node.get("anyOf")
+    if isinstance(branches, list) and len(branches) == 2 and {"type": "null"} in branches:
+        kept = next(b for b in branches if b != {"type": "null"})
+        merged = {**{k: v for k, v in node.items() if k != "anyOf"}, **kept}
+        return sent_schema(merged)
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key in _DROPPED_KEYS or (key == "additionalProperties" and value is False):
+            continue
+        if key == "description" and isinstance(value, str):
+            out[key] = _first_sentence(value)
+        elif key == "properties" and isinstance(value, dict):
+            out[key] = {name: sent_schema(field) for name, field in value.items() if name not in _RARE_FIELDS}
+        else:
+            out[key] = sent_schema(value)
+    return out
+
+
+def _first_sentence(description: str, limit: int = 110) -> str:
+    first = re.split(r"(?<!e\.g\.)(?<!i\.e\.)(?<=[.!?])\s", description.strip(), maxsplit=1)[0]
+    return first if len(first) <= limit else first[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+_REVISE_TOOLS: tuple[tuple[str, str], ...] = (
+    ("add_shot", r"\b(add|insert|new shot|another shot|extra shot|cutaway|insert shot)\b"),
+    ("remove_shot", r"\b(delete|remove|drop|lose|get rid|cut (?:shot|the))\b"),
+    ("move_shot", r"\b(move|swap|switch|reorder|order|before|after|earlier|later|first|last)\b"),
+    ("update_character", r"\b(wears?|wearing|dress|coat|hat|hair|beard|eyes|looks? like|rename|called|named|voice)\b"),
+    (
+        "set_style",
+        r"\b(style|look|noir|palette|colou?rs?|grade|mood|film|cartoon|watercolou?r|title card|subtitles?)\b",
+    ),
+    ("request_takes", r"\b(takes?|versions?|variations?|options)\b"),
+    ("choose_take", r"\b(takes?|versions?|use the (?:first|second|third|other))\b"),
+    ("render", r"\b(render|redraw|regenerate|with (?:runway|openai|diffusers|animatic))\b"),
+    ("redo", r"\bredo\b"),
+    ("recall", r"\b(who|which|the one|the shot where|remember|earlier)\b"),
+    ("check_continuity", r"\b(continuity|check)\b"),
+)
+"""Tools a revision is offered beyond `update_shot` and `undo`, by the words that call for them,
+so a small model's prompt holds the few tools the message needs."""
+
+
+def offered_tools(specs: list[dict[str, Any]], names: frozenset[str] | None) -> list[dict[str, Any]]:
+    """The tool schemas a request shows the model, compact (`sent_schema`): those in `names`, or all."""
+    return sent_schema([spec for spec in specs if names is None or spec["function"]["name"] in names])
+
+
+def revise_tools(project: Project, message: str) -> frozenset[str]:
+    """The tools offered for a revision: always `update_shot` and `undo`, and those its words call
+    for (a character's name calls `update_character`)."""
+    said = message.lower()
+    chosen = {"update_shot", "undo"}
+    chosen |= {name for name, words in _REVISE_TOOLS if re.search(words, said)}
+    if any(re.search(rf"\b{re.escape(c.name.lower())}\b", said) for c in project.characters if c.name):
+        chosen.add("update_character")
+    return frozenset(chosen)
+
+
+def server_context(base_url: str | None, timeout: float = 3.0) -> int | None:
+    """The context length the server says it has (llama.cpp's `/props`, or a `/v1/models` entry's
+    `meta.n_ctx_train` / `context_length`), or None when it says nothing."""
+    if not base_url:
+        return None
+    import httpx
+
+    root = base_url.rstrip("/")
+    bare = root[: -len("/v1")] if root.endswith("/v1") else root
+    for url, read in ((f"{bare}/props", _props_context), (f"{root}/models", _models_context)):
+        try:
+            answer = httpx.get(url, timeout=timeout)
+            if answer.status_code == 200:
+                found = read(answer.json())
+                if found:
+                    return found
+        except (httpx.HTTPError, ValueError):
+            continue
+    return None
+
+
+def _props_context(body: Any) -> int | None:
+    settings = body.get("default_generation_settings", {}) if isinstance(body, dict) else {}
+    value = settings.get("n_ctx") if isinstance(settings, dict) else None
+    return int(value) if isinstance(value, int) and value > 0 else None
+
+
+def _models_context(body: Any) -> int | None:
+    models = body.get("data", []) if isinstance(body, dict) else []
+    for model in models if isinstance(models, list) else []:
+        if not isinstance(model, dict):
+            continue
+        meta = model.get("meta") if isinstance(model.get("meta"), dict) else {}
+        for value in (
+            model.get("context_length"),
+            model.get("max_model_len"),
+            meta.get("n_ctx"),
+            meta.get("n_ctx_train"),
+        ):
+            if isinstance(value, int) and value > 0:
+                return value
+    return None
 
 
 def choose_director(settings: ModelSettings | None = None) -> Director:
@@ -81,6 +236,15 @@ class ModelDirector:
     def __init__(self, settings: ModelSettings, client: Any = None) -> None:
         self.settings = settings
         self._client = client
+        self._context: int | None | bool = settings.context or False  # False: not asked yet
+        self._stream_tools = settings.stream  # off once a server sends nothing for a streamed tool turn
+
+    @property
+    def context(self) -> int | None:
+        """The model's context in tokens: STORYREEL_CONTEXT, else what the server says, else unknown."""
+        if self._context is False:
+            self._context = server_context(self.settings.base_url)
+        return self._context or None
 
     @property
     def client(self) -> Any:
@@ -120,16 +284,30 @@ class ModelDirector:
         chosen = route_as or route(project, message)
         box = toolbox or Toolbox(project)
         box.allowed = ROUTE_TOOLS[chosen]
-        messages: list[dict[str, Any]] = [
-            {"role": "system", "content": system_prompt(project, chosen)},
-            *conversation(history or []),
-            {"role": "user", "content": message},
-        ]
+        # A revision is shown the few tools its words call for (a small model's prompt stays small);
+        # any other tool it knows of still works.
+        offered = offered_tools(box.specs(), revise_tools(project, message) if chosen == "revise" else None)
+        summary, earlier = conversation(history or [])
+        system = {"role": "system", "content": system_prompt(project, chosen) + (f"\n\n{summary}" if summary else "")}
+        try:
+            messages, answer_tokens = fit_to_context(
+                system,
+                earlier,
+                {"role": "user", "content": message},
+                offered,
+                context=self.context,
+                max_tokens=self.settings.max_tokens,
+            )
+        except ContextTooSmall as exc:
+            return TurnPlan(
+                edits=[], reply=f"The model cannot take this turn: {exc}. Nothing was changed.", action="none"
+            )
+        forced = "create_story" if chosen == "new" else None  # a planning turn must call it
         failures = 0
         refused: str | None = None  # the error of the last refused reply, until a reply with changes holds
         for _ in range(MAX_STEPS):
             try:
-                content, calls = self._ask(messages, box.specs(), emit)
+                content, calls = self._ask(messages, offered, emit, max_tokens=answer_tokens, forced=forced)
             except (openai.APIError, httpx.HTTPError) as exc:
                 return TurnPlan(
                     edits=[], reply=f"The model did not answer ({exc}); nothing was changed.", action="none"
@@ -140,7 +318,8 @@ class ModelDirector:
                 return TurnPlan(edits=box.edits, reply=content, action=box.action or "none")
             outcome = box.run_reply([(call["function"]["name"], call["function"]["arguments"]) for call in calls])
             said = [_as_sent(call) for call in calls]  # the transcript holds strings, whatever the server sent
-            messages.append({"role": "assistant", "content": content or None, "tool_calls": said})
+            # "" rather than null beside tool calls: strict servers answer null content with a 500
+            messages.append({"role": "assistant", "content": content or "", "tool_calls": said})
             for call, answer in zip(said, outcome.answers, strict=True):
                 name, arguments = call["function"]["name"], call["function"]["arguments"]
                 line = f"{_brief(name, 60)}({_brief(arguments)}) -> {answer[:160]}"
@@ -158,26 +337,54 @@ class ModelDirector:
         return TurnPlan(edits=[], reply=f"I did not finish in {MAX_STEPS} steps; nothing was changed.", action="none")
 
     def _ask(
-        self, messages: list[dict[str, Any]], tools: list[dict[str, Any]], emit: Emit
+        self,
+        messages: list[dict[str, Any]],
+        tools: list[dict[str, Any]],
+        emit: Emit,
+        *,
+        max_tokens: int,
+        forced: str | None = None,
     ) -> tuple[str, list[dict[str, Any]]]:
-        """One request; the words stream to `emit` as they come. Returns the text and the tool calls."""
-        request: dict[str, Any] = {"model": self.settings.model, "messages": messages}
+        """One request; the words stream to `emit` as they come. Returns the text and the tool calls.
+
+        Sends what strict servers need: `max_tokens`, `tool_choice` (the one tool a planning turn
+        must call, else "auto"), schemas without grammar-breaking bounds. A streamed tool turn that
+        comes back empty is asked again once without streaming, and later turns do not stream tools.
+        """
+        request: dict[str, Any] = {
+            "model": self.settings.model,
+            "messages": messages,
+            "max_tokens": max_tokens,
+        }
         if tools:
-            request["tools"] = tools
-        if not self.settings.stream:
-            reply = self.client.chat.completions.create(**request).choices[0].message
-            calls = [
-                {
-                    "id": c.id or f"call_{n}",
-                    "type": "function",
-                    "function": {"name": c.function.name, "arguments": c.function.arguments},
-                }
-                for n, c in enumerate(reply.tool_calls or [])
-            ]
-            content = _words(reply.content)
-            if content:
-                emit(TurnEvent("text", content))
-            return content, calls
+            request["tools"] = sent_schema(tools)
+            named = forced and any(t["function"]["name"] == forced for t in tools)
+            request["tool_choice"] = {"type": "function", "function": {"name": forced}} if named else "auto"
+        if self._stream_tools if tools else self.settings.stream:
+            content, calls = self._streamed(request, emit)
+            if content or calls or not tools:
+                return content, calls
+            self._stream_tools = False  # an empty 200: this server cannot stream a tool turn
+        return self._whole(request, emit)
+
+    def _whole(self, request: dict[str, Any], emit: Emit) -> tuple[str, list[dict[str, Any]]]:
+        """One request answered in one piece."""
+        reply = self.client.chat.completions.create(**request).choices[0].message
+        calls = [
+            {
+                "id": c.id or f"call_{n}",
+                "type": "function",
+                "function": {"name": c.function.name, "arguments": c.function.arguments},
+            }
+            for n, c in enumerate(reply.tool_calls or [])
+        ]
+        content = _words(reply.content)
+        if content:
+            emit(TurnEvent("text", content))
+        return content, calls
+
+    def _streamed(self, request: dict[str, Any], emit: Emit) -> tuple[str, list[dict[str, Any]]]:
+        """One request answered as server-sent events; the words go to `emit` as they come."""
         words: list[str] = []
         slots: dict[int, dict[str, Any]] = {}
         for chunk in self.client.chat.completions.create(**request, stream=True):

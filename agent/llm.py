@@ -70,6 +70,13 @@ class ModelSettings:
     timeout_s: float = field(default=60.0, metadata={"description": "STORYREEL_TIMEOUT: per request"})
     max_retries: int = field(default=2, metadata={"description": "STORYREEL_RETRIES: on 429/5xx/connection"})
     stream: bool = field(default=True, metadata={"description": "STORYREEL_STREAM=off for servers that cannot"})
+    max_tokens: int = field(
+        default=2048, metadata={"description": "STORYREEL_MAX_TOKENS: the longest answer asked for"}
+    )
+    context: int | None = field(
+        default=None,
+        metadata={"description": "STORYREEL_CONTEXT: the model's context in tokens (else asked of the server)"},
+    )
 
     @classmethod
     def from_env(cls) -> ModelSettings:
@@ -80,6 +87,10 @@ class ModelSettings:
         timeout = 60.0 if raw is None else number_setting(name, raw, "a number of seconds above 0", lambda v: v > 0)
         name, raw = _pick(saved, "STORYREEL_RETRIES", "max_retries", path)
         retries = 2.0 if raw is None else number_setting(name, raw, "a whole number from 0 to 20", _retries)
+        name, raw = _pick(saved, "STORYREEL_MAX_TOKENS", "max_tokens", path)
+        most = 2048.0 if raw is None else number_setting(name, raw, "a whole number of tokens, 16 or more", _tokens)
+        name, raw = _pick(saved, "STORYREEL_CONTEXT", "context", path)
+        context = None if raw is None else number_setting(name, raw, "a whole number of tokens, 512 or more", _context)
         for variable, key in (("OPENAI_BASE_URL", "base_url"), ("STORYREEL_MODEL", "model")):
             name, raw = _pick(saved, variable, key, path)
             if raw is not None and not isinstance(raw, str):
@@ -92,6 +103,8 @@ class ModelSettings:
             timeout_s=timeout,
             max_retries=int(retries),
             stream=(env.get("STORYREEL_STREAM") or str(saved.get("stream", "on"))).lower() not in OFF,
+            max_tokens=int(most),
+            context=None if context is None else int(context),
         )
 
     @property
@@ -102,6 +115,14 @@ class ModelSettings:
 
 def _retries(value: float) -> bool:
     return value == int(value) and 0 <= value <= 20
+
+
+def _tokens(value: float) -> bool:
+    return value == int(value) and 16 <= value <= 1_000_000
+
+
+def _context(value: float) -> bool:
+    return value == int(value) and 512 <= value <= 10_000_000
 
 
 def make_client(settings: ModelSettings) -> Any:

@@ -1,4 +1,4 @@
-"""The director's system prompt: film grammar, the story.json vocabulary, the project compactly.
+"""The director's system prompt: film grammar, how shot fields read, the project compactly.
 
 A long project stays within the context budget: the shot list is listed whole up to
 `MAX_LISTED` shots; past that, the shots are summarised scene by scene (count, sizes, seconds)
@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import Counter
 
 from story import Project
-from story.model import Angle, Movement, ShotSize, TimeOfDay, Transition
 
 MAX_LISTED = 60
 MAX_PROMPT_CHARS = 24_000
@@ -29,13 +28,8 @@ Film grammar:
 - Move the camera with a reason: push-in for realisation, pull-out for reveal, tracking to follow.
 - A character who speaks in a shot should be in it (or the line is a voice-over).
 
-Vocabulary (use exactly these values in shot fields):
-- size: {sizes}
-- angle: {angles}
-- movement: {movements}
-- transition: {transitions}
-- time_of_day: {times}
-- duration_frames: whole frames at {fps} fps ({fps} frames = 1 second); lens_mm: focal length in mm.
+Shot fields take exactly the values the tools list (size ECU..EWS, angle, movement, transition,
+time_of_day); duration_frames is whole frames at {fps} fps ({fps} frames = 1 second).
 Shots are addressed by 1-based position or by id. Characters and locations by id.
 Change only what the person asked for; when something is unclear, ask instead of guessing."""
 
@@ -95,14 +89,8 @@ def cast_list(project: Project) -> str:
 
 def system_prompt(project: Project, route: str = "revise") -> str:
     """The system prompt for one turn."""
-    grammar = GRAMMAR.format(
-        sizes=", ".join(v.value for v in ShotSize),
-        angles=", ".join(v.value for v in Angle),
-        movements=", ".join(v.value for v in Movement),
-        transitions=", ".join(v.value for v in Transition),
-        times=", ".join(v.value for v in TimeOfDay),
-        fps=project.fps,
-    )
+    # The values themselves are in the tools' schemas (enums): listing them here too only costs tokens.
+    grammar = GRAMMAR.format(fps=project.fps)
     bible = project.bible
     parts = [grammar, ROUTES.get(route, ROUTES["revise"])]
     if project.shots:

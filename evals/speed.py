@@ -232,7 +232,7 @@ def startup_row(quick: bool, say: Progress) -> Row:
                help_s <= 0.5, "heavy imports stay inside the commands")  # fmt: skip
 
 
-PIECES = ("reel", "assembly", "visual", "memory", "director", "startup")
+PIECES = ("reel", "assembly", "visual", "memory", "director", "prompt", "startup")
 
 
 def visual_rows(film: Path, say: Progress) -> list[Row]:
@@ -254,6 +254,17 @@ def visual_rows(film: Path, say: Progress) -> list[Row]:
         Row("flicker inside shots (mean abs diff)", report.flicker.mean, "", "p95", report.flicker.p95,
             report.flicker.mean / max(report.flicker.p95, 1e-9), "", None,
             f"most motion: shot {report.flicker.worst_shot}"),
+    ]  # fmt: skip
+
+
+def prompt_rows() -> list[Row]:
+    """The director's request sizes in tokens against their targets (evals/prompt_size.py)."""
+    from evals.prompt_size import measure
+
+    return [
+        Row(f"prompt tokens: {size.request}", size.tokens, "tokens", "target", size.target,
+            size.tokens / size.target, f"<= {size.target:,}", size.tokens <= size.target)
+        for size in measure()
     ]  # fmt: skip
 
 
@@ -288,6 +299,7 @@ def run_all(*, quick: bool = False, only: set[str] | None = None, progress: Prog
             "visual": needs_film(lambda f: visual_rows(f, say)),
             "memory": lambda: memory_rows(quick, say),
             "director": lambda: [director_row(quick, say)],
+            "prompt": prompt_rows,
             "startup": lambda: [startup_row(quick, say)],
         }
         for name in PIECES:

@@ -1,0 +1,109 @@
+"""The model director against a server as strict as the small local ones (tests/conformance_server.py):
+it plans and revises through tool calls, and never sends what such a server refuses."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from conformance_server import StrictServer
+from llm_server import text, tool_call
+
+from agent.directors import ModelDirector, sent_schema
+from agent.llm import ModelSettings
+from agent.tools import Toolbox
+from story import Project, ReplaceStory, ShotSize, UpdateShot, apply
+
+PLAN = {
+    "bible": {"title": "Night Ferry", "logline": "A boy crosses the bay alone to find his sister."},
+    "characters": [{"id": "ivo", "name": "Ivo", "description": "a boy of ten in a green raincoat"}],
+    "locations": [{"id": "ferry", "name": "the ferry deck", "description": "a rusty deck at night"}],
+    "shots": [
+        {"size": "EWS", "action": "The ferry leaves the quay.", "location": "ferry", "duration_frames": 36},
+        {"size": "MS", "action": "Ivo grips the rail.", "characters": ["ivo"], "location": "ferry",
+         "duration_frames": 30},
+    ],
+}  # fmt: skip
+
+
+def director(server: StrictServer, **options: Any) -> ModelDirector:
+    settings = ModelSettings(base_url=server.url, api_key="x", model="m", timeout_s=20, max_retries=0, **options)
+    return ModelDirector(settings)
+
+
+def planned() -> Project:
+    with StrictServer() as server:
+        server.queue += [tool_call("create_story", PLAN), text("Planned.")]
+        return apply(Project(), director(server).plan("A boy crosses the bay at night."))
+
+
+def test_a_planning_turn_names_its_tool_and_sends_what_a_strict_server_takes() -> None:
+    with StrictServer() as server:
+        server.queue += [tool_call("create_story", PLAN), text("Planned two shots.")]
+        edits = director(server).plan("A boy crosses the bay at night to find his sister.")
+    assert server.refusals == []
+    assert isinstance(edits[0], ReplaceStory) and edits[0].bible.title == "Night Ferry"
+    first = server.requests[0]
+    assert first["tool_choice"] == {"type": "function", "function": {"name": "create_story"}}
+    assert first["max_tokens"] == 2048 and "maxLength" not in json.dumps(first["tools"])
+    assert [m["role"] for m in first["messages"]].count("system") == 1
+
+
+def test_a_revision_reaches_the_model_as_a_tool_call_though_streamed_auto_choice_is_refused() -> None:
+    project = planned()
+    with StrictServer() as server:
+        server.queue += [
+            tool_call("update_shot", {"shot": 2, "size": "CU"}),  # eaten by the empty stream
+            tool_call("update_shot", {"shot": 2, "size": "CU"}),
+            text("Shot 2 is a close-up now."),
+        ]
+        box = Toolbox(project)
+        plan = director(server).turn(project, "make shot 2 a close-up", toolbox=box)
+    assert server.refusals == ["Automatic streaming tool choice is not supported"]  # once, then no more streaming
+    assert [type(e) for e in plan.edits] == [UpdateShot] and apply(project, plan.edits).shots[1].size == ShotSize.CU
+    assert plan.reply == "Shot 2 is a close-up now."
+    assert [r.get("stream", False) for r in server.requests] == [True, False, False]
+    assert all(r["tool_choice"] == "auto" for r in server.requests)
+    answered = server.requests[-1]["messages"]
+    assistant = next(m for m in answered if m["role"] == "assistant")
+    assert assistant["content"] == "" and assistant["tool_calls"]
+
+
+def test_a_long_conversation_keeps_one_system_message_and_fits_the_context_the_server_states() -> None:
+    project = planned()
+    history = []
+    for n in range(40):
+        history += [
+            {"role": "user", "content": f"request {n}: make shot 1 a little warmer and slower " * 4},
+            {"role": "assistant", "content": f"answer {n}: done, shot 1 is warmer " * 4},
+        ]
+    with StrictServer(context=6000) as server:
+        server.queue += [tool_call("update_shot", {"shot": 1, "size": "WS"}), text("ok")]
+        chosen = director(server, stream=False)
+        plan = chosen.turn(project, "make shot 1 wide", history=history, toolbox=Toolbox(project))
+    assert chosen.context == 6000  # from GET /props
+    assert server.refusals == [] and [type(e) for e in plan.edits] == [UpdateShot]
+    first = server.requests[0]["messages"]
+    assert [m["role"] for m in first].count("system") == 1 and first[0]["role"] == "system"
+    assert "Earlier in this conversation" in first[0]["content"]
+    assert first[-1] == {"role": "user", "content": "make shot 1 wide"}
+
+
+def test_a_context_too_small_for_any_turn_says_how_to_raise_it() -> None:
+    project = planned()
+    with StrictServer(context=600) as server:
+        plan = director(server).turn(project, "make shot 1 wide", toolbox=Toolbox(project))
+    assert server.requests == [] and plan.edits == []
+    assert "context is 600" in plan.reply and "STORYREEL_CONTEXT" in plan.reply
+
+
+def test_the_context_setting_wins_over_the_server() -> None:
+    with StrictServer(context=6000) as server:
+        assert director(server, context=5000).context == 5000
+
+
+@pytest.mark.parametrize("schema", [{"type": "string", "maxLength": 2000}, {"items": [{"maxLength": 9}], "x": 1}])
+def test_sent_schemas_lose_only_their_string_bounds(schema: dict[str, Any]) -> None:
+    assert "maxLength" not in json.dumps(sent_schema(schema))
+    assert set(json.dumps(sent_schema(schema))) <= set(json.dumps(schema))
