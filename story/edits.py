@@ -19,6 +19,7 @@ from story.model import (
     MAX_TEXT,
     MAX_TITLE_CARD_FRAMES,
     MIN_SHOT_FRAMES,
+    Acting,
     Angle,
     Bible,
     Character,
@@ -28,6 +29,7 @@ from story.model import (
     Movement,
     Music,
     Project,
+    Prop,
     Shot,
     ShotSize,
     Style,
@@ -35,6 +37,7 @@ from story.model import (
     TimeOfDay,
     Transition,
     VoiceChoice,
+    Weather,
     shot_counter,
 )
 
@@ -61,6 +64,20 @@ class ShotChanges(Edit):
     scene: int | None = Field(None, ge=1, le=10_000)
     positions: dict[Ident, Annotated[float, Field(ge=0.0, le=1.0)]] | None = Field(None, max_length=20)
     time_of_day: TimeOfDay | None = None
+    weather: Weather | None = Field(None, description="What the sky does: clear, cloud, rain, storm, snow, fog, wind.")
+    props: list[Prop] | None = Field(
+        None,
+        max_length=20,
+        description="The whole list of things, creatures, vehicles and set pieces in frame besides the characters "
+        "(each with a name, where: foreground, background or held, and held_by: the holder's id).",
+    )
+    acting: dict[Ident, Acting] | None = Field(
+        None,
+        max_length=20,
+        description="Per character in frame (by id): expression (neutral, happy, sad, crying, angry, afraid, "
+        "surprised, laughing), pose (standing, sitting, lying, walking, running, pointing, holding) and facing "
+        "(left, right, camera). Replaces the whole mapping.",
+    )
     size: ShotSize | None = None
     angle: Angle | None = None
     movement: Movement | None = None
@@ -330,7 +347,7 @@ def _apply_one(project: Project, edit: AnyEdit) -> Project:  # noqa: C901 - one 
     if isinstance(edit, UpdateShot):
         index = _index(project, edit.shot_id)
         changes = edit.changes.model_dump(exclude_unset=True)
-        data = shots[index].model_dump() | changes
+        data = _leaving_take_their_acting(shots[index].model_dump() | changes, changes)
         shots[index] = Shot.model_validate(data)
         return _rebuild(project, shots=shots)
     if isinstance(edit, AddCharacter):
@@ -412,6 +429,20 @@ def _apply_one(project: Project, edit: AnyEdit) -> Project:  # noqa: C901 - one 
     raise EditError(f"unknown edit {edit!r}")
 
 
+def _leaving_take_their_acting(data: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """A character taken out of a shot takes their expression with them and puts down what they held,
+    unless the same change says otherwise."""
+    cast = set(data.get("characters") or [])
+    if "acting" not in changes:
+        data["acting"] = {c: a for c, a in (data.get("acting") or {}).items() if c in cast}
+    if "props" not in changes:
+        data["props"] = [
+            p if p.get("held_by") in cast or p.get("held_by") is None else p | {"held_by": None, "where": "foreground"}
+            for p in data.get("props") or []
+        ]
+    return data
+
+
 def _variation_seeds(shot: Shot, count: int) -> list[int]:
     """New seeds for a shot's variations: fixed by the shot's id and seed, never one used before."""
     used = {shot.seed, *shot.variations, *(t.seed for t in shot.takes)}
@@ -441,6 +472,9 @@ _SHOT_FIELDS_SHOWN = (
     "lens_mm",
     "duration_frames",
     "time_of_day",
+    "weather",
+    "props",
+    "acting",
     "location",
     "scene",
     "positions",
@@ -550,7 +584,7 @@ def _short(value: Any, limit: int = 48) -> str:
     elif isinstance(value, BaseModel):
         text = " ".join(str(v) for k, v in value.model_dump().items() if k != "metadata" and v)
     elif isinstance(value, dict):
-        text = ", ".join(f"{k} {v}" for k, v in value.items()) or "none"
+        text = ", ".join(f"{k} {_short(v, 24) if isinstance(v, BaseModel) else v}" for k, v in value.items()) or "none"
     else:
         text = str(getattr(value, "value", value)) if value not in (None, "") else "none"
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -97,7 +97,13 @@ def _from_v0(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-_UPGRADES = {0: _from_v0}
+def _from_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 shots said nothing of what else is in frame: they get no props, a clear sky and
+    neutral, standing characters (the new fields' defaults), so an old project draws as it did."""
+    return data
+
+
+_UPGRADES = {0: _from_v0, 1: _from_v1}
 
 
 def parse_project(raw: bytes | str) -> Project:

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 SCHEMA_NAME = "storyreel.Project"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 MAX_TEXT = 2_000
 MAX_NAME = 120
@@ -91,6 +91,59 @@ class TimeOfDay(StrEnum):
     DUSK = "dusk"
     EVENING = "evening"
     NIGHT = "night"
+
+
+class Weather(StrEnum):
+    """What the sky does in a shot."""
+
+    CLEAR = "clear"
+    CLOUD = "cloud"
+    RAIN = "rain"
+    STORM = "storm"
+    SNOW = "snow"
+    FOG = "fog"
+    WIND = "wind"
+
+
+class Expression(StrEnum):
+    """What a character's face shows."""
+
+    NEUTRAL = "neutral"
+    HAPPY = "happy"
+    SAD = "sad"
+    CRYING = "crying"
+    ANGRY = "angry"
+    AFRAID = "afraid"
+    SURPRISED = "surprised"
+    LAUGHING = "laughing"
+
+
+class Pose(StrEnum):
+    """What a character's body is doing."""
+
+    STANDING = "standing"
+    SITTING = "sitting"
+    LYING = "lying"
+    WALKING = "walking"
+    RUNNING = "running"
+    POINTING = "pointing"
+    HOLDING = "holding"
+
+
+class Facing(StrEnum):
+    """Which way a character faces, as seen from the camera."""
+
+    CAMERA = "camera"
+    LEFT = "left"
+    RIGHT = "right"
+
+
+class PropPlace(StrEnum):
+    """Where a prop sits in the frame."""
+
+    FOREGROUND = "foreground"
+    BACKGROUND = "background"
+    HELD = "held"
 
 
 class Record(BaseModel):
@@ -203,6 +256,26 @@ class DialogueLine(Record):
     )
 
 
+class Prop(Record):
+    """A thing the panel must show besides the characters: an object, creature, vehicle or set piece."""
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME, strip_whitespace=True)] = Field(
+        description="What it is, in a word or two as the story says it, e.g. 'boat', 'great lamp', 'heron'."
+    )
+    where: PropPlace = Field(
+        PropPlace.FOREGROUND, description="Where it is: foreground, background, or held by a character."
+    )
+    held_by: Ident | None = Field(None, description="Id of the character holding it, when `where` is 'held'.")
+
+
+class Acting(Record):
+    """How one character in frame looks and stands in a shot."""
+
+    expression: Expression = Field(Expression.NEUTRAL, description="What their face shows.")
+    pose: Pose = Field(Pose.STANDING, description="What their body is doing.")
+    facing: Facing = Field(Facing.CAMERA, description="Which way they face, as seen from the camera.")
+
+
 class Take(Record):
     """One rendered version of a shot, stored under media/shots/<shot id>/."""
 
@@ -250,6 +323,20 @@ class Shot(Record):
         "renderers place figures there and the continuity checker reads screen direction from it.",
     )
     time_of_day: TimeOfDay = Field(TimeOfDay.DAY, description="The light of the shot.")
+    weather: Weather = Field(
+        Weather.CLEAR, description="What the sky does: clear, cloud, rain, storm, snow, fog, wind."
+    )
+    props: list[Prop] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Things, creatures, vehicles and set pieces the panel must show besides the characters.",
+    )
+    acting: dict[Ident, Acting] = Field(
+        default_factory=dict,
+        max_length=20,
+        description="Per character in frame (by id): expression, pose and facing; one left out is neutral, "
+        "standing and facing the camera.",
+    )
     size: ShotSize = Field(ShotSize.MS, description="Shot size, ECU to EWS.")
     angle: Angle = Field(Angle.EYE_LEVEL, description="Camera angle.")
     movement: Movement = Field(Movement.STATIC, description="Camera movement.")
@@ -321,8 +408,8 @@ class Cut(Record):
 class Project(Record):
     """A whole story reel project: what story.json holds."""
 
-    schema_: Literal["storyreel.Project.1"] = Field(
-        "storyreel.Project.1", alias="schema", description="Schema name and version (SCHEMA_NAME.SCHEMA_VERSION)."
+    schema_: Literal["storyreel.Project.2"] = Field(
+        "storyreel.Project.2", alias="schema", description="Schema name and version (SCHEMA_NAME.SCHEMA_VERSION)."
     )
     revision: int = Field(0, ge=0, description="Revision number in history/ this state is.")
     bible: Bible = Field(default_factory=Bible, description="The story's facts.")
@@ -375,6 +462,12 @@ class Project(Record):
             placed = [c for c in shot.positions if c not in shot.characters]
             if placed:
                 raise ValueError(f"shot {number} places characters who are not in it: {placed}")
+            acted = [c for c in shot.acting if c not in shot.characters]
+            if acted:
+                raise ValueError(f"shot {number} gives expressions to characters who are not in it: {acted}")
+            holders = [p.held_by for p in shot.props if p.held_by is not None and p.held_by not in shot.characters]
+            if holders:
+                raise ValueError(f"shot {number} has props held by characters who are not in it: {holders}")
             speakers = [line.speaker for line in shot.dialogue if line.speaker not in cast]
             if speakers:
                 raise ValueError(f"shot {number} has dialogue by unknown characters {speakers}")
