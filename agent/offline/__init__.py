@@ -20,12 +20,15 @@ from agent.offline.render_commands import commands as render_commands
 from agent.offline.story_commands import (
     character_look,
     cut_to_music,
+    feeling,
     make_room,
+    prop,
     rename,
     scratch_line,
     style,
     title,
     voice_change,
+    weather,
 )
 from agent.state import Emit, Route, TurnEvent, TurnPlan, quiet
 from story import AnyEdit, EditError, Project, apply
@@ -161,7 +164,17 @@ def read_clause(project: Project, clause: str, context: Context) -> Step | None:
         if step is not None:
             return step
     # "use take 2" before "use a 35mm lens"; "Tomas speaks slower" before "shot 2 slower"
-    for each in (*render_commands(), cut_to_music, scratch_line, make_room, voice_change, character_look):
+    for each in (
+        *render_commands(),
+        cut_to_music,
+        scratch_line,
+        make_room,
+        voice_change,
+        weather,
+        feeling,
+        prop,
+        character_look,
+    ):
         step = each(project, lowered, context)
         if step is not None:
             return step

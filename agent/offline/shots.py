@@ -11,8 +11,9 @@ import re
 import zlib
 from dataclasses import dataclass, field
 
+from agent.offline.in_frame import read_in_frame
 from story import Angle, DialogueLine, Movement, Shot, ShotSize, TimeOfDay, Transition
-from story.model import MAX_NAME, MAX_SHOT_FRAMES, MAX_TEXT, MIN_SHOT_FRAMES
+from story.model import MAX_NAME, MAX_SHOT_FRAMES, MAX_TEXT, MIN_SHOT_FRAMES, Weather
 
 MAX_PLANNED_SHOTS = 200
 FPS = 24
@@ -86,6 +87,8 @@ class ShotList:
     _sides: dict[str, float] = field(default_factory=dict)
     """Where each character last stood across the frame in this scene (the 180-degree line)."""
     _time_changed: bool = False
+    weather: Weather = Weather.CLEAR
+    """The sky: weather named once holds, across places, until the light changes or other weather is named."""
 
     @property
     def full(self) -> bool:
@@ -97,6 +100,7 @@ class ShotList:
         if time is not None and time != self.time:
             self._time_changed = bool(self.shots)
             self.time = time
+            self.weather = Weather.CLEAR  # a new light has moved the story on; the words say if the sky stays
 
     def new_scene(
         self, location: str | None, *, interior: bool, characters: list[str], action: str, beat: str = ""
@@ -249,6 +253,8 @@ class ShotList:
         placed = {c: p for c, p in positions.items() if c in characters}
         if len(placed) > 1:
             self._sides.update(placed)
+        seen = read_in_frame(f"{action} {' '.join(line.parenthetical for line in dialogue or [])}", characters)
+        self.weather = seen.weather or self.weather
         self.shots.append(
             Shot(
                 id=shot_id,
@@ -259,6 +265,9 @@ class ShotList:
                 location=self.location,
                 scene=min(self.scene, 10_000),
                 time_of_day=self.time,
+                weather=self.weather,
+                props=seen.props,
+                acting=seen.acting,
                 size=size,
                 angle=angle,
                 movement=movement,

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from agent.commands import MAX_LINES, CommandError, CutToBeats, RecordLine, expand
 from agent.offline.addressing import find_character
-from agent.offline.grammar import Context, Refusal, Step
+from agent.offline.grammar import Context, Refusal, Step, target_shots
 from agent.offline.reading import describe_looks, looks, person_traits
 from agent.offline.shots import shorten
-from agent.offline.vocabulary import STYLE_ALIASES, STYLES
+from agent.offline.vocabulary import EXPRESSION_WORDS, PERSON_NOUNS, STYLE_ALIASES, STYLES, WEATHER_WORDS
 from story import (
     AnyEdit,
     Character,
@@ -24,7 +24,7 @@ from story import (
     UpdateCharacter,
     UpdateShot,
 )
-from story.model import MAX_NAME, MAX_SHOT_FRAMES, MAX_SHOTS
+from story.model import MAX_NAME, MAX_SHOT_FRAMES, MAX_SHOTS, Acting, Expression, Prop, PropPlace, Weather
 
 
 def style(project: Project, text: str, context: Context) -> Step | None:
@@ -257,3 +257,113 @@ def voice_change(project: Project, text: str, context: Context) -> Step | None:
     changed = voice.model_copy(update={field: value})
     edit = UpdateCharacter(character_id=character.id, changes=CharacterChanges(voice=changed))
     return Step([edit], f"{character.name}'s voice {match.group('how')} ({field} {getattr(voice, field)} -> {value})")
+
+
+# What is in frame: feelings, weather, props ------------------------------------------------------
+
+_FEELING = re.compile(
+    r"^(?:make\s+)?(?P<who>[a-z][\w' -]*?)\s+(?:(?:looks?|is|seems?|should (?:look|be)|feels?)\s+)?"
+    r"(?P<how>" + "|".join(sorted(EXPRESSION_WORDS, key=len, reverse=True)) + r"|neutral|calm)"
+    r"(?:\s+(?:in|on|for)\s+(?P<where>.+))?$"
+)
+_WEATHER = re.compile(
+    r"^(?:(?:add|put|bring|make it|let it)\s+)?(?:some\s+|a\s+|an\s+)?(?P<what>"
+    + "|".join(sorted(WEATHER_WORDS, key=len, reverse=True))
+    + r"|clear sky|no weather)(?:\s+(?:to|in|on|into|for)\s+(?P<where>.+))?$"
+    + r"|^make\s+(?P<where2>.+?)\s+(?P<what2>"
+    + "|".join(sorted(WEATHER_WORDS, key=len, reverse=True))
+    + r")$"
+)
+_PROP = re.compile(
+    r"^(?:(?:add|put|place|show|draw)\s+)?(?:(?:give)\s+(?P<holder>[a-z][\w'-]*)\s+)?(?:an?|the|some)\s+"
+    r"(?P<what>[a-z][a-z -]{0,40}?)(?:\s+(?P<place>on|in|at|by|under|beside|behind|near)\s+the\s+"
+    r"(?P<on>[a-z]+))?\s+(?:to|in|into|on)\s+(?P<where>(?:shot|the (?:first|last)|all).*)$"
+)
+
+
+def _gendered(project: Project, who: str, cast: list[str]) -> str | None:
+    """The character a pronoun means among `cast`: the one whose words say she or he, else the first."""
+    if not cast:
+        return None
+    sex = "f" if who in {"she", "her"} else "m" if who in {"he", "him"} else ""
+    for cid in cast:
+        words = set(re.findall(r"[a-z]+", project.character(cid).description.lower()))
+        if sex and {
+            w for w in words if PERSON_NOUNS.get(w) == sex or w in ({"she", "her"} if sex == "f" else {"he", "his"})
+        }:
+            return cid
+    return cast[0]
+
+
+def feeling(project: Project, text: str, context: Context) -> Step | None:
+    """'she looks afraid in shot 4', 'Tom is crying in shot 2', 'make Mara happy in the last shot'."""
+    match = _FEELING.match(text)
+    if not match:
+        return None
+    who, how = match.group("who").strip(), match.group("how")
+    expression = Expression.NEUTRAL if how in {"neutral", "calm"} else EXPRESSION_WORDS[how]
+    refs = target_shots(project, match.group("where") or "", context, f"show {who} {how}")
+    edits: list[AnyEdit] = []
+    for ref in refs:
+        shot = project.shot(ref.id)
+        if who in {"she", "he", "her", "him", "they"}:
+            ident = _gendered(project, who, shot.characters)
+        else:
+            character = _character(project, who, context)
+            if character is None:
+                return None  # not a person: some other command's words
+            ident = character.id
+        if ident is None or ident not in shot.characters:
+            raise Refusal(f"{who.capitalize()} is not in shot {ref.number}; add them to it first.")
+        acting = dict(shot.acting)
+        acting[ident] = (acting.get(ident) or Acting()).model_copy(update={"expression": expression})
+        edits.append(UpdateShot(shot_id=ref.id, changes=ShotChanges(acting=acting)))
+    name = who if who in {"she", "he", "they"} else project.character(ident).name
+    return Step(edits, f"shot {refs[-1].number}: {name} looks {expression.value}", refs[-1].id)
+
+
+def weather(project: Project, text: str, context: Context) -> Step | None:
+    """'add rain to shot 3', 'snow in shot 2', 'make shot 5 stormy', 'clear sky in shot 1'."""
+    match = _WEATHER.match(text)
+    if not match:
+        return None
+    what = match.group("what") or match.group("what2")
+    where = match.group("where") or match.group("where2") or ""
+    sky = Weather.CLEAR if what in {"clear sky", "no weather"} else WEATHER_WORDS[what]
+    refs = target_shots(project, where, context, f"have {what}")
+    edits: list[AnyEdit] = [UpdateShot(shot_id=r.id, changes=ShotChanges(weather=sky)) for r in refs]
+    return Step(
+        edits,
+        f"{'shots' if len(refs) > 1 else 'shot'} {', '.join(str(r.number) for r in refs)}: {sky.value}",
+        refs[-1].id if len(refs) == 1 else None,
+    )
+
+
+def prop(project: Project, text: str, context: Context) -> Step | None:
+    """'a lamp on the table in shot 2', 'add a boat to shot 1', 'give Tom a lantern in shot 3'."""
+    match = _PROP.match(text)
+    if not match:
+        return None
+    what = match.group("what").strip()
+    if what.split()[0] in {"shot", "take", "close", "closeup", "wide", "new"} or what in WEATHER_WORDS:
+        return None
+    refs = target_shots(project, match.group("where"), context, f"show {what}")
+    holder = None
+    if match.group("holder"):
+        character = _character(project, match.group("holder"), context)
+        if character is None:
+            return None
+        holder = character.id
+    edits: list[AnyEdit] = []
+    for ref in refs:
+        shot = project.shot(ref.id)
+        if holder is not None and holder not in shot.characters:
+            raise Refusal(f"{project.character(holder).name} is not in shot {ref.number}; add them to it first.")
+        found = [Prop(name=what, where=PropPlace.HELD, held_by=holder)] if holder else []
+        if not found and match.group("on"):  # "a lamp on the table": the table too, the lamp in front
+            found = [Prop(name=match.group("on"), where=PropPlace.FOREGROUND), Prop(name=what)]
+            found[1] = found[1].model_copy(update={"metadata": {"on": match.group("on")}})
+        found = found or [Prop(name=what)]
+        kept = [p for p in shot.props if p.name not in {f.name for f in found}]
+        edits.append(UpdateShot(shot_id=ref.id, changes=ShotChanges(props=[*kept, *found][:20])))
+    return Step(edits, f"shot {refs[-1].number}: {what} added", refs[-1].id)

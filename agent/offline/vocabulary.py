@@ -7,6 +7,7 @@ lower case; lookups are by whole word.
 from __future__ import annotations
 
 from story import Angle, Movement, ShotSize, TimeOfDay, Transition
+from story.model import Expression, Pose, PropPlace, Weather
 
 # fmt: off
 
@@ -312,5 +313,91 @@ STYLES: dict[str, tuple[list[str], list[str]]] = {
 STYLE_ALIASES = {
     "watercolor": "watercolour", "film noir": "noir", "black and white": "noir", "manga": "anime",
     "comic book": "comic", "painterly": "oil painting", "retro": "vintage",
+}
+# fmt: on
+
+# What is in frame --------------------------------------------------------------------------------
+
+# fmt: off
+WEATHER_WORDS: dict[str, Weather] = {
+    "storm": Weather.STORM, "storms": Weather.STORM, "stormy": Weather.STORM, "thunder": Weather.STORM,
+    "thunderstorm": Weather.STORM, "lightning": Weather.STORM, "tempest": Weather.STORM, "gale": Weather.STORM,
+    "hurricane": Weather.STORM, "squall": Weather.STORM,
+    "rain": Weather.RAIN, "rains": Weather.RAIN, "raining": Weather.RAIN, "rainy": Weather.RAIN,
+    "drizzle": Weather.RAIN, "downpour": Weather.RAIN, "showers": Weather.RAIN, "raindrops": Weather.RAIN,
+    "snow": Weather.SNOW, "snows": Weather.SNOW, "snowing": Weather.SNOW, "snowy": Weather.SNOW,
+    "snowfall": Weather.SNOW, "blizzard": Weather.SNOW, "snowflakes": Weather.SNOW, "sleet": Weather.SNOW,
+    "fog": Weather.FOG, "foggy": Weather.FOG, "mist": Weather.FOG, "misty": Weather.FOG, "haze": Weather.FOG,
+    "hazy": Weather.FOG,
+    "wind": Weather.WIND, "windy": Weather.WIND, "gust": Weather.WIND, "gusts": Weather.WIND,
+    "breeze": Weather.WIND, "blustery": Weather.WIND,
+    "cloud": Weather.CLOUD, "clouds": Weather.CLOUD, "cloudy": Weather.CLOUD, "overcast": Weather.CLOUD,
+    "sunny": Weather.CLEAR, "sunshine": Weather.CLEAR, "cloudless": Weather.CLEAR, "calm": Weather.CLEAR,
+}
+EXPRESSION_WORDS: dict[str, Expression] = {
+    **dict.fromkeys(("cry", "cries", "crying", "weep", "weeps", "weeping", "tears", "tearful", "sob", "sobs",
+                     "sobbing"), Expression.CRYING),
+    **dict.fromkeys(("afraid", "scared", "fear", "fearful", "terrified", "frightened", "trembling", "trembles",
+                     "panic", "panics", "shivering", "nervous", "anxious", "worried"), Expression.AFRAID),
+    **dict.fromkeys(("angry", "furious", "rage", "fury", "glares", "scowls", "snarls", "frowns", "cross"),
+                    Expression.ANGRY),
+    **dict.fromkeys(("sad", "sadly", "sorrow", "grief", "grieves", "mourns", "heartbroken", "lonely", "gloomy",
+                     "sighs", "ashamed"), Expression.SAD),
+    **dict.fromkeys(("happy", "smile", "smiles", "smiling", "grins", "grinning", "joy", "joyful", "delighted",
+                     "glad", "cheerful", "relieved", "beams", "beaming"), Expression.HAPPY),
+    **dict.fromkeys(("laugh", "laughs", "laughing", "laughter", "giggles", "giggling", "chuckles"),
+                    Expression.LAUGHING),
+    **dict.fromkeys(("surprised", "surprise", "gasps", "astonished", "amazed", "shocked", "startled", "stunned"),
+                    Expression.SURPRISED),
+}
+POSE_WORDS: dict[str, Pose] = {
+    **dict.fromkeys(("sits", "sitting", "seated", "sat", "kneels", "kneeling", "crouches"), Pose.SITTING),
+    **dict.fromkeys(("lies", "lying", "asleep", "sleeps", "sleeping", "collapses", "sprawled"), Pose.LYING),
+    **dict.fromkeys(("walks", "walking", "strolls", "wanders", "steps", "crosses", "paces"), Pose.WALKING),
+    **dict.fromkeys(("runs", "running", "races", "sprints", "flees", "dashes", "chases"), Pose.RUNNING),
+    **dict.fromkeys(("points", "pointing", "gestures"), Pose.POINTING),
+    **dict.fromkeys(("holds", "holding", "carries", "carrying", "clutches", "clutching", "grips", "gripping",
+                     "clinging", "clings"), Pose.HOLDING),
+}
+HOLDING_VERBS = {
+    "holds", "holding", "held", "carries", "carrying", "carried", "lights", "lit", "lifts", "lifting", "raises",
+    "raising", "grips", "gripping", "clutches", "clutching", "clinging", "clings", "waves", "waving", "reads",
+    "reading", "takes", "grabs", "grabbing", "picks", "wields", "swings", "drinks", "sips", "opens", "winds",
+}
+_BACK, _FORE = PropPlace.BACKGROUND, PropPlace.FOREGROUND
+PROP_NOUNS: dict[str, PropPlace] = {
+    # vehicles
+    **dict.fromkeys(("boat", "ship", "yacht", "canoe", "raft", "car", "truck", "bus", "train", "tram", "bicycle",
+                     "bike", "motorbike", "plane", "aeroplane", "airplane", "helicopter", "rocket", "cart",
+                     "wagon", "carriage", "taxi", "van", "tractor", "submarine", "sled", "sleigh", "balloon"),
+                    _BACK),
+    # set pieces
+    **dict.fromkeys(("rock", "stone", "boulder", "tree", "pine", "oak", "palm", "mountain", "volcano", "hill",
+                     "house", "hut", "cottage", "castle", "church", "tower", "lighthouse", "bridge", "tent",
+                     "fence", "gate", "well", "fountain", "statue", "mast", "sail", "anchor", "pier", "windmill",
+                     "moon", "sun", "star", "rainbow", "wave", "waves", "fire", "campfire", "cactus", "flower",
+                     "flowers", "rose", "tulip", "sunflower", "mushroom", "log", "wall", "door", "window",
+                     "chimney", "barn", "stall", "tent", "shell", "island", "cave", "snowman"), _BACK),
+    # creatures (a creature with a name or a line is a character; one merely seen is a prop)
+    **dict.fromkeys(("bird", "birds", "heron", "gull", "seagull", "crow", "raven", "owl", "eagle", "hawk", "duck",
+                     "swan", "parrot", "pigeon", "dove", "chicken", "hen", "rooster", "moth", "butterfly", "bee",
+                     "spider", "ant", "fly", "fish", "whale", "dolphin", "shark", "octopus", "crab", "snake",
+                     "frog", "turtle", "lizard", "mouse", "rat", "rabbit", "hare", "squirrel", "deer", "cow",
+                     "pig", "sheep", "goat", "horse", "pony", "donkey", "dog", "puppy", "cat", "kitten", "wolf",
+                     "fox", "bear", "lion", "tiger", "elephant", "monkey", "dragon", "unicorn", "bat", "snail"),
+                    _FORE),
+    # things
+    **dict.fromkeys(("lamp", "lantern", "candle", "torch", "clock", "watch", "book", "letter", "map", "key",
+                     "phone", "telephone", "camera", "umbrella", "bag", "suitcase", "box", "basket", "bottle",
+                     "cup", "mug", "glass", "teapot", "kettle", "bowl", "plate", "bread", "cake", "apple",
+                     "orange", "pie", "coffee", "tea", "wine", "knife", "sword", "axe", "hammer", "shovel",
+                     "spade", "rope", "net", "ring", "crown", "hat", "guitar", "violin", "piano", "drum",
+                     "trumpet", "radio", "television", "computer", "laptop", "chair", "table", "bed", "sofa",
+                     "bench", "desk", "mirror", "painting", "ball", "kite", "doll", "gift", "present", "coin",
+                     "money", "gun", "bow", "arrow", "shield", "flag", "compass", "telescope", "newspaper",
+                     "pen", "pencil", "scissors", "needle", "toolbox", "ladder", "bucket", "barrel", "crate",
+                     "oar", "paddle", "fishing", "rod", "bell", "envelope", "photograph", "photo", "flashlight",
+                     "candle", "lock", "chest", "treasure", "skull", "bone", "egg", "cheese", "soup", "pizza"),
+                    _FORE),
 }
 # fmt: on
