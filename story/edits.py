@@ -57,13 +57,19 @@ class Edit(BaseModel):
 class ShotChanges(Edit):
     """Fields of a shot to change; a field left out stays as it is."""
 
-    beat: Text | None = None
-    action: Text | None = None
-    characters: list[Ident] | None = Field(None, max_length=20)
-    location: Ident | None = None
-    scene: int | None = Field(None, ge=1, le=10_000)
-    positions: dict[Ident, Annotated[float, Field(ge=0.0, le=1.0)]] | None = Field(None, max_length=20)
-    time_of_day: TimeOfDay | None = None
+    beat: Text | None = Field(None, description="The story beat the shot serves, in a few words.")
+    action: Text | None = Field(
+        None, description="What we see happen, in a sentence or two; the picture is drawn from it."
+    )
+    characters: list[Ident] | None = Field(
+        None, max_length=20, description="Ids of the characters in frame, from the cast; the whole list."
+    )
+    location: Ident | None = Field(None, description="Id of the place the shot is in, from the locations.")
+    scene: int | None = Field(None, ge=1, le=10_000, description="Scene number; the shots of one scene share it.")
+    positions: dict[Ident, Annotated[float, Field(ge=0.0, le=1.0)]] | None = Field(
+        None, max_length=20, description="Where each character in frame stands, by id: 0 the left edge, 1 the right."
+    )
+    time_of_day: TimeOfDay | None = Field(None, description="The light the shot plays in.")
     weather: Weather | None = Field(None, description="What the sky does: clear, cloud, rain, storm, snow, fog, wind.")
     props: list[Prop] | None = Field(
         None,
@@ -78,25 +84,44 @@ class ShotChanges(Edit):
         "surprised, laughing), pose (standing, sitting, lying, walking, running, pointing, holding) and facing "
         "(left, right, camera). Replaces the whole mapping.",
     )
-    size: ShotSize | None = None
-    angle: Angle | None = None
-    movement: Movement | None = None
-    lens_mm: int | None = Field(None, ge=8, le=600)
-    duration_frames: int | None = Field(None, ge=MIN_SHOT_FRAMES, le=MAX_SHOT_FRAMES)
-    dialogue: list[DialogueLine] | None = Field(None, max_length=40)
-    transition: Transition | None = None
-    notes: Text | None = None
-    seed: int | None = Field(None, ge=0, le=2**31 - 1)
-    backend: Annotated[str, StringConstraints(max_length=MAX_NAME)] | None = None
+    size: ShotSize | None = Field(
+        None, description="Shot size, from ECU (a detail) and CU (a face) to WS (whole figures) and EWS."
+    )
+    angle: Angle | None = Field(None, description="Where the camera looks from.")
+    movement: Movement | None = Field(None, description="How the camera moves during the shot.")
+    lens_mm: int | None = Field(
+        None, ge=8, le=600, description="Focal length in mm: 24 wide, 35-50 normal, 85 and up tight."
+    )
+    duration_frames: int | None = Field(
+        None,
+        ge=MIN_SHOT_FRAMES,
+        le=MAX_SHOT_FRAMES,
+        description="Length in frames at the film's fps (at 24 fps, 96 is 4 s).",
+    )
+    dialogue: list[DialogueLine] | None = Field(
+        None, max_length=40, description="The lines spoken in the shot, in order; the whole list."
+    )
+    transition: Transition | None = Field(None, description="How the shot joins the one before it.")
+    notes: Text | None = Field(None, description="Free notes for the crew; not drawn.")
+    seed: int | None = Field(None, ge=0, le=2**31 - 1, description="Seed every renderer uses for the shot.")
+    backend: Annotated[str, StringConstraints(max_length=MAX_NAME)] | None = Field(
+        None, description="A registered renderer for this shot alone; null uses the project's."
+    )
 
 
 class CharacterChanges(Edit):
     """Fields of a character to change."""
 
-    name: Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME, strip_whitespace=True)] | None = None
-    description: Text | None = None
-    traits: dict[str, str] | None = Field(None, max_length=30)
-    voice: VoiceChoice | None = None
+    name: Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME, strip_whitespace=True)] | None = Field(
+        None, description="The name shown to the person and in captions."
+    )
+    description: Text | None = Field(
+        None, description="How they look, in full: age, build, clothes, colours; every prompt uses it."
+    )
+    traits: dict[str, str] | None = Field(
+        None, max_length=30, description="Visual traits by part, e.g. {'coat': 'red'}; the whole mapping."
+    )
+    voice: VoiceChoice | None = Field(None, description="How their scratch lines are spoken.")
 
 
 class ReplaceStory(Edit):
