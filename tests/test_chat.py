@@ -294,7 +294,13 @@ def test_a_long_project_is_summarised_within_the_budget_and_says_so() -> None:
     assert "400 shots in 21 scenes" in prompt and "scene 20: shots" in prompt
     assert "400. s400" in prompt and "1. s1" in prompt
     small = system_prompt(project)
-    assert all(f"{n}. s{n}" in small for n in range(1, 6)) and "180-degree" in small and "over-the-shoulder" in small
+    assert all(f"{n}. s{n}" in small for n in range(1, 6)) and "180-degree" in small
+    # the vocabulary is in the tools a revision is shown (their enums), not repeated in the prompt
+    from agent.directors import offered_tools, revise_tools
+    from agent.tools import Toolbox
+
+    shown = json.dumps(offered_tools(Toolbox(project).specs(), revise_tools(project, "make shot 2 a close-up")))
+    assert all(value in shown for value in ("over-the-shoulder", "EWS", "crane-up", "dissolve", "dusk"))
 
 
 # Streaming and the terminal chat ----------------------------------------------------------------

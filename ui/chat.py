@@ -120,19 +120,8 @@ def turn(
 def report(
     result: TurnResult, out: Console, *, streamed: bool, err: Console | None = None, warned: set[str] | None = None
 ) -> None:
-    """What the turn did: warnings (those not in `warned` yet), the reply (unless it streamed),
-    changes, failures, the reel."""
-    from ui.door import warn
+    """What the turn did, through the terminal's one formatter (`ui.door.show_turn`); warnings
+    already given in this conversation (`warned`) are not repeated."""
+    from ui.door import show_turn
 
-    err = err or out
-    warn(result.warnings, err, said=warned)
-    if not streamed and result.reply:
-        print_plain(out, f"director> {result.reply}")
-    for line in result.changes:
-        print_plain(out, f"  • {line}")
-    for number, why in result.failed.items():
-        why = f": {why} (a marked placeholder stands in; `render` retries it)"
-        print_plain(err, (f"shot {number} failed", "red"), why)
-    if result.reel is not None and (result.changes or result.rendered):
-        seconds = result.frames / result.fps
-        print_plain(out, f"  Reel: {result.reel} ({result.frames} frames, {seconds:.1f}s)", soft_wrap=True)
+    show_turn(result, to=out, errors=err or out, quiet_reply=streamed, reply_as="director> ", said=warned)

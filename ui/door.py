@@ -110,20 +110,38 @@ def refuse(reply: str) -> NoReturn:
     raise typer.Exit(2)
 
 
-def report_turn(result: TurnResult, *, quiet_reply: bool = False) -> None:
-    warn(result.warnings)
-    if result.refused:
-        refuse(result.reply)
+def show_turn(
+    result: TurnResult,
+    *,
+    to: Console | None = None,
+    errors: Console | None = None,
+    quiet_reply: bool = False,
+    reply_as: str = "",
+    said: set[str] | None = None,
+) -> None:
+    """What a turn did, as the terminal shows it (the one formatter for `say`, `chat` and the
+    other commands): each warning once, the reply (unless it streamed), the changes, failed shots,
+    what rendered and the reel."""
+    to, errors = to or out, errors or err
+    warn(result.warnings, errors, said=said)
     if not quiet_reply and result.reply:
-        print_plain(out, result.reply)
+        print_plain(to, f"{reply_as}{result.reply}")
     for line in result.changes:
-        print_plain(out, f"  • {line}")
+        print_plain(to, f"  • {line}")
     for number, why in result.failed.items():
         why = f": {why} (a marked placeholder stands in; `render` retries it)"
-        print_plain(err, (f"shot {number} failed", "red"), why)
+        print_plain(errors, (f"shot {number} failed", "red"), why)
     if result.rendered:
         shots = ", ".join(str(n) for n in result.rendered)
-        out.print(f"Rendered shot{'s' if len(result.rendered) > 1 else ''} {shots} in {result.render_seconds:.1f}s")
+        to.print(f"Rendered shot{'s' if len(result.rendered) > 1 else ''} {shots} in {result.render_seconds:.1f}s")
     if result.reel is not None:
         seconds = result.frames / result.fps
-        out.print(f"Reel: {result.reel} ({result.frames} frames, {seconds:.1f}s)", highlight=False, soft_wrap=True)
+        print_plain(to, f"Reel: {result.reel} ({result.frames} frames, {seconds:.1f}s)", soft_wrap=True)
+
+
+def report_turn(result: TurnResult, *, quiet_reply: bool = False) -> None:
+    """A one-off command's turn: a refusal is one line and exit 2, anything else `show_turn`."""
+    if result.refused:
+        warn(result.warnings)
+        refuse(result.reply)
+    show_turn(result, quiet_reply=quiet_reply)
