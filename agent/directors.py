@@ -310,11 +310,18 @@ class ModelDirector:
                 content, calls = self._ask(messages, offered, emit, max_tokens=answer_tokens, forced=forced)
             except (openai.APIError, httpx.HTTPError) as exc:
                 return TurnPlan(
-                    edits=[], reply=f"The model did not answer ({exc}); nothing was changed.", action="none"
+                    edits=[],
+                    reply=f"The model did not answer ({exc}); nothing was changed.",
+                    action="none",
+                    unanswered=True,
                 )
             if not calls:
                 if refused is not None:
                     return _nothing_changed(refused)
+                if not content.strip() and not box.edits and not box.action:
+                    return TurnPlan(
+                        edits=[], reply="The model gave no answer; nothing was changed.", action="none", unanswered=True
+                    )
                 return TurnPlan(edits=box.edits, reply=content, action=box.action or "none")
             outcome = box.run_reply([(call["function"]["name"], call["function"]["arguments"]) for call in calls])
             said = [_as_sent(call) for call in calls]  # the transcript holds strings, whatever the server sent

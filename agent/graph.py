@@ -124,6 +124,7 @@ def direct(state: TurnState, runtime: Runtime[TurnContext]) -> TurnState:
         "action": plan.action,
         "reply": plan.reply,
         "refused": plan.refused,
+        "unanswered": plan.unanswered,
         "edits": EDITS.dump_python(plan.edits, mode="json", exclude_none=True),
     }
 
@@ -164,7 +165,9 @@ def apply_changes(state: TurnState, runtime: Runtime[TurnContext]) -> Finished:
 
 def answer(state: TurnState) -> Finished:
     """A turn that changes nothing: the director's reply (an answer, a refusal, a plain message)."""
-    result = TurnResult(reply=state["reply"], refused=bool(state.get("refused")))
+    result = TurnResult(
+        reply=state["reply"], refused=bool(state.get("refused")), unanswered=bool(state.get("unanswered"))
+    )
     return {"result": result, "history": _exchange(state, result)}
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from agent.brief import read_brief
 from agent.commands import Command, CommandError, expand
-from agent.director import Director
+from agent.director import Director, DirectorError
 from agent.state import Announce, Reporting, TurnResult
 from story import AnyEdit, EditError, Project, ProjectFolder, SetStyle, apply
 from tools.edit.assemble import assemble_cut
@@ -101,7 +101,17 @@ class Production:
 
         text = read_brief(brief)
         chosen = director or choose_director()
-        edits = chosen.plan(text)
+        fallback: str | None = None
+        try:
+            edits = chosen.plan(text)
+        except DirectorError as exc:
+            from agent.offline import OfflineDirector
+
+            if isinstance(chosen, OfflineDirector):
+                raise
+            # A model that cannot plan never loses the person's brief: the offline planner plans it.
+            edits = OfflineDirector().plan(text)
+            fallback = f"{exc}; the offline director planned it instead"
         if not title_card:
             edits = [*edits, SetStyle(changes={"title_card": False})]
         planned = apply(Project(), edits)  # validate before anything touches the disk
@@ -111,6 +121,8 @@ class Production:
         count = len(planned.shots)
         result.reply = f"Planned {count} shot{'s' if count != 1 else ''} from the brief."
         result.changes = [f"new project: {planned.bible.title}"]
+        if fallback:
+            result.warnings.insert(0, fallback)
         return production, result
 
     @classmethod

@@ -37,6 +37,9 @@ class TurnResult:
     refused: bool = False
     """True when nothing was applied because the request was a mistake (an unknown shot, words not
     understood, an edit the story refuses, a render over the budget); a terminal exits 2."""
+    unanswered: bool = False
+    """True when the model gave no usable answer (it failed, timed out or said nothing); nothing
+    was applied and a terminal exits 1: the machine failed, not the person."""
 
 
 # Events -------------------------------------------------------------------------------------
@@ -97,6 +100,8 @@ class TurnPlan:
     """`undo`/`redo` step through history instead of applying edits; `render` renders again."""
     refused: bool = False
     """True when nothing applies because the message was a mistake (an unknown shot, words not understood)."""
+    unanswered: bool = False
+    """True when the model gave no usable answer (an error, a timeout, nothing said); nothing applies."""
 
 
 # The graph ------------------------------------------------------------------------------------
@@ -116,5 +121,6 @@ class TurnState(TypedDict, total=False):
     edits: list[dict[str, Any]]
     reply: str
     refused: bool
+    unanswered: bool
     approved: bool
     history: Annotated[list[dict[str, str]], _recent]

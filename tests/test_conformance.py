@@ -4,6 +4,10 @@ it plans and revises through tool calls, and never sends what such a server refu
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -46,7 +50,7 @@ def test_a_planning_turn_names_its_tool_and_sends_what_a_strict_server_takes() -
     assert isinstance(edits[0], ReplaceStory) and edits[0].bible.title == "Night Ferry"
     first = server.requests[0]
     assert first["tool_choice"] == {"type": "function", "function": {"name": "create_story"}}
-    assert first["max_tokens"] == 2048 and "maxLength" not in json.dumps(first["tools"])
+    assert 256 <= first["max_tokens"] <= 2048 and "maxLength" not in json.dumps(first["tools"])
     assert [m["role"] for m in first["messages"]].count("system") == 1
 
 
@@ -107,3 +111,37 @@ def test_the_context_setting_wins_over_the_server() -> None:
 def test_sent_schemas_lose_only_their_string_bounds(schema: dict[str, Any]) -> None:
     assert "maxLength" not in json.dumps(sent_schema(schema))
     assert set(json.dumps(sent_schema(schema))) <= set(json.dumps(schema))
+
+
+# Through the command line ---------------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def storyreel(server: StrictServer, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"STORYREEL_MODEL", "STORYREEL_CONTEXT"}}
+    env |= {"OPENAI_BASE_URL": server.url, "STORYREEL_MEMORY": "off", "STORYREEL_RETRIES": "0", "COLUMNS": "200"}
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env,
+        timeout=300,
+    )
+
+
+@pytest.mark.slow
+def test_a_model_that_cannot_plan_loses_no_brief_and_one_that_says_nothing_fails_in_one_line(tmp_path: Path) -> None:
+    film = tmp_path / "film"
+    with StrictServer() as server:
+        server.queue += [text("I would love to help with that!"), text(""), text("")]
+        made = storyreel(server, "new", film, "--brief", "Mara climbs the lighthouse at dusk. She lights the lamp.")
+        assert made.returncode == 0, made.stderr
+        assert made.stderr.count("the offline director planned it instead") == 1
+        assert "Reel:" in made.stdout and (film / "cut" / "storyreel.mp4").is_file()
+        before = (film / "story.json").read_bytes()
+        said = storyreel(server, "say", film, "make shot 1 a close-up")
+    assert said.returncode == 1, said.stdout + said.stderr
+    assert said.stderr.strip() == "failed: The model gave no answer; nothing was changed."
+    assert (film / "story.json").read_bytes() == before

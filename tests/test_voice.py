@@ -34,9 +34,10 @@ def _no_memory(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="module")
 def film(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One rendered project with dialogue, shared by the read-only checks."""
-    os.environ["STORYREEL_MEMORY"] = "off"
-    production = new_film(tmp_path_factory.mktemp("voice") / "film", talking_story(short_shot=True))
-    production.close()
+    with pytest.MonkeyPatch.context() as patch:  # module-wide, and given back after (other files need memory)
+        patch.setenv("STORYREEL_MEMORY", "off")
+        production = new_film(tmp_path_factory.mktemp("voice") / "film", talking_story(short_shot=True))
+        production.close()
     return production.folder.root
 
 

@@ -140,7 +140,12 @@ def show_turn(
 
 
 def report_turn(result: TurnResult, *, quiet_reply: bool = False) -> None:
-    """A one-off command's turn: a refusal is one line and exit 2, anything else `show_turn`."""
+    """A one-off command's turn: a refusal is one line and exit 2, a model that gave no usable
+    answer one line and exit 1, anything else `show_turn`."""
+    if result.unanswered:
+        warn(result.warnings)
+        print_plain(err, ("failed", "red"), ": ", " ".join(plain(result.reply).split()), soft_wrap=not err.is_terminal)
+        raise typer.Exit(1)
     if result.refused:
         warn(result.warnings)
         refuse(result.reply)
