@@ -37,7 +37,7 @@ def render(tmp_path: Path, the_shot: Shot, *, number: int = 1, seed: int = 0, na
     done = AnimaticRenderer().render(
         RenderRequest(project=project, shot=the_shot, number=number, output=output, seed=seed)
     )
-    assert done == the_shot.duration_frames
+    assert done.frames == the_shot.duration_frames
     return output
 
 
@@ -70,7 +70,7 @@ def test_a_take_has_the_exact_frames_size_rate_and_codec_by_default(tmp_path: Pa
     project = project_with(the_shot, width=1280, height=720)
     output = tmp_path / "take.mp4"
     request = RenderRequest(project=project, shot=the_shot, number=1, output=output, on_frame=progress.append)
-    assert AnimaticRenderer().render(request) == 30
+    assert AnimaticRenderer().render(request).frames == 30
     facts = probe(output)
     assert (facts.codec, facts.width, facts.height, facts.pix_fmt) == ("h264", 1280, 720, "yuv420p")
     assert facts.fps == Fraction(24) and facts.frames == 30
@@ -192,7 +192,7 @@ def test_missing_reference_sheets_do_not_matter(tmp_path: Path) -> None:
         output=tmp_path / "take.mp4",
         references={"mara": tmp_path / "gone.png"},
     )
-    assert AnimaticRenderer().render(request) == 6
+    assert AnimaticRenderer().render(request).frames == 6
 
 
 def test_the_backend_registers_through_its_hook() -> None:
@@ -201,6 +201,6 @@ def test_the_backend_registers_through_its_hook() -> None:
     assert found == [AnimaticRenderer]
     assert (AnimaticRenderer.name, AnimaticRenderer.version, AnimaticRenderer.supports_references) == (
         "animatic",
-        "1",
+        "2",
         True,
     )

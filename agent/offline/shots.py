@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from agent.offline.in_frame import read_in_frame
 from story import Angle, DialogueLine, Movement, Shot, ShotSize, TimeOfDay, Transition
@@ -88,7 +88,7 @@ class ShotList:
     """Where each character last stood across the frame in this scene (the 180-degree line)."""
     _time_changed: bool = False
     weather: Weather = Weather.CLEAR
-    """The sky: weather named once holds, across places, until the light changes or other weather is named."""
+    """The sky: weather named once holds, across places and hours, until a new day or other weather is named."""
 
     @property
     def full(self) -> bool:
@@ -100,7 +100,8 @@ class ShotList:
         if time is not None and time != self.time:
             self._time_changed = bool(self.shots)
             self.time = time
-            self.weather = Weather.CLEAR  # a new light has moved the story on; the words say if the sky stays
+            if time in {TimeOfDay.DAWN, TimeOfDay.MORNING}:
+                self.weather = Weather.CLEAR  # a new day clears the sky, unless its words say otherwise
 
     def new_scene(
         self, location: str | None, *, interior: bool, characters: list[str], action: str, beat: str = ""
@@ -254,6 +255,8 @@ class ShotList:
         if len(placed) > 1:
             self._sides.update(placed)
         seen = read_in_frame(f"{action} {' '.join(line.parenthetical for line in dialogue or [])}", characters)
+        place_words = set((self.location or "").split("-"))  # the lighthouse the scene is at is the set, not a prop
+        seen = replace(seen, props=[p for p in seen.props if p.name not in place_words])
         self.weather = seen.weather or self.weather
         self.shots.append(
             Shot(

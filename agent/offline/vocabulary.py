@@ -369,7 +369,8 @@ PROP_NOUNS: dict[str, PropPlace] = {
     # vehicles
     **dict.fromkeys(("boat", "ship", "yacht", "canoe", "raft", "car", "truck", "bus", "train", "tram", "bicycle",
                      "bike", "motorbike", "plane", "aeroplane", "airplane", "helicopter", "rocket", "cart",
-                     "wagon", "carriage", "taxi", "van", "tractor", "submarine", "sled", "sleigh", "balloon"),
+                     "wagon", "carriage", "taxi", "van", "tractor", "submarine", "sled", "sleigh", "balloon",
+                     "dinghy", "rowboat", "ferry", "lifeboat", "wreck"),
                     _BACK),
     # set pieces
     **dict.fromkeys(("rock", "stone", "boulder", "tree", "pine", "oak", "palm", "mountain", "volcano", "hill",

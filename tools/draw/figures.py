@@ -18,7 +18,7 @@ from PIL import ImageDraw
 
 from story import Character
 
-LOOK_VERSION = "1"  # bump when look_for or the drawing changes what a figure looks like
+LOOK_VERSION = "2"  # bump when look_for or the drawing changes what a figure looks like
 
 RGB = tuple[int, int, int]
 INK: RGB = (34, 32, 40)
@@ -210,8 +210,10 @@ def draw_figure(
     *,
     view: Literal["front", "side"] = "front",
     line: int = 2,
+    expression: str = "neutral",
 ) -> None:
-    """Draw a standing figure whose head top is at `top`, `height` pixels tall, centred on `cx`."""
+    """Draw a standing figure whose head top is at `top`, `height` pixels tall, centred on `cx`, its face
+    showing `expression` (a `story.model.Expression` value)."""
     h = height
     hh = h * look.head
     hw = hh * 0.8
@@ -278,7 +280,9 @@ def draw_figure(
     draw.rectangle(
         (cx - hw * 0.18, top + hh * 0.85, cx + hw * 0.18, shoulder + 1), fill=look.skin, outline=ink, width=line
     )
-    draw_head(draw, look, cx + (hw * 0.06 if view == "side" else 0), top, hh, view=view, line=line)
+    draw_head(
+        draw, look, cx + (hw * 0.06 if view == "side" else 0), top, hh, view=view, line=line, expression=expression
+    )
 
 
 def draw_head(
@@ -290,8 +294,9 @@ def draw_head(
     *,
     view: Literal["front", "side"] = "front",
     line: int = 2,
+    expression: str = "neutral",
 ) -> None:
-    """Draw the head (hair, face, beard, hat) `hh` pixels tall with its top at `top`."""
+    """Draw the head (hair, face, beard, hat) `hh` pixels tall with its top at `top`, showing `expression`."""
     hw = hh * 0.8
     x0, x1 = cx - hw / 2, cx + hw / 2
     bottom = top + hh
@@ -343,17 +348,37 @@ def draw_head(
             outline=INK,
             width=line,
         )
-    _draw_face(draw, look, cx, top, hh, view, line)
+    _draw_face(draw, look, cx, top, hh, view, line, expression)
 
 
-def _draw_face(draw: ImageDraw.ImageDraw, look: Look, cx: float, top: float, hh: float, view: str, line: int) -> None:
+# How a feeling moves the brows: (inner end, outer end) raised (+) or lowered (-), in eye radii.
+_BROWS = {
+    "neutral": (2.2, 2.5), "happy": (2.5, 2.6), "laughing": (2.6, 2.6), "surprised": (3.6, 3.6),
+    "afraid": (3.4, 2.6), "sad": (3.2, 2.0), "crying": (3.4, 2.0), "angry": (1.2, 2.8),
+}  # fmt: skip
+TEAR: RGB = (92, 170, 236)
+MOUTH: RGB = (120, 40, 48)
+
+
+def _draw_face(
+    draw: ImageDraw.ImageDraw,
+    look: Look,
+    cx: float,
+    top: float,
+    hh: float,
+    view: str,
+    line: int,
+    expression: str = "neutral",
+) -> None:
     hw = hh * 0.8
     eye_y = top + hh * 0.5
     eyes = [cx + hw * 0.26] if view == "side" else [cx - hw * 0.2, cx + hw * 0.2]
     r = hw * 0.065
-    if hh < 36:  # too small for detail: dots read as eyes
+    if hh < 36:  # too small for detail: dots read as eyes, and a mouth that is not neutral still shows
         for ex in eyes:
             draw.ellipse((ex - r, eye_y - r, ex + r, eye_y + r), fill=INK)
+        if expression != "neutral":
+            _draw_mouth(draw, eyes[0] - hw * 0.04 if view == "side" else cx, top, hh, line, expression)
         return
     for ex in eyes:
         draw.ellipse(
@@ -366,19 +391,43 @@ def _draw_face(draw: ImageDraw.ImageDraw, look: Look, cx: float, top: float, hh:
         draw.ellipse((ex - r * 0.5, eye_y - r * 0.5, ex + r * 0.5, eye_y + r * 0.5), fill=INK)
         draw.ellipse((ex + r * 0.1, eye_y - r * 0.6, ex + r * 0.45, eye_y - r * 0.25), fill=(255, 255, 255))
         brow = look.hair if look.hair_style != "bald" else darker(look.skin, 0.6)
-        draw.line(
-            (ex - r * 1.8, eye_y - r * 2.2, ex + r * 1.6, eye_y - r * 2.5), fill=brow, width=max(line, round(r * 0.6))
-        )
+        inner, outer = _BROWS.get(expression, _BROWS["neutral"])
+        toward = 1 if ex < cx or view == "side" else -1  # the brow's inner end is the one nearer the nose
+        x_in, x_out = ex + toward * r * 1.7, ex - toward * r * 1.8
+        draw.line((x_out, eye_y - r * outer, x_in, eye_y - r * inner), fill=brow, width=max(line, round(r * 0.6)))
+        if expression == "crying":  # tears run from the eye down the cheek
+            draw.line((ex, eye_y + r * 1.2, ex - r * 0.3, top + hh * 0.78), fill=TEAR, width=max(line, round(r)))
+            draw.ellipse((ex - r * 0.9, top + hh * 0.76, ex + r * 0.3, top + hh * 0.84), fill=TEAR)
     if view == "front":
         draw.line(
             (cx, eye_y + r * 1.2, cx - r * 0.6, top + hh * 0.68, cx + r * 0.2, top + hh * 0.7),
             fill=darker(look.skin, 0.7),
             width=line,
         )
-    if look.beard is None:
-        mx = eyes[0] - hw * 0.04 if view == "side" else cx
-        draw.arc(
-            (mx - hw * 0.14, top + hh * 0.7, mx + hw * 0.14, top + hh * 0.82), 20, 160, fill=(150, 60, 60), width=line
+    if look.beard is None or expression != "neutral":
+        _draw_mouth(draw, eyes[0] - hw * 0.04 if view == "side" else cx, top, hh, line, expression)
+
+
+def _draw_mouth(draw: ImageDraw.ImageDraw, mx: float, top: float, hh: float, line: int, expression: str) -> None:
+    """The mouth of a feeling: a line, a smile, a frown, or open (surprised, laughing, afraid)."""
+    hw = hh * 0.8
+    w = hw * 0.14
+    y0, y1 = top + hh * 0.7, top + hh * 0.82
+    ink = (150, 60, 60)
+    if expression in {"happy"}:
+        draw.arc((mx - w, y0, mx + w, y1), 20, 160, fill=ink, width=line)
+    elif expression in {"sad", "crying", "angry"}:  # a frown: the arc turned over
+        draw.arc((mx - w, y1 - hh * 0.02, mx + w, y1 + hh * 0.1), 200, 340, fill=ink, width=line)
+    elif expression == "laughing":  # wide open, a smile's shape
+        draw.chord(
+            (mx - w * 1.3, y0 - hh * 0.04, mx + w * 1.3, y1 + hh * 0.04), 0, 180, fill=MOUTH, outline=INK, width=line
+        )
+    elif expression in {"surprised", "afraid"}:  # a round open mouth (smaller when afraid)
+        k = 0.6 if expression == "surprised" else 0.42
+        draw.ellipse((mx - w * k, y0 - hh * 0.01, mx + w * k, y1 + hh * 0.05 * k), fill=MOUTH, outline=INK, width=line)
+    else:  # neutral: closed, level
+        draw.line(
+            (mx - w * 0.8, (y0 + y1) / 2 + hh * 0.01, mx + w * 0.8, (y0 + y1) / 2 + hh * 0.01), fill=ink, width=line
         )
 
 

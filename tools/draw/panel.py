@@ -17,7 +17,10 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from story import Angle, Location, Project, Shot, ShotSize, TimeOfDay
+from story.model import Acting, Prop, PropPlace, Weather
+from tools.draw import icons
 from tools.draw.figures import INK, RGB, Look, darker, draw_figure, draw_figure_from_above, draw_head, look_for
+from tools.draw.weather import draw_cloud_cover, fog, weathered
 
 MARGIN = 1.2  # the scene canvas is this much larger than the frame: room for camera moves
 DUTCH_DEGREES = 12.0
@@ -145,10 +148,13 @@ def horizon_share(shot: Shot) -> float:
 # The set -----------------------------------------------------------------------------------
 
 
-def _draw_exterior(c: Canvas, light: Light, cues: set[str], horizon: float, rng: random.Random) -> None:
+def _draw_exterior(
+    c: Canvas, light: Light, cues: set[str], horizon: float, rng: random.Random, weather: Weather = Weather.CLEAR
+) -> None:
     hy = round(c.y(horizon))
     c.image.paste(_gradient(c.w, hy, light.sky_top, light.sky_low), (0, 0))
     d = c.draw
+    draw_cloud_cover(c.image, weather, light.sky_top, hy, random.Random(rng.random()))
     if light.stars:
         for _ in range(int(60 * c.w / c.vw)):
             sx, sy = rng.uniform(0, c.w), rng.uniform(0, hy * 0.8)
@@ -157,7 +163,7 @@ def _draw_exterior(c: Canvas, light: Light, cues: set[str], horizon: float, rng:
         mx, my, mr = c.x(rng.uniform(0.65, 0.85)), c.y(0.14), c.vh * 0.045
         d.ellipse((mx - mr, my - mr, mx + mr, my + mr), fill=(240, 236, 210))
     else:
-        for _ in range(rng.randint(2, 4)):  # soft clouds
+        for _ in range(rng.randint(2, 4) if weather not in {Weather.RAIN, Weather.STORM} else 0):  # soft clouds
             cx, cy, cw = (
                 c.x(rng.uniform(-0.1, 1.1)),
                 c.y(horizon * rng.uniform(0.15, 0.6)),
@@ -373,28 +379,102 @@ def figure_positions(shot: Shot) -> list[tuple[str, float]]:
     return sorted(placed, key=lambda item: item[1])
 
 
-def _draw_figures(c: Canvas, shot: Shot, looks: dict[str, Look]) -> None:
+Hand = tuple[float, float, float]  # x, y of a figure's hand on the canvas, and its head's height
+
+
+def _draw_figures(c: Canvas, shot: Shot, looks: dict[str, Look]) -> dict[str, Hand]:
+    """Draw each figure in frame with its feeling on its face; where each one's hand is."""
     size_h, anchor = _FRAMING[shot.size]
     grow = {Angle.LOW: 1.1, Angle.HIGH: 0.9}.get(shot.angle, 1.0)
+    hands: dict[str, Hand] = {}
     for cid, share in figure_positions(shot):
         look = looks[cid]
+        feeling = shot.acting.get(cid, Acting()).expression.value
         h = c.vh * size_h * grow * look.height
         cx = c.x(share)
         if shot.angle == Angle.OVERHEAD:
-            draw_figure_from_above(
-                c.draw, look, cx, c.y(0.55), c.vh * 0.2 * math.sqrt(size_h / 0.58), c.line(c.vh * 0.2)
-            )
+            size = c.vh * 0.2 * math.sqrt(size_h / 0.58)
+            draw_figure_from_above(c.draw, look, cx, c.y(0.55), size, c.line(c.vh * 0.2))
+            hands[cid] = (cx + size * 0.5, c.y(0.55), size * 0.4)
             continue
         if shot.size == ShotSize.ECU:
             hh = h * look.head / look.height
-            draw_head(c.draw, look, cx, c.y(0.45) - hh * 0.5, hh, line=c.line(hh))
+            draw_head(c.draw, look, cx, c.y(0.45) - hh * 0.5, hh, line=c.line(hh), expression=feeling)
             continue
         if shot.size in _FEET_PLACED:
             feet = c.y(anchor + (0.06 if shot.angle == Angle.LOW else 0.0))
             top = feet - h
         else:
             top = c.y(anchor + (0.03 if shot.angle == Angle.LOW else 0.0)) + c.vh * (1 - look.height) * 0.1
-        draw_figure(c.draw, look, cx, top, h, line=c.line(h))
+        draw_figure(c.draw, look, cx, top, h, line=c.line(h), expression=feeling)
+        hh = h * look.head
+        hands[cid] = (cx + hh * 1.9 * look.build * 0.55, top + h * 0.52, hh)
+    return hands
+
+
+# Props: things, creatures, vehicles and set pieces from the icon vocabulary -----------------------
+
+_BACK_SLOTS = (0.22, 0.78, 0.38, 0.62, 0.1, 0.9)
+_FRONT_SLOTS = (0.12, 0.88, 0.28, 0.72, 0.5)
+
+
+@dataclass
+class DrawLog:
+    """What a panel drew of what its shot asked for, and what it could not draw."""
+
+    drawn: list[str]
+    not_drawn: list[str]
+
+    def details(self) -> dict[str, object]:
+        """The log as a take's metadata: lines a person reads, and the words not drawn."""
+        lines = [f"drawn: {item}" for item in self.drawn] + [f"not drawn: {item}" for item in self.not_drawn]
+        return {"draw_log": lines, "not_drawn": list(self.not_drawn)}
+
+
+def _free(slots: tuple[float, ...], taken: list[float], gap: float) -> list[float]:
+    return [s for s in slots if all(abs(s - t) >= gap for t in taken)] or list(slots)
+
+
+def _draw_props(
+    c: Canvas, shot: Shot, props: list[Prop], light: Light, log: DrawLog, hands: dict[str, Hand] | None
+) -> None:
+    """Draw the props that stand in the set (hands is None) or those held (hands by character)."""
+    if not props:
+        return
+    taken = [share for _, share in figure_positions(shot)]
+    back = _free(_BACK_SLOTS, [], 0.0)
+    front = _free(_FRONT_SLOTS, taken, 0.16)
+    horizon = horizon_share(shot)
+    level = light.level
+    in_frame = {cid for cid, _ in figure_positions(shot)}
+    in_hand = [p for p in props if p.where == PropPlace.HELD and p.held_by in in_frame]
+    for prop in in_hand if hands is not None else props:
+        glyph, _ = icons.match(prop.name)
+        if glyph is None:
+            if hands is None:  # logged once, in the first pass
+                log.not_drawn.append(prop.name)
+            continue
+        held = prop.where == PropPlace.HELD and prop.held_by is not None
+        if hands is not None:  # the second pass: only what a figure in frame holds
+            hand = hands.get(prop.held_by or "") if held else None
+            if hand is None:
+                continue
+            x, y, head = hand
+            size = min(head * 1.5, c.vh * 0.3)
+            bottom = min(y + head * 0.7, c.y(0.9))  # a hand below the frame's edge still shows what it holds
+            icons.draw_glyph(c.image, glyph, min(x, c.x(0.92)), bottom, size, level)
+        else:
+            if prop in in_hand:
+                continue  # drawn in the hand, after the figures
+            if prop.where == PropPlace.BACKGROUND and shot.size not in {ShotSize.CU, ShotSize.ECU}:
+                share = back.pop(0) if back else 0.5
+                size = c.vh * (0.2 if shot.size in _FEET_PLACED else 0.28)
+                icons.draw_glyph(c.image, glyph, c.x(share), c.y(horizon) + c.vh * 0.04, size, level)
+            else:
+                share = front.pop(0) if front else 0.5
+                size = c.vh * (0.16 if shot.size in _FEET_PLACED else 0.26)
+                icons.draw_glyph(c.image, glyph, c.x(share), c.y(0.9), size, level)  # above the caption strip
+        log.drawn.append(prop.name if glyph.name == prop.name else f"{prop.name} (as {glyph.name})")
 
 
 def _draw_shoulder(c: Canvas, shot: Shot, looks: dict[str, Look]) -> None:
@@ -418,8 +498,12 @@ def _vignette(image: Image.Image, view_w: int, view_h: int) -> Image.Image:
     return Image.fromarray((np.asarray(image, np.float32) * gain[:, :, None]).astype(np.uint8))
 
 
-def draw_scene(project: Project, shot: Shot, seed: int, width: int, height: int) -> Image.Image:
-    """The shot's scene on a canvas `MARGIN` times the frame (`width` x `height`), view centred."""
+def draw_scene(
+    project: Project, shot: Shot, seed: int, width: int, height: int, log: DrawLog | None = None
+) -> Image.Image:
+    """The shot's scene on a canvas `MARGIN` times the frame (`width` x `height`), view centred; what it
+    drew of the shot's props, weather and feelings, and what it could not, goes in `log`."""
+    log = log if log is not None else DrawLog([], [])
     pw, ph = round(width * MARGIN), round(height * MARGIN)
     cw, ch = pw, ph
     if shot.angle == Angle.DUTCH:  # draw big enough that the turned picture still covers the canvas
@@ -431,7 +515,7 @@ def draw_scene(project: Project, shot: Shot, seed: int, width: int, height: int)
     location = project.location(shot.location) if shot.location else None
     cues = cues_for(location)
     interior = bool(location and location.interior)
-    light = LIGHTS[shot.time_of_day]
+    light = weathered(LIGHTS[shot.time_of_day], shot.weather)
     looks = {cid: look_for(project.character(cid)) for cid in shot.characters}
     horizon = horizon_share(shot)
     if shot.angle == Angle.OVERHEAD:
@@ -439,8 +523,20 @@ def draw_scene(project: Project, shot: Shot, seed: int, width: int, height: int)
     elif interior:
         _draw_interior(c, light, cues, horizon, rng)
     else:
-        _draw_exterior(c, light, cues, horizon, rng)
-    _draw_figures(c, shot, looks)
+        _draw_exterior(c, light, cues, horizon, rng, shot.weather)
+    if shot.weather != Weather.CLEAR:
+        log.drawn.append(shot.weather.value)
+    props = list(shot.props) if icons.enabled(project.style.look) else []
+    if shot.props and not props:
+        log.not_drawn.extend(p.name for p in shot.props)  # the icon layer is off
+    _draw_props(c, shot, props, light, log, None)
+    if shot.weather == Weather.FOG:  # the set fades into the fog; the figures stand in front of most of it
+        c.image.paste(fog(c.image, 0.5, light.level))
+    hands = _draw_figures(c, shot, looks)
+    _draw_props(c, shot, props, light, log, hands)
+    log.drawn.extend(f"{cid} {a.expression.value}" for cid, a in shot.acting.items() if a.expression.value != "neutral")
+    if shot.weather == Weather.FOG:
+        c.image.paste(fog(c.image, 0.15, light.level))
     if shot.angle == Angle.OVER_THE_SHOULDER:
         _draw_shoulder(c, shot, looks)
     image = c.image

@@ -20,9 +20,11 @@ import numpy as np
 from PIL import Image
 
 from story import Movement, Project, Shot
-from tools.draw.panel import caption_strip, draw_scene, failure_banner, subtitles
+from tools.draw.icons import CREDIT
+from tools.draw.panel import DrawLog, caption_strip, draw_scene, failure_banner, subtitles
+from tools.draw.weather import Overlay, overlay_for
 from tools.media.codec import FrameEncoder, Profile
-from tools.render.base import Renderer, RenderError, RenderRequest
+from tools.render.base import Renderer, RenderError, RenderRequest, RenderResult
 
 PROGRESS_EVERY = 12  # frames between progress calls
 
@@ -33,11 +35,11 @@ class AnimaticRenderer(Renderer):
     """Storyboard panels drawn procedurally, camera moves animated on the CPU in real time."""
 
     name = "animatic"
-    version = "1"
+    version = "2"  # 2: what is in frame (props, weather, feelings) is drawn
     supports_references = True
 
-    def render(self, request: RenderRequest) -> int:
-        """Render the shot's panel and camera move into `request.output`; return the frames written."""
+    def render(self, request: RenderRequest) -> RenderResult:
+        """Render the shot's panel and camera move into `request.output`; the frames written and the draw log."""
         # 1. Check the request before drawing anything.
         check_inputs(request)
         project, shot = request.project, request.shot
@@ -45,30 +47,38 @@ class AnimaticRenderer(Renderer):
         width, height = style.width, style.height
 
         # 2. Draw the panel once, and the on-screen text that stays put while the camera moves.
-        scene = draw_scene(project, shot, request.seed, width, height)
+        log = DrawLog([], [])
+        scene = draw_scene(project, shot, request.seed, width, height, log)
         pixels = np.asarray(scene)
         strip = caption_strip(project, shot, request.number, width, height)
         lines = subtitles(project, shot, width, height)
+        weather = _overlay(project, shot, request.seed)
 
         # 3. Where the camera looks in each frame.
         boxes = camera_path(shot, scene.width, scene.height, width, height, request.seed, style.fps)
 
         # 4. Make each frame (only when it differs from the last) and encode it.
-        last_key: tuple[Box, int] | None = None
+        last_key: tuple[Box, int, tuple[int, bool]] | None = None
         frame = pixels[:height, :width]
         with FrameEncoder(request.output, Profile(width, height, style.fps), frames=len(boxes)) as encoder:
             for n, box in enumerate(boxes):
                 request.stop.check()  # a stopped render leaves no half-written take (the encoder discards it)
                 line = next((i for i, sub in enumerate(lines) if sub.start <= n < sub.end), -1)
-                if (box, line) != last_key:
+                key = (box, line, weather.key(n) if weather else (0, False))
+                if key != last_key:
                     frame = _view(scene, pixels, box, width, height)
+                    if weather is not None:  # rain and snow fall over the picture, not over the caption
+                        weather.apply(frame, n)
                     frame[height - strip.shape[0] :] = strip
                     if line >= 0:
                         lines[line].apply(frame)
-                    last_key = (box, line)
+                    last_key = key
                 encoder.write(frame)
                 _report(request.on_frame, n + 1, len(boxes))
-        return encoder.frames
+        details = log.details()
+        if shot.props:
+            details["credit"] = CREDIT
+        return RenderResult(frames=encoder.frames, details=details)
 
 
 def check_inputs(request: RenderRequest) -> None:
@@ -133,6 +143,15 @@ def camera_path(shot: Shot, panel_w: int, panel_h: int, width: int, height: int,
     return [shift(cx, cy)] * frames
 
 
+def _overlay(project: Project, shot: Shot, seed: int) -> Overlay | None:
+    """Rain, snow or lightning over the frames of an outdoor shot; None indoors and in clear weather."""
+    location = project.location(shot.location) if shot.location else None
+    if location is not None and location.interior:
+        return None
+    style = project.style
+    return overlay_for(shot.weather, style.width, style.height, shot.duration_frames, seed, style.fps)
+
+
 def _view(scene: Image.Image, pixels: np.ndarray, box: Box, width: int, height: int) -> np.ndarray:
     """A new, writable frame showing `box` of the panel."""
     x, y, w, h = box
@@ -183,6 +202,10 @@ def panel_still(project: Project, shot: Shot, number: int, seed: int = 0) -> Ima
     box = camera_path(shot, scene.width, scene.height, style.width, style.height, seed, style.fps)[0]
     frame = _view(scene, np.asarray(scene), box, style.width, style.height)
     strip = caption_strip(project, shot, number, style.width, style.height)
+    frame[style.height - strip.shape[0] :] = strip
+    weather = _overlay(project, shot, seed)
+    if weather is not None:
+        weather.apply(frame, 0)
     frame[style.height - strip.shape[0] :] = strip
     lines = subtitles(project, shot, style.width, style.height)
     if lines:

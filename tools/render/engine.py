@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from story import Project, ProjectFolder, RecordTake, Take
 from tools.media.codec import EncodeError
@@ -110,6 +111,7 @@ def render_shots(
             job.path,
             frames=result.frames,
             prompt=result.prompt,
+            details=result.details,
             references=[_relative(folder, path) for path in request.references.values()],
             cost=cost,
             seconds=time.perf_counter() - began,
@@ -145,6 +147,7 @@ def _record(
     references: list[str] | None = None,
     cost: float = 0.0,
     seconds: float = 0.0,
+    details: dict[str, Any] | None = None,
 ) -> RecordTake:
     take = Take(
         render_key=job.key,
@@ -159,6 +162,7 @@ def _record(
         references=references or [],
         cost=round(max(0.0, cost), 6),
         seconds=round(seconds, 3),
+        metadata=dict(details or {}),  # what the backend says of the take, e.g. the animatic's draw log
     )
     return RecordTake(shot_id=job.shot.id, take=take)
 

@@ -1,0 +1,162 @@
+"""Weather on a panel: the sky it makes, clouds and fog drawn into the set, and what moves on
+screen (rain streaks, snowflakes, a lightning flash) laid over each frame.
+
+What moves is a short loop of overlays precomputed once per shot, each a set of pixel indices and
+a colour, so a rainy static shot costs an index write per frame, not a drawing.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, replace
+from typing import Protocol, TypeVar
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from story.model import Weather
+
+
+class Sky(Protocol):
+    """The parts of a panel's light that weather changes."""
+
+    sky_top: tuple[int, int, int]
+    sky_low: tuple[int, int, int]
+    level: float
+    stars: bool
+    sun: tuple[int, int, int] | None
+
+
+RGB = tuple[int, int, int]
+_Light = TypeVar("_Light", bound=Sky)
+_OVERCAST = {Weather.CLOUD, Weather.RAIN, Weather.STORM, Weather.SNOW, Weather.FOG}
+_GREY: dict[Weather, tuple[RGB, float, float]] = {  # the cloud colour, how far the sky turns to it, light left
+    Weather.CLOUD: ((170, 176, 186), 0.55, 0.9),
+    Weather.RAIN: ((120, 128, 140), 0.7, 0.78),
+    Weather.STORM: ((44, 46, 60), 0.85, 0.6),
+    Weather.SNOW: ((206, 210, 220), 0.7, 0.92),
+    Weather.FOG: ((200, 204, 208), 0.8, 0.85),
+}
+
+
+def _mix(a: RGB, b: RGB, t: float) -> RGB:
+    return (round(a[0] + (b[0] - a[0]) * t), round(a[1] + (b[1] - a[1]) * t), round(a[2] + (b[2] - a[2]) * t))
+
+
+def weathered(light: _Light, weather: Weather) -> _Light:
+    """The light under `weather`: an overcast sky turns grey (dark for a storm) and hides the stars."""
+    if weather not in _GREY:
+        return light
+    grey, amount, level = _GREY[weather]
+    night = light.level < 0.6  # clouds at night are dark, whatever their colour by day
+    if night:
+        grey = _mix(grey, (10, 12, 20), 0.75)
+    return replace(  # type: ignore[type-var]
+        light,  # type: ignore[arg-type]
+        sky_top=_mix(light.sky_top, grey, amount),
+        sky_low=_mix(light.sky_low, grey, amount * 0.9),
+        level=light.level * level,
+        stars=False,
+        sun=None,
+    )
+
+
+def draw_cloud_cover(image: Image.Image, weather: Weather, sky: RGB, horizon_y: float, rng: random.Random) -> None:
+    """Heavy, low clouds across the sky for overcast weather (drawn over the sky, under the set)."""
+    if weather not in _OVERCAST or horizon_y <= 0:
+        return
+    d = ImageDraw.Draw(image)
+    dark = weather in {Weather.STORM, Weather.RAIN}
+    tone = _mix(sky, (20, 20, 30) if dark else (250, 250, 252), 0.35)
+    w = image.width
+    for row in range(3):
+        y = horizon_y * (0.12 + 0.22 * row)
+        x = -rng.uniform(0, w * 0.1)
+        while x < w:
+            r = w * rng.uniform(0.05, 0.1)
+            d.ellipse((x - r, y - r * 0.45, x + r, y + r * 0.45), fill=_mix(tone, sky, 0.25 * row))
+            x += r * 1.3
+
+
+def fog(image: Image.Image, amount: float, level: float) -> Image.Image:
+    """The picture veiled by fog `amount` thick (0..1), lit at `level`."""
+    veil = Image.new("RGB", image.size, tuple(round(c * max(0.35, level)) for c in (214, 218, 222)))
+    return Image.blend(image, veil, amount)
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """What moves on screen: `loop` sets of flat pixel indices with their colour, and the frames that flash."""
+
+    loop: list[np.ndarray]
+    colour: np.ndarray
+    strength: float
+    flashes: frozenset[int]
+    bolt: np.ndarray | None = None
+
+    def key(self, n: int) -> tuple[int, bool]:
+        """What frame `n` shows of the weather: its drawing in the loop, and whether it flashes."""
+        return (n % len(self.loop)) if self.loop else 0, n in self.flashes
+
+    def apply(self, frame: np.ndarray, n: int) -> None:
+        """Lay frame `n`'s weather over `frame` (H x W x 3 uint8) in place."""
+        flat = frame.reshape(-1, 3)
+        if n in self.flashes:  # lightning: the whole frame lit white-blue, the bolt across the sky
+            np.subtract(255, ((255 - frame.astype(np.uint16)) * 2 // 5).astype(np.uint8), out=frame)
+            if self.bolt is not None:
+                flat[self.bolt] = (255, 255, 240)
+        if self.loop:
+            idx = self.loop[n % len(self.loop)]
+            flat[idx] = (flat[idx] * (1 - self.strength) + self.colour * self.strength).astype(np.uint8)
+
+
+def overlay_for(weather: Weather, width: int, height: int, frames: int, seed: int, fps: int = 24) -> Overlay | None:
+    """The moving part of `weather` for a shot `frames` long: rain or snow falling, lightning; None for none."""
+    if weather not in {Weather.RAIN, Weather.STORM, Weather.SNOW}:
+        return None
+    rng = random.Random(seed ^ 0x5EED)
+    scale = height / 720
+    if weather == Weather.SNOW:
+        period, count = 48, 220
+        flakes = [(rng.uniform(0, width), rng.uniform(0, height), rng.uniform(1.2, 3.2) * scale) for _ in range(count)]
+        loop = []
+        for p in range(period):
+            mask = Image.new("L", (width, height), 0)
+            d = ImageDraw.Draw(mask)
+            for i, (x, y, r) in enumerate(flakes):
+                fy = (y + p * height / period) % height
+                fx = (x + math.sin(p / period * math.tau + i) * 6 * scale) % width
+                d.ellipse((fx - r, fy - r, fx + r, fy + r), fill=255)
+            loop.append(np.flatnonzero(np.asarray(mask)))
+        return Overlay(loop, np.array((250, 250, 255), np.float32), 0.9, frozenset())
+    storm = weather == Weather.STORM
+    period, count = 8, 260 if storm else 180
+    slant = 0.28 if storm else 0.12
+    length = (46 if storm else 34) * scale
+    drops = [(rng.uniform(0, width), rng.uniform(0, height)) for _ in range(count)]
+    loop = []
+    for p in range(period):
+        mask = Image.new("L", (width, height), 0)
+        d = ImageDraw.Draw(mask)
+        for x, y in drops:
+            fy = (y + p * height / period) % height
+            fx = (x + fy * slant) % width
+            d.line((fx, fy, fx - length * slant, fy - length), fill=255, width=max(1, round(1.6 * scale)))
+        loop.append(np.flatnonzero(np.asarray(mask)))
+    flashes: frozenset[int] = frozenset()
+    bolt = None
+    if storm:
+        start = min(frames - 1, max(0, round(frames * rng.uniform(0.3, 0.5))))
+        flashes = frozenset(f for f in (start, start + 1, start + 3) if f < frames)
+        mask = Image.new("L", (width, height), 0)
+        x, y = width * rng.uniform(0.2, 0.8), 0.0
+        points = [(x, y)]
+        while y < height * 0.4:
+            x += rng.uniform(-0.04, 0.04) * width
+            y += rng.uniform(0.04, 0.08) * height
+            points.append((x, y))
+        ImageDraw.Draw(mask).line(points, fill=255, width=max(2, round(4 * scale)))
+        bolt = np.flatnonzero(np.asarray(mask))
+    colour = (200, 210, 226) if storm else (186, 198, 216)
+    return Overlay(loop, np.array(colour, np.float32), 0.55, flashes, bolt)
