@@ -225,7 +225,7 @@ def _toolbox(production: Production, project: Project) -> Toolbox:
 
         return continuity(current, production.memory() if memory_enabled() else None)
 
-    return Toolbox(project, recall=recall if memory_enabled() else None, check=check)
+    return Toolbox(project, recall=recall if memory_enabled() else None, check=check, folder=production.folder)
 
 
 def stream_turn(production: Production, message: str, *, resume: Any = None) -> Iterator[TurnEvent]:

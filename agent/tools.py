@@ -1,16 +1,20 @@
-"""The tools the model sees: pydantic arguments, JSON schemas generated from them, and their
-translation into typed edits.
+"""The tools the model sees: argument models made from the story's edits (story/edits.py) and the
+commands a person gives (agent/commands.py), the JSON schemas generated from them, and their
+translation into those same commands and edits.
 
 A `Toolbox` serves one turn. It holds a working copy of the project: every call that changes
-the story is turned into typed edits and applied to that copy at once, so the next call in the
-same turn sees it ("add a shot, then make it a close-up"), and an edit that does not fit comes
-back to the model as an error to correct. Nothing reaches the project folder from here: the
-graph applies the turn's edits as one revision, or none of them.
+the story builds commands and edits, expands the commands as `Production.run` does
+(`agent.commands.expand`) and applies the result to that copy at once, so the next call in the
+same turn sees it ("add a shot, then make it a close-up"), and a change that does not fit comes
+back to the model as an error to correct. Nothing reaches story.json from here: the graph applies
+the turn's edits as one revision, or none of them. A music file or a recording the model names
+must already be inside the project folder; it is copied to its place under media/ (named by its
+contents) when the call is checked.
 
 The model's arguments are untrusted input. They are validated in pydantic's strict mode (no
 boolean from "yes", no shot number from `true`), every string and number is bounded, a field
-that names a renderer must name a registered one, and `run_reply` applies one reply's calls all
-or nothing, at most `MAX_CALLS` a turn.
+that names a renderer must name a registered one, a path must stay inside the project folder,
+and `run_reply` applies one reply's calls all or nothing, at most `MAX_CALLS` a turn.
 """
 
 from __future__ import annotations
@@ -21,13 +25,26 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, create_model
 
-from story import AnyEdit, EditError, Project, apply
+from agent.commands import (
+    ChooseRenderer,
+    Command,
+    CutToBeats,
+    ImportMusic,
+    RecordLine,
+    RemoveMusic,
+    SetBudget,
+    expand,
+)
+from story import AnyEdit, EditError, Project, ProjectFolder, apply
 from story.edits import (
     MAX_VARIATIONS,
+    AddCharacter,
+    AddLocation,
     AddShot,
     CharacterChanges,
     ChooseTake,
@@ -35,6 +52,7 @@ from story.edits import (
     RemoveShot,
     ReplaceStory,
     RequestTakes,
+    SetBible,
     SetStyle,
     ShotChanges,
     UpdateCharacter,
@@ -49,6 +67,7 @@ MAX_STORY_SHOTS = 200
 MAX_CALLS = 50
 """Tool calls one turn may apply; a reply that would go past it is refused whole."""
 MAX_CAST = 40
+MAX_PROJECT_PATH = 500
 SHOT_ID = r"^[a-z0-9][a-z0-9-]{0,63}$"
 
 STRICT = ConfigDict(extra="forbid", strict=True)
@@ -74,9 +93,15 @@ ShotRefType = ShotNumber | ShotId
 RendererName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME), AfterValidator(registered_renderer)]
 TraitPart = Annotated[str, StringConstraints(max_length=40)]
 TraitValue = Annotated[str, StringConstraints(max_length=MAX_NAME)]
+ProjectPath = Annotated[str, StringConstraints(min_length=1, max_length=MAX_PROJECT_PATH)]
 
 ShotRefField = Field(description="The shot: its 1-based position in the shot list (2), or its id ('s7').")
 BackendField = Field(None, description="A registered renderer for this shot, e.g. 'animatic'; omit to keep.")
+
+
+def described(model: type[BaseModel], name: str, **bounds: Any) -> Any:
+    """A field described as `model` (a story model) describes it, with `bounds` of its own."""
+    return Field(description=model.model_fields[name].description, **bounds)
 
 
 class Strict(BaseModel):
@@ -111,55 +136,126 @@ class MoveShotArgs(ShotRef):
 
 
 class CharacterSpec(Strict):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="Lowercase id, e.g. 'mara'. Shots use it.")
-    name: str = Field(min_length=1, max_length=MAX_NAME)
+    """A character of the cast."""
+
+    id: str = Field(pattern=SHOT_ID, description="Lowercase id, e.g. 'mara'. Shots use it.")
+    name: str = described(Character, "name", min_length=1, max_length=MAX_NAME)
     description: str = Field("", max_length=MAX_TEXT, description="How they look: age, build, clothes, colours.")
-    traits: dict[TraitPart, TraitValue] = Field(default_factory=dict, max_length=30, description="e.g. {'coat': 'red'}")
+    traits: dict[TraitPart, TraitValue] = Field(
+        default_factory=dict, max_length=30, description="Visual traits by part, e.g. {'coat': 'red'}."
+    )
 
 
 class LocationSpec(Strict):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="Lowercase id, e.g. 'harbour'.")
-    name: str = Field(min_length=1, max_length=MAX_NAME)
-    interior: bool = False
-    description: str = Field("", max_length=MAX_TEXT)
+    """A place where scenes happen."""
+
+    id: str = Field(pattern=SHOT_ID, description="Lowercase id, e.g. 'harbour'. Shots use it.")
+    name: str = described(Location, "name", min_length=1, max_length=MAX_NAME)
+    interior: bool = Field(False, description=Location.model_fields["interior"].description)
+    description: str = Field("", max_length=MAX_TEXT, description=Location.model_fields["description"].description)
 
 
 class BibleSpec(Strict):
-    title: str = Field(min_length=1, max_length=MAX_NAME)
-    logline: str = Field("", max_length=MAX_TEXT)
-    genre: str = Field("drama", max_length=MAX_NAME)
-    tone: str = Field("", max_length=MAX_NAME)
+    """What the story is."""
+
+    title: str = described(Bible, "title", min_length=1, max_length=MAX_NAME)
+    logline: str = Field("", max_length=MAX_TEXT, description=Bible.model_fields["logline"].description)
+    genre: str = Field("drama", max_length=MAX_NAME, description=Bible.model_fields["genre"].description)
+    tone: str = Field("", max_length=MAX_NAME, description=Bible.model_fields["tone"].description)
 
 
 class CreateStoryArgs(Strict):
     """A whole story at once: what to call for a new brief. Replaces any story there was."""
 
-    bible: BibleSpec
-    characters: list[CharacterSpec] = Field(default_factory=list, max_length=MAX_CAST)
-    locations: list[LocationSpec] = Field(default_factory=list, max_length=MAX_CAST)
-    shots: list[ShotSpec] = Field(min_length=1, max_length=MAX_STORY_SHOTS)
+    bible: BibleSpec = Field(description="The title, logline, genre and tone.")
+    characters: list[CharacterSpec] = Field(
+        default_factory=list, max_length=MAX_CAST, description="The cast; shots name them by id."
+    )
+    locations: list[LocationSpec] = Field(
+        default_factory=list, max_length=MAX_CAST, description="The places; shots name them by id."
+    )
+    shots: list[ShotSpec] = Field(
+        min_length=1, max_length=MAX_STORY_SHOTS, description="The shot list, in order; ids are given s1, s2..."
+    )
 
 
 class UpdateCharacterArgs(CharacterChanges):
     model_config = STRICT
     character: str = Field(min_length=1, max_length=MAX_NAME, description="The character's id or name.")
     traits: dict[TraitPart, TraitValue] | None = Field(
-        None, max_length=30, description="Visual traits by part to set, e.g. {'coat': 'red'}."
+        None, max_length=30, description="Visual traits by part, e.g. {'coat': 'red'}; the whole mapping."
     )
 
 
-def _optional_style_field(name: str) -> Any:
-    """A style field as an optional argument that keeps the style's own bounds and description."""
-    info = Style.model_fields[name]
-    kind: Any = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
-    return (kind | None, Field(None, description=info.description))
+def _optional_fields(model: type[BaseModel], names: Sequence[str]) -> dict[str, Any]:
+    """Fields of a story model as optional arguments that keep the model's own bounds and descriptions."""
+    fields: dict[str, Any] = {}
+    for name in names:
+        info = model.model_fields[name]
+        kind: Any = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        fields[name] = (kind | None, Field(None, description=info.description))
+    return fields
 
 
-_STYLE_FIELDS = ("look", "palette", "fps", "title_card", "title_card_frames", "end_card", "end_card_text")
+_STYLE_FIELDS = (
+    "look",
+    "palette",
+    "fps",
+    "title_card",
+    "title_card_frames",
+    "end_card",
+    "end_card_frames",
+    "end_card_text",
+    "burn_subtitles",
+)
 SetStyleArgs: type[BaseModel] = create_model(  # the style's own fields and bounds, every one optional
-    "SetStyleArgs",
-    __config__=STRICT,
-    **{name: _optional_style_field(name) for name in _STYLE_FIELDS},
+    "SetStyleArgs", __config__=STRICT, **_optional_fields(Style, _STYLE_FIELDS)
+)
+_BIBLE_FIELDS = ("title", "logline", "genre", "tone")
+SetBibleArgs: type[BaseModel] = create_model(  # the bible's own fields and bounds, every one optional
+    "SetBibleArgs", __config__=STRICT, **_optional_fields(Bible, _BIBLE_FIELDS)
+)
+
+
+def command_args(command: type[Command], *, drop: Sequence[str] = (), **fields: Any) -> type[BaseModel]:
+    """A tool's arguments made from a command's own fields, bounds and descriptions, less its tag and
+    `drop`; `fields` take the place of some (a shot by position or id, a path inside the project)."""
+    kept = {
+        name: (info.annotation, info)
+        for name, info in command.model_fields.items()
+        if name != "command" and name not in drop
+    }
+    return create_model(f"{command.__name__}Args", __config__=STRICT, __doc__=command.__doc__, **(kept | fields))
+
+
+SetMusicArgs = command_args(
+    ImportMusic,
+    path=(
+        ProjectPath,
+        Field(description="The music file inside the project folder, e.g. 'media/music/song.mp3'."),
+    ),
+)
+RecordLineArgs = command_args(
+    RecordLine,
+    shot=(ShotRefType, ShotRefField),
+    path=(
+        ProjectPath | None,
+        Field(
+            None,
+            description="The recording inside the project folder, e.g. 'media/voice/line.wav'; null goes back "
+            "to the scratch voice.",
+        ),
+    ),
+)
+SetBudgetArgs = command_args(SetBudget)
+ChooseRendererArgs = command_args(
+    ChooseRenderer,
+    drop=("options", "model"),  # option values name files and endpoints: the person sets them, not the model
+    backend=(RendererName, Field(description="A registered renderer, e.g. 'animatic' or 'diffusers'.")),
+    shot=(
+        ShotRefType | None,
+        Field(None, description="Only this shot (its position or id) renders with it; omit for the whole film."),
+    ),
 )
 
 
@@ -215,10 +311,44 @@ TOOLS: dict[str, ToolSpec] = {
     "move_shot": ToolSpec(MoveShotArgs, "Move one shot to another position in the shot list."),
     "update_character": ToolSpec(
         UpdateCharacterArgs,
-        "Change a character's name, description or visual traits ('she wears the red coat'). Every shot "
-        "the character is in renders again with the new look.",
+        "Change a character's name, description, visual traits or voice ('she wears the red coat'). Every "
+        "shot the character is in renders again with the new look.",
     ),
-    "set_style": ToolSpec(SetStyleArgs, "Change the film's look words, palette, frame rate, or title/end cards."),
+    "add_character": ToolSpec(
+        CharacterSpec,
+        "Add someone new to the cast ('a dog follows her'), then put them in shots with update_shot.",
+    ),
+    "add_location": ToolSpec(
+        LocationSpec, "Add a new place to the story, then set shots there with update_shot's `location`."
+    ),
+    "set_bible": ToolSpec(SetBibleArgs, "Change the film's title, logline, genre or tone ('call it The Keeper')."),
+    "set_style": ToolSpec(
+        SetStyleArgs, "Change the film's look words, palette, frame rate, title card, end card or subtitles."
+    ),
+    "set_music": ToolSpec(
+        SetMusicArgs,
+        "Lay a music file from the project folder under the reel, ducked under speech; cut_to_beats also "
+        "moves every cut onto the beat.",
+    ),
+    "remove_music": ToolSpec(NoArgs, "Take the music away from the reel ('no music')."),
+    "cut_to_beats": ToolSpec(
+        NoArgs,
+        "Move every cut to the nearest beat of the music already under the reel ('cut it to the music'). "
+        "Each shot stays within 25 % of its length.",
+    ),
+    "record_line": ToolSpec(
+        RecordLineArgs,
+        "Use a recording from the project folder for one dialogue line instead of its scratch voice, or "
+        "go back to the scratch voice.",
+    ),
+    "choose_renderer": ToolSpec(
+        ChooseRendererArgs,
+        "Choose the renderer for the whole film or for one shot ('do shot 4 with runway', 'use diffusers').",
+    ),
+    "set_budget": ToolSpec(
+        SetBudgetArgs,
+        "Set the most the project may spend on renders, in US dollars; a render over it is refused before it spends.",
+    ),
     "recall": ToolSpec(
         RecallArgs,
         "Ask the project's memory: who 'the girl in the red coat' is, what was decided, what the person likes. "
@@ -296,6 +426,8 @@ class ToolOutcome:
     content: str
     edits: list[AnyEdit] = field(default_factory=list)
     action: Literal["edit", "undo", "redo", "render"] | None = None
+    built: list[Command | AnyEdit] = field(default_factory=list)
+    """The commands and edits the call built, before its commands were expanded into `edits`."""
 
 
 @dataclass
@@ -324,11 +456,14 @@ class Toolbox:
         recall: Recall | None = None,
         check: Check | None = None,
         allowed: frozenset[str] | None = None,
+        folder: ProjectFolder | None = None,
     ) -> None:
         self.project = project
         self.recall = recall
         self.check = check
         self.allowed = allowed
+        self.folder = folder
+        """The project's folder: a music file or a recording must be inside it (none: those tools refuse)."""
         self.edits: list[AnyEdit] = []
         self.action: Literal["edit", "undo", "redo", "render"] | None = None
         self.calls = 0
@@ -400,11 +535,8 @@ class Toolbox:
             return ToolOutcome(self._read(name, args))
         if self.action in HISTORY_TOOLS:
             raise ToolError(f"changes cannot be combined with {self.action} in the same turn")
-        edits = self._edits(name, args)
-        try:
-            after = apply(self.project, edits)
-        except EditError as exc:
-            raise ToolError(str(exc)) from exc
+        built = self._build(name, args)
+        after, edits, said = self._expand(built)
         if len(after.shots) > max(MAX_STORY_SHOTS, len(self.project.shots)):
             raise ToolError(
                 f"a project takes at most {MAX_STORY_SHOTS} shots from the director; it has {len(self.project.shots)}"
@@ -414,11 +546,31 @@ class Toolbox:
             self.action = "render"
         elif self.action is None:
             self.action = "edit"
-        return ToolOutcome(_done(name, self.project), edits=edits, action=self.action)
+        return ToolOutcome(_done(name, self.project, said), edits=edits, action=self.action, built=built)
 
-    # Story changes -----------------------------------------------------------------------
+    # Changes -----------------------------------------------------------------------------
 
-    def _edits(self, name: str, args: Any) -> list[AnyEdit]:
+    def _expand(self, built: list[Command | AnyEdit]) -> tuple[Project, list[AnyEdit], list[str]]:
+        """The working copy after `built`, its edits and what the commands said: each command expands
+        against the project as the call has left it, as `Production.run` does; raises `ToolError`."""
+        project = self.project
+        edits: list[AnyEdit] = []
+        said: list[str] = []
+        for item in built:
+            try:
+                if isinstance(item, Command):
+                    expansion = expand(project, item, folder=self.folder)
+                    step, said = expansion.edits, [*said, expansion.summary, *expansion.notes]
+                else:
+                    step = [item]
+                project = apply(project, step)
+            except EditError as exc:  # a CommandError is one too
+                raise ToolError(str(exc)) from exc
+            edits += step
+        return project, edits, said
+
+    def _build(self, name: str, args: Any) -> list[Command | AnyEdit]:  # noqa: C901 - one branch a tool
+        """The commands and edits one call asks for."""
         project = self.project
         if name == "create_story":
             return [_story(args)]
@@ -443,11 +595,30 @@ class Toolbox:
             if not character.model_fields_set:
                 raise ToolError("update_character needs a name, description or traits to change")
             return [UpdateCharacter(character_id=resolve_character(project, args.character), changes=character)]
-        if name == "set_style":
+        if name == "add_character":
+            return [AddCharacter(character=Character(**args.model_dump()))]
+        if name == "add_location":
+            return [AddLocation(location=Location(**args.model_dump()))]
+        if name in ("set_style", "set_bible"):
             changes = args.model_dump(exclude_unset=True, exclude_none=True)
             if not changes:
-                raise ToolError("set_style needs at least one field to change")
-            return [SetStyle(changes=changes)]
+                raise ToolError(f"{name} needs at least one field to change")
+            return [SetStyle(changes=changes) if name == "set_style" else SetBible(changes=changes)]
+        if name == "set_music":
+            path = self._inside(args.path, "the music file")
+            return [ImportMusic(path=path, cut_to_beats=args.cut_to_beats, gain_db=args.gain_db, duck_db=args.duck_db)]
+        if name == "remove_music":
+            return [RemoveMusic()]
+        if name == "cut_to_beats":
+            return [CutToBeats()]
+        if name == "record_line":
+            recording = None if args.path is None else self._inside(args.path, "the recording")
+            return [RecordLine(shot=self._number(args.shot), line=args.line, path=recording)]
+        if name == "set_budget":
+            return [SetBudget(dollars=args.dollars)]
+        if name == "choose_renderer":
+            number = None if args.shot is None else self._number(args.shot)
+            return [ChooseRenderer(backend=args.backend, shot=number, every_shot=args.every_shot)]
         if name == "request_takes":
             return [RequestTakes(shot_id=resolve_shot(project, args.shot), count=args.count)]
         if name == "choose_take":
@@ -455,9 +626,36 @@ class Toolbox:
         if name == "render":
             if args.backend is None:  # already a registered renderer: validated with the arguments
                 return []
-            ids = [resolve_shot(project, ref) for ref in args.shots] or [s.id for s in project.shots]
-            return [UpdateShot(shot_id=i, changes=ShotChanges(backend=args.backend)) for i in ids]
+            if not args.shots:
+                return [ChooseRenderer(backend=args.backend, every_shot=True)]
+            numbers = dict.fromkeys(self._number(ref) for ref in args.shots)
+            return [ChooseRenderer(backend=args.backend, shot=number) for number in numbers]
         raise ToolError(f"{name} is not a story change")  # pragma: no cover - TOOLS and this agree
+
+    def _number(self, ref: int | str) -> int:
+        """A shot's 1-based number from a position or an id, as the commands take it."""
+        return self.project.shot_number(resolve_shot(self.project, ref))
+
+    def _inside(self, given: str, what: str) -> str:
+        """The absolute path of the file `given` names, relative to the project folder; a `ToolError` for
+        one outside it (absolute, through `..` or a link out), one that is not there, or a turn with no folder."""
+        if self.folder is None:
+            raise ToolError(f"{what} must be a file in the project folder, and this turn has no project folder")
+        if "\x00" in given or not given.strip() or Path(given).is_absolute():
+            raise ToolError(
+                f"`path` must be relative to the project folder, like 'media/music/song.mp3', not {_shown(given)}"
+            )
+        root = self.folder.root.resolve()
+        try:
+            found = (root / given).resolve()
+            inside, there = found.is_relative_to(root), found.is_file()
+        except (OSError, RuntimeError, ValueError):  # a name too long, a loop of links, a lone surrogate
+            inside, there = False, False
+        if not inside:
+            raise ToolError(f"`path` {_shown(given)} is not inside the project folder; {what} must be")
+        if not there:
+            raise ToolError(f"`path` {_shown(given)}: there is no such file in the project folder")
+        return str(found)
 
     # Reading -----------------------------------------------------------------------------
 
@@ -512,9 +710,11 @@ def _story(args: CreateStoryArgs) -> ReplaceStory:
         raise ToolError(f"invalid story: {_first_error(exc)}") from exc
 
 
-def _done(name: str, project: Project) -> str:
+def _done(name: str, project: Project, said: list[str]) -> str:
     if name == "create_story":
         return f"story planned: {len(project.shots)} shots, {len(project.characters)} characters"
+    if said:  # what the commands said they did: "music: song.wav", "shot 3 renders with runway"
+        return "done: " + "; ".join(said)
     return f"done; the film now has {len(project.shots)} shots"
 
 

@@ -22,6 +22,7 @@ from agent.offline.story_commands import (
     cut_to_music,
     feeling,
     make_room,
+    no_music,
     prop,
     rename,
     scratch_line,
@@ -41,7 +42,7 @@ EXAMPLES = (
     "use a 85mm lens on shot 2 · make shot 3 night · make it all dawn · swap shots 2 and 3 · "
     "move shot 5 before shot 2 · delete shot 4 · duplicate shot 2 · add a shot after 4: she opens the door · "
     "dissolve into shot 4 · fade out at the end · make it noir · Mara wears a red coat · "
-    "rename Mara to Marta · cut to the music · make room for the lines · check continuity · "
+    "rename Mara to Marta · cut to the music · remove the music · make room for the lines · check continuity · "
     "give me three takes of shot 2 · "
     "use take 2 for shot 2 · render shot 4 with runway · undo · redo"
 )
@@ -167,6 +168,7 @@ def read_clause(project: Project, clause: str, context: Context) -> Step | None:
     for each in (
         *render_commands(),
         cut_to_music,
+        no_music,
         scratch_line,
         make_room,
         voice_change,

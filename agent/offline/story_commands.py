@@ -7,7 +7,7 @@ import math
 import re
 from pathlib import Path
 
-from agent.commands import MAX_LINES, CommandError, CutToBeats, RecordLine, expand
+from agent.commands import MAX_LINES, CommandError, CutToBeats, RecordLine, RemoveMusic, expand
 from agent.offline.addressing import find_character
 from agent.offline.grammar import Context, Refusal, Step, target_shots
 from agent.offline.reading import describe_looks, looks, person_traits
@@ -174,6 +174,22 @@ def cut_to_music(project: Project, text: str, context: Context) -> Step | None:
     except CommandError as exc:
         raise Refusal(f"I cannot cut to the music: {exc.__cause__ or exc}.") from None
     return Step(cut.edits, cut.summary)
+
+
+_NO_MUSIC = re.compile(
+    r"^(?:(?:remove|drop|lose|take away|take out|turn off|mute|stop)\s+(?:the\s+)?(?:music|song|soundtrack)"
+    r"(?:\s+bed)?|no\s+(?:more\s+)?music)$"
+)
+
+
+def no_music(project: Project, text: str, context: Context) -> Step | None:
+    """'remove the music', 'no music', 'turn off the song': the reel plays without its music bed."""
+    if not _NO_MUSIC.match(text):
+        return None
+    if project.music is None:
+        raise Refusal("There is no music under the reel to remove.")
+    removed = expand(project, RemoveMusic())
+    return Step(removed.edits, removed.summary)
 
 
 _SCRATCH_LINE = re.compile(
