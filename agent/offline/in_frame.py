@@ -61,7 +61,7 @@ def props_in(text: str, holder: str | None = None) -> list[Prop]:
     seen: set[str] = set()
     holding_since = opened = -99
     for i, word in enumerate(words):
-        if word in HOLDING_VERBS:
+        if word in HOLDING_VERBS and not (word in PROP_NOUNS and i - opened == 1):  # "the waves" are no verb
             holding_since = opened = i
             continue
         if word in _OPENERS:

@@ -149,6 +149,16 @@ def glyph_vectors() -> np.ndarray:
         return _vectors
 
 
+# Words the embedding model reads poorly (rare words split into pieces) and OpenMoji has a fair
+# drawing for; everything else is found by name or by meaning.
+_ALIASES = {
+    "dinghy": "canoe", "skiff": "canoe", "wreck": "ship", "mast": "sailboat", "yacht": "sailboat",
+    "pines": "evergreen tree", "pine": "evergreen tree", "fir": "evergreen tree",
+    "oak": "deciduous tree", "gull": "bird", "seagull": "bird", "crow": "bird",
+    "raven": "bird", "sparrow": "bird", "pony": "horse", "puppy": "dog", "kitten": "cat", "hare": "rabbit",
+}  # fmt: skip
+
+
 def _singular(word: str) -> str:
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
@@ -163,8 +173,8 @@ def _by_name(words: list[str]) -> Glyph | None:
     """A glyph named by the head word: exactly, then the shortest name that holds the word."""
     if not words:
         return None
-    head = words[-1]
-    candidates = [head, _singular(head)]
+    head = _ALIASES.get(words[-1], words[-1])
+    candidates = [_singular(head), head]
     table = {g.name: g for g in glyphs()}
     for word in candidates:
         if word in table:

@@ -442,10 +442,10 @@ def _draw_props(
     if not props:
         return
     taken = [share for _, share in figure_positions(shot)]
-    back = _free(_BACK_SLOTS, [], 0.0)
+    back = _free(_BACK_SLOTS, taken, 0.12)
     front = _free(_FRONT_SLOTS, taken, 0.16)
     horizon = horizon_share(shot)
-    level = light.level
+    level = 0.45 + 0.55 * light.level  # flat icons lose their shapes in the dark sooner than the set does
     in_frame = {cid for cid, _ in figure_positions(shot)}
     in_hand = [p for p in props if p.where == PropPlace.HELD and p.held_by in in_frame]
     for prop in in_hand if hands is not None else props:
