@@ -599,6 +599,11 @@ class Subtitle:
     premultiplied: np.ndarray  # uint16 colour x alpha
     keep: np.ndarray  # uint16 255 - alpha, what stays of the picture underneath
 
+    @property
+    def box(self) -> tuple[int, int, int, int]:
+        """Where the line shows on the frame: left, top, width, height."""
+        return (self.x, self.y, self.keep.shape[1], self.keep.shape[0])
+
     def apply(self, frame: np.ndarray) -> None:
         """Blend the line into `frame` (H x W x 3 uint8) in place."""
         h, w = self.keep.shape[:2]

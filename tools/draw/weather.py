@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Protocol, TypeVar
 
 import numpy as np
@@ -87,32 +87,53 @@ def fog(image: Image.Image, amount: float, level: float) -> Image.Image:
 
 @dataclass(frozen=True)
 class Overlay:
-    """What moves on screen: `loop` sets of flat pixel indices with their colour, and the frames that flash."""
+    """What moves on screen: `loop` sets of flat pixel indices with their colour, and the frames that flash.
+
+    Only the picture's top `rows` rows are touched: the caption strip below stays as it is.
+    """
 
     loop: list[np.ndarray]
     colour: np.ndarray
-    strength: float
     flashes: frozenset[int]
+    width: int
+    rows: int
     bolt: np.ndarray | None = None
+    _cleared: dict[tuple[int, tuple[int, int, int, int]], np.ndarray] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def key(self, n: int) -> tuple[int, bool]:
         """What frame `n` shows of the weather: its drawing in the loop, and whether it flashes."""
         return (n % len(self.loop)) if self.loop else 0, n in self.flashes
 
-    def apply(self, frame: np.ndarray, n: int) -> None:
-        """Lay frame `n`'s weather over `frame` (H x W x 3 uint8) in place."""
+    def _indices(self, phase: int, clear: tuple[int, int, int, int] | None) -> np.ndarray:
+        idx = self.loop[phase]
+        if clear is None:
+            return idx
+        if (phase, clear) not in self._cleared:  # a subtitle's box stays readable: no rain across it
+            x, y, w, h = clear
+            ys, xs = np.divmod(idx, self.width)
+            self._cleared[phase, clear] = idx[~((ys >= y) & (ys < y + h) & (xs >= x) & (xs < x + w))]
+        return self._cleared[phase, clear]
+
+    def apply(self, frame: np.ndarray, n: int, clear: tuple[int, int, int, int] | None = None) -> None:
+        """Lay frame `n`'s weather over `frame` (H x W x 3 uint8) in place, leaving the box `clear` as it is."""
         flat = frame.reshape(-1, 3)
-        if n in self.flashes:  # lightning: the whole frame lit white-blue, the bolt across the sky
-            np.subtract(255, ((255 - frame.astype(np.uint16)) * 2 // 5).astype(np.uint8), out=frame)
+        if n in self.flashes:  # lightning: the picture lit white-blue, the bolt across the sky
+            picture = frame[: self.rows]
+            np.subtract(255, ((255 - picture.astype(np.uint16)) * 2 // 5).astype(np.uint8), out=picture)
             if self.bolt is not None:
                 flat[self.bolt] = (255, 255, 240)
-        if self.loop:
-            idx = self.loop[n % len(self.loop)]
-            flat[idx] = (flat[idx] * (1 - self.strength) + self.colour * self.strength).astype(np.uint8)
+        if self.loop:  # solid streaks and flakes: a write, no blend, keeps a frame's cost near a copy's
+            flat[self._indices(n % len(self.loop), clear)] = self.colour
 
 
-def overlay_for(weather: Weather, width: int, height: int, frames: int, seed: int, fps: int = 24) -> Overlay | None:
-    """The moving part of `weather` for a shot `frames` long: rain or snow falling, lightning; None for none."""
+def overlay_for(
+    weather: Weather, width: int, height: int, frames: int, seed: int, rows: int | None = None
+) -> Overlay | None:
+    """The moving part of `weather` for a shot `frames` long over the top `rows` rows of the frame: rain or
+    snow falling, lightning; None for none."""
+    rows = height if rows is None else rows
     if weather not in {Weather.RAIN, Weather.STORM, Weather.SNOW}:
         return None
     rng = random.Random(seed ^ 0x5EED)
@@ -128,8 +149,8 @@ def overlay_for(weather: Weather, width: int, height: int, frames: int, seed: in
                 fy = (y + p * height / period) % height
                 fx = (x + math.sin(p / period * math.tau + i) * 6 * scale) % width
                 d.ellipse((fx - r, fy - r, fx + r, fy + r), fill=255)
-            loop.append(np.flatnonzero(np.asarray(mask)))
-        return Overlay(loop, np.array((250, 250, 255), np.float32), 0.9, frozenset())
+            loop.append(np.flatnonzero(np.asarray(mask)[:rows]))
+        return Overlay(loop, np.array((238, 240, 248), np.uint8), frozenset(), width, rows)
     storm = weather == Weather.STORM
     period, count = 8, 260 if storm else 180
     slant = 0.28 if storm else 0.12
@@ -142,8 +163,8 @@ def overlay_for(weather: Weather, width: int, height: int, frames: int, seed: in
         for x, y in drops:
             fy = (y + p * height / period) % height
             fx = (x + fy * slant) % width
-            d.line((fx, fy, fx - length * slant, fy - length), fill=255, width=max(1, round(1.6 * scale)))
-        loop.append(np.flatnonzero(np.asarray(mask)))
+            d.line((fx, fy, fx - length * slant, fy - length), fill=255, width=max(1, round(1.2 * scale)))
+        loop.append(np.flatnonzero(np.asarray(mask)[:rows]))
     flashes: frozenset[int] = frozenset()
     bolt = None
     if storm:
@@ -157,6 +178,6 @@ def overlay_for(weather: Weather, width: int, height: int, frames: int, seed: in
             y += rng.uniform(0.04, 0.08) * height
             points.append((x, y))
         ImageDraw.Draw(mask).line(points, fill=255, width=max(2, round(4 * scale)))
-        bolt = np.flatnonzero(np.asarray(mask))
-    colour = (200, 210, 226) if storm else (186, 198, 216)
-    return Overlay(loop, np.array(colour, np.float32), 0.55, flashes, bolt)
+        bolt = np.flatnonzero(np.asarray(mask)[:rows])
+    colour = (150, 160, 178) if storm else (150, 162, 184)
+    return Overlay(loop, np.array(colour, np.uint8), flashes, width, rows, bolt)

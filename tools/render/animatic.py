@@ -21,7 +21,7 @@ from PIL import Image
 
 from story import Movement, Project, Shot
 from tools.draw.icons import CREDIT
-from tools.draw.panel import DrawLog, caption_strip, draw_scene, failure_banner, subtitles
+from tools.draw.panel import DrawLog, caption_height, caption_strip, draw_scene, failure_banner, subtitles
 from tools.draw.weather import Overlay, overlay_for
 from tools.media.codec import FrameEncoder, Profile
 from tools.render.base import Renderer, RenderError, RenderRequest, RenderResult
@@ -58,21 +58,24 @@ class AnimaticRenderer(Renderer):
         boxes = camera_path(shot, scene.width, scene.height, width, height, request.seed, style.fps)
 
         # 4. Make each frame (only when it differs from the last) and encode it.
-        last_key: tuple[Box, int, tuple[int, bool]] | None = None
-        frame = pixels[:height, :width]
+        last_key: tuple[Box, int] | None = None
+        last_weather: tuple[Box, int, tuple[int, bool]] | None = None
+        frame = composed = pixels[:height, :width]
         with FrameEncoder(request.output, Profile(width, height, style.fps), frames=len(boxes)) as encoder:
             for n, box in enumerate(boxes):
                 request.stop.check()  # a stopped render leaves no half-written take (the encoder discards it)
                 line = next((i for i, sub in enumerate(lines) if sub.start <= n < sub.end), -1)
-                key = (box, line, weather.key(n) if weather else (0, False))
-                if key != last_key:
-                    frame = _view(scene, pixels, box, width, height)
-                    if weather is not None:  # rain and snow fall over the picture, not over the caption
-                        weather.apply(frame, n)
-                    frame[height - strip.shape[0] :] = strip
+                if (box, line) != last_key:
+                    composed = _view(scene, pixels, box, width, height)
+                    composed[height - strip.shape[0] :] = strip
                     if line >= 0:
-                        lines[line].apply(frame)
-                    last_key = key
+                        lines[line].apply(composed)
+                    frame, last_key = composed, (box, line)
+                if weather is not None and (box, line, weather.key(n)) != last_weather:
+                    # rain and snow fall over the picture, not over the caption or a subtitle's box
+                    frame = composed.copy()
+                    weather.apply(frame, n, lines[line].box if line >= 0 else None)
+                    last_weather = (box, line, weather.key(n))
                 encoder.write(frame)
                 _report(request.on_frame, n + 1, len(boxes))
         details = log.details()
@@ -149,7 +152,8 @@ def _overlay(project: Project, shot: Shot, seed: int) -> Overlay | None:
     if location is not None and location.interior:
         return None
     style = project.style
-    return overlay_for(shot.weather, style.width, style.height, shot.duration_frames, seed, style.fps)
+    rows = style.height - caption_height(style.height)
+    return overlay_for(shot.weather, style.width, style.height, shot.duration_frames, seed, rows)
 
 
 def _view(scene: Image.Image, pixels: np.ndarray, box: Box, width: int, height: int) -> np.ndarray:
@@ -203,13 +207,12 @@ def panel_still(project: Project, shot: Shot, number: int, seed: int = 0) -> Ima
     frame = _view(scene, np.asarray(scene), box, style.width, style.height)
     strip = caption_strip(project, shot, number, style.width, style.height)
     frame[style.height - strip.shape[0] :] = strip
-    weather = _overlay(project, shot, seed)
-    if weather is not None:
-        weather.apply(frame, 0)
-    frame[style.height - strip.shape[0] :] = strip
     lines = subtitles(project, shot, style.width, style.height)
     if lines:
         lines[0].apply(frame)
+    weather = _overlay(project, shot, seed)
+    if weather is not None:
+        weather.apply(frame, 0, lines[0].box if lines else None)
     return Image.fromarray(frame)
 
 
