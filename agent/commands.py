@@ -106,7 +106,9 @@ class SetBudget(Command):
     renders: ClassVar[bool] = False
 
     command: Literal["set_budget"] = "set_budget"
-    dollars: float | None = Field(None, ge=0, le=1_000_000, description="The cap in US dollars; null removes the cap.")
+    dollars: float | None = Field(
+        None, ge=0, le=1_000_000, description="The cap in US dollars; null or left out removes the cap."
+    )
 
 
 AnyCommand = Annotated[

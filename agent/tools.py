@@ -96,7 +96,7 @@ TraitValue = Annotated[str, StringConstraints(max_length=MAX_NAME)]
 ProjectPath = Annotated[str, StringConstraints(min_length=1, max_length=MAX_PROJECT_PATH)]
 
 ShotRefField = Field(description="The shot: its 1-based position in the shot list (2), or its id ('s7').")
-BackendField = Field(None, description="A registered renderer for this shot, e.g. 'animatic'; omit to keep.")
+BackendField = Field(None, description="A registered renderer for this shot alone, e.g. 'animatic'.")
 
 
 def described(model: type[BaseModel], name: str, **bounds: Any) -> Any:
@@ -139,7 +139,7 @@ class CharacterSpec(Strict):
     """A character of the cast."""
 
     id: str = Field(pattern=SHOT_ID, description="Lowercase id, e.g. 'mara'. Shots use it.")
-    name: str = described(Character, "name", min_length=1, max_length=MAX_NAME)
+    name: str = Field(min_length=1, max_length=MAX_NAME, description="Their name, e.g. 'Mara'.")
     description: str = Field("", max_length=MAX_TEXT, description="How they look: age, build, clothes, colours.")
     traits: dict[TraitPart, TraitValue] = Field(
         default_factory=dict, max_length=30, description="Visual traits by part, e.g. {'coat': 'red'}."
@@ -167,16 +167,10 @@ class BibleSpec(Strict):
 class CreateStoryArgs(Strict):
     """A whole story at once: what to call for a new brief. Replaces any story there was."""
 
-    bible: BibleSpec = Field(description="The title, logline, genre and tone.")
-    characters: list[CharacterSpec] = Field(
-        default_factory=list, max_length=MAX_CAST, description="The cast; shots name them by id."
-    )
-    locations: list[LocationSpec] = Field(
-        default_factory=list, max_length=MAX_CAST, description="The places; shots name them by id."
-    )
-    shots: list[ShotSpec] = Field(
-        min_length=1, max_length=MAX_STORY_SHOTS, description="The shot list, in order; ids are given s1, s2..."
-    )
+    bible: BibleSpec = Field(description="Title, logline, genre and tone.")
+    characters: list[CharacterSpec] = Field(default_factory=list, max_length=MAX_CAST, description="The cast.")
+    locations: list[LocationSpec] = Field(default_factory=list, max_length=MAX_CAST, description="The places.")
+    shots: list[ShotSpec] = Field(min_length=1, max_length=MAX_STORY_SHOTS, description="The shot list, in order.")
 
 
 class UpdateCharacterArgs(CharacterChanges):
@@ -242,8 +236,8 @@ RecordLineArgs = command_args(
         ProjectPath | None,
         Field(
             None,
-            description="The recording inside the project folder, e.g. 'media/voice/line.wav'; null goes back "
-            "to the scratch voice.",
+            description="The recording inside the project folder, e.g. 'media/voice/line.wav'; leave it out "
+            "for the scratch voice.",
         ),
     ),
 )
@@ -327,8 +321,8 @@ TOOLS: dict[str, ToolSpec] = {
     ),
     "set_music": ToolSpec(
         SetMusicArgs,
-        "Lay a music file from the project folder under the reel, ducked under speech; cut_to_beats also "
-        "moves every cut onto the beat.",
+        "Lay a music file from the project folder under the reel ('put media/music/song.mp3 under it'). "
+        "It dips under speech; cut_to_beats also moves every cut onto the beat.",
     ),
     "remove_music": ToolSpec(NoArgs, "Take the music away from the reel ('no music')."),
     "cut_to_beats": ToolSpec(
@@ -338,8 +332,7 @@ TOOLS: dict[str, ToolSpec] = {
     ),
     "record_line": ToolSpec(
         RecordLineArgs,
-        "Use a recording from the project folder for one dialogue line instead of its scratch voice, or "
-        "go back to the scratch voice.",
+        "Use a recording from the project folder for one dialogue line, or (no path) its scratch voice again.",
     ),
     "choose_renderer": ToolSpec(
         ChooseRendererArgs,
@@ -388,11 +381,38 @@ def _specs(names: frozenset[str] | None) -> list[dict[str, Any]]:
     return [
         {
             "type": "function",
-            "function": {"name": name, "description": spec.description, "parameters": spec.args.model_json_schema()},
+            "function": {"name": name, "description": spec.description, "parameters": model_schema(spec.args)},
         }
         for name, spec in TOOLS.items()
         if names is None or name in names
     ]
+
+
+def model_schema(args: type[BaseModel]) -> dict[str, Any]:
+    """The JSON schema of a tool's arguments as the model reads it: `args.model_json_schema()` with each
+    vocabulary (an enum) written where its field is, and without the models' docstrings, since the
+    tool's description and each field's own say what they mean. Validation uses `args` itself."""
+    schema = args.model_json_schema()
+    defs: dict[str, Any] = schema.pop("$defs", {})
+    vocabularies = {name: sub for name, sub in defs.items() if "enum" in sub}
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, list):
+            return [inline(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        name = str(node.get("$ref", "")).rsplit("/", 1)[-1]
+        if name in vocabularies:
+            words = {k: v for k, v in vocabularies[name].items() if k not in ("description", "title")}
+            node = {**{k: v for k, v in node.items() if k != "$ref"}, **words}
+        out = {key: inline(value) for key, value in node.items()}
+        if "properties" in out:
+            out.pop("description", None)  # an argument model's docstring: the field or the tool says it
+        return out
+
+    kept = {name: inline(sub) for name, sub in defs.items() if name not in vocabularies}
+    compact: dict[str, Any] = inline(schema)
+    return compact | ({"$defs": kept} if kept else {})
 
 
 def resolve_shot(project: Project, ref: int | str) -> str:

@@ -58,13 +58,11 @@ class ShotChanges(Edit):
     """Fields of a shot to change; a field left out stays as it is."""
 
     beat: Text | None = Field(None, description="The story beat the shot serves, in a few words.")
-    action: Text | None = Field(
-        None, description="What we see happen, in a sentence or two; the picture is drawn from it."
-    )
+    action: Text | None = Field(None, description="What we see happen; the picture is drawn from it.")
     characters: list[Ident] | None = Field(
-        None, max_length=20, description="Ids of the characters in frame, from the cast; the whole list."
+        None, max_length=20, description="Ids of the characters in frame; the whole list."
     )
-    location: Ident | None = Field(None, description="Id of the place the shot is in, from the locations.")
+    location: Ident | None = Field(None, description="Id of the place the shot is in.")
     scene: int | None = Field(None, ge=1, le=10_000, description="Scene number; the shots of one scene share it.")
     positions: dict[Ident, Annotated[float, Field(ge=0.0, le=1.0)]] | None = Field(
         None, max_length=20, description="Where each character in frame stands, by id: 0 the left edge, 1 the right."
@@ -84,9 +82,7 @@ class ShotChanges(Edit):
         "surprised, laughing), pose (standing, sitting, lying, walking, running, pointing, holding) and facing "
         "(left, right, camera). Replaces the whole mapping.",
     )
-    size: ShotSize | None = Field(
-        None, description="Shot size, from ECU (a detail) and CU (a face) to WS (whole figures) and EWS."
-    )
+    size: ShotSize | None = Field(None, description="Shot size, from ECU (a detail) to EWS (a vast view).")
     angle: Angle | None = Field(None, description="Where the camera looks from.")
     movement: Movement | None = Field(None, description="How the camera moves during the shot.")
     lens_mm: int | None = Field(
@@ -99,7 +95,7 @@ class ShotChanges(Edit):
         description="Length in frames at the film's fps (at 24 fps, 96 is 4 s).",
     )
     dialogue: list[DialogueLine] | None = Field(
-        None, max_length=40, description="The lines spoken in the shot, in order; the whole list."
+        None, max_length=40, description="The lines spoken, in order; the whole list."
     )
     transition: Transition | None = Field(None, description="How the shot joins the one before it.")
     notes: Text | None = Field(None, description="Free notes for the crew; not drawn.")

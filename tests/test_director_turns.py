@@ -10,15 +10,17 @@ from pathlib import Path
 import pytest
 from conftest import small_project
 from langgraph.checkpoint.sqlite import SqliteSaver
+from listening import click_track, tone, write_wav
 from llm_server import ChatServer, error, text, tool_call
 
+from agent.commands import ImportMusic, RecordLine
 from agent.directors import ModelDirector
 from agent.graph import THREAD, TurnContext, build_graph
 from agent.llm import ModelSettings
 from agent.production import Production
 from agent.state import TurnPlan
 from agent.tools import MAX_CALLS, MAX_STORY_SHOTS, Toolbox, ToolError, tool_specs
-from story import Project, Shot, apply
+from story import Project, ProjectFolder, Shot, apply
 
 BRIEF = (Path(__file__).resolve().parent.parent / "agent" / "examples" / "keeper.txt").read_text()
 
@@ -131,6 +133,13 @@ def raw_call(name: str, arguments: object, n: int = 0) -> dict[str, object]:
         ("request_takes", {"shot": 1, "count": "2"}, "count"),
         ("update_character", {"character": "mara", "traits": {"coat": "x" * 500}}, "traits.coat"),
         ("recall", {"query": "who", "kinds": ["character"] * 7}, "kinds"),
+        ("set_music", {"path": "media/music/a.wav", "cut_to_beats": "yes"}, "cut_to_beats"),
+        ("set_music", {"path": "media/music/a.wav", "gain_db": 60}, "gain_db"),
+        ("record_line", {"shot": 3, "line": True}, "line"),
+        ("record_line", {"shot": True, "line": 1}, "shot"),
+        ("set_budget", {"dollars": "20"}, "dollars"),
+        ("choose_renderer", {"backend": "animatic", "every_shot": 1}, "every_shot"),
+        ("choose_renderer", {"backend": "diffusers", "options": {"model": "/etc"}}, "options"),
     ],
 )
 def test_loose_values_are_refused_not_coerced(name: str, arguments: dict[str, object], where: str) -> None:
@@ -147,6 +156,8 @@ def test_loose_values_are_refused_not_coerced(name: str, arguments: dict[str, ob
         ("add_shot", {"action": "a gull", "backend": "../../etc/passwd"}),
         ("render", {"shots": [1], "backend": "../../etc/passwd"}),
         ("create_story", {"bible": {"title": "T"}, "shots": [{"action": "a gull", "backend": "../../etc/passwd"}]}),
+        ("choose_renderer", {"backend": "../../etc/passwd"}),
+        ("choose_renderer", {"backend": "../../etc/passwd", "shot": 2}),
     ],
 )
 def test_an_unknown_renderer_is_refused_wherever_a_field_names_one(name: str, arguments: dict[str, object]) -> None:
@@ -273,3 +284,49 @@ def test_a_null_the_schema_allows_leaves_a_field_as_it_is_or_clears_one_that_may
     assert (mara.name, mara.description) == ("Mara", "in blue")
     with pytest.raises(ToolError, match="at least one field"):
         box.call("update_shot", '{"shot": 2, "action": null}')
+
+
+def test_a_path_from_the_model_stays_inside_the_project_folder(tmp_path: Path) -> None:
+    root = tmp_path / "film"
+    folder = ProjectFolder.create(root, small_project())
+    (root / "media/music").mkdir(parents=True)
+    song = write_wav(tmp_path / "song.wav", click_track(120, 2.0)[0])  # beside the project, not in it
+    (root / "media/music/link.wav").symlink_to(song)
+    before = sorted(p for p in tmp_path.rglob("*"))
+    box = Toolbox(folder.load(), folder=folder)
+    for path in (str(song), "../song.wav", "media/music/../../../song.wav", "media/music/link.wav", "nothing.wav"):
+        for name, arguments in (("set_music", {"path": path}), ("record_line", {"shot": 3, "line": 1, "path": path})):
+            with pytest.raises(ToolError, match=r"^`path` .*(not inside|no such file|relative)"):
+                box.call(name, json.dumps(arguments))
+    with pytest.raises(ToolError, match="no project folder"):
+        Toolbox(small_project()).call("set_music", json.dumps({"path": "media/music/link.wav"}))
+    assert box.edits == [] and sorted(p for p in tmp_path.rglob("*")) == before  # nothing written, anywhere
+
+    inside = write_wav(root / "media/music/gulls.wav", click_track(120, 2.0)[0])
+    voice = write_wav(root / "media/voice.wav", tone(220, 0.5))
+    music = box.call("set_music", '{"path": "media/music/gulls.wav"}')
+    line = box.call("record_line", '{"shot": "s3", "line": 1, "path": "./media/voice.wav"}')
+    assert music.built == [ImportMusic(path=str(inside.resolve()))]  # the command the person's door builds
+    assert line.built == [RecordLine(shot=3, line=1, path=str(voice.resolve()))]
+    project = box.project
+    assert project.music is not None and (root / project.music.path).is_file()
+    recorded = project.shots[2].dialogue[0].recording
+    assert recorded is not None and recorded.startswith("media/voice/") and (root / recorded).is_file()
+    assert folder.load() == small_project().model_copy(update={"revision": 1})  # nothing committed yet
+
+
+@pytest.mark.slow
+def test_the_model_lays_music_from_the_project_folder_under_the_reel(film: Path) -> None:
+    (film / "media/music").mkdir(parents=True, exist_ok=True)
+    write_wav(film / "media/music/gulls.wav", click_track(120, 4.0)[0])
+    with ChatServer() as server:
+        server.queue += [
+            tool_call("set_music", {"path": "media/music/gulls.wav", "gain_db": -12.0}),
+            tool_call("set_budget", {"dollars": 5.0}),
+            text("The gulls are under the reel, and renders stop at $5."),
+        ]
+        result = turn(film, server, "put media/music/gulls.wav under it and spend at most $5")
+    project = Production.open(film).project
+    assert not result.refused and project.music is not None and project.music.gain_db == -12.0  # type: ignore[attr-defined]
+    assert project.music.source == "gulls.wav" and project.budget == 5.0
+    assert [r.message for r in ProjectFolder.open(film).revisions()][-1].startswith("put media/music")

@@ -11,7 +11,9 @@ a reply holds whole or not at all; a turn saves nothing unless its last reply wi
 
 The property: no exception escapes the director (a bad call is a `ToolError` sent back to the
 model), story.json is either byte for byte unchanged or a whole revision with every kept call in
-it, and no file is written outside the project folder.
+it, and no file is written outside the project folder. Every project holds a music file, a
+recording and a link that leads outside it, which the calls that take a path are pointed at, with
+paths that leave the folder now and then.
 """
 
 from __future__ import annotations
@@ -29,12 +31,13 @@ from conftest import small_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
+from listening import click_track, tone, write_wav
 from llm_server import ChatServer, text
 
 from agent.directors import MAX_ATTEMPTS, ModelDirector
 from agent.llm import ModelSettings
 from agent.state import TurnEvent, TurnPlan
-from agent.tools import MAX_CALLS, Toolbox, ToolError, tool_specs
+from agent.tools import MAX_CALLS, TOOLS, Toolbox, ToolError, tool_specs
 from story import Project, ProjectFolder
 from story.continuity import check
 from story.folder import NothingToUndo
@@ -46,13 +49,24 @@ WEIGHTED_NAMES = [  # the tools a revision mostly uses come up most
     *["update_shot"] * 6,
     *["add_shot"] * 3,
     *["remove_shot", "move_shot", "update_character", "set_style", "render", "request_takes", "choose_take"] * 2,
+    *["set_music", "record_line", "choose_renderer"] * 2,
     "create_story",
+    "add_character",
+    "add_location",
+    "set_bible",
+    "remove_music",
+    "cut_to_beats",
+    "set_budget",
     "recall",
     "check_continuity",
     "undo",
     "redo",
 ]
-CLEAN_NAMES = [name for name in WEIGHTED_NAMES if name not in ("undo", "redo", "choose_take")]  # these fail in a set
+CLEAN_NAMES = [  # these fail in a set, or without music
+    name for name in WEIGHTED_NAMES if name not in ("undo", "redo", "choose_take", "cut_to_beats")
+]
+MUSIC, RECORDING, ESCAPE = "media/music/gulls.wav", "media/voice/line.wav", "media/music/escape.wav"
+PATHS = [MUSIC, RECORDING, ESCAPE, "../outside.wav", "/etc/passwd", "story.json", "media/music/../../../outside.wav"]
 BAD_VALUES: list[Any] = [
     True,
     False,
@@ -118,6 +132,11 @@ def aim(data: st.DataObject, name: str, args: dict[str, Any], shots: int) -> dic
         args["shots"] = [data.draw(position)] if args.get("shots") else []
     if args.get("backend") is not None:
         args["backend"] = "animatic"
+    if args.get("path") is not None:  # a file in the project, mostly the right kind; now and then one outside
+        right = MUSIC if name == "set_music" else RECORDING
+        args["path"] = data.draw(st.sampled_from([right, right, right, *PATHS]))
+    if name == "record_line":  # the one line of small_project, in shot 3 until the shots move
+        args["shot"], args["line"] = min(3, shots), 1
     if name == "create_story":
         args["characters"], args["locations"] = [], []
         args["shots"] = [
@@ -162,7 +181,7 @@ def mutate(data: st.DataObject, name: Any, args: dict[str, Any], how: str) -> tu
     elif how == "bad_name":
         name = data.draw(st.sampled_from(BAD_NAMES))
     elif how == "renderer":
-        args[data.draw(st.sampled_from(["backend", "shot"]))] = "../../etc/passwd"
+        args[data.draw(st.sampled_from(["backend", "shot", "path"]))] = "../../etc/passwd"
     return name, json.dumps(args)
 
 
@@ -195,9 +214,9 @@ def draw_reply(data: st.DataObject, shots: int) -> list[tuple[Any, Any]]:
 # What a turn must leave -----------------------------------------------------------------------
 
 
-def expected(project: Project, replies: list[list[tuple[Any, Any]]]) -> tuple[Project, str]:
+def expected(project: Project, replies: list[list[tuple[Any, Any]]], folder: ProjectFolder) -> tuple[Project, str]:
     """The project and action a turn of these replies must end with, worked out one call at a time."""
-    box = Toolbox(project, check=check)
+    box = Toolbox(project, check=check, folder=folder)
     kept, failures, refused = 0, 0, False
     for reply in replies:
         saved = (box.project, box.edits, box.action)
@@ -246,10 +265,13 @@ def files_under(root: Path, *, leave_out: Path | None = None) -> dict[str, int]:
 def test_fuzzed_tool_calls_change_a_project_whole_or_not_at_all(tmp_path: Path) -> None:
     films = tmp_path / "films"
     films.mkdir()
+    outside = write_wav(tmp_path / "outside.wav", tone(440, 1.5))  # a sound a path might reach out to
     around = tmp_path.parent  # this test's folder and its home sit here
     outside_before = files_under(around, leave_out=films)
     start = small_project()
     counts: Counter[str] = Counter()
+    applied: Counter[str] = Counter()  # calls drawn from the schemas and saved, by tool
+    called: Counter[str] = Counter()  # calls drawn from the schemas, by tool
 
     with ChatServer() as server:
         directors = {
@@ -271,6 +293,11 @@ def test_fuzzed_tool_calls_change_a_project_whole_or_not_at_all(tmp_path: Path) 
             root = films / f"film{counts['projects']}"
             counts["projects"] += 1
             ProjectFolder.create(root, start, message="start")
+            for place in ("media/music", "media/voice"):
+                (root / place).mkdir(parents=True)
+            write_wav(root / MUSIC, click_track(100, 24.0, first=0.3)[0])  # beats off the shots' boundaries
+            write_wav(root / RECORDING, tone(220, 0.5))
+            (root / ESCAPE).symlink_to(outside)  # inside by its name, outside by where it leads
             allowed = {p.relative_to(root).parts[0] for p in root.rglob("*")} | {"history", "story.json"}
             for _ in range(data.draw(st.integers(1, 4), label="turns")):
                 folder = ProjectFolder.open(root)
@@ -283,12 +310,11 @@ def test_fuzzed_tool_calls_change_a_project_whole_or_not_at_all(tmp_path: Path) 
                     for reply in replies
                 ] + [text("ok")]
                 events: list[TurnEvent] = []
-                plan = directors[stream].turn(
-                    before, "fuzz", route_as="revise", toolbox=Toolbox(before, check=check), emit=events.append
-                )
+                box = Toolbox(before, check=check, folder=folder)
+                plan = directors[stream].turn(before, "fuzz", route_as="revise", toolbox=box, emit=events.append)
                 commit_like_the_graph(folder, plan, counts)
 
-                project, action = expected(before, replies)
+                project, action = expected(before, replies, folder)
                 after, after_bytes = folder.load(), folder.story_path.read_bytes()
                 assert plan.action == action, (plan.reply, replies)
                 if action in ("undo", "redo"):
@@ -305,12 +331,15 @@ def test_fuzzed_tool_calls_change_a_project_whole_or_not_at_all(tmp_path: Path) 
                 drawn = [len(reply) < MAX_CALLS for reply in replies for _ in reply]
                 for kind, event in zip(drawn, answered, strict=False):
                     what = "drawn" if kind else "bulk"
+                    called[str(event.data["name"])] += kind
                     if not event.data["ok"]:
                         why = "with an error" if " -> error: " in event.text else "with the rest of its reply"
                         counts[f"{what} rejected"] += 1
                         counts[f"{what} rejected {why}"] += 1
                     else:
                         counts[f"{what} {'applied' if saved else 'discarded'}"] += 1
+                        if saved and kind:
+                            applied[event.data["name"]] += 1
                 counts["turns"] += 1
                 counts["drawn calls"] += sum(drawn)
                 counts["bulk calls"] += len(drawn) - sum(drawn)
@@ -334,7 +363,10 @@ def test_fuzzed_tool_calls_change_a_project_whole_or_not_at_all(tmp_path: Path) 
         f"{MAX_CALLS + 1} or {3 * MAX_CALLS} add_shot calls: {c['bulk rejected']} rejected, {c['bulk applied']} "
         f"applied; 0 tracebacks; {len(set(outside_after) - set(outside_before))} files written outside the projects"
     )
+    print("saved of drawn, by tool: " + ", ".join(f"{name} {applied[name]}/{called[name]}" for name in TOOLS))
     assert counts["drawn calls"] >= 1_000 and counts["calls answered"] >= calls // 2
+    assert [name for name in TOOLS if name not in WEIGHTED_NAMES] == []  # every tool is fuzzed
+    assert applied["set_music"] and applied["record_line"] and applied["choose_renderer"]
     assert counts["drawn rejected"] > 0 and counts["drawn applied"] > 0 and counts["bulk rejected"] > 0
     assert outside_after == outside_before  # nothing written (or changed in size) outside the projects
 
