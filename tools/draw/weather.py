@@ -29,6 +29,7 @@ class Sky(Protocol):
 
 
 RGB = tuple[int, int, int]
+ON_TWOS = 2
 _Light = TypeVar("_Light", bound=Sky)
 _OVERCAST = {Weather.CLOUD, Weather.RAIN, Weather.STORM, Weather.SNOW, Weather.FOG}
 _GREY: dict[Weather, tuple[RGB, float, float]] = {  # the cloud colour, how far the sky turns to it, light left
@@ -104,7 +105,12 @@ class Overlay:
 
     def key(self, n: int) -> tuple[int, bool]:
         """What frame `n` shows of the weather: its drawing in the loop, and whether it flashes."""
-        return (n % len(self.loop)) if self.loop else 0, n in self.flashes
+        return self._phase(n), n in self.flashes
+
+    def _phase(self, n: int) -> int:
+        # animated "on twos", as hand-drawn animation is: each drawing holds two frames, which reads as
+        # falling rain and halves what the encoder must describe
+        return (n // ON_TWOS) % len(self.loop) if self.loop else 0
 
     def _indices(self, phase: int, clear: tuple[int, int, int, int] | None) -> np.ndarray:
         idx = self.loop[phase]
@@ -125,7 +131,7 @@ class Overlay:
             if self.bolt is not None:
                 flat[self.bolt] = (255, 255, 240)
         if self.loop:  # solid streaks and flakes: a write, no blend, keeps a frame's cost near a copy's
-            flat[self._indices(n % len(self.loop), clear)] = self.colour
+            flat[self._indices(self._phase(n), clear)] = self.colour
 
 
 def overlay_for(
@@ -152,7 +158,7 @@ def overlay_for(
             loop.append(np.flatnonzero(np.asarray(mask)[:rows]))
         return Overlay(loop, np.array((238, 240, 248), np.uint8), frozenset(), width, rows)
     storm = weather == Weather.STORM
-    period, count = 8, 260 if storm else 180
+    period, count = 8, 200 if storm else 150
     slant = 0.28 if storm else 0.12
     length = (46 if storm else 34) * scale
     drops = [(rng.uniform(0, width), rng.uniform(0, height)) for _ in range(count)]
