@@ -305,9 +305,12 @@ def test_ctrl_c_on_the_cli_cancels_the_tasks_on_the_vendor_side(tmp_path: Path, 
     project = apply(Project(), [small_story(width=128, height=72, shots=shots), SetBackend(backend="runway",
                                 options=runway_options(runway, poll_most=0.1))])  # fmt: skip
     ProjectFolder.create(root, project)
+    # A person's shell delivers Ctrl-C; a test run started in the background has SIGINT ignored,
+    # which the child would inherit, so it gets the default disposition back.
     process = subprocess.Popen(
         [sys.executable, "-m", "ui.cli", "render", str(root)],
         cwd=REPO, env=os.environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )  # fmt: skip
     deadline = time.monotonic() + 60
     while len({s.path for s in runway.paths("GET", r"^/v1/tasks/")}) < shots and time.monotonic() < deadline:
