@@ -31,6 +31,7 @@ from agent.offline.story_commands import (
     voice_change,
     weather,
 )
+from agent.offline.wording import corrected, story_words, without_politeness
 from agent.state import Emit, Route, TurnEvent, TurnPlan, quiet
 from story import AnyEdit, EditError, Project, apply
 
@@ -155,6 +156,7 @@ def read_clause(project: Project, clause: str, context: Context) -> Step | None:
     original = clause.strip(" .!?")
     original = re.sub(r"^(?:please|can you|could you|now|also|ok|okay)[,\s]+", "", original, flags=re.IGNORECASE)
     original = re.sub(r"\s+please$", "", original, flags=re.IGNORECASE)
+    original = corrected(without_politeness(original), story_words(project))
     lowered = original.lower()
     if len(lowered) != len(original):
         original = lowered  # a letter whose lower case is longer: keep offsets true

@@ -13,6 +13,14 @@ _ORDINAL = "|".join(sorted(ORDINALS, key=len, reverse=True))
 _COUNT = "|".join(w for w in sorted(NUMBER_WORDS, key=len, reverse=True) if w not in ("a", "an", "half a"))
 _NUMBER = rf"(?:#?\d+|{_COUNT})"
 _PATTERNS = [
+    # "shots 2 to 5", "shots 2-5", "from shot 2 to shot 5", "shots two through six": every shot between
+    re.compile(
+        rf"\b(?:from\s+)?shots?\s+(?P<low>{_NUMBER})\s*(?:-|–|—|to|through|thru|till|until)\s*"
+        rf"(?:shots?\s+)?(?P<high>{_NUMBER})\b(?!\s*(?:s|sec|secs|seconds?|frames?|mm)\b)"
+    ),
+    re.compile(r"(?<![\w.#-])(?P<low2>\d+)\s*[-–]\s*(?P<high2>\d+)\b(?!\s*(?:s|sec|secs|seconds?|frames?|mm)\b)"),
+    # "the first three shots", "the last 2 shots", "the opening two shots"
+    re.compile(rf"\b(?:the\s+)?(?P<end>first|opening|last|final|closing)\s+(?P<count>\d+|{_COUNT})\s+shots\b"),
     # "shots 2 and 3", "shot 2, 4 & 6", "shot #3", "shot three"
     re.compile(
         rf"\bshots?\s+(?:number\s+|no\.?\s*)?(?P<list>{_NUMBER}(?:\s*(?:,|and|&|or|with)\s*(?:shots?\s+)?{_NUMBER})*)\b"
@@ -69,7 +77,20 @@ def find_shots(project: Project, text: str) -> list[ShotRef]:
         for match in pattern.finditer(text):
             groups = match.groupdict()
             numbers: list[tuple[int, int]] = []
-            if groups.get("list"):
+            if groups.get("low") or groups.get("low2"):
+                low = _number(project, groups.get("low") or groups["low2"])
+                high = _number(project, groups.get("high") or groups["high2"])
+                numbers += [(match.start() + i, n) for i, n in enumerate(range(min(low, high), max(low, high) + 1))]
+            elif groups.get("end"):
+                token = groups["count"]
+                wanted = min(count, int(token) if token.isdigit() else NUMBER_WORDS[token])
+                span = (
+                    range(1, wanted + 1)
+                    if groups["end"] in ("first", "opening")
+                    else range(count - wanted + 1, count + 1)
+                )
+                numbers += [(match.start() + i, n) for i, n in enumerate(span)]
+            elif groups.get("list"):
                 for part in re.finditer(_NUMBER, groups["list"]):
                     numbers.append((match.start("list") + part.start(), _number(project, part.group(0))))
             elif groups.get("hash"):
@@ -99,6 +120,13 @@ def find_shots(project: Project, text: str) -> list[ShotRef]:
                 if all(ref.number != number for ref in found.values()) and offset not in found:
                     found[offset] = ShotRef(id=project.shots[number - 1].id, number=number, offset=offset)
     return [found[offset] for offset in sorted(found)]
+
+
+def without_shots(text: str) -> str:
+    """The text with every shot reference blanked ('make shots 2 to 4 night' -> 'make            night')."""
+    for pattern in [*_PATTERNS, _ALL, _IT]:
+        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
+    return text
 
 
 def names_all(text: str) -> bool:

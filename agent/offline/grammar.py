@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from agent.offline.addressing import (
     ShotRef,
     blank,
+    find_character,
     find_shots,
     names_all,
     names_it,
     no_such_shot,
+    without_shots,
 )
+from agent.offline.selection import FINDERS, by_content, by_size
 from agent.offline.shots import action_seconds, seed_for, shorten
 from agent.offline.vocabulary import (
     ANGLE_WORDS,
@@ -42,7 +45,7 @@ from story import (
     Transition,
     UpdateShot,
 )
-from story.model import MAX_SHOT_FRAMES, MIN_SHOT_FRAMES
+from story.model import MAX_SHOT_FRAMES, MIN_SHOT_FRAMES, Prop, PropPlace
 
 SIZES_TIGHT_TO_WIDE = [ShotSize.ECU, ShotSize.CU, ShotSize.MCU, ShotSize.MS, ShotSize.MWS, ShotSize.WS, ShotSize.EWS]
 
@@ -84,12 +87,33 @@ def _find(table: list[tuple[str, object]], text: str) -> tuple[object, re.Match[
     return None
 
 
-def target_shots(project: Project, text: str, context: Context, what: str) -> list[ShotRef]:
-    """The shots a property change is for: those named, 'all', or the one talked about last."""
+def select_shots(project: Project, text: str, context: Context) -> tuple[list[ShotRef], str] | None:
+    """Shots named by what they hold ('every close-up', 'in the kitchen', 'scene 2', "Mara's shots",
+    'the moth shot'), and the text with those words blanked; None when the text names none so."""
+    for finder in FINDERS:
+        found = finder(project, text)
+        if found:
+            return found
+    return by_content(project, text)
+
+
+_THAT_SHOT = re.compile(r"\b(?:that|this|the same)\s+(?:shot|one)\b")
+
+
+def target_shots(
+    project: Project, text: str, context: Context, what: str, *, whole_film: bool = False
+) -> list[ShotRef]:
+    """The shots a property change is for: those named, 'all', or the one talked about last; with
+    `whole_film` (light, weather, pace: what a film can have as a whole) every shot when none is named."""
     refs = find_shots(project, text)
     if refs:
         return refs
     if names_all(text):
+        return [ShotRef(id=s.id, number=n, offset=0) for n, s in enumerate(project.shots, 1)]
+    selected = select_shots(project, text, context)
+    if selected:
+        return selected[0]
+    if whole_film and not _THAT_SHOT.search(text):
         return [ShotRef(id=s.id, number=n, offset=0) for n, s in enumerate(project.shots, 1)]
     if (
         context.last_shot
@@ -104,9 +128,12 @@ def target_shots(project: Project, text: str, context: Context, what: str) -> li
 
 
 def _shot_list(refs: list[ShotRef]) -> str:
-    if len(refs) > 3:
+    numbers = sorted(r.number for r in refs)
+    if len(numbers) > 3 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"shots {numbers[0]}-{numbers[-1]}"
+    if len(numbers) > 6:
         return f"{len(refs)} shots"
-    return ("shot " if len(refs) == 1 else "shots ") + ", ".join(str(r.number) for r in refs)
+    return ("shot " if len(refs) == 1 else "shots ") + ", ".join(str(n) for n in numbers)
 
 
 # Durations ------------------------------------------------------------------------------------
@@ -162,6 +189,10 @@ def _frames(project: Project, seconds: float) -> int:
 
 def shot_properties(project: Project, text: str, context: Context) -> Step | None:
     """Size, angle, movement, lens, length and light of one or more shots, in any mix."""
+    clause = text
+    chosen = by_size(project, text) if find_shots(project, text) == [] else None  # "make every close-up wider"
+    if chosen:
+        text = chosen[1]
     changes: dict[str, object] = {}
     words: list[str] = []
     duration = _duration(project, text)
@@ -179,27 +210,42 @@ def shot_properties(project: Project, text: str, context: Context) -> Step | Non
         if found:
             changes["lens_mm"], text = found[0], blank(text, found[1].start(), found[1].end())
             words.append(f"{found[0]}mm lens")
+    pace = None
     for field, table in (("angle", ANGLE_WORDS), ("movement", MOVEMENT_WORDS), ("time_of_day", TIME_WORDS.items())):
         found = _find(sorted(table, key=lambda p: -len(p[0])), text)
         if found:
             changes[field], text = found[0], blank(text, found[1].start(), found[1].end())
             words.append(f"{getattr(found[0], 'value', found[0])}")
+            if field == "movement":
+                pace, text = _move_pace(text, found[1].start(), found[1].end())
     found = _find(SIZE_WORDS, text)  # type: ignore[arg-type]
     step = None
+    subject = None
     if found:
         changes["size"] = found[0]
         words.append(str(getattr(found[0], "value", found[0])))
+        subject, text = _framed(text, found[1].end())
+        text = blank(text, found[1].start(), found[1].end())
     elif re.search(r"\b(closer|tighter|tighten the frame|punch in)\b", text):
         step = -1
     elif re.search(r"\b(wider|looser|further back|farther back)\b", text):
         step = 1
     if not changes and duration is None and step is None:
         return None
-    refs = target_shots(project, text, context, "change")
+    whole_film = set(changes) <= {"time_of_day"} and step is None and duration is None
+    if chosen:
+        refs = chosen[0]
+    else:
+        selected = None if find_shots(project, text) else select_shots(project, text, context)
+        refs = selected[0] if selected else target_shots(project, text, context, "change", whole_film=whole_film)
+        text = selected[1] if selected else text
+    _read_whole(clause, text, duration is not None)
     total = duration[1] if duration is not None and duration[0] == "total" else None
     if duration is not None and total is not None:  # scale every shot named so their sum is the length
         now = sum(project.shot(ref.id).duration_frames for ref in refs) / project.fps
         duration = ("scale", total / now, duration[2])
+    if pace is not None and duration is None:
+        duration = ("scale", pace, text)
     edits: list[AnyEdit] = []
     for ref in refs:
         shot = project.shot(ref.id)
@@ -212,10 +258,16 @@ def shot_properties(project: Project, text: str, context: Context) -> Step | Non
             seconds = shot.duration_frames / project.fps
             seconds = value if kind == "set" else seconds + value if kind == "add" else seconds * value
             own["duration_frames"] = _frames(project, seconds)
+        if subject is not None:
+            own.update(_subject_changes(project, shot, subject, own.get("size", shot.size)))  # type: ignore[arg-type]
         edits.append(UpdateShot(shot_id=ref.id, changes=ShotChanges(**own)))
     if step is not None:
         words.append("tighter" if step < 0 else "wider")
-    if duration is not None:
+    if subject is not None:
+        words.append(f"framed on {subject}")
+    if pace is not None:
+        words.append(f"{'slower' if pace > 1 else 'quicker'} move (the shot x{pace:g} long)")
+    if duration is not None and not (pace is not None and duration[0] == "scale" and duration[1] == pace):
         kind, value, _ = duration
         words.append(
             f"{total:g}s in total"
@@ -227,6 +279,79 @@ def shot_properties(project: Project, text: str, context: Context) -> Step | Non
             else f"{'+' if value > 0 else ''}{value:g}s"
         )
     return Step(edits, f"{_shot_list(refs)}: {', '.join(words)}", refs[-1].id if len(refs) == 1 else None)
+
+
+_SLOW = r"slow|slowly|gentle|gently|gradual|gradually|very slow|very slowly|creeping|lingering"
+_QUICK = r"quick|quickly|fast|rapid|rapidly|sudden|suddenly|snap|whip|crash"
+
+
+def _move_pace(text: str, start: int, end: int) -> tuple[float | None, str]:
+    """A slow move takes longer over the same path ('slow push in': the shot half again as long);
+    a quick one less. The pace and the text with its word blanked."""
+    before = re.search(rf"\b(?P<word>{_SLOW}|{_QUICK})\s+$", text[:start])
+    after = re.match(rf"^\s+(?P<word>{_SLOW}|{_QUICK})\b", text[end:])
+    if before:
+        word, text = before.group("word"), blank(text, before.start("word"), before.end("word"))
+    elif after:
+        word, text = after.group("word"), blank(text, end + after.start("word"), end + after.end("word"))
+    else:
+        return None, text
+    return (1.5 if re.fullmatch(_SLOW, word) else 0.67), text
+
+
+_FRAMED = re.compile(
+    r"^\s*(?:shot\s+)?(?:of|on|onto|at)\s+(?P<subject>(?:(?:his|her|their|its|the|a|an|[a-z]+'s)\s+)"
+    r"(?:(?!(?:in|on|at|for|and|please|to|with|shot|shots)\b)[a-z-]+\s*){1,3})"
+)
+
+
+def _framed(text: str, end: int) -> tuple[str | None, str]:
+    """What a close shot is of ('an extreme close-up of his hands' -> 'his hands'), and the text without it."""
+    match = _FRAMED.match(text[end:])
+    if not match:
+        return None, text
+    subject = match.group("subject").strip()
+    ordinal = set(subject.split()) & {*ORDINALS, "last", "final", "opening", "closing", "penultimate", "same", "next"}
+    if ordinal or re.match(r"\s*(?:shots?|one)\b", text[end + match.end() :]):
+        return None, text  # "a close-up on the first shot" names the shot, not what is in it
+    return subject, blank(text, end + match.start(), end + match.end("subject"))
+
+
+def _subject_changes(project: Project, shot: Shot, subject: str, size: ShotSize) -> dict[str, object]:
+    """A close shot of a person puts them first in frame; of a thing (or a part of someone: 'his
+    hands') makes it the shot's first prop and says so in the action, so the panel frames it, not a face."""
+    bare = re.sub(r"^(?:his|her|their|its|the|a|an|[a-z]+'s)\s+", "", subject)
+    character = find_character(project, subject)
+    if character is not None:
+        if character.id in shot.characters:
+            return {"characters": [character.id, *(c for c in shot.characters if c != character.id)]}
+        return {"characters": [character.id, *shot.characters][:20]}
+    kept = [p for p in shot.props if p.name != bare]
+    framed = Prop(name=bare, where=PropPlace.FOREGROUND, metadata={"framed": True})
+    words = {ShotSize.ECU: "Extreme close-up", ShotSize.CU: "Close-up", ShotSize.MCU: "Medium close-up"}
+    opening = f"{words.get(size, 'Framed')} on {subject}."
+    action = shot.action if shot.action.startswith(opening) else f"{opening} {shot.action}".strip()
+    return {"props": [framed, *kept][:20], "action": action[:2000]}
+
+
+_FILLER_WORDS = """make makes made set change turn it its that this these those the a an shot shots one ones on
+for to in
+of be should please into with use using give and also too all every each lens angle camera movement move length long
+frame framing more bit little slightly just can could would you i i'd like want we let's lets now then again instead
+as well at so is are whole film reel story everything light lighting time day scene size them both rather try go do
+put same thanks thank it's from by up over was there let have has need needs insert get done much very longer shorter
+extend lengthen trim shorten tighten quicker faster snappier hold add twice double half halve closer tighter wider looser
+further farther back punch slower time less"""
+_FILLER = frozenset(_FILLER_WORDS.split())
+
+
+def _read_whole(clause: str, rest: str, timed: bool) -> None:
+    """Refuse a clause with words no part of the command read, so nothing is done in part."""
+    left = [w for w in re.findall(r"[a-z][a-z'-]*", without_shots(rest)) if w not in _FILLER]
+    if timed:  # "make shot 7 slow, twice as long": a length says what slow meant
+        left = [w for w in left if w not in {"slow", "slower", "quick", "quicker", "pace", "duration", "seconds"}]
+    if left:
+        raise Refusal(f"I could not read “{' '.join(left)}” in “{clause.strip()}”.")
 
 
 # Shot list: swap, move, delete, duplicate, insert ----------------------------------------------

@@ -1,0 +1,216 @@
+"""Shots named by what they hold rather than their number: "every close-up", "in the kitchen",
+"the forest scene", "scene 2", "Mara's shots", "the moth shot", "the shot where she cries",
+"the one on the pier". Each finder returns the shots and the text with the naming words blanked,
+so the words left are the instruction itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from agent.offline.addressing import ShotRef, blank, find_character
+from agent.offline.vocabulary import EXPRESSION_WORDS, ORDINALS, PERSON_NOUNS, SIZE_WORDS
+from story import Character, Project, Shot
+
+Found = tuple[list[ShotRef], str]
+
+_SIZES = "|".join(re.escape(p).replace(r"\ ", r"[\s-]+") for p, _ in SIZE_WORDS if len(p) > 3)
+_BY_SIZE = re.compile(rf"\b(?:every|each|all(?:\s+of)?(?:\s+the)?|the)\s+(?:(?P<size>{_SIZES})(?:\s+shots?)?)(?![\w-])")
+_SCENE = re.compile(
+    rf"\b(?:in\s+)?(?:the\s+)?(?:scene\s+(?P<number>\d+)|(?P<nth>{'|'.join(ORDINALS)}|last|final|opening)\s+scene)\b"
+)
+_STOP = {
+    "the", "a", "an", "of", "in", "on", "at", "to", "with", "where", "when", "which", "that", "who", "is", "are",
+    "be", "should", "shot", "shots", "one", "and", "by", "from", "into", "it", "its", "there", "was", "were",
+    "has", "have", "had", "for", "as", "then", "this", "just", "we", "see", "seen", "you",
+}  # fmt: skip
+_NOT_CONTENT = {
+    "last", "first", "final", "same", "next", "previous", "new", "other", "opening", "closing", "whole", "every",
+    "each", "all", "penultimate", "second-to-last", "next-to-last", "that", "this", "which", "another", "dialogue",
+    *ORDINALS,
+}  # fmt: skip
+
+
+def by_size(project: Project, text: str) -> Found | None:
+    """'every close-up', 'all the wide shots', 'the extreme close-ups': the shots of that size now."""
+    match = _BY_SIZE.search(text)
+    if not match:
+        return None
+    phrase = re.sub(r"[\s-]+", " ", match.group("size"))
+    size = next((s for p, s in SIZE_WORDS if p.replace("-", " ") == phrase), None)
+    if size is None or (match.group(0).startswith("the ") and not phrase.endswith("s")):
+        return None  # "the close-up" is a size asked for, not a set of shots
+    refs = [ShotRef(id=s.id, number=n, offset=match.start()) for n, s in enumerate(project.shots, 1) if s.size == size]
+    if not refs:
+        return None
+    return refs, blank(text, match.start(), match.end())
+
+
+def by_scene(project: Project, text: str) -> Found | None:
+    """'scene 2', 'in the first scene', 'the last scene': every shot of that scene."""
+    match = _SCENE.search(text)
+    if not match:
+        return None
+    scenes = list(dict.fromkeys(s.scene for s in project.shots))
+    if match.group("number"):
+        wanted = int(match.group("number"))
+    else:
+        word = match.group("nth")
+        index = len(scenes) if word in ("last", "final") else 1 if word == "opening" else ORDINALS[word]
+        if not 1 <= index <= len(scenes):
+            return None
+        wanted = scenes[index - 1]
+    refs = [
+        ShotRef(id=s.id, number=n, offset=match.start()) for n, s in enumerate(project.shots, 1) if s.scene == wanted
+    ]
+    if not refs:
+        from agent.offline.grammar import Refusal
+
+        raise Refusal(f"There is no scene {wanted}; the scenes are {', '.join(str(s) for s in scenes)}.")
+    return refs, blank(text, match.start(), match.end())
+
+
+def _place_words(project: Project) -> dict[str, str]:
+    """Each word that names a location ('kitchen', 'forest', 'old mill'), to its id."""
+    words: dict[str, str] = {}
+    for location in project.locations:
+        name = re.sub(r"^(?:the|a|an)\s+", "", location.name.lower()).strip()
+        for key in {name, location.id.replace("-", " "), name.split()[-1] if name else ""}:
+            if key:
+                words.setdefault(key, location.id)
+    return words
+
+
+def by_place(project: Project, text: str) -> Found | None:
+    """'in the kitchen', 'at the harbour', 'the forest scene', 'the kitchen shots': the shots set there."""
+    places = _place_words(project)
+    if not places:
+        return None
+    names = "|".join(re.escape(w) for w in sorted(places, key=len, reverse=True))
+    match = re.search(
+        rf"\b(?:(?:in|at|on|inside|outside|by)\s+the\s+(?P<a>{names})(?:\s+(?:scenes?|shots?))?|"
+        rf"(?:the|every|all(?:\s+the)?)\s+(?P<b>{names})\s+(?:scenes?|shots?))\b",
+        text,
+    )
+    if not match:
+        return None
+    place = places[match.group("a") or match.group("b")]
+    refs = [
+        ShotRef(id=s.id, number=n, offset=match.start()) for n, s in enumerate(project.shots, 1) if s.location == place
+    ]
+    if not refs:
+        return None
+    return refs, blank(text, match.start(), match.end())
+
+
+def by_character(project: Project, text: str) -> Found | None:
+    """ "every shot with Mara", "all of Tom's shots", "Mara's shots", "the shots with the girl"."""
+    match = re.search(
+        r"\b(?:(?:every|each|all(?:\s+the)?|the)\s+shots?\s+(?:with|of|showing|featuring)\s+(?P<a>[a-z][\w' -]*?)"
+        r"(?:\s+in\s+(?:them|it))?(?=$|\s+(?:a|an|to|into|at|night|day|dusk|dawn|wider|closer|tighter|longer|"
+        r"shorter|slower|faster|more|less|low|high)\b|[,.;])|(?:all\s+(?:of\s+)?)?(?P<b>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)'s\s+shots)",
+        text,
+    )
+    if not match:
+        return None
+    character = find_character(project, match.group("a") or match.group("b"))
+    if character is None:
+        return None
+    refs = [
+        ShotRef(id=s.id, number=n, offset=match.start())
+        for n, s in enumerate(project.shots, 1)
+        if character.id in s.characters
+    ]
+    if not refs:
+        return None
+    return refs, blank(text, match.start(), match.end())
+
+
+_CONTENT = re.compile(
+    r"\b(?:the\s+)?(?:shot|one|bit|moment|part)\s+(?P<how>where|with|of|in which|when|that shows|showing|"
+    r"on|at|in)\s+(?P<what>[a-z][\w' -]*)"
+    r"|\bthe\s+(?P<noun>(?:[a-z][\w'-]*\s+){0,2}?[a-z][\w'-]*)\s+(?:shot|one)\b"
+)
+
+
+def stem(word: str) -> str:
+    """A crude stem, so 'cries', 'crying' and 'cried' meet."""
+    word = word.lower().strip("'")
+    for suffix, put in (("ies", "y"), ("ied", "y"), ("ying", "y"), ("ing", ""), ("es", ""), ("ed", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= (2 if put else 3):
+            return word[: -len(suffix)] + put
+    return word
+
+
+def _gender(character: Character) -> str:
+    words = set(re.findall(r"[a-z]+", f"{character.name} {character.description}".lower()))
+    if words & {"she", "her", "woman", "girl"} or any(PERSON_NOUNS.get(w) == "f" for w in words):
+        return "f"
+    if words & {"he", "his", "man", "boy"} or any(PERSON_NOUNS.get(w) == "m" for w in words):
+        return "m"
+    return ""
+
+
+def shot_words(project: Project, shot: Shot) -> set[str]:
+    """The stems of what a shot says it shows: action, beat, lines, props, place, who and how they feel."""
+    parts = [shot.action, shot.beat, " ".join(line.text for line in shot.dialogue), shot.notes]
+    parts += [p.name for p in shot.props]
+    parts += [project.character(c).name for c in shot.characters if any(x.id == c for x in project.characters)]
+    parts += [a.expression.value for a in shot.acting.values()]
+    if shot.location and any(x.id == shot.location for x in project.locations):
+        parts.append(project.location(shot.location).name)
+    return {stem(w) for w in re.findall(r"[a-z][a-z'-]*", " ".join(parts).lower())}
+
+
+def by_content(project: Project, text: str, recall: Callable[[str, Project], str | None] | None = None) -> Found | None:
+    """'the moth shot', 'the shot where she cries', 'the one on the pier': the shot whose words hold
+    most of the phrase's words (a pronoun counts for a shot with someone of that gender in it)."""
+    for match in _CONTENT.finditer(text):
+        words = (match.group("what") or match.group("noun") or "").split()
+        if match.group("noun") and (set(words) & _NOT_CONTENT or any(re.fullmatch(_SIZES, w) for w in words)):
+            continue
+        wanted = [w for w in words if w not in _STOP]
+        if not wanted:
+            continue
+        best = _best_shot(project, wanted)
+        if best is None:
+            shown = " ".join(wanted)
+            from agent.offline.grammar import Refusal
+
+            raise Refusal(f"I found no shot with {shown!r} in it; name it by number, e.g. 'shot 3'.")
+        number, used = best
+        end = match.end()
+        if match.group("what"):  # the phrase runs on to the instruction: blank only the words that matched
+            tail = match.group("what").split()
+            kept = 0
+            for index, word in enumerate(tail):
+                if word in _STOP or stem(word) in used or word in {"she", "he", "they", "her", "his", "him"}:
+                    kept = index + 1
+                else:
+                    break
+            end = match.start("what") + len(" ".join(tail[:kept]))
+        ref = ShotRef(id=project.shots[number - 1].id, number=number, offset=match.start())
+        return [ref], blank(text, match.start(), end)
+    return None
+
+
+def _best_shot(project: Project, wanted: list[str]) -> tuple[int, set[str]] | None:
+    """(number, stems matched) of the shot that holds most of the wanted words; None when none holds any."""
+    pronoun = next(({"she": "f", "her": "f", "he": "m", "his": "m", "him": "m"}[w] for w in wanted if w in
+                    {"she", "her", "he", "his", "him"}), "")  # fmt: skip
+    stems = {stem(w) for w in wanted if w not in {"she", "her", "he", "his", "him", "they", "them"}}
+    feelings = {EXPRESSION_WORDS[w].value for w in wanted if w in EXPRESSION_WORDS}
+    best: tuple[float, int, set[str]] | None = None
+    for number, shot in enumerate(project.shots, 1):
+        held = shot_words(project, shot)
+        matched = {s for s in stems if s in held} | {f for f in feelings if f in held}
+        score = len({s for s in stems if s in held}) + (0.5 if feelings & held else 0.0)
+        if pronoun and any(_gender(project.character(c)) == pronoun for c in shot.characters):
+            score += 0.25
+        if score >= 1 and (best is None or score > best[0]):
+            best = (score, number, matched)
+    return (best[1], best[2]) if best else None
+
+
+FINDERS = (by_size, by_scene, by_place, by_character)
