@@ -211,9 +211,10 @@ def draw_figure(
     view: Literal["front", "side"] = "front",
     line: int = 2,
     expression: str = "neutral",
+    turn: float = 0.0,
 ) -> None:
     """Draw a standing figure whose head top is at `top`, `height` pixels tall, centred on `cx`, its face
-    showing `expression` (a `story.model.Expression` value)."""
+    showing `expression` (a `story.model.Expression` value), turned by `turn` (-1 screen left, 1 right)."""
     h = height
     hh = h * look.head
     hw = hh * 0.8
@@ -247,12 +248,7 @@ def draw_figure(
     arm_sides = (0,) if view == "side" else (-1, 1)
     for side in arm_sides:
         ax = cx + side * (sw / 2 + arm_w * 0.3) - arm_w / 2
-        draw.rounded_rectangle(
-            (ax, shoulder + hh * 0.05, ax + arm_w, arm_end), radius=arm_w / 2.5, fill=look.top, outline=ink, width=line
-        )
-        draw.ellipse(
-            (ax, arm_end - arm_w * 0.3, ax + arm_w, arm_end + arm_w * 0.8), fill=look.skin, outline=ink, width=line
-        )
+        _draw_arm(draw, look, ax, shoulder + hh * 0.05, arm_end, arm_w, line)
     # Torso (the coat or top), then the neck.
     flare = 1.08 if look.long_top else 0.92
     slope = hh * 0.3
@@ -266,23 +262,38 @@ def draw_figure(
     ]
     draw.polygon(torso, fill=look.top, outline=ink, width=line)
     if view == "side":  # the near arm swings over the torso
-        ax = cx - arm_w / 2
-        draw.rounded_rectangle(
-            (ax, shoulder + hh * 0.05, ax + arm_w, arm_end),
-            radius=arm_w / 2.5,
-            fill=darker(look.top, 0.9),
-            outline=ink,
-            width=line,
-        )
-        draw.ellipse(
-            (ax, arm_end - arm_w * 0.3, ax + arm_w, arm_end + arm_w * 0.8), fill=look.skin, outline=ink, width=line
-        )
+        _draw_arm(draw, look, cx - arm_w / 2, shoulder + hh * 0.05, arm_end, arm_w, line, darker(look.top, 0.9))
     draw.rectangle(
         (cx - hw * 0.18, top + hh * 0.85, cx + hw * 0.18, shoulder + 1), fill=look.skin, outline=ink, width=line
     )
     draw_head(
-        draw, look, cx + (hw * 0.06 if view == "side" else 0), top, hh, view=view, line=line, expression=expression
+        draw,
+        look,
+        cx + (hw * 0.06 if view == "side" else 0),
+        top,
+        hh,
+        view=view,
+        line=line,
+        expression=expression,
+        turn=turn,
     )
+
+
+def _draw_arm(
+    draw: ImageDraw.ImageDraw,
+    look: Look,
+    ax: float,
+    top: float,
+    end: float,
+    arm_w: float,
+    line: int,
+    sleeve: RGB | None = None,
+) -> None:
+    """One arm from the shoulder (`top`) to the hand at `end`, `arm_w` wide with its left at `ax`."""
+    draw.rounded_rectangle(
+        (ax, top, ax + arm_w, end), radius=arm_w / 2.5, fill=sleeve or look.top, outline=INK, width=line
+    )
+    draw.ellipse((ax, end - arm_w * 0.3, ax + arm_w, end + arm_w * 0.8), fill=look.skin, outline=INK, width=line)
 
 
 def draw_head(
@@ -295,8 +306,10 @@ def draw_head(
     view: Literal["front", "side"] = "front",
     line: int = 2,
     expression: str = "neutral",
+    turn: float = 0.0,
 ) -> None:
-    """Draw the head (hair, face, beard, hat) `hh` pixels tall with its top at `top`, showing `expression`."""
+    """Draw the head (hair, face, beard, hat) `hh` pixels tall with its top at `top`, showing `expression`,
+    its face turned by `turn` (-1 screen left, 0 the camera, 1 screen right)."""
     hw = hh * 0.8
     x0, x1 = cx - hw / 2, cx + hw / 2
     bottom = top + hh
@@ -348,7 +361,7 @@ def draw_head(
             outline=INK,
             width=line,
         )
-    _draw_face(draw, look, cx, top, hh, view, line, expression)
+    _draw_face(draw, look, cx, top, hh, view, line, expression, turn)
 
 
 # How a feeling moves the brows: (inner end, outer end) raised (+) or lowered (-), in eye radii.
@@ -357,6 +370,7 @@ _BROWS = {
     "afraid": (3.4, 2.6), "sad": (3.2, 2.0), "crying": (3.4, 2.0), "angry": (1.2, 2.8),
 }  # fmt: skip
 TEAR: RGB = (92, 170, 236)
+SCLERA: RGB = (250, 248, 244)  # the whites of the eyes (tests find a face by them)
 MOUTH: RGB = (120, 40, 48)
 
 
@@ -369,43 +383,45 @@ def _draw_face(
     view: str,
     line: int,
     expression: str = "neutral",
+    turn: float = 0.0,
 ) -> None:
     hw = hh * 0.8
     eye_y = top + hh * 0.5
-    eyes = [cx + hw * 0.26] if view == "side" else [cx - hw * 0.2, cx + hw * 0.2]
+    # A turned face: the features slide toward where it looks, the far eye narrower.
+    fx = cx + max(-1.0, min(1.0, turn)) * hw * 0.16 if view == "front" else cx
+    eyes = [cx + hw * 0.26] if view == "side" else [fx - hw * 0.2, fx + hw * 0.2]
+    mouth_x = eyes[0] - hw * 0.04 if view == "side" else fx
     r = hw * 0.065
     if hh < 36:  # too small for detail: dots read as eyes, and a mouth that is not neutral still shows
         for ex in eyes:
             draw.ellipse((ex - r, eye_y - r, ex + r, eye_y + r), fill=INK)
         if expression != "neutral":
-            _draw_mouth(draw, eyes[0] - hw * 0.04 if view == "side" else cx, top, hh, line, expression)
+            _draw_mouth(draw, mouth_x, top, hh, line, expression)
         return
+    brow = look.hair if look.hair_style != "bald" else darker(look.skin, 0.6)
+    inner, outer = _BROWS.get(expression, _BROWS["neutral"])
     for ex in eyes:
-        draw.ellipse(
-            (ex - r * 1.7, eye_y - r * 1.1, ex + r * 1.7, eye_y + r * 1.1),
-            fill=(250, 248, 244),
-            outline=INK,
-            width=line,
-        )
+        far = (ex < fx) == (turn > 0) and abs(turn) > 0.01 and view == "front"
+        wide = r * (1.7 - 0.5 * abs(turn) if far else 1.7)
+        draw.ellipse((ex - wide, eye_y - r * 1.1, ex + wide, eye_y + r * 1.1), fill=SCLERA, outline=INK, width=line)
         draw.ellipse((ex - r, eye_y - r, ex + r, eye_y + r), fill=look.eyes)
         draw.ellipse((ex - r * 0.5, eye_y - r * 0.5, ex + r * 0.5, eye_y + r * 0.5), fill=INK)
         draw.ellipse((ex + r * 0.1, eye_y - r * 0.6, ex + r * 0.45, eye_y - r * 0.25), fill=(255, 255, 255))
-        brow = look.hair if look.hair_style != "bald" else darker(look.skin, 0.6)
-        inner, outer = _BROWS.get(expression, _BROWS["neutral"])
-        toward = 1 if ex < cx or view == "side" else -1  # the brow's inner end is the one nearer the nose
+        toward = 1 if ex < fx or view == "side" else -1  # the brow's inner end is the one nearer the nose
         x_in, x_out = ex + toward * r * 1.7, ex - toward * r * 1.8
         draw.line((x_out, eye_y - r * outer, x_in, eye_y - r * inner), fill=brow, width=max(line, round(r * 0.6)))
         if expression == "crying":  # tears run from the eye down the cheek
             draw.line((ex, eye_y + r * 1.2, ex - r * 0.3, top + hh * 0.78), fill=TEAR, width=max(line, round(r)))
             draw.ellipse((ex - r * 0.9, top + hh * 0.76, ex + r * 0.3, top + hh * 0.84), fill=TEAR)
     if view == "front":
+        nose = fx + turn * r * 0.8
         draw.line(
-            (cx, eye_y + r * 1.2, cx - r * 0.6, top + hh * 0.68, cx + r * 0.2, top + hh * 0.7),
+            (nose, eye_y + r * 1.2, nose - r * 0.6, top + hh * 0.68, nose + r * 0.2, top + hh * 0.7),
             fill=darker(look.skin, 0.7),
             width=line,
         )
     if look.beard is None or expression != "neutral":
-        _draw_mouth(draw, eyes[0] - hw * 0.04 if view == "side" else cx, top, hh, line, expression)
+        _draw_mouth(draw, mouth_x, top, hh, line, expression)
 
 
 def _draw_mouth(draw: ImageDraw.ImageDraw, mx: float, top: float, hh: float, line: int, expression: str) -> None:
@@ -428,6 +444,39 @@ def _draw_mouth(draw: ImageDraw.ImageDraw, mx: float, top: float, hh: float, lin
     else:  # neutral: closed, level
         draw.line(
             (mx - w * 0.8, (y0 + y1) / 2 + hh * 0.01, mx + w * 0.8, (y0 + y1) / 2 + hh * 0.01), fill=ink, width=line
+        )
+
+
+def draw_from_behind(draw: ImageDraw.ImageDraw, look: Look, cx: float, top: float, hh: float, line: int = 2) -> None:
+    """Draw a head and shoulders seen from behind (the back of the head, no face), the head `hh` tall."""
+    hw = hh * 0.8
+    sw = hh * 1.9 * look.build
+    shoulder = top + hh * 0.95
+    draw.polygon(
+        [
+            (cx - sw * 0.36, shoulder),
+            (cx + sw * 0.36, shoulder),
+            (cx + sw * 0.52, shoulder + hh * 0.35),
+            (cx + sw * 0.56, top + hh * 4),
+            (cx - sw * 0.56, top + hh * 4),
+            (cx - sw * 0.52, shoulder + hh * 0.35),
+        ],
+        fill=look.top,
+        outline=INK,
+        width=line,
+    )
+    draw.rectangle(
+        (cx - hw * 0.2, top + hh * 0.7, cx + hw * 0.2, shoulder + 1), fill=look.skin, outline=INK, width=line
+    )
+    crown = look.skin if look.hair_style == "bald" else look.hair
+    low = top + hh * (1.25 if look.hair_style == "long" else 1.0)
+    draw.ellipse((cx - hw / 2, top, cx + hw / 2, low), fill=crown, outline=INK, width=line)
+    for side in (-1, 1):  # the ears show either side of the hair
+        ex = cx + side * hw * 0.5
+        draw.ellipse((ex - hw * 0.08, top + hh * 0.42, ex + hw * 0.08, top + hh * 0.62), fill=look.skin, outline=INK)
+    if look.hat is not None:
+        draw.rectangle(
+            (cx - hw * 0.45, top - hh * 0.28, cx + hw * 0.45, top + hh * 0.14), fill=look.hat, outline=INK, width=line
         )
 
 

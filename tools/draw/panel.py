@@ -14,12 +14,23 @@ import textwrap
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
 from story import Angle, Location, Project, Shot, ShotSize, TimeOfDay
 from story.model import Acting, Prop, PropPlace, Weather
 from tools.draw import icons
-from tools.draw.figures import INK, RGB, Look, darker, draw_figure, draw_figure_from_above, draw_head, look_for
+from tools.draw.blocking import Figure, layout
+from tools.draw.figures import (
+    INK,
+    RGB,
+    Look,
+    darker,
+    draw_figure,
+    draw_figure_from_above,
+    draw_from_behind,
+    draw_head,
+    look_for,
+)
 from tools.draw.weather import draw_cloud_cover, fog, weathered
 
 MARGIN = 1.2  # the scene canvas is this much larger than the frame: room for camera moves
@@ -361,33 +372,25 @@ def _draw_from_above(c: Canvas, light: Light, cues: set[str], interior: bool, rn
 # Figures ------------------------------------------------------------------------------------
 
 
-def figure_positions(shot: Shot) -> list[tuple[str, float]]:
-    """(character id, share of the frame width) for each figure in frame, left to right."""
-    cast = list(shot.characters)
-    if shot.size == ShotSize.ECU:
-        cast = cast[:1]
-    elif shot.size in {ShotSize.CU, ShotSize.MCU}:
-        cast = cast[:2]
-    if shot.angle == Angle.OVER_THE_SHOULDER and len(cast) > 1:
-        cast = cast[1:]  # the first character is the shoulder in the foreground
-    placed = []
-    for i, cid in enumerate(cast):
-        default = 0.5 if shot.size == ShotSize.ECU else (i + 1) / (len(cast) + 1)
-        if shot.angle == Angle.OVER_THE_SHOULDER and cid not in shot.positions and len(cast) == 1:
-            default = 0.62
-        placed.append((cid, shot.positions.get(cid, default)))
-    return sorted(placed, key=lambda item: item[1])
+def figure_positions(shot: Shot, project: Project | None = None) -> list[tuple[str, float]]:
+    """(character id, share of the frame width) for each figure in frame, left to right; with the
+    project, people the shot leaves unplaced keep their side of the scene (see `blocking`)."""
+    return [(f.character, f.share) for f in layout(project, shot)]
 
 
 Hand = tuple[float, float, float]  # x, y of a figure's hand on the canvas, and its head's height
 
 
-def _draw_figures(c: Canvas, shot: Shot, looks: dict[str, Look]) -> dict[str, Hand]:
-    """Draw each figure in frame with its feeling on its face; where each one's hand is."""
+def _draw_figures(c: Canvas, shot: Shot, looks: dict[str, Look], figures: list[Figure]) -> dict[str, Hand]:
+    """Draw each figure in frame (but a foreground back, drawn last) with its feeling on its face and
+    turned toward the others; where each one's hand is."""
     size_h, anchor = _FRAMING[shot.size]
     grow = {Angle.LOW: 1.1, Angle.HIGH: 0.9}.get(shot.angle, 1.0)
     hands: dict[str, Hand] = {}
-    for cid, share in figure_positions(shot):
+    for figure in figures:
+        if figure.foreground:
+            continue
+        cid, share, turn = figure.character, figure.share, figure.turn
         look = looks[cid]
         feeling = shot.acting.get(cid, Acting()).expression.value
         h = c.vh * size_h * grow * look.height
@@ -399,14 +402,14 @@ def _draw_figures(c: Canvas, shot: Shot, looks: dict[str, Look]) -> dict[str, Ha
             continue
         if shot.size == ShotSize.ECU:
             hh = h * look.head / look.height
-            draw_head(c.draw, look, cx, c.y(0.45) - hh * 0.5, hh, line=c.line(hh), expression=feeling)
+            draw_head(c.draw, look, cx, c.y(0.45) - hh * 0.5, hh, line=c.line(hh), expression=feeling, turn=turn)
             continue
         if shot.size in _FEET_PLACED:
             feet = c.y(anchor + (0.06 if shot.angle == Angle.LOW else 0.0))
             top = feet - h
         else:
             top = c.y(anchor + (0.03 if shot.angle == Angle.LOW else 0.0)) + c.vh * (1 - look.height) * 0.1
-        draw_figure(c.draw, look, cx, top, h, line=c.line(h), expression=feeling)
+        draw_figure(c.draw, look, cx, top, h, line=c.line(h), expression=feeling, turn=turn)
         hh = h * look.head
         hands[cid] = (cx + hh * 1.9 * look.build * 0.55, top + h * 0.52, hh)
     return hands
@@ -436,17 +439,23 @@ def _free(slots: tuple[float, ...], taken: list[float], gap: float) -> list[floa
 
 
 def _draw_props(
-    c: Canvas, shot: Shot, props: list[Prop], light: Light, log: DrawLog, hands: dict[str, Hand] | None
+    c: Canvas,
+    shot: Shot,
+    props: list[Prop],
+    light: Light,
+    log: DrawLog,
+    hands: dict[str, Hand] | None,
+    figures: list[Figure],
 ) -> None:
     """Draw the props that stand in the set (hands is None) or those held (hands by character)."""
     if not props:
         return
-    taken = [share for _, share in figure_positions(shot)]
+    taken = [f.share for f in figures]
     back = _free(_BACK_SLOTS, taken, 0.12)
     front = _free(_FRONT_SLOTS, taken, 0.16)
     horizon = horizon_share(shot)
     level = 0.45 + 0.55 * light.level  # flat icons lose their shapes in the dark sooner than the set does
-    in_frame = {cid for cid, _ in figure_positions(shot)}
+    in_frame = {f.character for f in figures if not f.foreground}
     in_hand = [p for p in props if p.where == PropPlace.HELD and p.held_by in in_frame]
     for prop in in_hand if hands is not None else props:
         glyph, _ = icons.match(prop.name)
@@ -477,16 +486,34 @@ def _draw_props(
         log.drawn.append(prop.name if glyph.name == prop.name else f"{prop.name} (as {glyph.name})")
 
 
-def _draw_shoulder(c: Canvas, shot: Shot, looks: dict[str, Look]) -> None:
-    """A dark, soft shoulder and head in the foreground: the over-the-shoulder look."""
-    first = looks.get(shot.characters[0]) if shot.characters else None
-    tone = darker(first.top, 0.3) if first else (24, 22, 28)
-    mask = Image.new("L", (c.w, c.h), 0)
-    md = ImageDraw.Draw(mask)
-    md.ellipse((c.x(-0.25), c.y(0.62), c.x(0.42), c.y(1.6)), fill=255)
-    md.ellipse((c.x(-0.02), c.y(0.18), c.x(0.24), c.y(0.8)), fill=255)
-    mask = mask.filter(ImageFilter.GaussianBlur(c.vh * 0.02))
-    c.image.paste(tone, (0, 0, c.w, c.h), mask)
+def _draw_shoulder(c: Canvas, shot: Shot, looks: dict[str, Look], figures: list[Figure]) -> None:
+    """The listener's back in the foreground, soft, on their side of the line: over the shoulder.
+
+    With no listener in the shot, an unnamed dark shoulder stands on the side away from the speaker.
+    """
+    front = next((f for f in figures if f.foreground), None)
+    faces = [f.share for f in figures if not f.foreground]
+    left = front.share < 0.5 if front is not None else not faces or faces[0] >= 0.5
+    x0, x1 = (c.x(-0.3), c.x(0.5)) if left else (c.x(0.5), c.x(1.3))
+    box = (max(0, round(x0)), max(0, round(c.y(0.1))), min(c.w, round(x1)), c.h)
+    layer = Image.new("RGBA", (box[2] - box[0], box[3] - box[1]), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    hh = c.vh * 0.44
+    cx = c.x(front.share if front is not None else (0.12 if left else 0.88)) - box[0]
+    top = c.y(0.3) - box[1]
+    if front is not None:
+        look = looks[front.character]
+        draw_from_behind(draw, look, cx, top, hh, line=c.line(hh))
+    else:
+        tone = (24, 22, 28)
+        draw.ellipse((cx - hh * 0.4, top, cx + hh * 0.4, top + hh), fill=tone)
+        draw.rounded_rectangle((cx - hh * 0.95, top + hh * 0.9, cx + hh * 0.95, top + hh * 4), hh * 0.3, fill=tone)
+    # near the lens and out of focus: soft edges, a little shadow
+    layer = layer.filter(ImageFilter.GaussianBlur(c.vh * 0.012))
+    shade = Image.new("RGBA", layer.size, (10, 10, 16, 36))
+    shade.putalpha(ImageChops.multiply(layer.getchannel("A"), shade.getchannel("A")))
+    c.image.paste(layer, box[:2], layer)
+    c.image.paste(shade, box[:2], shade)
 
 
 def _vignette(image: Image.Image, view_w: int, view_h: int) -> Image.Image:
@@ -529,16 +556,17 @@ def draw_scene(
     props = list(shot.props) if icons.enabled(project.style.look) else []
     if shot.props and not props:
         log.not_drawn.extend(p.name for p in shot.props)  # the icon layer is off
-    _draw_props(c, shot, props, light, log, None)
+    figures = layout(project, shot)
+    _draw_props(c, shot, props, light, log, None, figures)
     if shot.weather == Weather.FOG:  # the set fades into the fog; the figures stand in front of most of it
         c.image.paste(fog(c.image, 0.5, light.level))
-    hands = _draw_figures(c, shot, looks)
-    _draw_props(c, shot, props, light, log, hands)
+    hands = _draw_figures(c, shot, looks, figures)
+    _draw_props(c, shot, props, light, log, hands, figures)
     log.drawn.extend(f"{cid} {a.expression.value}" for cid, a in shot.acting.items() if a.expression.value != "neutral")
     if shot.weather == Weather.FOG:
         c.image.paste(fog(c.image, 0.15, light.level))
     if shot.angle == Angle.OVER_THE_SHOULDER:
-        _draw_shoulder(c, shot, looks)
+        _draw_shoulder(c, shot, looks, figures)
     image = c.image
     if shot.angle == Angle.DUTCH:
         image = image.rotate(DUTCH_DEGREES, resample=Image.Resampling.BICUBIC)
@@ -576,7 +604,7 @@ def caption_strip(project: Project, shot: Shot, number: int, width: int, height:
     d = ImageDraw.Draw(strip)
     face = font(round(sh * 0.52))
     pad = sh * 0.35
-    label = f"SHOT {number}"
+    label = f"SHOT {shot.label or number}"  # the label the person knows the shot by (2A), not its place
     d.text((pad, sh / 2), label, font=face, fill=ACCENT, anchor="lm")
     x = pad + face.getlength(label) + pad
     framing = f"{shot.size.value}  ·  {shot.angle.value}  ·  {shot.movement.value}"

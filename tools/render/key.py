@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from story import Project, Shot
+from tools.draw.blocking import stage_positions
 
 KEY_LENGTH = 20
 
@@ -51,6 +52,8 @@ def render_key(project: Project, shot: Shot, backend: str, backend_version: str,
     data = shot.model_dump(mode="json")
     # What is heard (a character's voice, a line's recording) does not touch the pixels.
     data["dialogue"] = [{k: v for k, v in line.items() if k != "recording"} for line in data["dialogue"]]
+    # Someone the shot does not place stands where the scene put them (the 180-degree rule).
+    data["positions"] = stage_positions(project, shot)
     people = {line.speaker for line in shot.dialogue} | set(shot.characters)
     cast = {
         c.id: c.model_dump(mode="json", exclude={"metadata", "voice"}) for c in project.characters if c.id in people
