@@ -15,13 +15,16 @@ from agent.brief import is_fountain
 from agent.offline.addressing import NoSuchShot
 from agent.offline.fountain import plan_fountain
 from agent.offline.grammar import Context, Refusal, Step, commands, insert
+from agent.offline.moods import mood
 from agent.offline.planner import plan_prose
 from agent.offline.render_commands import commands as render_commands
 from agent.offline.story_commands import (
+    MERGING,
     character_look,
     cut_to_music,
     feeling,
     make_room,
+    merge_characters,
     no_music,
     prop,
     rename,
@@ -31,6 +34,7 @@ from agent.offline.story_commands import (
     voice_change,
     weather,
 )
+from agent.offline.variations import keep_version, vary
 from agent.offline.wording import corrected, story_words, without_politeness
 from agent.state import Emit, Route, TurnEvent, TurnPlan, quiet
 from story import AnyEdit, EditError, Project, apply
@@ -168,16 +172,20 @@ def read_clause(project: Project, clause: str, context: Context) -> Step | None:
             return step
     # "use take 2" before "use a 35mm lens"; "Tomas speaks slower" before "shot 2 slower"
     for each in (
+        vary,  # "three versions of shot 4" before "three takes of shot 4"
+        keep_version,
         *render_commands(),
         cut_to_music,
         no_music,
         scratch_line,
         make_room,
         voice_change,
+        mood,
         weather,
         feeling,
         prop,
         character_look,
+        merge_characters,
     ):
         step = each(project, lowered, context)
         if step is not None:
@@ -195,8 +203,8 @@ def clauses(text: str) -> list[str]:
     parts = [p for p in _SPLIT.split(text) if p and p.strip()]
     found: list[str] = []
     for part in parts:
-        if part.lower().startswith(("add ", "insert ")) and ":" in part:
-            found.append(part)  # the new shot's action may say "and"
+        if part.lower().startswith(("add ", "insert ")) and ":" in part or MERGING.search(part.lower()):
+            found.append(part)  # the new shot's action may say "and"; so do two people made one
             continue
         pieces = re.split(r",?\s+and\s+", part)
         current = pieces[0]

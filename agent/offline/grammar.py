@@ -155,7 +155,7 @@ def _seconds_of(amount: str) -> float:
 def _duration(project: Project, text: str) -> tuple[str, float, str] | None:
     """('set'|'add'|'scale', value, text without the amount) for a duration in the clause."""
     longer = re.search(r"\b(longer|extend|lengthen|more time|slower|hold)\b", text)
-    shorter = re.search(r"\b(shorter|trim|shorten|tighten|less time|quicker|faster|snappier)\b", text)
+    shorter = re.search(r"\b(shorter|trim|shorten|tighten|less time|quicker|faster|snappier|cut|clip|chop)\b", text)
     if re.search(r"\b(twice as long|double the length|double it|double)\b", text):
         return "scale", 2.0, text
     if re.search(r"\b(half as long|halve|half the length)\b", text):
@@ -168,6 +168,8 @@ def _duration(project: Project, text: str) -> tuple[str, float, str] | None:
         elif match.re is _MINUTES:
             value *= 60
         rest = blank(text, match.start(), match.end())
+        if re.search(r"\b(?:to|down to|up to|at)\s*$", text[: match.start()]):
+            return ("total" if _WHOLE_FILM.search(text) else "set"), value, rest  # "trim shot 4 to 3 seconds"
         if shorter:
             return "add", -value, rest
         if longer or re.search(r"\badd\b|\+", text):
@@ -190,7 +192,7 @@ def _frames(project: Project, seconds: float) -> int:
 def shot_properties(project: Project, text: str, context: Context) -> Step | None:
     """Size, angle, movement, lens, length and light of one or more shots, in any mix."""
     clause = text
-    chosen = by_size(project, text) if find_shots(project, text) == [] else None  # "make every close-up wider"
+    chosen = by_size(project, text)  # "make every close-up wider": the close-ups, not a close-up
     if chosen:
         text = chosen[1]
     changes: dict[str, object] = {}
@@ -340,8 +342,9 @@ of be should please into with use using give and also too all every each lens an
 frame framing more bit little slightly just can could would you i i'd like want we let's lets now then again instead
 as well at so is are whole film reel story everything light lighting time day scene size them both rather try go do
 put same thanks thank it's from by up over was there let have has need needs insert get done much very longer shorter
-extend lengthen trim shorten tighten quicker faster snappier hold add twice double half halve closer tighter wider looser
-further farther back punch slower time less"""
+extend lengthen trim shorten tighten quicker faster snappier hold add twice double half halve closer tighter
+wider looser
+further farther back punch slower time less cut clip chop off down"""
 _FILLER = frozenset(_FILLER_WORDS.split())
 
 
@@ -415,8 +418,10 @@ def delete(project: Project, text: str, context: Context) -> Step | None:
     """'delete shot 4', 'remove the last shot', 'cut shot 2' (its takes stay on disk)."""
     if not re.search(r"\b(delete|remove|drop|lose|get rid of|cut out|cut|scrap|kill)\b", text):
         return None
-    if re.search(r"\bcut\s+(?:in)?to\b", text):
+    if re.search(r"\bcut\s+(?:in)?to\b", text) and not _SECONDS.search(text):
         return None
+    if _SECONDS.search(text) or _FRAMES.search(text) or _MINUTES.search(text):
+        return None  # "cut shot 3 to 2 seconds", "cut a second off shot 4": a trim, never a delete
     refs = find_shots(project, text) or target_shots(project, text, context, "go")
     if len(refs) >= len(project.shots):
         raise Refusal("A reel needs at least one shot; I kept them all.")
@@ -439,34 +444,57 @@ def duplicate(project: Project, text: str, context: Context) -> Step | None:
 
 _INSERT = re.compile(
     r"^(?:please\s+)?(?:add|insert|put in|new)\s+(?:a\s+|an\s+|another\s+|one more\s+)?(?:new\s+)?"
-    r"(?P<kind>[a-z -]*?)\s*(?P<noun>shot|close-up|close up|closeup|cutaway|insert)\b"
-    r"(?P<where>[^:]*?)\s*(?::|-|—|,|that shows|showing|where|of)\s*(?P<action>.+)$"
+    r"(?P<kind>[a-z -]*?)\s*(?P<noun>shot|close-up|close up|closeup|cutaway|insert)\b(?P<rest>.*)$"
 )
+_PLACE = re.compile(
+    r"\b(?P<side>before|after)\s+(?P<anchor>(?:shots?\s+)?#?\d+[a-z]?\b|it\b|that(?:\s+one|\s+shot)?\b|"
+    r"the\s+(?:[a-z'-]+\s+){0,3}?(?:shot|one)\b)"
+    r"|\b(?:at|to)\s+the\s+(?P<edge>end|start|beginning|top|front|close|opening)\b(?:\s+of\s+the\s+(?:film|reel))?"
+    r"|\b(?P<first>first|last)(?=\s*[:,]|\s*$)"
+)
+_OPENS_ACTION = re.compile(r"^\s*(?::|-|—|,|that shows|which shows|showing|where|of|with|in which)?\s*")
 
 
 def insert(project: Project, text: str, context: Context, original: str = "") -> Step | None:
-    """'add a shot after 4: she opens the door' → a new medium shot with that action."""
+    """'add a shot after 4: she opens the door', 'add a shot of the sea after shot 2', 'insert a
+    close-up of the clock before the last shot', 'add a wide shot at the start: the bay' -> a new
+    shot there (medium unless a size is said) with that action."""
     match = _INSERT.match(text)
     if not match:
         return None
-    where = match.group("where").strip()
-    action = (original or text)[match.start("action") : match.end("action")].strip().rstrip(".") + "."
+    source = original or text
+    rest, rest_original = match.group("rest"), source[match.start("rest") : match.end("rest")]
     position = len(project.shots) + 1
     anchor = project.shots[-1] if project.shots else None
+    where = _PLACE.search(rest)
     if where:
-        side = re.match(r"(before|after|at the (end|start|beginning))\s*(?:shot\s+)?(.*)$", where)
-        if not side:
-            return None
-        if side.group(2):
-            position = len(project.shots) + 1 if side.group(2) == "end" else 1
+        rest = blank(rest, where.start(), where.end())
+        rest_original = blank(rest_original, where.start(), where.end())
+        edge = where.group("edge") or where.group("first")
+        if edge:
+            position = len(project.shots) + 1 if edge in ("end", "close", "last") else 1
             anchor = project.shots[-1 if position > 1 else 0] if project.shots else None
         else:
-            rest = side.group(3).strip()
-            refs = find_shots(project, f"shot {rest}" if re.fullmatch(r"#?\d+", rest) else rest)
+            said = where.group("anchor").strip()
+            if re.fullmatch(r"(?:it|that(?: one| shot)?)", said) and context.last_shot:
+                refs = [ShotRef(id=context.last_shot, number=project.shot_number(context.last_shot), offset=0)]
+            else:
+                refs = find_shots(project, f"shot {said}" if re.fullmatch(r"#?\d+[a-z]*", said) else said)
+                if not refs:
+                    selected = select_shots(project, said, context)
+                    refs = selected[0] if selected else []
             if not refs:
-                raise Refusal(f"Which shot should the new one go {side.group(1)}? e.g. 'add a shot after 4: ...'.")
+                raise Refusal(
+                    f"Which shot should the new one go {where.group('side')}? e.g. 'add a shot after 4: ...'."
+                )
             anchor = project.shot(refs[0].id)
-            position = refs[0].number + (1 if side.group(1) == "after" else 0)
+            position = refs[0].number + (1 if where.group("side") == "after" else 0)
+    opener = _OPENS_ACTION.match(rest)
+    cut = opener.end() if opener else 0
+    action = " ".join(rest_original[cut:].split()).strip(" ,:;-").rstrip(".")
+    if not action or not re.search(r"[A-Za-z]", action):
+        return None
+    action += "."
     size = ShotSize.MS
     found = _find(SIZE_WORDS, f"{match.group('kind')} {match.group('noun')}")  # type: ignore[arg-type]
     if found:

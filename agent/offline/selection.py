@@ -143,7 +143,8 @@ def stem(word: str) -> str:
     return word
 
 
-def _gender(character: Character) -> str:
+def gender_of(character: Character) -> str:
+    """ "f" or "m" when the name or description says so (a woman, her coat, a fisherman); else ""."""
     words = set(re.findall(r"[a-z]+", f"{character.name} {character.description}".lower()))
     if words & {"she", "her", "woman", "girl"} or any(PERSON_NOUNS.get(w) == "f" for w in words):
         return "f"
@@ -158,9 +159,13 @@ def shot_words(project: Project, shot: Shot) -> set[str]:
     parts += [p.name for p in shot.props]
     parts += [project.character(c).name for c in shot.characters if any(x.id == c for x in project.characters)]
     parts += [a.expression.value for a in shot.acting.values()]
-    if shot.location and any(x.id == shot.location for x in project.locations):
-        parts.append(project.location(shot.location).name)
     return {stem(w) for w in re.findall(r"[a-z][a-z'-]*", " ".join(parts).lower())}
+
+
+def _place_of(project: Project, shot: Shot) -> set[str]:
+    if shot.location and any(x.id == shot.location for x in project.locations):
+        return {stem(w) for w in re.findall(r"[a-z][a-z'-]*", project.location(shot.location).name.lower())}
+    return set()
 
 
 def by_content(project: Project, text: str, recall: Callable[[str, Project], str | None] | None = None) -> Found | None:
@@ -203,14 +208,24 @@ def _best_shot(project: Project, wanted: list[str]) -> tuple[int, set[str]] | No
     feelings = {EXPRESSION_WORDS[w].value for w in wanted if w in EXPRESSION_WORDS}
     best: tuple[float, int, set[str]] | None = None
     for number, shot in enumerate(project.shots, 1):
-        held = shot_words(project, shot)
-        matched = {s for s in stems if s in held} | {f for f in feelings if f in held}
-        score = len({s for s in stems if s in held}) + (0.5 if feelings & held else 0.0)
-        if pronoun and any(_gender(project.character(c)) == pronoun for c in shot.characters):
+        held, place = shot_words(project, shot), _place_of(project, shot)
+        matched = {s for s in stems if s in held | place} | {f for f in feelings if f in held}
+        score = len(stems & held) + 0.5 * len((stems & place) - held) + (0.5 if feelings & held else 0.0)
+        if pronoun and any(gender_of(project.character(c)) == pronoun for c in shot.characters):
             score += 0.25
         if score >= 1 and (best is None or score > best[0]):
             best = (score, number, matched)
     return (best[1], best[2]) if best else None
 
 
-FINDERS = (by_size, by_scene, by_place, by_character)
+def by_description(project: Project, text: str) -> Found | None:
+    """'the shot where she cries', 'the one on the pier': one shot, described (before places, so
+    'the one on the pier' is one shot there, not all of them)."""
+    if not re.search(
+        r"\bthe\s+(?:shot|one|bit|moment|part)\s+(?:where|with|of|in which|when|that shows|showing|on|at|in)\b", text
+    ):
+        return None
+    return by_content(project, text)
+
+
+FINDERS = (by_size, by_scene, by_description, by_place, by_character)

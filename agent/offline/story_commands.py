@@ -11,6 +11,7 @@ from agent.commands import MAX_LINES, CommandError, CutToBeats, RecordLine, Remo
 from agent.offline.addressing import find_character
 from agent.offline.grammar import Context, Refusal, Step, target_shots
 from agent.offline.reading import describe_looks, looks, person_traits
+from agent.offline.selection import gender_of
 from agent.offline.shots import shorten
 from agent.offline.vocabulary import EXPRESSION_WORDS, PERSON_NOUNS, STYLE_ALIASES, STYLES, WEATHER_WORDS
 from story import (
@@ -18,6 +19,7 @@ from story import (
     Character,
     CharacterChanges,
     Project,
+    ReplaceStory,
     SetBible,
     SetStyle,
     ShotChanges,
@@ -130,8 +132,8 @@ def character_look(project: Project, text: str, context: Context) -> Step | None
         else (match.group("who"), match.group("what"))
     )
     character = _character(project, who, context)
-    if character is None and who.strip() in ("she", "he", "they") and len(project.characters) == 1:
-        character = project.characters[0]
+    if character is None and who.strip() in ("she", "he", "they"):
+        character = meant_by_pronoun(project, who.strip(), context)
     if character is None:
         return None
     what = what.strip(" .")
@@ -297,6 +299,25 @@ _PROP = re.compile(
 )
 
 
+def meant_by_pronoun(project: Project, pronoun: str, context: Context) -> Character | None:
+    """Who 'she' or 'he' means with no shot to look in: the only one of that gender, else the one of
+    them in the shot talked about last, else the last of them in the cast; 'they' only in a cast of one."""
+    if pronoun == "they" or len(project.characters) == 1:
+        return project.characters[0] if len(project.characters) == 1 else None
+    sex = "f" if pronoun in {"she", "her"} else "m"
+    matching = [c for c in project.characters if gender_of(c) == sex]
+    if len(matching) > 1 and context.last_shot and any(s.id == context.last_shot for s in project.shots):
+        present = [c for c in matching if c.id in project.shot(context.last_shot).characters]
+        matching = present or matching
+    if not matching:  # "he" in a cast where one person has no word for gender ("the harbourmaster")
+        matching = (
+            [c for c in project.characters if not gender_of(c)][-1:]
+            if len([c for c in project.characters if not gender_of(c)]) == 1
+            else []
+        )
+    return matching[-1] if matching else None
+
+
 def _gendered(project: Project, who: str, cast: list[str]) -> str | None:
     """The character a pronoun means among `cast`: the one whose words say she or he, else the first."""
     if not cast:
@@ -383,3 +404,79 @@ def prop(project: Project, text: str, context: Context) -> Step | None:
         kept = [p for p in shot.props if p.name not in {f.name for f in found}]
         edits.append(UpdateShot(shot_id=ref.id, changes=ShotChanges(props=[*kept, *found][:20])))
     return Step(edits, f"shot {refs[-1].number}: {what} added", refs[-1].id)
+
+
+# One character under two names --------------------------------------------------------------------
+
+_MERGE = (
+    re.compile(
+        r"^(?P<a>.+?)\s+and\s+(?P<b>.+?)\s+are\s+(?:(?:really|actually|in fact)\s+)?"
+        r"(?:the\s+same|one\s+and\s+the\s+same|one)(?:\s+(?:person|character|man|woman|people|guy|girl|boy|figure|animal|creature|one))?$"
+    ),
+    re.compile(r"^(?:merge|combine|join)\s+(?P<a>.+?)\s+(?:and|with)\s+(?P<b>.+?)(?:\s+(?:into one|together))?$"),
+    re.compile(r"^(?:merge|fold)\s+(?P<b>.+?)\s+into\s+(?P<a>.+?)$"),
+    re.compile(
+        r"^(?P<a>.+?)\s+is\s+(?:really\s+|actually\s+)?(?:the\s+same\s+(?:person|character|man|woman|one)\s+as|"
+        r"also|really|actually)\s+(?P<b>.+?)$"
+    ),
+)
+MERGING = re.compile(
+    r"\bare\s+(?:(?:really|actually|in fact)\s+)?(?:the\s+same|one\s+and\s+the\s+same)\b|^(?:merge|combine)\b"
+)
+"""A clause that names two people to be made one: its 'and' is not a second instruction."""
+
+
+def _named(character: Character) -> bool:
+    """True for a name of one's own ('Bjorn'), false for an epithet ('Old fisherman')."""
+    words = re.findall(r"[a-z]+", character.name.lower())
+    return not any(w in PERSON_NOUNS for w in words)
+
+
+def merge_characters(project: Project, text: str, context: Context) -> Step | None:
+    """'the old fisherman and Bjorn are the same person', 'merge the girl into Kit': one character,
+    under the name of their own, in every shot either was in, with both descriptions and all the lines."""
+    match = next((m for m in (p.match(text) for p in _MERGE) if m), None)
+    if match is None:
+        return None
+    first, second = _character(project, match.group("a"), context), _character(project, match.group("b"), context)
+    if first is None or second is None:
+        if _MERGE[0].match(text) or text.startswith(("merge", "combine", "fold")):
+            missing = match.group("a") if first is None else match.group("b")
+            names = ", ".join(c.name for c in project.characters) or "none yet"
+            raise Refusal(f"There is no character called {missing.strip()!r}; the cast is: {names}.")
+        return None
+    if first.id == second.id:
+        raise Refusal(f"{first.name} is already one character.")
+    keep, gone = (second, first) if _named(second) and not _named(first) else (first, second)
+    description = keep.description
+    if gone.description and gone.description.lower() not in description.lower():
+        description = shorten(", ".join(p for p in (description, gone.description) if p))
+    kept = keep.model_copy(update={"description": description, "traits": {**gone.traits, **keep.traits}})
+    shots, numbers = [], []
+    for number, shot in enumerate(project.shots, 1):
+        if gone.id not in shot.characters and all(line.speaker != gone.id for line in shot.dialogue):
+            shots.append(shot)
+            continue
+        numbers.append(number)
+        cast = list(dict.fromkeys(keep.id if c == gone.id else c for c in shot.characters))
+        positions = {keep.id if c == gone.id else c: x for c, x in shot.positions.items()}
+        if keep.id in shot.positions:
+            positions[keep.id] = shot.positions[keep.id]
+        acting = {keep.id if c == gone.id else c: a for c, a in shot.acting.items()}
+        if keep.id in shot.acting:
+            acting[keep.id] = shot.acting[keep.id]
+        lines = [
+            line.model_copy(update={"speaker": keep.id}) if line.speaker == gone.id else line for line in shot.dialogue
+        ]
+        props = [p.model_copy(update={"held_by": keep.id}) if p.held_by == gone.id else p for p in shot.props]
+        shots.append(
+            shot.model_copy(
+                update={"characters": cast, "positions": positions, "acting": acting, "dialogue": lines, "props": props}
+            )
+        )
+    cast = [kept if c.id == keep.id else c for c in project.characters if c.id != gone.id]
+    story = ReplaceStory(
+        bible=project.bible, style=project.style, characters=cast, locations=project.locations, shots=shots
+    )
+    where = f" (shot{'s' if len(numbers) != 1 else ''} {', '.join(map(str, numbers))})" if numbers else ""
+    return Step([story], f"{gone.name} and {keep.name} are one character now: {keep.name}{where}")
