@@ -130,6 +130,8 @@ class OfflineDirector:
         if missed:
             return self._not_understood(done, missed)
         self._context = context
+        if working == project and edits:  # asked for what already is: no "Done" for a change that is not one
+            return TurnPlan(edits=edits, reply="Nothing to change, it is so already: " + "; ".join(done) + ".")
         return TurnPlan(edits=edits, reply="Done: " + "; ".join(done) + ".", action="edit")
 
     def _not_understood(self, done: list[str], missed: list[str]) -> TurnPlan:

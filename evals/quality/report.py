@@ -21,6 +21,7 @@ METRICS: dict[str, tuple[str, str]] = {
     "duration_adherence": ("length checks met ('about a minute' -> 50-70 s)", "min"),
     "continuity_violations": ("continuity problems in the final stories (fewer is better)", "max"),
     "valid_vocabulary": ("shots in the story vocabulary and grammar", "min"),
+    "partial_done": ("turns that applied a change (said Done) while a check of the turn failed", "max"),
 }
 
 
@@ -49,6 +50,7 @@ def metrics(scores: list[CaseScore]) -> dict[str, Metric]:
     shots = sum(s.shots_checked for s in scores)
     invalid = sum(len(s.invalid_shots) for s in scores)
     errors = sum(1 for s in scores if s.error)
+    partial = sum(1 for t in turns if t.action == "edit" and t.changed and any(not o.passed for o in t.checks))
     passed = sum
     values = {
         "brief_coverage": (
@@ -70,6 +72,7 @@ def metrics(scores: list[CaseScore]) -> dict[str, Metric]:
         ),
         "continuity_violations": (float(problems), f"in {len(scores)} final stories"),
         "valid_vocabulary": (1.0 - invalid / shots if shots else 1.0, f"{shots - invalid}/{shots} shots"),
+        "partial_done": (float(partial), f"of {len(turns)} turns"),
     }
     return {name: Metric(name, value, count) for name, (value, count) in values.items()}
 
