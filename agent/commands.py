@@ -111,12 +111,52 @@ class SetBudget(Command):
     )
 
 
+class VaryShot(Command):
+    """Offer versions of one shot side by side, each differing in what a director varies (size, angle, movement,
+    lens, time of day, blocking) and labelled with it; each renders as an extra take, the reel keeps its shot."""
+
+    command: Literal["vary_shot"] = "vary_shot"
+    shot: ShotNumber
+    count: int = Field(3, ge=1, le=10, description="How many versions (1-10).")
+    seed: int | None = Field(None, ge=0, le=2**31 - 1, description="Draw the same versions again; null: new ones.")
+
+
+class VaryScene(Command):
+    """Offer ways to cover one scene side by side (a master and inserts, shot / reverse shot, one moving
+    camera...): every shot of the scene renders each way as an extra take; the reel keeps its shots."""
+
+    command: Literal["vary_scene"] = "vary_scene"
+    scene: int = Field(ge=1, le=10_000, description="The scene's number, as the shots' `scene` says.")
+    count: int = Field(2, ge=1, le=5, description="How many ways (1-5).")
+    seed: int | None = Field(None, ge=0, le=2**31 - 1, description="Draw the same ways again; null: new ones.")
+
+
+class KeepVariation(Command):
+    """Keep one of the versions on offer (the newest offer, or one shot's): its shot (or scene) takes that version's
+    fields and its take goes into the reel."""
+
+    command: Literal["keep_variation"] = "keep_variation"
+    label: Annotated[str, StringConstraints(pattern=r"^[A-Ja-j]$")] = Field(description="The version's letter, A-J.")
+    shot: ShotNumber | None = Field(None, description="The shot whose offer it is; null: the newest offer.")
+
+
 AnyCommand = Annotated[
-    ImportMusic | RemoveMusic | CutToBeats | RecordLine | ChooseRenderer | SetBudget,
+    ImportMusic
+    | RemoveMusic
+    | CutToBeats
+    | RecordLine
+    | ChooseRenderer
+    | SetBudget
+    | VaryShot
+    | VaryScene
+    | KeepVariation,
     Field(discriminator="command"),
 ]
 COMMANDS: TypeAdapter[list[AnyCommand]] = TypeAdapter(list[AnyCommand])
-COMMAND_TYPES: tuple[type[Command], ...] = (ImportMusic, RemoveMusic, CutToBeats, RecordLine, ChooseRenderer, SetBudget)
+COMMAND_TYPES: tuple[type[Command], ...] = (
+    *(ImportMusic, RemoveMusic, CutToBeats, RecordLine, ChooseRenderer, SetBudget),
+    *(VaryShot, VaryScene, KeepVariation),
+)
 
 
 @dataclass(frozen=True)
@@ -153,7 +193,27 @@ def expand(
     if isinstance(command, SetBudget):
         said = "no budget" if command.dollars is None else f"budget ${command.dollars:,.2f}"
         return Expansion([SetBudgetEdit(budget=command.dollars)], said)
+    if isinstance(command, VaryShot | VaryScene | KeepVariation):
+        return _variations(project, command)
     raise TypeError(f"not a command: {command!r}")
+
+
+def _variations(project: Project, command: VaryShot | VaryScene | KeepVariation) -> Expansion:
+    """Offer versions of a shot or ways to cover a scene, or keep one (the rules: agent/offline/variations.py)."""
+    from agent.offline.grammar import Refusal
+    from agent.offline.variations import keep_edits, offer_scene, offer_shot
+
+    try:
+        if isinstance(command, VaryShot):
+            edits, said = offer_shot(project, _shot(project, command.shot) + 1, command.count, command.seed)
+        elif isinstance(command, VaryScene):
+            edits, said = offer_scene(project, command.scene, command.count, command.seed)
+        else:
+            shot = None if command.shot is None else _shot(project, command.shot) + 1
+            edits, said = keep_edits(project, command.label, shot)
+    except Refusal as exc:
+        raise CommandError(str(exc)) from None
+    return Expansion(edits, said)
 
 
 def _needs(folder: ProjectFolder | None, command: Command) -> ProjectFolder:

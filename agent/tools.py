@@ -283,6 +283,22 @@ class NoArgs(Strict):
 
 
 @dataclass(frozen=True)
+class VaryShotArgs(ShotRef):
+    count: int = Field(3, ge=1, le=MAX_VARIATIONS, description="How many versions to offer side by side (1-10).")
+
+
+class VarySceneArgs(Strict):
+    scene: int = Field(ge=1, le=10_000, description="The scene's number, as its shots' `scene` field says.")
+    count: int = Field(2, ge=1, le=5, description="How many ways to cover it (1-5).")
+
+
+class KeepVariationArgs(Strict):
+    label: Annotated[str, StringConstraints(pattern=r"^[A-Ja-j]$")] = Field(
+        description="The letter of the version to keep, as offered ('B')."
+    )
+    shot: ShotRefType | None = Field(None, description="The shot whose versions these are; null: the newest offer.")
+
+
 class ToolSpec:
     args: type[BaseModel]
     description: str
@@ -373,6 +389,19 @@ HISTORY_TOOLS = frozenset({"undo", "redo"})
 
 def tool_specs(names: frozenset[str] | None = None) -> list[dict[str, Any]]:
     """The tools in the chat-completions function format, schemas generated from the pydantic models."""
+    "vary_shot": ToolSpec(
+        VaryShotArgs,
+        "Offer versions of one shot side by side, each differing in size, angle, movement, lens, light or blocking "
+        "and labelled A, B, C with what differs ('give me three versions of shot 4'); the reel keeps the shot.",
+    ),
+    "vary_scene": ToolSpec(
+        VarySceneArgs,
+        "Offer ways to cover a whole scene side by side, such as a master and inserts against shot / reverse shot "
+        "('two ways to cover the kitchen scene'); the reel keeps its shots until one is kept.",
+    ),
+    "keep_variation": ToolSpec(
+        KeepVariationArgs, "Keep one of the versions on offer in the reel ('keep B', 'the second one')."
+    ),
     return copy.deepcopy(_specs(names))
 
 
@@ -661,6 +690,15 @@ class Toolbox:
         one outside it (absolute, through `..` or a link out), one that is not there, or a turn with no folder."""
         if self.folder is None:
             raise ToolError(f"{what} must be a file in the project folder, and this turn has no project folder")
+        if name in ("vary_shot", "vary_scene", "keep_variation"):
+            from agent.commands import KeepVariation, VaryScene, VaryShot
+
+            if name == "vary_shot":
+                return [VaryShot(shot=self._number(args.shot), count=args.count)]
+            if name == "vary_scene":
+                return [VaryScene(scene=args.scene, count=args.count)]
+            number = None if args.shot is None else self._number(args.shot)
+            return [KeepVariation(label=args.label.upper(), shot=number)]
         if "\x00" in given or not given.strip() or Path(given).is_absolute():
             raise ToolError(
                 f"`path` must be relative to the project folder, like 'media/music/song.mp3', not {_shown(given)}"

@@ -241,6 +241,49 @@ class SetMusic(Edit):
     music: Music | None
 
 
+class Variant(Edit):
+    """One way to play a shot, offered beside others: its letter, what differs, and the fields it sets."""
+
+    label: Annotated[str, StringConstraints(pattern=r"^[A-Z]$")] = Field(description="Its letter: A, B, C...")
+    differs: Text = Field(description="What differs, in a director's words ('low angle, push in').")
+    changes: ShotChanges = Field(description="The shot's fields this way of playing it sets.")
+
+
+class OfferVariations(Edit):
+    """Offer ways to play a shot side by side ('three versions of shot 4'): each renders as an extra take, and
+    keeping one is an `UpdateShot` with its changes. Shots varied together (a scene's coverage) share `offer`."""
+
+    op: Literal["offer_variations"] = "offer_variations"
+    shot_id: Ident
+    offer: int = Field(ge=1, description="Which offer: the newest is the one 'keep B' means.")
+    scope: Text = Field("", description="What was varied, e.g. 'shot 4' or 'scene 2'.")
+    variants: list[Variant] = Field(min_length=1, max_length=MAX_VARIATIONS)
+
+
+OFFER_KEY = "offered"
+"""Where a shot's metadata keeps the variations offered for it, beside the digest of the shot they vary."""
+
+
+def offer_base(shot: Shot) -> str:
+    """A digest of what a shot is (not its takes, notes or metadata): an offer made for it stands while it holds."""
+    data = shot.model_dump(mode="json", exclude={"takes", "metadata", "variations", "notes", "beat"})
+    return hashlib.sha256(repr(sorted(data.items())).encode()).hexdigest()[:16]
+
+
+def _describe_offers(before: Project, after: Project) -> list[str]:
+    """One line a version newly offered ("shot 4 B: low angle, push in"), once for the shots offered together."""
+    old = {s.id: s.metadata.get(OFFER_KEY) for s in before.shots}
+    lines: list[str] = []
+    said: set[tuple[Any, Any]] = set()
+    for shot in after.shots:
+        offer = shot.metadata.get(OFFER_KEY)
+        if not isinstance(offer, dict) or offer == old.get(shot.id) or (offer.get("offer"), offer.get("scope")) in said:
+            continue
+        said.add((offer.get("offer"), offer.get("scope")))
+        lines += [f"{offer.get('scope')} {v.get('label')}: {v.get('differs')}" for v in offer.get("variants", [])]
+    return lines
+
+
 class RecordTake(Edit):
     """Record a rendered take on its shot."""
 
@@ -281,6 +324,7 @@ AnyEdit = Annotated[
 EDITS: TypeAdapter[list[AnyEdit]] = TypeAdapter(list[AnyEdit])
 
 
+    | OfferVariations
 def apply(project: Project, edits: list[AnyEdit] | AnyEdit) -> Project:
     """Return a new project with the edits applied in order; raise `EditError` and change nothing
     if any edit does not fit."""
@@ -444,6 +488,24 @@ def _apply_one(project: Project, edit: AnyEdit) -> Project:  # noqa: C901 - one 
         if not any(t.path == edit.take.path for t in shot.takes):
             takes.append(edit.take)
         shots[index] = shot.model_copy(update={"takes": takes, "variations": pending})
+    if isinstance(edit, OfferVariations):
+        index = _index(project, edit.shot_id)
+        shot = shots[index]
+        offered = {
+            "offer": edit.offer,
+            "scope": edit.scope,
+            "base": offer_base(shot),
+            "variants": [
+                {
+                    "label": v.label,
+                    "differs": v.differs,
+                    "changes": v.changes.model_dump(mode="json", exclude_unset=True),
+                }
+                for v in edit.variants
+            ],
+        }
+        shots[index] = shot.model_copy(update={"metadata": {**shot.metadata, OFFER_KEY: offered}})
+        return _rebuild(project, shots=shots)
         return _rebuild(project, shots=shots)
     if isinstance(edit, RecordCut):
         return _rebuild(project, cut={"path": edit.path, "frames": edit.frames, "shot_keys": edit.shot_keys})
@@ -557,6 +619,7 @@ def _describe_shots(before: Project, after: Project) -> list[str]:
         if shot.id not in old_shots:
             lines.append(f"shot {number}: new ({shot.size} {_short(shot.action)})")
             continue
+    lines.extend(_describe_offers(before, after))
         old_number, old = old_shots[shot.id]
         if shot.id in moved:
             lines.append(f"shot {old_number} moved to {number}")

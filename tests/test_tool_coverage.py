@@ -24,15 +24,18 @@ from agent.commands import (
     Command,
     CutToBeats,
     ImportMusic,
+    KeepVariation,
     RecordLine,
     RemoveMusic,
     SetBudget,
+    VaryScene,
+    VaryShot,
     expand,
 )
 from agent.directors import offered_tools
 from agent.offline import OfflineDirector
 from agent.tools import TOOLS, Toolbox, tool_specs
-from story import AnyEdit, Project, ProjectFolder
+from story import AnyEdit, Project, ProjectFolder, apply
 from story.edits import AddCharacter, AddLocation, RecordCut, RecordTake
 from story.model import Music, Take
 
@@ -77,6 +80,9 @@ CALLS: dict[str, dict[str, Any]] = {  # one call of every tool, each one that ho
     "request_takes": {"shot": 2, "count": 2},
     "choose_take": {"shot": 2, "take": 1},
     "undo": {},
+    "vary_shot": {"shot": 2, "count": 3},
+    "vary_scene": {"scene": 1, "count": 2},
+    "keep_variation": {"label": "B"},
     "redo": {},
 }
 
@@ -92,6 +98,9 @@ SENTENCES: list[tuple[str, Command | None]] = [  # a sentence of the grammar, an
     ("use take 1 for shot 2", None),
     ("cut to the music", CutToBeats()),
     ("remove the music", RemoveMusic()),
+    ("give me three versions of shot 2", VaryShot(shot=2, count=3)),
+    ("two ways to cover the harbour scene", VaryScene(scene=1, count=2)),
+    ("keep B", KeepVariation(label="B")),
     ("use the scratch voice for shot 3 line 1", RecordLine(shot=3, line=1)),
     ("render shot 4 with diffusers", ChooseRenderer(backend="diffusers", shot=4)),
     ("render everything with diffusers", ChooseRenderer(backend="diffusers", every_shot=True)),
@@ -109,6 +118,7 @@ def folder(tmp_path: Path) -> ProjectFolder:
     shots = [s.model_copy(update={"takes": [take]}) if s.id == "s2" else s for s in project.shots]
     folder = ProjectFolder.create(root, project.model_copy(update={"music": music, "shots": shots}))
     for place in ("media/music", "media/voice"):
+    project = apply(project, expand(project, VaryShot(shot=3, count=2, seed=1)).edits)
         (root / place).mkdir(parents=True, exist_ok=True)
     write_wav(root / "media/music/clicks.wav", CLICKS)
     write_wav(root / "media/voice/tom.wav", tone(220, 1.0))

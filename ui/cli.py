@@ -321,7 +321,14 @@ def memory_rebuild(directory: ProjectDir) -> None:
 
 # Commands that live in their own modules register themselves on `ui.door.app` when imported. Each
 # module imports only typer and ui.door at the top, so `storyreel --help` stays instant.
-COMMAND_MODULES: tuple[str, ...] = ("ui.studio_cli", "ui.export_cli", "ui.takes_cli", "ui.evals_cli", "ui.sound_cli")
+COMMAND_MODULES: tuple[str, ...] = (
+    "ui.studio_cli",
+    "ui.export_cli",
+    "ui.takes_cli",
+    "ui.evals_cli",
+    "ui.sound_cli",
+    "ui.branch_cli",
+)
 
 
 def _register_commands() -> None:

@@ -65,7 +65,32 @@ def variation_jobs(project: Project, backends: dict[str, Renderer] | None = None
             options = backend.options.model_dump(mode="json")
             key = render_key(project, varied, backend.name, backend.version, options)
             jobs.append(ShotJob(number, varied, backend, key, f"{SHOTS_DIR}/{shot.id}/{key}.mp4", variation=True))
+    return jobs + offered_jobs(project, cache)
+
+
+def offered_jobs(project: Project, backends: dict[str, Renderer] | None = None) -> list[ShotJob]:
+    """A job for every variation offered side by side ('three versions of shot 4') that has no take yet,
+    while its shot is still the one it was offered for (story/variations.py)."""
+    from story.variations import standing, varied
+
+    cache = backends if backends is not None else {}
+    jobs = []
+    for number, shot in enumerate(project.shots, 1):
+        offer = standing(shot)
+        for variant in offer.variants if offer else []:
+            other = varied(project, shot.id, variant)
+            job = plan_one(other, number, cache)
+            if shot.take_for(job.key) is None:  # a failed take is kept too: a variation is tried once
+                jobs.append(ShotJob(number, job.shot, job.backend, job.key, job.path, variation=True))
     return jobs
+
+
+def plan_one(project: Project, number: int, backends: dict[str, Renderer] | None = None) -> ShotJob:
+    """The job of shot `number` (1-based) alone."""
+    shot = project.shots[number - 1]
+    backend = backend_for(project, shot, backends if backends is not None else {})
+    key = render_key(project, shot, backend.name, backend.version, backend.options.model_dump(mode="json"))
+    return ShotJob(number, shot, backend, key, f"{SHOTS_DIR}/{shot.id}/{key}.mp4")
 
 
 def stale_jobs(folder: ProjectFolder, project: Project) -> list[ShotJob]:
