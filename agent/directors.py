@@ -10,11 +10,11 @@ import re
 from typing import Any
 
 from agent.director import Director, DirectorError
-from agent.llm import ModelSettings, make_client
+from agent.llm import ModelSettings, ModelTimeout, chat, make_client, words_of
 from agent.prompt import system_prompt
-from agent.state import Emit, Route, TurnEvent, TurnPlan, quiet
+from agent.state import Announce, Emit, Route, TurnEvent, TurnPlan, quiet
 from agent.tools import READ_ONLY, Toolbox
-from story import AnyEdit, Project
+from story import AnyEdit, Project, ReplaceStory
 
 MAX_ATTEMPTS = 3
 """Replies with a bad tool call the model may send in one turn before the person is told and nothing applies."""
@@ -142,6 +142,7 @@ _REVISE_TOOLS: tuple[tuple[str, str], ...] = (
     ("add_shot", r"\b(add|insert|new shot|another shot|extra shot|cutaway|insert shot)\b"),
     ("remove_shot", r"\b(delete|remove|drop|lose|get rid|cut (?:shot|the))\b"),
     ("move_shot", r"\b(move|swap|switch|reorder|order|before|after|earlier|later|first|last)\b"),
+    ("renumber_shots", r"\b(re-?number\w*|re-?label\w*)\b"),
     ("update_character", r"\b(wears?|wearing|dress|coat|hat|hair|beard|eyes|looks? like|rename|called|named|voice)\b"),
     ("add_character", r"\b(new character|introduce|joins?|character|dog|cat|someone|somebody|stranger)\b"),
     ("add_location", r"\b(new (?:place|location|setting|scene)|location|place|set it (?:in|at))\b"),
@@ -231,12 +232,13 @@ def _models_context(body: Any) -> int | None:
     return None
 
 
-def choose_director(settings: ModelSettings | None = None) -> Director:
+def choose_director(settings: ModelSettings | None = None, *, announce: Announce | None = None) -> Director:
     """The director the settings ask for: the model when an endpoint is configured
-    (`ModelSettings.from_env`), else the offline one. Every door gets its director here."""
+    (`ModelSettings.from_env`), else the offline one. Every door gets its director here; `announce`
+    hears how long a model has been thinking."""
     chosen = settings or ModelSettings.from_env()
     if chosen.configured:
-        return ModelDirector(chosen)
+        return ModelDirector(chosen, announce=announce)
     from agent.offline import OfflineDirector
 
     return OfflineDirector()
@@ -246,9 +248,13 @@ class ModelDirector:
     """A `Director` that asks an OpenAI-compatible model for tool calls in a loop; invalid calls
     go back to the model."""
 
-    def __init__(self, settings: ModelSettings, client: Any = None) -> None:
+    def __init__(self, settings: ModelSettings, client: Any = None, *, announce: Announce | None = None) -> None:
         self.settings = settings
         self._client = client
+        self.announce = announce
+        """Also hears, once a second, how long the model has been thinking (a door's status line)."""
+        self.notes: list[str] = []
+        """What the last plan left out and was completed with, one line each (for the person)."""
         self._context: int | None | bool = settings.context or False  # False: not asked yet
         self._stream_tools = settings.stream  # off once a server sends nothing for a streamed tool turn
 
@@ -263,18 +269,29 @@ class ModelDirector:
     def client(self) -> Any:
         """The `openai` client, made on first use (opening a project never imports the SDK)."""
         if self._client is None:
-            self._client = make_client(self.settings)
+            self._client = make_client(self.settings, retries=0)  # `chat` retries, never behind a timeout
         return self._client
 
     # The Director door --------------------------------------------------------------------
 
     def plan(self, brief: str) -> list[AnyEdit]:
-        """Plan a brief into a story by asking the model for `create_story`."""
+        """Plan a brief into a story by asking the model for `create_story`; the plan is held against
+        the brief (`agent.completion`): what it left out is added and said in `notes`, and a plan
+        with no one in it is refused (`DirectorError`)."""
+        from agent.completion import complete_plan
+        from agent.offline import OfflineDirector
+
+        self.notes = []
         message = f"Plan this brief as a story reel: call create_story once.\n\n{brief}"
         plan = self.turn(Project(), message, route_as="new")
-        if not plan.edits:
+        if not plan.edits or not isinstance(plan.edits[0], ReplaceStory):
             raise DirectorError(f"the model did not plan a story ({plan.reply.strip() or 'no answer'})")
-        return plan.edits
+        reading = OfflineDirector().plan(brief)[0]
+        if not isinstance(reading, ReplaceStory):  # pragma: no cover - the offline plan opens with one
+            return plan.edits
+        completed = complete_plan(plan.edits[0], brief, reading)
+        self.notes = completed.notes
+        return [completed.story, *plan.edits[1:]]
 
     def turn(
         self,
@@ -321,20 +338,23 @@ class ModelDirector:
         for _ in range(MAX_STEPS):
             try:
                 content, calls = self._ask(messages, offered, emit, max_tokens=answer_tokens, forced=forced)
-            except (openai.APIError, httpx.HTTPError) as exc:
+            except (openai.APIError, httpx.HTTPError, ModelTimeout) as exc:
                 return TurnPlan(
                     edits=[],
-                    reply=f"The model did not answer ({exc}); nothing was changed.",
+                    reply=f"The model did not answer: {_reason(exc)}; nothing was changed.",
                     action="none",
                     unanswered=True,
                 )
             if not calls:
                 if refused is not None:
-                    return _nothing_changed(refused)
+                    return _nothing_changed(message, refused, failures)
                 if not content.strip() and not box.edits and not box.action:
                     return TurnPlan(
                         edits=[], reply="The model gave no answer; nothing was changed.", action="none", unanswered=True
                     )
+                if not box.edits and not box.action and chosen in ("revise", "render"):
+                    # words and no change: say so, or the person may think it was done
+                    content = f"{content.strip()}\n{_asked(message)} The model called no tool; nothing was changed."
                 return TurnPlan(edits=box.edits, reply=content, action=box.action or "none")
             outcome = box.run_reply([(call["function"]["name"], call["function"]["arguments"]) for call in calls])
             said = [_as_sent(call) for call in calls]  # the transcript holds strings, whatever the server sent
@@ -350,11 +370,16 @@ class ModelDirector:
                 continue
             refused, failures = outcome.error, failures + 1
             if failures >= MAX_ATTEMPTS:
-                return _nothing_changed(refused)
+                return _nothing_changed(message, refused, failures)
         if refused is not None:
-            return _nothing_changed(refused)
+            return _nothing_changed(message, refused, failures)
         # Out of steps before the model said it was done: the work may be half made, so none of it applies.
-        return TurnPlan(edits=[], reply=f"I did not finish in {MAX_STEPS} steps; nothing was changed.", action="none")
+        made = ", ".join(dict.fromkeys(type(edit).__name__ for edit in box.edits)) or "none"
+        reply = (
+            f"{_asked(message)} The model did not finish in {MAX_STEPS} steps (its changes so far: {made}); "
+            "nothing was changed."
+        )
+        return TurnPlan(edits=[], reply=reply, action="none")
 
     def _ask(
         self,
@@ -380,88 +405,60 @@ class ModelDirector:
             request["tools"] = sent_schema(tools)
             named = forced and any(t["function"]["name"] == forced for t in tools)
             request["tool_choice"] = {"type": "function", "function": {"name": forced}} if named else "auto"
+
+        def said(words: str) -> None:
+            emit(TurnEvent("text", words))
+
+        announced: set[str] = set()
+
+        def waiting(elapsed: float, what: str) -> None:
+            emit(TurnEvent("announce", f"waiting for {what}: {elapsed:.0f} s", {"waiting": elapsed}))
+            if self.announce is not None and what not in announced:  # a step, once: the door times it
+                announced.add(what)
+                self.announce(f"waiting for {what}")
+
         if self._stream_tools if tools else self.settings.stream:
-            content, calls = self._streamed(request, emit)
+            content, calls = chat(self.client, request, self.settings, stream=True, said=said, waiting=waiting)
             if content or calls or not tools:
                 return content, calls
             self._stream_tools = False  # an empty 200: this server cannot stream a tool turn
-        return self._whole(request, emit)
-
-    def _whole(self, request: dict[str, Any], emit: Emit) -> tuple[str, list[dict[str, Any]]]:
-        """One request answered in one piece."""
-        reply = self.client.chat.completions.create(**request).choices[0].message
-        calls = [
-            {
-                "id": c.id or f"call_{n}",
-                "type": "function",
-                "function": {"name": c.function.name, "arguments": c.function.arguments},
-            }
-            for n, c in enumerate(reply.tool_calls or [])
-        ]
-        content = _words(reply.content)
-        if content:
-            emit(TurnEvent("text", content))
-        return content, calls
-
-    def _streamed(self, request: dict[str, Any], emit: Emit) -> tuple[str, list[dict[str, Any]]]:
-        """One request answered as server-sent events; the words go to `emit` as they come."""
-        words: list[str] = []
-        slots: dict[int, dict[str, Any]] = {}
-        for chunk in self.client.chat.completions.create(**request, stream=True):
-            if not chunk.choices:
-                continue
-            delta = chunk.choices[0].delta
-            said = _words(delta.content)
-            if said:
-                words.append(said)
-                emit(TurnEvent("text", said))
-            for part in delta.tool_calls or []:
-                slot = slots.setdefault(part.index, {"id": "", "name": [], "arguments": []})
-                slot["id"] = part.id or slot["id"]
-                if part.function is not None:
-                    slot["name"].append(part.function.name or "")
-                    slot["arguments"].append(part.function.arguments or "")
-        calls = [
-            {
-                "id": slot["id"] or f"call_{n}",
-                "type": "function",
-                "function": {"name": _joined(slot["name"]), "arguments": _joined(slot["arguments"])},
-            }
-            for n, slot in enumerate(slots.values())  # in the order they began
-        ]
-        return "".join(words), calls
+        return chat(self.client, request, self.settings, stream=False, said=said, waiting=waiting)
 
 
 def _as_sent(call: dict[str, Any]) -> dict[str, Any]:
     """A call as the transcript keeps it: id, name and arguments as strings."""
     function = call["function"]
     return {
-        "id": _words(call["id"]),
+        "id": words_of(call["id"]),
         "type": "function",
-        "function": {"name": _words(function["name"]), "arguments": _words(function["arguments"])},
+        "function": {"name": words_of(function["name"]), "arguments": words_of(function["arguments"])},
     }
 
 
-def _nothing_changed(error: str) -> TurnPlan:
-    reply = f"I could not make that change ({error}); nothing was changed."
+def _nothing_changed(message: str, error: str, tries: int) -> TurnPlan:
+    """A turn whose last reply with changes was refused: what was asked, that nothing applied, and why."""
+    times = f" ({tries} replies refused)" if tries > 1 else ""
+    reply = f"{_asked(message)} The model's change was refused{times}: {_reason_of(error)}; nothing was changed."
     return TurnPlan(edits=[], reply=reply, action="none", refused=True)
 
 
-def _words(content: Any) -> str:
-    """A reply's text; a server that sends something else than a string gets it shown as JSON."""
-    if content is None or isinstance(content, str):
-        return content or ""
-    return json.dumps(content, ensure_ascii=False, default=repr)
-
-
-def _joined(pieces: list[Any]) -> Any:
-    """A streamed call's name or arguments, joined; a piece that is not a string is passed on as it
-    came, so the toolbox refuses it as malformed instead of the loop failing on it."""
-    odd = [piece for piece in pieces if not isinstance(piece, str)]
-    return odd[0] if odd else "".join(pieces)
+def _asked(message: str, limit: int = 80) -> str:
+    """What the person asked, quoted (cut short), to open a message about what came of it."""
+    said = " ".join(message.split())
+    return f'You asked: "{said if len(said) <= limit else said[: limit - 1] + "…"}".'
 
 
 def _brief(arguments: Any, limit: int = 120) -> str:
     text = arguments if isinstance(arguments, str) else json.dumps(arguments, ensure_ascii=False, default=repr)
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _reason(exc: BaseException) -> str:
+    """Why a request failed, in one line without a trailing full stop."""
+    return " ".join(str(exc).split()).rstrip(".") or type(exc).__name__
+
+
+def _reason_of(reply: str) -> str:
+    """A reply as a reason inside a sentence: one line, no trailing full stop."""
+    return " ".join(reply.split()).rstrip(".")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import math
 import os
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,7 +69,16 @@ class ModelSettings:
     base_url: str | None = field(default=None, metadata={"description": "OPENAI_BASE_URL"})
     api_key: str = field(default="not-needed", metadata={"description": "OPENAI_API_KEY (never written)"})
     model: str = field(default="gpt-4o-mini", metadata={"description": "STORYREEL_MODEL"})
-    timeout_s: float = field(default=60.0, metadata={"description": "STORYREEL_TIMEOUT: per request"})
+    timeout_s: float = field(
+        default=600.0, metadata={"description": "STORYREEL_TIMEOUT: the most seconds one request may take, whole"}
+    )
+    first_token_s: float = field(
+        default=120.0,
+        metadata={
+            "description": "STORYREEL_FIRST_TOKEN_TIMEOUT: the most seconds to wait for the model's first words "
+            "(and, streaming, between any two pieces of its answer)"
+        },
+    )
     max_retries: int = field(default=2, metadata={"description": "STORYREEL_RETRIES: on 429/5xx/connection"})
     stream: bool = field(default=True, metadata={"description": "STORYREEL_STREAM=off for servers that cannot"})
     max_tokens: int = field(
@@ -84,7 +95,9 @@ class ModelSettings:
         path = config_file()
         saved = read_config(path)
         name, raw = _pick(saved, "STORYREEL_TIMEOUT", "timeout_s", path)
-        timeout = 60.0 if raw is None else number_setting(name, raw, "a number of seconds above 0", lambda v: v > 0)
+        timeout = 600.0 if raw is None else number_setting(name, raw, "a number of seconds above 0", lambda v: v > 0)
+        name, raw = _pick(saved, "STORYREEL_FIRST_TOKEN_TIMEOUT", "first_token_s", path)
+        first = 120.0 if raw is None else number_setting(name, raw, "a number of seconds above 0", lambda v: v > 0)
         name, raw = _pick(saved, "STORYREEL_RETRIES", "max_retries", path)
         retries = 2.0 if raw is None else number_setting(name, raw, "a whole number from 0 to 20", _retries)
         name, raw = _pick(saved, "STORYREEL_MAX_TOKENS", "max_tokens", path)
@@ -101,6 +114,7 @@ class ModelSettings:
             api_key=env.get("OPENAI_API_KEY") or "not-needed",
             model=env.get("STORYREEL_MODEL") or saved.get("model") or "gpt-4o-mini",
             timeout_s=timeout,
+            first_token_s=min(first, timeout),
             max_retries=int(retries),
             stream=(env.get("STORYREEL_STREAM") or str(saved.get("stream", "on"))).lower() not in OFF,
             max_tokens=int(most),
@@ -125,13 +139,209 @@ def _context(value: float) -> bool:
     return value == int(value) and 512 <= value <= 10_000_000
 
 
-def make_client(settings: ModelSettings) -> Any:
-    """An `openai.OpenAI` client with explicit timeout and retries."""
+def make_client(settings: ModelSettings, *, retries: int | None = None) -> Any:
+    """An `openai.OpenAI` client with explicit timeout and retries (`retries`, else the setting's;
+    the director passes 0 and retries itself, see `chat`)."""
     import openai
 
     return openai.OpenAI(
         base_url=settings.base_url,
         api_key=settings.api_key,
         timeout=settings.timeout_s,
-        max_retries=settings.max_retries,
+        max_retries=settings.max_retries if retries is None else retries,
     )
+
+
+# One request, with timeouts that fit a model on a CPU ------------------------------------------
+
+TICK_S = 1.0
+"""How often `waiting` hears that the model is still thinking."""
+
+
+class ModelTimeout(RuntimeError):
+    """The model took longer than a timeout allows; its request was closed, and is not sent again."""
+
+
+Said = Callable[[str], None]
+"""Hears the model's words as they stream."""
+Waiting = Callable[[float, str], None]
+"""Hears, about once a second while a request is open, the seconds since it was sent and what it waits for."""
+
+
+def _no_words(words: str) -> None:
+    """A `Said` that hears nothing."""
+
+
+def _no_wait(elapsed: float, what: str) -> None:
+    """A `Waiting` that hears nothing."""
+
+
+def chat(
+    client: Any,
+    request: dict[str, Any],
+    settings: ModelSettings,
+    *,
+    stream: bool,
+    said: Said = _no_words,
+    waiting: Waiting = _no_wait,
+) -> tuple[str, list[dict[str, Any]]]:
+    """One chat completion: the words and the tool calls (`{"id", "type", "function": {"name",
+    "arguments"}}`, arguments as the server sent them).
+
+    Timeouts fit a model on a CPU: the first words must come within `first_token_s` (streaming: and
+    no piece of the answer may be more than that after the last), the whole answer within
+    `timeout_s`; past either, the request is closed (the server sees the client leave) and
+    `ModelTimeout` names the setting. A 429, a 5xx or a broken connection is sent again up to
+    `max_retries` times, each after the last request has ended; a timeout is not: the server may
+    still be working on it, and a second request would only queue behind the first.
+    """
+    import openai
+
+    attempt = 0
+    while True:
+        try:
+            return (
+                _streamed(client, request, settings, said, waiting)
+                if stream
+                else _whole(client, request, settings, said, waiting)
+            )
+        except (openai.RateLimitError, openai.InternalServerError, openai.APIConnectionError) as exc:
+            if isinstance(exc, openai.APITimeoutError) or attempt >= settings.max_retries:
+                raise
+            attempt += 1
+            time.sleep(min(0.5 * 2 ** (attempt - 1), 8.0))
+
+
+class _Ticker:
+    """Tells `waiting` every `TICK_S` seconds how long the request has been open, on a thread of its
+    own, until the block ends; `what` says what it waits for now."""
+
+    def __init__(self, waiting: Waiting, what: str) -> None:
+        self.waiting, self.what = waiting, what
+        self.started = time.monotonic()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._done.wait(TICK_S):
+            self.waiting(time.monotonic() - self.started, self.what)
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def __enter__(self) -> _Ticker:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+
+def _timeouts(settings: ModelSettings, read: float) -> Any:
+    import httpx
+
+    return httpx.Timeout(read, connect=min(10.0, read), write=30.0, pool=10.0)
+
+
+def _waited_too_long(settings: ModelSettings, waited: str) -> ModelTimeout:
+    """What ran out, naming its setting: the first words, a stall mid-answer, or the whole answer."""
+    if waited == "first":
+        said = f"the model sent nothing for {settings.first_token_s:g} s (STORYREEL_FIRST_TOKEN_TIMEOUT)"
+    elif waited == "stall":
+        said = f"the model stopped sending for {settings.first_token_s:g} s (STORYREEL_FIRST_TOKEN_TIMEOUT)"
+    else:
+        said = f"the model's answer took over {settings.timeout_s:g} s (STORYREEL_TIMEOUT)"
+    return ModelTimeout(f"{said}; the request was closed")
+
+
+def _whole(
+    client: Any, request: dict[str, Any], settings: ModelSettings, said: Said, waiting: Waiting
+) -> tuple[str, list[dict[str, Any]]]:
+    """One request answered in one piece: the first words are the whole answer, so `timeout_s` bounds it."""
+    import openai
+
+    with _Ticker(waiting, "the model's answer"):
+        try:
+            reply = client.chat.completions.create(**request, timeout=_timeouts(settings, settings.timeout_s))
+        except openai.APITimeoutError:
+            raise _waited_too_long(settings, "whole") from None
+    if not getattr(reply, "choices", None):  # a 200 with no choice in it: no answer, not a crash
+        return "", []
+    message = reply.choices[0].message
+    calls = [
+        {
+            "id": c.id or f"call_{n}",
+            "type": "function",
+            "function": {"name": c.function.name, "arguments": c.function.arguments},
+        }
+        for n, c in enumerate(message.tool_calls or [])
+    ]
+    content = words_of(message.content)
+    if content:
+        said(content)
+    return content, calls
+
+
+def _streamed(
+    client: Any, request: dict[str, Any], settings: ModelSettings, said: Said, waiting: Waiting
+) -> tuple[str, list[dict[str, Any]]]:
+    """One request answered as server-sent events; the words go to `said` as they come."""
+    import httpx
+    import openai
+
+    words: list[str] = []
+    slots: dict[int, dict[str, Any]] = {}
+    with _Ticker(waiting, "the model's first words") as ticker:
+        try:
+            answer = client.chat.completions.create(
+                **request, stream=True, timeout=_timeouts(settings, settings.first_token_s)
+            )
+        except openai.APITimeoutError:
+            raise _waited_too_long(settings, "first") from None
+        try:
+            for chunk in answer:
+                if ticker.elapsed > settings.timeout_s:
+                    raise _waited_too_long(settings, "whole")
+                if not chunk.choices:
+                    continue
+                delta = chunk.choices[0].delta
+                piece = words_of(delta.content)
+                if piece:
+                    words.append(piece)
+                    said(piece)
+                for part in delta.tool_calls or []:
+                    ticker.what = "the model's tool calls"
+                    slot = slots.setdefault(part.index, {"id": "", "name": [], "arguments": []})
+                    slot["id"] = part.id or slot["id"]
+                    if part.function is not None:
+                        slot["name"].append(part.function.name or "")
+                        slot["arguments"].append(part.function.arguments or "")
+        except (httpx.TimeoutException, openai.APITimeoutError):
+            raise _waited_too_long(settings, "stall" if words or slots else "first") from None
+        finally:
+            answer.close()  # the server sees the client leave and can stop generating
+    calls = [
+        {
+            "id": slot["id"] or f"call_{n}",
+            "type": "function",
+            "function": {"name": _joined(slot["name"]), "arguments": _joined(slot["arguments"])},
+        }
+        for n, slot in enumerate(slots.values())  # in the order they began
+    ]
+    return "".join(words), calls
+
+
+def words_of(content: Any) -> str:
+    """A reply's text; a server that sends something else than a string gets it shown as JSON."""
+    if content is None or isinstance(content, str):
+        return content or ""
+    return json.dumps(content, ensure_ascii=False, default=repr)
+
+
+def _joined(pieces: list[Any]) -> Any:
+    """A streamed call's name or arguments, joined; a piece that is not a string is passed on as it
+    came, so the toolbox refuses it as malformed instead of the loop failing on it."""
+    odd = [piece for piece in pieces if not isinstance(piece, str)]
+    return odd[0] if odd else "".join(pieces)

@@ -73,7 +73,7 @@ class Production:
         if self._director is None:
             from agent.directors import choose_director
 
-            self._director = self._attach(choose_director())
+            self._director = self._attach(choose_director(announce=self.announce))
         return self._director
 
     def _attach(self, director: Director) -> Director:
@@ -100,10 +100,11 @@ class Production:
         from agent.directors import choose_director
 
         text = read_brief(brief)
-        chosen = director or choose_director()
+        chosen = director or choose_director(announce=announce)  # hears how long a model thinks
         fallback: str | None = None
         try:
             edits = chosen.plan(text)
+            fallback = "; ".join(getattr(chosen, "notes", [])) or None  # what a model's plan was completed with
         except DirectorError as exc:
             from agent.offline import OfflineDirector
 

@@ -26,12 +26,28 @@ def error(status: int) -> dict[str, Any]:
     return {"status": status}
 
 
+def stalled(
+    reply: dict[str, Any], *, first: float = 0.0, after: int = 0, stall: float = 0.0, pace: float = 0.0
+) -> dict[str, Any]:
+    """A scripted reply that a slow model streams: the headers at once, the first piece `first` s later,
+    a pause of `stall` s after `after` pieces, and `pace` s between pieces."""
+    return {**reply, "first_token_delay": first, "stall_after": after, "stall": stall, "pace": pace}
+
+
 class ChatServer:
-    """Answers POST /v1/chat/completions from a queue; records every request body."""
+    """Answers POST /v1/chat/completions from a queue; records every request body, how many requests
+    were open at once (`most_at_once`) and how many the client left before their answer was sent
+    (`left_early`)."""
 
     def __init__(self) -> None:
         self.queue: list[dict[str, Any]] = []
         self.requests: list[dict[str, Any]] = []
+        self.open_now = 0
+        self.most_at_once = 0
+        self.left_early = 0
+        self.finished = threading.Event()
+        """Set each time a request's handling ends (answered, or the client gone)."""
+        self._count = threading.Lock()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -45,6 +61,17 @@ class ChatServer:
                 self._send(404 if found is None else 200, found or {"error": {"message": "not found"}})
 
             def do_POST(self) -> None:
+                with server._count:
+                    server.open_now += 1
+                    server.most_at_once = max(server.most_at_once, server.open_now)
+                try:
+                    self._answer()
+                finally:
+                    with server._count:
+                        server.open_now -= 1
+                    server.finished.set()
+
+            def _answer(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 server.requests.append(body)
                 reply = server.queue.pop(0) if server.queue else text("ok")
@@ -54,6 +81,9 @@ class ChatServer:
                 if "status" in reply:
                     why = reply.get("message", "scripted")
                     self._send(reply["status"], {"error": {"message": why, "type": "scripted"}})
+                    return
+                if "raw" in reply:  # a 200 whose body is whatever the script says
+                    self._send(200, reply["raw"])
                     return
                 if reply.get("empty_stream"):  # a 200 that says nothing, as some servers answer what they refuse
                     self.send_response(200)
@@ -104,8 +134,14 @@ class ChatServer:
                         )
                 finish = "tool_calls" if reply.get("tool_calls") else "stop"
                 chunks = [(delta, None) for delta in deltas] + [({}, finish)]
-                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    for delta, reason in chunks:
+                try:
+                    self.wfile.flush()
+                    time.sleep(reply.get("first_token_delay", 0.0))
+                    for n, (delta, reason) in enumerate(chunks):
+                        if n and n == reply.get("stall_after"):
+                            time.sleep(reply.get("stall", 0.0))
+                        elif n:
+                            time.sleep(reply.get("pace", 0.0))
                         chunk = {
                             "id": "c",
                             "object": "chat.completion.chunk",
@@ -116,6 +152,10 @@ class ChatServer:
                         self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                         self.wfile.flush()
                     self.wfile.write(b"data: [DONE]\n\n")
+                    self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    with server._count:
+                        server.left_early += 1
 
             def _send(self, status: int, payload: dict[str, Any]) -> None:
                 data = json.dumps(payload).encode()

@@ -118,7 +118,9 @@ def test_sent_schemas_lose_only_their_string_bounds(schema: dict[str, Any]) -> N
 REPO = Path(__file__).resolve().parent.parent
 
 
-def storyreel(server: StrictServer, *args: str | Path) -> subprocess.CompletedProcess[str]:
+def storyreel(
+    server: StrictServer, *args: str | Path, stdin: str = "", **settings: str
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in {"STORYREEL_MODEL", "STORYREEL_CONTEXT"}}
     env |= {"OPENAI_BASE_URL": server.url, "STORYREEL_MEMORY": "off", "STORYREEL_RETRIES": "0", "COLUMNS": "200"}
     return subprocess.run(
@@ -126,7 +128,8 @@ def storyreel(server: StrictServer, *args: str | Path) -> subprocess.CompletedPr
         capture_output=True,
         text=True,
         cwd=REPO,
-        env=env,
+        env=env | settings,
+        input=stdin,
         timeout=300,
     )
 
@@ -145,3 +148,97 @@ def test_a_model_that_cannot_plan_loses_no_brief_and_one_that_says_nothing_fails
     assert said.returncode == 1, said.stdout + said.stderr
     assert said.stderr.strip() == "failed: The model gave no answer; nothing was changed."
     assert (film / "story.json").read_bytes() == before
+
+
+# A model's plan held against the brief; what a failed turn says ---------------------------------
+
+BRIEF = "Mara climbs the lighthouse at dusk to light the lamp. Her father Tomas waits below in the boat."
+
+
+def model_plan(*actions: str) -> dict[str, Any]:
+    shots = [{"size": "MS", "action": action, "duration_frames": 30} for action in actions]
+    return {"bible": {"title": "The Lamp"}, "shots": shots}
+
+
+def test_a_plan_that_leaves_out_who_the_brief_names_is_completed_and_keeps_the_brief() -> None:
+    with StrictServer() as server:
+        server.queue += [tool_call("create_story", model_plan("Mara climbs the stairs.", "The lamp turns.")), text("")]
+        chosen = director(server)
+        edits = chosen.plan(BRIEF)
+    story = apply(Project(), edits)
+    assert story.bible.brief == BRIEF  # the person's words, as given
+    names = {c.name: c.id for c in story.characters}
+    assert {"Mara", "Tomas"} <= set(names)
+    assert names["Mara"] in story.shots[0].characters and story.shots[1].characters == []
+    assert len(chosen.notes) == 1 and "left out Mara (in shot 1)" in chosen.notes[0]
+    assert "Tomas (in no shot yet)" in chosen.notes[0]
+
+
+def test_a_plan_with_no_one_in_it_is_refused_with_the_reason() -> None:
+    from agent.director import DirectorError
+
+    with StrictServer() as server:
+        server.queue += [tool_call("create_story", model_plan("A lighthouse at dusk.", "Waves.")), text("")]
+        with pytest.raises(DirectorError, match="puts no one in any of its 2 shots, though the brief has Mara"):
+            director(server).plan(BRIEF)
+
+
+def test_a_refused_change_says_what_was_asked_and_why_nothing_applied() -> None:
+    project = planned()
+    both = {
+        "tool_calls": [
+            tool_call("add_shot", {"action": "The sea.", "position": 3})["tool_calls"][0],
+            tool_call("redo", {})["tool_calls"][0],
+        ]
+    }
+    with StrictServer() as server:
+        server.queue += [both, both, both]
+        plan = director(server, stream=False).turn(project, "add a shot of the sea after shot 2")
+    assert plan.refused and plan.edits == []
+    assert plan.reply.startswith('You asked: "add a shot of the sea after shot 2". The model\'s change was refused')
+    assert "redo cannot be combined with changes" in plan.reply and plan.reply.endswith("nothing was changed.")
+
+
+def test_words_without_a_change_say_that_nothing_changed() -> None:
+    project = planned()
+    with StrictServer() as server:
+        server.queue += [text("Sure, a close-up will look great!")]
+        plan = director(server, stream=False).turn(project, "make shot 2 a close-up")
+    assert plan.edits == [] and plan.reply.startswith("Sure, a close-up will look great!\n")
+    assert plan.reply.endswith('You asked: "make shot 2 a close-up". The model called no tool; nothing was changed.')
+
+
+@pytest.mark.slow
+def test_new_says_in_one_line_what_a_model_plan_was_completed_with(tmp_path: Path) -> None:
+    film = tmp_path / "film"
+    with StrictServer() as server:
+        server.queue += [tool_call("create_story", model_plan("Mara climbs the stairs.", "Tomas rows.")), text("")]
+        made = storyreel(server, "new", film, "--brief", BRIEF)
+    assert made.returncode == 0, made.stderr
+    warned = [line for line in made.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warned) == 1 and "left out" in warned[0] and "Mara (in shot 1)" in warned[0], made.stderr
+    saved = json.loads((film / "story.json").read_text())
+    assert saved["bible"]["brief"] == BRIEF and len(saved["characters"]) >= 2
+
+
+@pytest.mark.slow
+def test_chat_goes_on_after_a_failed_turn_and_every_turn_prints_something(tmp_path: Path) -> None:
+    film = tmp_path / "film"
+    with StrictServer() as server:
+        server.queue += [tool_call("create_story", PLAN), text("Planned.")]
+        assert storyreel(server, "new", film, "--brief", "A boy crosses the bay at night.").returncode == 0
+        server.queue += [
+            {"raw": {"id": "c", "object": "chat.completion", "choices": []}},  # a 200 with no answer in it
+            {"status": 500, "message": "the model crashed"},
+            tool_call("update_shot", {"shot": 2, "size": "CU"}),
+            text("Shot 2 is a close-up."),
+        ]
+        env = {"STORYREEL_STREAM": "off"}
+        said = storyreel(
+            server, "chat", film, stdin="make shot 1 wide\nmake shot 1 wide\nmake shot 2 a close-up\n", **env
+        )
+    assert said.returncode == 0, said.stdout + said.stderr
+    assert "The model gave no answer; nothing was changed." in said.stdout + said.stderr
+    assert "the model crashed" in said.stdout + said.stderr
+    assert "Shot 2 is a close-up." in said.stdout
+    assert json.loads((film / "story.json").read_text())["shots"][1]["size"] == "CU"

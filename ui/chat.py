@@ -45,7 +45,12 @@ def start(directory: Path, ask: Ask, out: Console, warned: set[str] | None = Non
     brief = ask("brief> ")
     if brief is None or not brief.strip():
         return None
-    production, result = Production.new(directory, brief, memory_follows=True)
+    from ui.progress import render_bars
+
+    with render_bars(out) as bars:  # the model's thinking and the first render show while they last
+        production, result = Production.new(
+            directory, brief, memory_follows=True, progress=bars.progress, announce=bars.announce
+        )
     report(result, out, streamed=False, warned=warned)
     return production
 
@@ -62,7 +67,10 @@ def converse(production: Production, ask: Ask, out: Console, err: Console, warne
             return turns
         if not message.strip():
             continue
-        turn(production, message, ask, out, err, warned=warned)
+        try:
+            turn(production, message, ask, out, err, warned=warned)
+        except Exception as exc:  # noqa: BLE001 - a failed turn is one line; the conversation goes on
+            print_plain(err, ("failed", "red"), f": {' '.join(plain(str(exc)).split()) or type(exc).__name__}")
         turns += 1
 
 
@@ -97,7 +105,9 @@ def turn(
             elif event.kind in ("announce", "progress"):
                 if bars is None:
                     bars = stack.enter_context(render_bars(err))
-                if event.kind == "announce":
+                if event.kind == "announce" and "waiting" in event.data:
+                    bars.announce(event.text)  # the model thinking: a line that ticks, not one a second
+                elif event.kind == "announce":
                     print_plain(err, "  ", (event.text, "dim"))
                     bars.announce(event.text)
                 else:
