@@ -4,6 +4,7 @@ the listener's back, people keep their side of the frame through a scene and tur
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from story import Angle, Character, DialogueLine, Location, Project, Shot, ShotSize, Style
 from tools.draw.figures import SCLERA, look_for
@@ -127,3 +128,96 @@ def test_an_unplaced_persons_side_is_in_the_render_key() -> None:
     assert render_key(project, first, "animatic", "2", {}) == render_key(
         film(first, second.model_copy(update={"positions": {"mara": 0.9, "tom": 0.1}})), first, "animatic", "2", {}
     )
+
+
+# Sets dressed from the place ---------------------------------------------------------------------
+
+
+def a_place(name: str, *, interior: bool = False, description: str = "") -> Location:
+    return Location(id=name.lower().replace(" ", "-"), name=name, interior=interior, description=description)
+
+
+def set_of(place: Location, **fields: object) -> tuple[np.ndarray, list[str]]:
+    """The frame of a wide shot of Mara at `place`, and the set pieces the draw log says it showed."""
+    from tools.draw.panel import DrawLog
+
+    shot = Shot.model_validate(
+        {"id": "s1", "characters": ["mara"], "location": place.id, "size": "WS", "duration_frames": 12} | fields
+    )
+    project = Project(style=Style(width=W, height=H), characters=[MARA, TOM], locations=[place], shots=[shot])
+    log = DrawLog([], [])
+    scene = np.asarray(draw_scene(project, shot, shot.seed, W, H, log))
+    y, x = (scene.shape[0] - H) // 2, (scene.shape[1] - W) // 2
+    return scene[y : y + H, x : x + W].astype(np.int16), log.details()["set"]  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize(
+    ("name", "interior", "pieces"),
+    [
+        ("the kitchen", True, {"table", "clock"}),
+        ("the old forest", False, {"pines"}),
+        ("the harbour", False, {"boats", "pier"}),
+        ("a cave", False, {"cave"}),
+        ("the bridge", False, {"bridge"}),
+        ("Mill Street", False, {"houses"}),
+        ("the corner shop", True, {"shelves"}),
+        ("her bedroom", True, {"bed"}),
+    ],
+)
+def test_the_place_dresses_the_set_and_the_log_says_so(name: str, interior: bool, pieces: set[str]) -> None:
+    plain, _ = set_of(a_place("somewhere", interior=interior))
+    frame, log = set_of(a_place(name, interior=interior))
+    assert pieces <= set(log)
+    assert (np.abs(frame - plain).max(axis=2) > 24).mean() > 0.03, "the pieces are drawn, not only logged"
+
+
+def test_a_place_no_word_names_is_dressed_by_meaning() -> None:
+    _, log = set_of(a_place("the spruce thicket"))
+    assert "pines" in log
+
+
+def test_a_place_named_by_a_landmark_draws_it() -> None:
+    _, log = set_of(a_place("the church on the green"))
+    assert "church" in log
+
+
+def test_changing_the_place_changes_the_background_and_not_the_people() -> None:
+    def frame(place: Location, characters: list[str]) -> np.ndarray:
+        shot = Shot(id="s1", characters=characters, location=place.id, size=ShotSize.MS, duration_frames=12)
+        return view(Project(style=Style(width=W, height=H), characters=[MARA, TOM], locations=[place]), shot)
+
+    forest, harbour = a_place("the forest"), a_place("the harbour")
+    people = np.abs(frame(forest, ["mara", "tom"]) - frame(forest, [])).max(axis=2) > 0
+    assert people.mean() > 0.05
+    before, after = frame(forest, ["mara", "tom"]), frame(harbour, ["mara", "tom"])
+    assert np.array_equal(before[people], after[people]), "the figures are drawn the same"
+    assert (np.abs(before - after).max(axis=2)[~people] > 24).mean() > 0.2, "the set behind them changed"
+
+
+def test_every_shot_of_a_place_shows_the_same_set() -> None:
+    kitchen = a_place("the kitchen", interior=True)
+    first, log_first = set_of(kitchen, characters=[], seed=11)
+    second, log_second = set_of(kitchen, characters=[], seed=12345)
+    assert log_first == log_second and np.array_equal(first, second)
+
+
+def test_night_is_darker_and_cooler_than_day_with_warm_lights() -> None:
+    for place in (a_place("the high street"), a_place("the kitchen", interior=True)):
+        day, _ = set_of(place, time_of_day="day")
+        night, _ = set_of(place, time_of_day="night")
+        assert night.mean() < 0.7 * day.mean(), place.name
+        cool = lambda f: f[..., 2].mean() / max(1.0, f[..., 0].mean())  # noqa: E731
+        assert cool(night) > cool(day) + 0.1, place.name
+        warm = (night[..., 0] > 200) & (night[..., 1] > 140) & (night[..., 2] < 150)
+        assert warm.sum() > 30, f"{place.name}: a lit window or lamp glows"
+
+
+def test_the_take_records_the_set(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tools.render.animatic import AnimaticRenderer
+    from tools.render.base import RenderRequest
+
+    place = a_place("the harbour")
+    shot = Shot(id="s1", characters=["mara"], location=place.id, size=ShotSize.WS, duration_frames=6)
+    project = Project(style=Style(width=W, height=H), characters=[MARA], locations=[place], shots=[shot])
+    request = RenderRequest(project=project, shot=shot, number=1, output=tmp_path / "take.mp4", seed=shot.seed)
+    assert {"water", "boats", "pier"} <= set(AnimaticRenderer().render(request).details["set"])  # type: ignore[arg-type]

@@ -11,12 +11,12 @@ from __future__ import annotations
 import math
 import random
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
-from story import Angle, Location, Project, Shot, ShotSize, TimeOfDay
+from story import Angle, Project, Shot, ShotSize, TimeOfDay
 from story.model import Acting, Prop, PropPlace, Weather
 from tools.draw import icons
 from tools.draw.blocking import Figure, layout
@@ -30,6 +30,23 @@ from tools.draw.figures import (
     draw_from_behind,
     draw_head,
     look_for,
+)
+from tools.draw.sets import (
+    Dressing,
+    draw_bed,
+    draw_boat,
+    draw_bridge,
+    draw_cave,
+    draw_clock,
+    draw_fireplace,
+    draw_houses,
+    draw_lamp,
+    draw_pier,
+    draw_pines,
+    dress,
+    glow,
+    night_amount,
+    night_grade,
 )
 from tools.draw.weather import draw_cloud_cover, fog, weathered
 
@@ -78,29 +95,6 @@ LIGHTS: dict[TimeOfDay, Light] = {
     TimeOfDay.EVENING: Light((30, 32, 78), (150, 84, 100), 0.55, stars=True),
     TimeOfDay.NIGHT: Light((8, 12, 36), (28, 42, 84), 0.4, stars=True),
 }
-
-_CUES = {
-    "water": {"sea", "harbour", "harbor", "ocean", "beach", "shore", "coast", "bay", "lake", "river", "port",
-              "dock", "docks", "pier", "quay", "waterfront", "cliff", "cliffs"},
-    "boat": {"harbour", "harbor", "port", "dock", "docks", "pier", "quay", "boat", "fishing"},
-    "trees": {"forest", "wood", "woods", "trees", "park", "garden", "orchard", "jungle"},
-    "buildings": {"city", "street", "town", "village", "road", "alley", "market", "square", "avenue", "downtown"},
-    "tower": {"lighthouse", "tower"},
-    "hills": {"mountain", "mountains", "hill", "hills", "valley", "moor", "moors", "cliff", "cliffs"},
-    "sand": {"beach", "desert", "dunes", "shore"},
-    "snow": {"snow", "snowy", "winter", "ice", "arctic"},
-    "table": {"kitchen", "dining", "cafe", "café", "restaurant", "diner", "table"},
-    "counter": {"kitchen", "bar", "pub", "cafe", "café", "shop", "store", "diner"},
-    "shelves": {"library", "study", "office", "bookshop", "shop", "store"},
-}  # fmt: skip
-
-
-def cues_for(location: Location | None) -> set[str]:
-    """Set pieces a location's name and description call for (e.g. 'harbour' -> water, boat)."""
-    if location is None:
-        return set()
-    words = set("".join(c if c.isalnum() else " " for c in f"{location.name} {location.description}".lower()).split())
-    return {cue for cue, keys in _CUES.items() if words & keys}
 
 
 def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
@@ -158,27 +152,39 @@ def horizon_share(shot: Shot) -> float:
 
 # The set -----------------------------------------------------------------------------------
 
+Lights = list[tuple[float, float, float]]  # x, y and radius of each warm light the night shows
+
 
 def _draw_exterior(
-    c: Canvas, light: Light, cues: set[str], horizon: float, rng: random.Random, weather: Weather = Weather.CLEAR
-) -> None:
+    c: Canvas,
+    light: Light,
+    dressing: Dressing,
+    horizon: float,
+    rng: random.Random,
+    sky_rng: random.Random,
+    weather: Weather = Weather.CLEAR,
+) -> tuple[list[str], Lights]:
+    """Sky, far pieces, ground and water, near pieces; the pieces drawn and the lights to glow."""
     hy = round(c.y(horizon))
     c.image.paste(_gradient(c.w, hy, light.sky_top, light.sky_low), (0, 0))
     d = c.draw
-    draw_cloud_cover(c.image, weather, light.sky_top, hy, random.Random(rng.random()))
+    drawn: list[str] = []
+    lights: Lights = []
+    lit = night_amount(light.level) > 0
+    draw_cloud_cover(c.image, weather, light.sky_top, hy, random.Random(sky_rng.random()))
     if light.stars:
         for _ in range(int(60 * c.w / c.vw)):
-            sx, sy = rng.uniform(0, c.w), rng.uniform(0, hy * 0.8)
-            r = rng.choice((0.6, 0.9, 1.3)) * c.vh / 720
+            sx, sy = sky_rng.uniform(0, c.w), sky_rng.uniform(0, hy * 0.8)
+            r = sky_rng.choice((0.6, 0.9, 1.3)) * c.vh / 720
             d.ellipse((sx - r, sy - r, sx + r, sy + r), fill=(236, 236, 214))
-        mx, my, mr = c.x(rng.uniform(0.65, 0.85)), c.y(0.14), c.vh * 0.045
+        mx, my, mr = c.x(sky_rng.uniform(0.65, 0.85)), c.y(0.14), c.vh * 0.045
         d.ellipse((mx - mr, my - mr, mx + mr, my + mr), fill=(240, 236, 210))
     else:
-        for _ in range(rng.randint(2, 4) if weather not in {Weather.RAIN, Weather.STORM} else 0):  # soft clouds
+        for _ in range(sky_rng.randint(2, 4) if weather not in {Weather.RAIN, Weather.STORM} else 0):  # soft clouds
             cx, cy, cw = (
-                c.x(rng.uniform(-0.1, 1.1)),
-                c.y(horizon * rng.uniform(0.15, 0.6)),
-                c.vw * rng.uniform(0.1, 0.2),
+                c.x(sky_rng.uniform(-0.1, 1.1)),
+                c.y(horizon * sky_rng.uniform(0.15, 0.6)),
+                c.vw * sky_rng.uniform(0.1, 0.2),
             )
             cloud = _mix(light.sky_low, (255, 255, 255), 0.55)
             for dx, dy, s in ((0.0, 0.0, 1.0), (-0.35, 0.12, 0.7), (0.35, 0.1, 0.75)):
@@ -188,10 +194,11 @@ def _draw_exterior(
                     fill=cloud,
                 )
     if light.sun is not None:
-        sx, sr = c.x(rng.uniform(0.2, 0.8)), c.vh * 0.07
+        sx, sr = c.x(sky_rng.uniform(0.2, 0.8)), c.vh * 0.07
         d.ellipse((sx - sr, hy - sr * 0.8, sx + sr, hy + sr * 1.2), fill=light.sun)
     lv = light.level
-    if "hills" in cues:
+    if "hills" in dressing:
+        drawn.append("hills")
         for layer, (share, tone) in enumerate(((0.22, (120, 130, 150)), (0.13, (92, 110, 96)))):
             points = [(0.0, float(hy))]
             phase = rng.uniform(0, math.tau)
@@ -200,9 +207,15 @@ def _draw_exterior(
                 points.append((px, hy - c.vh * share * (0.6 + 0.4 * math.sin(phase + i * (1.1 + layer)))))
             points.append((float(c.w), float(hy)))
             d.polygon(points, fill=_shade(_mix(tone, light.sky_low, 0.3), lv))
-    if "buildings" in cues:
+    if "cave" in dressing:
+        drawn.append("cave")
+        draw_cave(c, hy, rng, lv)
+    for slot, glyph in zip((0.3, 0.72), dressing.landmarks, strict=False):  # a church, a castle, a tent
+        drawn.append(glyph.name)
+        icons.draw_glyph(c.image, glyph, c.x(slot), hy + c.vh * 0.01, c.vh * 0.3, 0.45 + 0.55 * lv)
+    if "buildings" in dressing:
+        drawn.append("buildings")
         x = -rng.uniform(0, c.vw * 0.05)
-        lit = light.stars
         while x < c.w:
             bw, bh = c.vw * rng.uniform(0.07, 0.14), c.vh * rng.uniform(0.14, 0.38)
             tone = _shade(rng.choice(((150, 140, 136), (170, 120, 96), (120, 124, 136), (186, 170, 150))), lv)
@@ -210,10 +223,17 @@ def _draw_exterior(
             ws = c.vh * 0.035
             for wy in np.arange(hy - bh + ws, hy - ws, ws * 1.8):
                 for wx in np.arange(x + ws * 0.6, x + bw - ws, ws * 1.6):
-                    glow = (250, 214, 120) if lit and rng.random() < 0.6 else _shade((70, 80, 100), lv)
-                    d.rectangle((wx, wy, wx + ws * 0.7, wy + ws * 0.9), fill=glow)
+                    on = lit and rng.random() < 0.6
+                    glow_at = (250, 214, 120) if on else _shade((70, 80, 100), lv)
+                    d.rectangle((wx, wy, wx + ws * 0.7, wy + ws * 0.9), fill=glow_at)
+                    if on and rng.random() < 0.25:
+                        lights.append((wx + ws * 0.35, wy + ws * 0.45, ws * 1.6))
             x += bw + c.vw * rng.uniform(0.0, 0.03)
-    if "trees" in cues:
+    if "houses" in dressing:
+        drawn.append("houses")
+        lights += [(x, y, c.vh * 0.06) for x, y in draw_houses(c, hy, rng, lv, lit)]
+    if "trees" in dressing:
+        drawn.append("trees")
         for _ in range(int(9 * c.w / c.vw)):
             tx, r = rng.uniform(0, c.w), c.vh * rng.uniform(0.05, 0.1)
             base = hy + c.vh * rng.uniform(0.0, 0.03)
@@ -222,7 +242,11 @@ def _draw_exterior(
             d.ellipse(
                 (tx - r, base - r * 2.9, tx + r, base - r * 0.9), fill=green, outline=_shade(INK, 1.0), width=c.line(r)
             )
-    if "tower" in cues:
+    if "pines" in dressing:
+        drawn.append("pines")
+        draw_pines(c, hy, rng, lv)
+    if "tower" in dressing:
+        drawn.append("tower")
         tx, th, tw = c.x(0.82 if rng.random() < 0.5 else 0.18), c.vh * 0.42, c.vw * 0.035
         body = [(tx - tw, hy), (tx - tw * 0.7, hy - th), (tx + tw * 0.7, hy - th), (tx + tw, hy)]
         d.polygon(body, fill=_shade((236, 232, 224), lv), outline=INK, width=c.line(th * 0.2))
@@ -244,12 +268,17 @@ def _draw_exterior(
             [(tx - tw * 0.75, hy - th - tw * 0.9), (tx, hy - th - tw * 1.6), (tx + tw * 0.75, hy - th - tw * 0.9)],
             fill=INK,
         )
-    ground = (214, 198, 150) if "sand" in cues else (236, 240, 244) if "snow" in cues else (104, 140, 84)
-    if "buildings" in cues and "sand" not in cues:
+        if light.stars:
+            lights.append((tx, hy - th - tw * 0.45, c.vh * 0.12))
+    snowy = "snow" in dressing or weather == Weather.SNOW  # fallen snow matches the sky's
+    ground = (214, 198, 150) if "sand" in dressing else (236, 240, 244) if snowy else (104, 140, 84)
+    if ("buildings" in dressing or "houses" in dressing) and "sand" not in dressing and not snowy:
         ground = (128, 128, 132)
+    drawn += [name for name, there in (("sand", "sand" in dressing), ("snow", snowy)) if there]
     ground = _shade(ground, lv)
     c.image.paste(_gradient(c.w, c.h - hy, _mix(ground, light.sky_low, 0.35), ground), (0, hy))
-    if "water" in cues:
+    if "water" in dressing:
+        drawn.append("water")
         sea = _shade((48, 100, 146), 0.55 + 0.45 * lv)
         shore = hy + (c.h - hy) * 0.45
         c.image.paste(_gradient(c.w, round(shore - hy), _mix(sea, light.sky_low, 0.4), sea), (0, hy))
@@ -257,33 +286,44 @@ def _draw_exterior(
             wx, wy = rng.uniform(0, c.w), rng.uniform(hy + 2, shore - 2)
             ww = c.vw * 0.04 * (1 + (wy - hy) / max(1.0, shore - hy))
             d.line((wx, wy, wx + ww, wy), fill=_mix(sea, (255, 255, 255), 0.35), width=max(1, c.line(ww)))
-        if "boat" in cues:
-            bx, by, bw = c.x(rng.uniform(0.1, 0.3)), hy + (shore - hy) * 0.45, c.vw * 0.09
-            d.polygon(
-                [(bx, by), (bx + bw, by), (bx + bw * 0.85, by + bw * 0.22), (bx + bw * 0.12, by + bw * 0.22)],
-                fill=_shade((150, 60, 40), lv),
-                outline=INK,
-                width=c.line(bw * 0.2),
-            )
-            d.line((bx + bw * 0.45, by, bx + bw * 0.45, by - bw * 0.7), fill=INK, width=c.line(bw * 0.3))
-            d.polygon(
-                [(bx + bw * 0.47, by - bw * 0.65), (bx + bw * 0.8, by - bw * 0.08), (bx + bw * 0.47, by - bw * 0.08)],
-                fill=_shade((236, 230, 214), lv),
-            )
+        if "bridge" in dressing:
+            drawn.append("bridge")
+            draw_bridge(c, hy, rng, lv)
+        if "boats" in dressing:
+            drawn.append("boats")
+            draw_boat(c, c.x(rng.uniform(0.1, 0.3)), hy + (shore - hy) * 0.45, c.vw * 0.09, lv)
+            draw_boat(c, c.x(rng.uniform(0.55, 0.8)), hy + (shore - hy) * 0.2, c.vw * 0.05, lv, (60, 90, 130))
+        if "pier" in dressing:
+            drawn.append("pier")
+            lx, ly = draw_pier(c, hy, shore, rng, lv)
+            if lit:
+                c.draw.ellipse((lx - c.vh * 0.012, ly - c.vh * 0.012, lx + c.vh * 0.012, ly + c.vh * 0.012),
+                               fill=(255, 226, 150))  # fmt: skip
+                lights.append((lx, ly, c.vh * 0.1))
+    elif "bridge" in dressing:
+        drawn.append("bridge")
+        draw_bridge(c, hy, rng, lv)
     for _ in range(int(10 * c.w / c.vw)):  # tufts and stones give the ground a surface
         gx, gy = rng.uniform(0, c.w), rng.uniform(c.y(horizon) + (c.h - hy) * 0.5, c.h)
         r = c.vh * 0.008
         d.ellipse((gx - r * 2, gy - r, gx + r * 2, gy + r), fill=darker(ground, 0.8))
+    return drawn, lights
 
 
-def _draw_interior(c: Canvas, light: Light, cues: set[str], horizon: float, rng: random.Random) -> None:
+def _draw_interior(
+    c: Canvas, light: Light, dressing: Dressing, horizon: float, rng: random.Random
+) -> tuple[list[str], Lights]:
+    """Wall, floor, a window on the sky and the room's pieces; the pieces drawn and the lights to glow."""
     lv = 0.6 + 0.4 * light.level  # lamps keep rooms readable at night
+    lit = night_amount(light.level) > 0
     hy = round(c.y(horizon))
     wall = _shade((214, 198, 168), lv)
     c.image.paste(_gradient(c.w, hy, darker(wall, 0.85), wall), (0, 0))
     floor = _shade((140, 102, 70), lv)
     c.image.paste(_gradient(c.w, c.h - hy, darker(floor, 0.8), floor), (0, hy))
     d = c.draw
+    drawn: list[str] = []
+    lights: Lights = []
     for i in range(1, 6):  # floorboards, closer together near the wall
         fy = hy + (c.h - hy) * (i / 6) ** 1.6
         d.line((0, fy, c.w, fy), fill=darker(floor, 0.82), width=c.line(c.vh * 0.2))
@@ -301,7 +341,8 @@ def _draw_interior(c: Canvas, light: Light, cues: set[str], horizon: float, rng:
         d.rectangle((wx, top, wx + ww, top + c.vh * 0.3), outline=(236, 232, 222), width=line * 3)
         d.line((wx + ww / 2, top, wx + ww / 2, top + c.vh * 0.3), fill=(236, 232, 222), width=line * 2)
     other = c.x(0.75) if wx < c.x(0.5) else c.x(0.1)
-    if "shelves" in cues:
+    if "shelves" in dressing:
+        drawn.append("shelves")
         sw = c.vw * 0.16
         d.rectangle((other, hy - c.vh * 0.5, other + sw, hy), fill=_shade((110, 78, 52), lv), outline=INK, width=line)
         for row in range(4):
@@ -312,7 +353,8 @@ def _draw_interior(c: Canvas, light: Light, cues: set[str], horizon: float, rng:
                 tone = _shade(rng.choice(((160, 50, 50), (50, 80, 140), (60, 120, 80), (200, 170, 90))), lv)
                 d.rectangle((x, ry - c.vh * rng.uniform(0.06, 0.09), x + bw, ry), fill=tone)
                 x += bw + 1
-    elif "counter" in cues:
+    elif "counter" in dressing:
+        drawn.append("counter")
         d.rectangle(
             (other - c.vw * 0.05, hy - c.vh * 0.2, other + c.vw * 0.3, hy + c.vh * 0.04),
             fill=_shade((170, 160, 150), lv),
@@ -322,6 +364,13 @@ def _draw_interior(c: Canvas, light: Light, cues: set[str], horizon: float, rng:
         d.rectangle(
             (other - c.vw * 0.06, hy - c.vh * 0.22, other + c.vw * 0.31, hy - c.vh * 0.2), fill=_shade((90, 80, 74), lv)
         )
+    elif "fireplace" in dressing:
+        drawn.append("fireplace")
+        fx, fy = draw_fireplace(c, other, hy + c.vh * 0.02, c.vw * 0.16, lv)
+        lights.append((fx, fy, c.vh * 0.22))
+    elif "bed" in dressing:
+        drawn.append("bed")
+        draw_bed(c, other - c.vw * 0.04, hy + c.vh * 0.08, c.vw * 0.3, lv)
     else:  # a picture on the wall
         pw, ph = c.vw * 0.1, c.vh * 0.16
         py = hy - c.vh * 0.38
@@ -331,19 +380,33 @@ def _draw_interior(c: Canvas, light: Light, cues: set[str], horizon: float, rng:
             outline=_shade((120, 84, 40), lv),
             width=line * 3,
         )
-    if "table" in cues:
+    if "clock" in dressing:
+        drawn.append("clock")
+        middle = (wx + ww + other) / 2 if wx < other else (other + c.vw * 0.16 + wx) / 2
+        draw_clock(c, middle, hy - c.vh * 0.36, c.vh * 0.06, lv)
+    if "table" in dressing:
+        drawn.append("table")
         tx, ty = c.x(rng.uniform(0.35, 0.55)), hy + (c.h - hy) * 0.25
         d.rectangle(
             (tx, ty, tx + c.vw * 0.22, ty + c.vh * 0.03), fill=_shade((120, 80, 50), lv), outline=INK, width=line
         )
         for lx in (tx + c.vw * 0.01, tx + c.vw * 0.2):
             d.rectangle((lx, ty + c.vh * 0.03, lx + c.vw * 0.012, ty + c.vh * 0.16), fill=_shade((100, 66, 40), lv))
+    if "lamp" in dressing or lit:  # after dark a room has a lamp lit
+        if "lamp" in dressing:
+            drawn.append("lamp")
+        lamp_x = wx + ww + c.vw * 0.05 if wx < other else wx - c.vw * 0.05
+        x, y = draw_lamp(c, lamp_x, hy + c.vh * 0.03, c.vh * 0.42, lv, lit)
+        if lit:
+            lights.append((x, y, c.vh * 0.28))
+    return drawn, lights
 
 
-def _draw_from_above(c: Canvas, light: Light, cues: set[str], interior: bool, rng: random.Random) -> None:
+def _draw_from_above(c: Canvas, light: Light, dressing: Dressing, interior: bool, rng: random.Random) -> None:
     lv = (0.6 + 0.4 * light.level) if interior else light.level
-    base = (140, 102, 70) if interior else (214, 198, 150) if "sand" in cues else (104, 140, 84)
-    if "buildings" in cues and not interior:
+    built = "buildings" in dressing or "houses" in dressing
+    base = (140, 102, 70) if interior else (214, 198, 150) if "sand" in dressing else (104, 140, 84)
+    if built and not interior:
         base = (128, 128, 132)
     ground = _shade(base, lv)
     c.draw.rectangle((0, 0, c.w, c.h), fill=ground)
@@ -351,17 +414,18 @@ def _draw_from_above(c: Canvas, light: Light, cues: set[str], interior: bool, rn
     if interior:
         for i in range(12):
             d.line((0, c.h * i / 12, c.w, c.h * i / 12), fill=darker(ground, 0.85), width=c.line(c.vh * 0.2))
-    if "water" in cues and not interior:
+    if "water" in dressing and not interior:
         d.rectangle((c.x(0.7), 0, c.w, c.h), fill=_shade((48, 100, 146), 0.55 + 0.45 * lv))
-    if "buildings" in cues and not interior:
+    if built and not interior:
         d.rectangle((0, c.y(0.35), c.w, c.y(0.65)), fill=_shade((70, 70, 76), lv))
         for i in range(10):
             d.rectangle(
                 (c.w * i / 10, c.y(0.495), c.w * i / 10 + c.vw * 0.05, c.y(0.505)), fill=_shade((230, 230, 220), lv)
             )
+    wooded = ("trees" in dressing or "pines" in dressing) and not interior
     for _ in range(int(14 * c.w / c.vw)):
         gx, gy = rng.uniform(0, c.w), rng.uniform(0, c.h)
-        if "trees" in cues and not interior:
+        if wooded:
             r = c.vh * rng.uniform(0.06, 0.1)
             d.ellipse((gx - r, gy - r, gx + r, gy + r), fill=_shade((52, 104, 60), lv), outline=INK, width=c.line(r))
         else:
@@ -427,11 +491,12 @@ class DrawLog:
 
     drawn: list[str]
     not_drawn: list[str]
+    set_pieces: list[str] = field(default_factory=list)  # what the place's set showed (see `sets.dress`)
 
     def details(self) -> dict[str, object]:
-        """The log as a take's metadata: lines a person reads, and the words not drawn."""
+        """The log as a take's metadata: lines a person reads, the words not drawn, and the set's pieces."""
         lines = [f"drawn: {item}" for item in self.drawn] + [f"not drawn: {item}" for item in self.not_drawn]
-        return {"draw_log": lines, "not_drawn": list(self.not_drawn)}
+        return {"draw_log": lines, "not_drawn": list(self.not_drawn), "set": list(self.set_pieces)}
 
 
 def _free(slots: tuple[float, ...], taken: list[float], gap: float) -> list[float]:
@@ -540,17 +605,28 @@ def draw_scene(
     c = Canvas(cw, ch, width, height)
     rng = random.Random(seed)
     location = project.location(shot.location) if shot.location else None
-    cues = cues_for(location)
+    dressing = dress(location)
+    if not icons.enabled(project.style.look):
+        dressing = replace(dressing, landmarks=())
+    place_rng = random.Random(dressing.seed)  # the same place is laid out the same in every shot
     interior = bool(location and location.interior)
     light = weathered(LIGHTS[shot.time_of_day], shot.weather)
     looks = {cid: look_for(project.character(cid)) for cid in shot.characters}
     horizon = horizon_share(shot)
+    pieces: list[str] = []
+    lights: Lights = []
     if shot.angle == Angle.OVERHEAD:
-        _draw_from_above(c, light, cues, interior, rng)
+        _draw_from_above(c, light, dressing, interior, place_rng)
     elif interior:
-        _draw_interior(c, light, cues, horizon, rng)
+        pieces, lights = _draw_interior(c, light, dressing, horizon, place_rng)
     else:
-        _draw_exterior(c, light, cues, horizon, rng, shot.weather)
+        pieces, lights = _draw_exterior(c, light, dressing, horizon, place_rng, rng, shot.weather)
+    log.set_pieces.extend(pieces)
+    night = night_amount(light.level)
+    if night > 0:  # night's light on the set; lamps and lit windows stay warm
+        c.image.paste(night_grade(c.image, night))
+        for x, y, radius in lights[:12]:
+            glow(c.image, x, y, radius)
     if shot.weather != Weather.CLEAR:
         log.drawn.append(shot.weather.value)
     props = list(shot.props) if icons.enabled(project.style.look) else []

@@ -35,7 +35,7 @@ class AnimaticRenderer(Renderer):
     """Storyboard panels drawn procedurally, camera moves animated on the CPU in real time."""
 
     name = "animatic"
-    version = "2"  # 2: what is in frame (props, weather, feelings) is drawn
+    version = "3"  # 2: what is in frame (props, weather, feelings) is drawn; 3: sets from the place, framing
     supports_references = True
 
     def render(self, request: RenderRequest) -> RenderResult:
