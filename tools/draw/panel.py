@@ -20,6 +20,7 @@ from story import Angle, Project, Shot, ShotSize, TimeOfDay
 from story.model import Acting, Prop, PropPlace, Weather
 from tools.draw import icons
 from tools.draw.blocking import Figure, layout
+from tools.draw.canvas import Canvas
 from tools.draw.figures import (
     INK,
     RGB,
@@ -118,28 +119,6 @@ def _gradient(width: int, height: int, top: RGB, bottom: RGB) -> Image.Image:
     t = np.linspace(0.0, 1.0, max(1, height), dtype=np.float32)[:, None]
     rows = np.asarray(top, np.float32) * (1 - t) + np.asarray(bottom, np.float32) * t
     return Image.fromarray(np.broadcast_to(rows[:, None, :], (max(1, height), width, 3)).astype(np.uint8))
-
-
-class Canvas:
-    """A drawing surface holding the frame's view at (ox, oy); coordinates are frame shares."""
-
-    def __init__(self, width: int, height: int, view_w: int, view_h: int) -> None:
-        self.image = Image.new("RGB", (width, height))
-        self.draw = ImageDraw.Draw(self.image)
-        self.w, self.h, self.vw, self.vh = width, height, view_w, view_h
-        self.ox, self.oy = (width - view_w) / 2, (height - view_h) / 2
-
-    def x(self, share: float) -> float:
-        """Canvas x of a share of the frame's width."""
-        return self.ox + share * self.vw
-
-    def y(self, share: float) -> float:
-        """Canvas y of a share of the frame's height."""
-        return self.oy + share * self.vh
-
-    def line(self, size: float) -> int:
-        """Ink width for a thing `size` pixels tall."""
-        return max(1, round(min(size * 0.012, self.vh * 0.005)))
 
 
 def horizon_share(shot: Shot) -> float:

@@ -20,17 +20,14 @@ import random
 import re
 import zlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 from PIL import Image
 
 from story import Location
 from tools.draw import icons
+from tools.draw.canvas import Canvas
 from tools.draw.figures import INK, RGB, darker
-
-if TYPE_CHECKING:
-    from tools.draw.panel import Canvas
 
 SIMILARITY = 0.4  # below this, no kind of place is near enough in meaning: the set stays plain
 MARGIN = 0.04  # and the nearest kind must be nearer than the next by this much, or the words are unclear
