@@ -112,8 +112,7 @@ class SetBudget(Command):
 
 
 class VaryShot(Command):
-    """Offer versions of one shot side by side, each differing in what a director varies (size, angle, movement,
-    lens, time of day, blocking) and labelled with it; each renders as an extra take, the reel keeps its shot."""
+    """Offer versions of a shot side by side, each varying what a director would (size, angle, lens, light...)."""
 
     command: Literal["vary_shot"] = "vary_shot"
     shot: ShotNumber
@@ -122,8 +121,7 @@ class VaryShot(Command):
 
 
 class VaryScene(Command):
-    """Offer ways to cover one scene side by side (a master and inserts, shot / reverse shot, one moving
-    camera...): every shot of the scene renders each way as an extra take; the reel keeps its shots."""
+    """Offer ways to cover a scene side by side (a master and inserts, shot / reverse shot, a moving camera...)."""
 
     command: Literal["vary_scene"] = "vary_scene"
     scene: int = Field(ge=1, le=10_000, description="The scene's number, as the shots' `scene` says.")
@@ -132,8 +130,7 @@ class VaryScene(Command):
 
 
 class KeepVariation(Command):
-    """Keep one of the versions on offer (the newest offer, or one shot's): its shot (or scene) takes that version's
-    fields and its take goes into the reel."""
+    """Keep one of the versions on offer: its shot (or scene) takes that version's fields, its take the reel's."""
 
     command: Literal["keep_variation"] = "keep_variation"
     label: Annotated[str, StringConstraints(pattern=r"^[A-Ja-j]$")] = Field(description="The version's letter, A-J.")
@@ -280,7 +277,7 @@ def _record_line(project: Project, command: RecordLine, folder: ProjectFolder | 
     if command.line > len(target.dialogue):
         said = len(target.dialogue)
         raise CommandError(
-            f"shot {command.shot} has {said} line{'s' if said != 1 else ''} of dialogue, not {command.line}"
+            f"shot {target.label} has {said} line{'s' if said != 1 else ''} of dialogue, not {command.line}"
         )
     recording: str | None = None
     what = "the scratch voice"
@@ -301,7 +298,7 @@ def _record_line(project: Project, command: RecordLine, folder: ProjectFolder | 
     lines = list(target.dialogue)
     lines[command.line - 1] = lines[command.line - 1].model_copy(update={"recording": recording})
     edit = UpdateShot(shot_id=target.id, changes=ShotChanges(dialogue=lines))
-    return Expansion([edit], f"shot {command.shot} line {command.line}: {what}")
+    return Expansion([edit], f"shot {target.label} line {command.line}: {what}")
 
 
 def _choose_renderer(project: Project, command: ChooseRenderer) -> Expansion:
@@ -323,7 +320,7 @@ def _choose_renderer(project: Project, command: ChooseRenderer) -> Expansion:
         index = _shot(project, command.shot)
         edits: list[AnyEdit] = [SetBackend(backend=name, options=options, default=False)] if options else []
         edits.append(UpdateShot(shot_id=project.shots[index].id, changes=ShotChanges(backend=name)))
-        return Expansion(edits, f"shot {command.shot} renders with {name}")
+        return Expansion(edits, f"shot {project.shots[index].label} renders with {name}")
     edits = [SetBackend(backend=name, options=options)]
     if command.every_shot:
         edits += [UpdateShot(shot_id=s.id, changes=ShotChanges(backend=None)) for s in project.shots if s.backend]

@@ -126,6 +126,7 @@ def direct(state: TurnState, runtime: Runtime[TurnContext]) -> TurnState:
         "refused": plan.refused,
         "unanswered": plan.unanswered,
         "edits": EDITS.dump_python(plan.edits, mode="json", exclude_none=True),
+        "branch": plan.branch or {},
     }
 
 
@@ -154,6 +155,10 @@ def apply_changes(state: TurnState, runtime: Runtime[TurnContext]) -> Finished:
         result = production.undo(reporting)
     elif action == "redo":
         result = production.redo(reporting)
+    elif action == "branch":
+        from agent.branching import branch_turn
+
+        result = branch_turn(production, state.get("branch") or {}, reporting)
     elif state["edits"]:
         edits = EDITS.validate_python(state["edits"])
         result = production.apply(edits, message=state["message"], reply=state["reply"], reporting=reporting)
@@ -173,7 +178,7 @@ def answer(state: TurnState) -> Finished:
 
 def after_direct(state: TurnState) -> Literal["approve", "apply", "answer"]:
     """Edits and renders may need approval; undo and redo apply at once; anything else is an answer."""
-    if state["action"] in ("undo", "redo"):
+    if state["action"] in ("undo", "redo", "branch"):
         return "apply"
     if state["edits"] or state["action"] == "render":
         return "approve"

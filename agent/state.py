@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, TypedDict
 MAX_HISTORY = 200
 """Messages the checkpoint keeps of the conversation (older ones fall off)."""
 
-Action = Literal["edit", "undo", "redo", "render", "none"]
+Action = Literal["edit", "undo", "redo", "render", "branch", "none"]
 Route = Literal["new", "revise", "question", "render"]
 
 
@@ -102,6 +102,9 @@ class TurnPlan:
     """True when nothing applies because the message was a mistake (an unknown shot, words not understood)."""
     unanswered: bool = False
     """True when the model gave no usable answer (an error, a timeout, nothing said); nothing applies."""
+    branch: dict[str, Any] | None = None
+    """With action `branch`: a surprise, or a branch to name, switch to, keep, drop, list or compare
+    (agent/branching.py)."""
 
 
 # The graph ------------------------------------------------------------------------------------
@@ -119,6 +122,7 @@ class TurnState(TypedDict, total=False):
     route: str
     action: str
     edits: list[dict[str, Any]]
+    branch: dict[str, Any]
     reply: str
     refused: bool
     unanswered: bool

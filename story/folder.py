@@ -313,6 +313,11 @@ class ProjectFolder:
                 found.append(Revision.model_validate_json(path.read_bytes()))
             except (ValueError, ValidationError):
                 continue
+    @_locked
+    def checkout(self, number: int) -> Project:
+        """Make revision `number` current (a branch's tip, story/branches.py); nothing is deleted."""
+        return self._checkout(number)
+
         return found
 
     def lineage(self) -> list[Revision]:

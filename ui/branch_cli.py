@@ -9,6 +9,7 @@ Imports only typer and ui.door at the top, so `storyreel --help` stays instant.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -58,21 +59,16 @@ def keep(
     directory: ProjectDir,
     what: Annotated[
         list[str],
-        typer.Argument(help="The version's letter (B), after a shot number (4 B); or `it` to keep a surprise."),
+        typer.Argument(help="A version's letter (B), after its shot's number (4 B); `it` (a surprise) or a branch."),
     ],
 ) -> None:
-    """Keep a version on offer (`keep DIR 4 B`, `keep DIR B`), or the branch a surprise made (`keep DIR it`)."""
+    """Keep a version on offer (`keep DIR 4 B`, `keep DIR B`), a surprise (`keep DIR it`) or a branch (`noir`)."""
     from agent.commands import KeepVariation
 
     words = [w.strip() for w in what if w.strip()]
-    if words and words[-1].lower() in ("it", "this", "surprise"):
-        from story.branches import keep_branch
-
-        with open_project(directory) as production:
-            kept = keep_branch(production.folder)
-            result = production.render()
-        result.reply = kept
-        report_turn(result)
+    if len(words) == 1 and (words[0].lower() in ("it", "this", "surprise") or len(words[0]) > 1):
+        name = None if words[0].lower() in ("it", "this", "surprise") else words[0]
+        _branch_turn(directory, {"op": "keep", "name": name})
         return
     with door():
         if not 1 <= len(words) <= 2 or words[-1].upper() not in "ABCDEFGHIJ" or len(words[-1]) != 1:
@@ -83,3 +79,93 @@ def keep(
     with open_project(directory) as production:
         result = production.run([KeepVariation(label=words[-1].upper(), shot=shot)])
     report_turn(result, quiet_reply=bool(result.changes))
+
+
+def _branch_turn(directory: Path, asked: dict[str, object]) -> None:
+    from agent.branching import branch_turn
+
+    with open_project(directory) as production:
+        result = branch_turn(production, asked)
+    report_turn(result)
+
+
+@app.command()
+def surprise(
+    directory: ProjectDir,
+    shot: Annotated[int | None, typer.Option("--shot", help="Surprise me with this shot.", min=1)] = None,
+    scene: Annotated[int | None, typer.Option("--scene", help="Surprise me with this scene.", min=1)] = None,
+    seed: SeedOption = None,
+) -> None:
+    """Try something you did not ask for, on a branch of its own, and say why; then `keep DIR it` or `drop DIR`."""
+    from agent.branching import surprise as surprise_turn
+
+    with door():
+        if shot is not None and scene is not None:
+            raise PersonError("give --shot or --scene (or neither, for the whole film), not both")
+    with open_project(directory) as production:
+        result = surprise_turn(production, shot=shot, scene=scene, seed=seed)
+    report_turn(result)
+
+
+@app.command()
+def drop(
+    directory: ProjectDir,
+    name: Annotated[str | None, typer.Argument(help="The branch to drop; the current one if left out.")] = None,
+) -> None:
+    """Drop a branch (a surprise, by default the one you are on) and go back to where it grew from."""
+    _branch_turn(directory, {"op": "drop", "name": name})
+
+
+@app.command()
+def branch(
+    directory: ProjectDir,
+    name: Annotated[str, typer.Argument(help="A name for this version, e.g. noir.", show_default=False)],
+) -> None:
+    """Name this version as a branch: changes from here go on it, and the branch you were on stays as it was."""
+    _branch_turn(directory, {"op": "name", "name": name})
+
+
+@app.command()
+def switch(
+    directory: ProjectDir,
+    name: Annotated[str, typer.Argument(help="The branch to switch to (main is the first).", show_default=False)],
+) -> None:
+    """Switch to another branch: the story and the reel become that version."""
+    _branch_turn(directory, {"op": "switch", "name": name})
+
+
+@app.command()
+def branches(directory: ProjectDir) -> None:
+    """List the branches: each one's newest revision and what made it; the current one starred."""
+    with door():
+        from agent.branching import branch_listing
+        from agent.production import Production
+
+        production = Production.open(directory)
+        try:
+            print_plain(out, branch_listing(production))
+        finally:
+            production.close()
+
+
+@app.command()
+def compare(
+    directory: ProjectDir,
+    name: Annotated[str, typer.Argument(help="A branch.", show_default=False)],
+    against: Annotated[str, typer.Argument(help="The branch to compare it with.")] = "main",
+) -> None:
+    """Say what a branch does differently from another (main by default), shot by shot."""
+    with door():
+        from story import ProjectFolder
+        from story.branches import BranchError, compare_branches
+
+        try:
+            lines = compare_branches(ProjectFolder.open(directory), against, name)
+        except BranchError as exc:
+            raise PersonError(str(exc)) from None
+        if not lines:
+            out.print(f"{name} and {against} are the same.", highlight=False)
+            return
+        print_plain(out, f"{name} against {against}:")
+        for line in lines:
+            print_plain(out, f"  • {line}")

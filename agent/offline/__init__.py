@@ -34,6 +34,7 @@ from agent.offline.story_commands import (
     voice_change,
     weather,
 )
+from agent.offline.surprise import read_branch_words
 from agent.offline.variations import keep_version, vary
 from agent.offline.wording import corrected, story_words, without_politeness
 from agent.state import Emit, Route, TurnEvent, TurnPlan, quiet
@@ -108,6 +109,9 @@ class OfflineDirector:
             return TurnPlan(edits=[], reply="Redoing the change last undone.", action="redo")
         if _CHECK.match(lowered):
             return TurnPlan(edits=[], reply=continuity_report(project), action="none")
+        asked = read_branch_words(project, lowered)  # "surprise me", "call this version noir", "keep it"
+        if asked is not None:
+            return TurnPlan(edits=[], reply="", action="branch", branch=asked)
         if not lowered:
             return self._not_understood([], [text])
         working, edits, done, missed = project, [], [], []

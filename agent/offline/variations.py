@@ -364,8 +364,12 @@ def keep_version(project: Project, text: str, context: Context) -> Step | None:
     """'keep B', 'the second one', 'go with version C', 'B' — only while versions are on offer."""
     offers = latest_offer(project)
     match = _KEEP.match(text)
-    if not offers or not match:
+    if not match:
         return None
+    if not offers:
+        if match.group("letter") or (match.group("bare") and " " in text):  # "keep B": nothing else means that
+            raise Refusal("No versions are on offer; ask for some first ('give me three versions of shot 2').")
+        return None  # "use the second version of shot 3" is a take
     letters = [v.label for v in offers[0].variants]
     if match.group("nth"):
         word = match.group("nth")

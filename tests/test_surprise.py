@@ -1,0 +1,93 @@
+""" "Surprise me": an alternative nobody asked for, with one line on why, applied on a branch of its own and kept
+or dropped in one word; the same seed gives the same surprise, asking again another."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from probing import frames_rgb
+from scripted import ScriptedDirector, small_story
+
+from agent.graph import say
+from agent.offline.surprise import propose
+from agent.production import Production
+from story.branches import branches_of, current_branch
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def production(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Production:
+    monkeypatch.setenv("STORYREEL_MEMORY", "off")
+    monkeypatch.delenv("STORYREEL_SEED", raising=False)
+    plan = [small_story(width=160, height=90, shots=3)]
+    Production.new(tmp_path / "film", "a brief", director=ScriptedDirector(story=plan))  # type: ignore[arg-type]
+    return Production.open(tmp_path / "film")  # the offline director from here on
+
+
+def cli(*args: object, seed: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = os.environ | {"COLUMNS": "200", "STORYREEL_MEMORY": "off"}
+    env.pop("STORYREEL_SEED", None)
+    if seed is not None:
+        env["STORYREEL_SEED"] = seed
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli", *map(str, args)], capture_output=True, text=True, cwd=REPO, env=env
+    )
+
+
+def test_a_surprise_lands_on_a_branch_with_its_why_and_drop_it_brings_the_reel_back(production: Production) -> None:
+    before = production.project
+    reel = frames_rgb(production.folder.root / before.cut.path)  # type: ignore[union-attr]
+    surprised = say(production, "surprise me")
+    assert not surprised.refused, surprised.reply
+    assert surprised.reply.startswith("Surprise, on branch 'surprise': ") and "keep it" in surprised.reply
+    why = surprised.reply.split(": ", 1)[1]
+    assert len(why.split(". ")) >= 2, "it says what it is and why it might work"
+    assert current_branch(production.folder) == "surprise"
+    assert surprised.changes and production.project.cut.shot_keys != before.cut.shot_keys  # type: ignore[union-attr]
+    surprise_revision = production.project.revision
+
+    dropped = say(production, "drop it")
+    assert not dropped.refused, dropped.reply
+    assert current_branch(production.folder) == "main" and [b.name for b in branches_of(production.folder)] == ["main"]
+    assert production.project.shots == before.shots or production.project.cut.shot_keys == before.cut.shot_keys  # type: ignore[union-attr]
+    assert frames_rgb(production.folder.root / production.project.cut.path) == reel  # type: ignore[union-attr]
+    assert surprise_revision in {r.number for r in production.folder.revisions()}, "nothing is deleted"
+
+
+def test_a_shot_surprise_changes_that_shot_alone_and_keep_it_makes_it_main(production: Production) -> None:
+    before = production.project
+    surprised = say(production, "surprise me with shot 2")
+    assert not surprised.refused, surprised.reply
+    after = production.project
+    assert [s.id for s in after.shots] == [s.id for s in before.shots]
+    assert after.shots[0] == before.shots[0] and after.shots[2] == before.shots[2]
+    assert after.shots[1] != before.shots[1]
+    kept = say(production, "keep it")
+    assert not kept.refused, kept.reply
+    assert current_branch(production.folder) == "main" and [b.name for b in branches_of(production.folder)] == ["main"]
+    assert production.project.shots[1] == after.shots[1]
+
+
+def test_the_same_seed_gives_the_same_surprise_and_seeds_differ(production: Production) -> None:
+    project = production.project
+    for scope, where in (("film", {}), ("scene", {"scene": 1}), ("shot", {"shot": 2})):
+        same = [propose(project, scope, 11, **where) for _ in range(2)]  # type: ignore[arg-type]
+        assert same[0] == same[1]
+        titles = {propose(project, scope, seed, **where).title for seed in range(12)}  # type: ignore[arg-type]
+        assert len(titles) >= 3, (scope, titles)
+        assert all(propose(project, scope, seed, **where).why.endswith((".", "?")) for seed in range(4))  # type: ignore[arg-type]
+
+    root = production.folder.root
+    first = cli("surprise", root, seed="5")
+    assert first.returncode == 0, first.stderr
+    assert cli("drop", root).returncode == 0
+    second = cli("surprise", root, seed="5")
+    assert second.returncode == 0, second.stderr
+    line = [x for x in first.stdout.splitlines() if x.startswith("Surprise")][0]
+    again = [x for x in second.stdout.splitlines() if x.startswith("Surprise")][0]
+    assert line.replace("'surprise'", "") == again.replace("'surprise'", "")
