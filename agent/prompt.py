@@ -33,6 +33,13 @@ time_of_day); duration_frames is whole frames at {fps} fps ({fps} frames = 1 sec
 Shots are addressed by 1-based position or by id. Characters and locations by id.
 Change only what the person asked for; when something is unclear, ask instead of guessing."""
 
+PLANNING = """You are the director of a story reel (an animatic) for a person with no film training. Plan their
+brief by calling create_story once: a title and a one-line logline; every named character (a lowercase id, the
+name, how they look); the places; and the shots in story order, every beat of the brief, about 3-5 s each
+(duration_frames: {fps} a second). Open each scene wide (WS or EWS); go close (MCU, CU) for feelings and
+details; list in each shot's characters everyone who acts or speaks in it."""
+"""A planning turn's whole system prompt: the film grammar a plan needs, short for a small model."""
+
 ROUTES = {
     "new": "This is a new brief: call create_story once with the whole plan (about 3-5 seconds a shot, "
     "every named character, every beat of the brief).",
@@ -90,6 +97,8 @@ def cast_list(project: Project) -> str:
 def system_prompt(project: Project, route: str = "revise") -> str:
     """The system prompt for one turn."""
     # The values themselves are in the tools' schemas (enums): listing them here too only costs tokens.
+    if route == "new" and not project.shots:
+        return PLANNING.format(fps=project.fps)
     grammar = GRAMMAR.format(fps=project.fps)
     bible = project.bible
     parts = [grammar, ROUTES.get(route, ROUTES["revise"])]

@@ -557,7 +557,8 @@ def transition(project: Project, text: str, context: Context) -> Step | None:
     kind: Transition = found[0]  # type: ignore[assignment]
     if kind == Transition.CUT and not re.search(r"\b(?:hard\s+)?cut\s+(?:in)?to\b", text):
         return None
-    refs = find_shots(project, text)
+    selected = None if find_shots(project, text) else select_shots(project, text, context)
+    refs = find_shots(project, text) or (selected[0] if selected else [])
     if refs:
         ref = max(refs, key=lambda r: r.number) if len(refs) > 1 else refs[0]
     elif re.search(r"\b(end|ending|finish|close)\b", text) or (kind == Transition.FADE_OUT and not refs):

@@ -132,8 +132,10 @@ def character_look(project: Project, text: str, context: Context) -> Step | None
         else (match.group("who"), match.group("what"))
     )
     character = _character(project, who, context)
-    if character is None and who.strip() in ("she", "he", "they"):
-        character = meant_by_pronoun(project, who.strip(), context)
+    if character is None and who.strip() in ("she", "he", "they", "her", "him", "them"):
+        character = meant_by_pronoun(
+            project, {"her": "she", "him": "he", "them": "they"}.get(who.strip(), who.strip()), context
+        )
     if character is None:
         return None
     what = what.strip(" .")

@@ -24,8 +24,8 @@ from story import Project
 
 _POLITE_START = re.compile(
     r"^(?:(?:hi|hey|hello|ok|okay|right|so|now|also|and|um|hmm|alright)[,!\s]+)*"
-    r"(?:(?:(?:could|can|would|will)\s+(?:you|we)\s+(?:please\s+|kindly\s+|maybe\s+|just\s+)*"
-    r"|(?:please|kindly|maybe|just)\s+"
+    r"(?:(?:(?:would|do)\s+you\s+mind\s+|(?:could|can|would|will)\s+(?:you|u|we)\s+(?:please\s+|kindly\s+|maybe\s+|just\s+)*"
+    r"|(?:please|pls|plz|kindly|maybe|just)\s+"
     r"|i(?:'d| would)\s+(?:really\s+)?(?:like|love|prefer)\s+(?:(?:you|it)\s+to\s+|to\s+)?"
     r"|i\s+(?:want|need)\s+(?:you\s+to\s+)?"
     r"|i\s+think\s+(?:you\s+should\s+|we\s+should\s+)?"
@@ -34,7 +34,8 @@ _POLITE_START = re.compile(
     r"|how\s+about\s+(?:we\s+)?)[,\s]*)+"
 )
 _POLITE_END = re.compile(
-    r"(?:[,\s]+(?:please|thanks|thank you|thx|if you can|if possible|if you don't mind|for me|cheers))+[.!?\s]*$"
+    r"(?:[,\s]+(?:please|pls|plz|thanks|thank you|thx|ty|if you can|if possible|if you don't mind|for me|"
+    r"cheers))+[.!?\s]*$"
 )
 
 
@@ -46,7 +47,15 @@ def without_politeness(text: str) -> str:
     cut = start.end() if start else 0
     end = _POLITE_END.search(lowered[cut:])
     stop = cut + end.start() if end else len(stripped)
-    return stripped[cut:stop].strip(" ,")
+    kept = stripped[cut:stop].strip(" ,")
+    if start and re.search(r"(?:would|do)\s+you\s+mind\s+$", lowered[:cut]):
+        kept = re.sub(r"^(\w+?)(?:e?ing)\b", lambda m: _BARE.get(m.group(0).lower(), m.group(1)), kept)
+    return kept
+
+
+_BARE = {"making": "make", "giving": "give", "moving": "move", "using": "use", "changing": "change",
+         "swapping": "swap", "cutting": "cut", "adding": "add", "putting": "put", "setting": "set",
+         "trimming": "trim", "deleting": "delete", "removing": "remove"}  # fmt: skip
 
 
 _COMMAND_WORDS = """shot shots make change set swap switch move delete remove duplicate insert add after before
@@ -55,7 +64,7 @@ longer shorter seconds second minutes frames closer tighter wider looser lens an
 beginning start end rename title style music dramatic calmer faster slower quicker slowly quickly gently scene whole
 film everything every each close-up close-ups extreme medium wide trim shorten lengthen extend takes take render undo
 redo continuity please lose drop kill scrap cut clip close closely slow fast quick mood night light lighter darker
-brighter length where with which while what when there their these those then than this that them they"""
+brighter length where with which while what when there their these those then than this that them they again"""
 
 
 @cache

@@ -38,6 +38,8 @@ SHOT_FIELDS = {
     "dialogue",
     "notes",
     "speakers",
+    "weather",
+    "props",
 }
 IGNORED_TOP = {"revision", "cut", "next_shot"}
 
@@ -176,6 +178,8 @@ def _shot_field(shot: Shot, field: str, project: Project) -> Any:
         return [project.character(line.speaker).name for line in shot.dialogue]
     if name == "dialogue":
         return " ".join(line.text for line in shot.dialogue)
+    if name == "props":
+        return [prop.name for prop in shot.props]
     return getattr(shot, name)
 
 
