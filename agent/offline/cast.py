@@ -11,32 +11,109 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from agent.offline.reading import Sentence, looks, person_traits
+from agent.offline.reading import SAY_VERBS, Sentence, looks, person_traits
 from agent.offline.shots import slug
 from agent.offline.vocabulary import (
     AGE_WORDS,
     ARRIVAL_WORDS,
     COLOURS,
+    EMOTION_WORDS,
     FEMALE_PRONOUNS,
     INTERIOR_PLACES,
-    MALE_PRONOUNS,
     NOT_NAMES,
     PERSON_ADJECTIVES,
     PERSON_NOUNS,
     PLACE_NOUNS,
-    SPEECH_VERBS,
+    PROP_NOUNS,
     TIME_WORDS,
     TITLES,
+    WEATHER_WORDS,
 )
 
 MAX_CAST = 60
 MAX_PLACES = 60
 
+# Who else can be a character besides people: a fable's animals, a fairy tale's creatures, a toy that talks.
+ANIMAL_NOUNS = {
+    "fox", "wolf", "bear", "owl", "dog", "cat", "horse", "hare", "tortoise", "turtle", "lion", "mouse", "rat",
+    "crow", "raven", "frog", "toad", "ant", "grasshopper", "rabbit", "lamb", "sheep", "goat", "donkey", "ox",
+    "cow", "bull", "pig", "duck", "duckling", "hen", "rooster", "cock", "swan", "stork", "eagle", "hawk",
+    "sparrow", "nightingale", "dove", "bird", "deer", "stag", "monkey", "elephant", "tiger", "snake", "squirrel",
+    "badger", "mole", "hedgehog", "beaver", "otter", "crane", "heron", "goose", "kitten", "puppy", "calf", "whale",
+    "dolphin", "seal", "crab", "bee", "wasp", "spider", "fly", "lark", "magpie", "jackdaw", "peacock", "camel",
+}  # fmt: skip
+CREATURE_NOUNS = {
+    "troll", "goblin", "dragon", "giant", "ogre", "elf", "fairy", "ghost", "monster", "mermaid", "unicorn",
+    "gnome", "dwarf", "imp", "sprite", "witch", "wizard", "genie", "demon", "angel", "spirit", "phantom",
+    "vampire", "werewolf", "pixie", "nymph", "sorcerer", "sorceress", "enchantress", "beast", "creature",
+}  # fmt: skip
+THING_NOUNS = {"robot", "android", "doll", "puppet", "scarecrow", "snowman", "toy", "automaton"}
+RELATION_NOUNS: dict[str, str] = {
+    "mother": "f", "father": "m", "sister": "f", "brother": "m", "daughter": "f", "son": "m", "wife": "f",
+    "husband": "m", "grandmother": "f", "grandfather": "m", "uncle": "m", "aunt": "f", "cousin": "",
+    "niece": "f", "nephew": "m", "grandson": "m", "granddaughter": "f", "grandma": "f", "grandpa": "m",
+    "mum": "f", "mom": "f", "dad": "m", "friend": "", "stepmother": "f", "stepfather": "m", "twin": "",
+}  # fmt: skip
+CHARACTER_NOUNS: dict[str, str] = {
+    **dict.fromkeys(ANIMAL_NOUNS | CREATURE_NOUNS | THING_NOUNS, ""),
+    **RELATION_NOUNS,
+    **{
+        "sorceress": "f",
+        "enchantress": "f",
+        "mermaid": "f",
+        "miller": "",
+        "woodcutter": "",
+        "shepherd": "",
+        "tailor": "",
+        "cobbler": "",
+        "merchant": "",
+        "peasant": "",
+        "servant": "",
+        "maid": "f",
+        "lad": "m",
+        "lass": "f",
+        "ferryman": "m",
+        "clockmaker": "",
+        "innkeeper": "",
+        "beggar": "",
+        "orphan": "",
+        "stepsister": "f",
+        "huntsman": "m",
+        "emperor": "m",
+        "empress": "f",
+        "old-timer": "",
+    },  # fmt: skip
+    **PERSON_NOUNS,
+}
+"""Nouns that make a character, with the gender the word itself gives ('' when it gives none)."""
+
+
+def kind_of(noun: str) -> str:
+    """'person', 'animal', 'creature' or 'thing': what a character noun names."""
+    if noun in ANIMAL_NOUNS:
+        return "animal"
+    if noun in CREATURE_NOUNS:
+        return "creature"
+    return "thing" if noun in THING_NOUNS else "person"
+
+
 _NAME = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
 _PLACE_PREPOSITIONS = {"in", "at", "to", "from", "into", "near", "towards", "toward", "of", "across", "on", "the", "a"}
 _DETERMINERS = r"(?:a|an|the|her|his|their|its|my|our|your)"
-_PERSON = re.compile(
-    rf"\b({_DETERMINERS})\s+((?:[a-z][a-z-]*,?\s+){{0,2}}?)({'|'.join(sorted(PERSON_NOUNS, key=len, reverse=True))})\b"
+_NOUNS = "|".join(sorted(CHARACTER_NOUNS, key=len, reverse=True))
+_PERSON = re.compile(rf"\b({_DETERMINERS})\s+((?:[a-z][a-z-]*,?\s+){{0,2}}?)({_NOUNS})\b")
+_POSSESSIVES = {"her", "his", "their", "its", "my", "our", "your"}
+# Someone only spoken of, not there: "her father is away at sea", "she misses her mother".
+_ABSENT_AFTER = re.compile(
+    r"^'?s?\s*(?:is|was|are|were|has been|had been|is still|was still|lay|lies)\s+(?:long\s+|still\s+|far\s+)?"
+    r"(?:away|gone|dead|abroad|at sea|at work|at war|not home|not at home|missing|in prison|in hospital|lost|"
+    r"buried|asleep upstairs|elsewhere|overseas|in the city|ill in bed)\b|^\s*(?:died|passed away|has died|had died)\b"
+)
+_ABSENT_BEFORE = re.compile(
+    r"\b(?:misses|missed|remembers|remembered|thinks of|thought of|dreams of|dreamed of|dreamt of|photo of|"
+    r"photograph of|picture of|portrait of|letter from|letter to|grave of|memory of|mourns|mourned|"
+    r"waits for|waited for|waiting for|wishes|wished|longs for|longed for|writes to|wrote to|like|"
+    r"calls for|cries for|about)\s+(?:(?:her|his|their|my|our|your|the|a|an)\s+)?(?:[a-z-]+\s+){0,2}$"
 )
 _PLACE = re.compile(
     rf"\b(?:(\w+)\s+)?({_DETERMINERS})\s+((?:(?!{_DETERMINERS}\b)[a-z][a-z-]*\s+){{0,2}}?)"
@@ -56,6 +133,8 @@ class Person:
     traits: dict[str, str] = field(default_factory=dict)
     aliases: set[str] = field(default_factory=set)
     named: bool = True
+    kind: str = "person"
+    """person, animal, creature or thing: a troll is not described as a woman."""
 
 
 @dataclass
@@ -77,7 +156,7 @@ class Mention:
 
 
 def find_named(found: list[Sentence]) -> list[str]:
-    """Capitalised names that act or recur, in order of first appearance."""
+    """Capitalised names that act or recur, in order of first appearance. A fable's "the Hare" is a name."""
     seen: dict[str, int] = {}
     acts: Counter[str] = Counter()
     placey: set[str] = set()
@@ -87,32 +166,62 @@ def find_named(found: list[Sentence]) -> list[str]:
         for match in _NAME.finditer(text):
             word = match.group(1)
             lower = word.lower()
+            before = text[: match.start()].rstrip()
+            previous = before.rsplit(" ", 1)[-1].lower() if before else ""
+            rest = text[match.end() :]
+            if previous == "the" and lower in CHARACTER_NOUNS and lower not in PLACE_NOUNS:
+                seen.setdefault(word, len(seen))  # "the Tortoise": an animal written as a name is a character
+                acts[word] += 2
+                continue
             if lower in NOT_NAMES or lower in PLACE_NOUNS or lower in TIME_WORDS or lower in COLOURS:
                 continue
             if lower in PERSON_NOUNS or lower in TITLES or lower in lowered_words:
                 continue  # a role ("Commander"), or a word also written in lower case ("Flour ... flour")
-            before = text[: match.start()].rstrip()
-            previous = before.rsplit(" ", 1)[-1].lower() if before else ""
-            following = text[match.end() :].lstrip(" ,").split(" ", 1)[0].lower().strip(".,!?;")
+            following = rest.lstrip(" ,").split(" ", 1)[0].lower().strip(".,!?;")
             starts = not before or before[-1] in '.!?"' or before.endswith('"')
             seen.setdefault(word, len(seen))
             previous_word = before.rsplit(" ", 1)[-1] if before else ""
             if previous in _PLACE_PREPOSITIONS or previous_word in placey:  # "of Dry Creek": both words
                 placey.add(word)
                 continue
-            rest = text[match.end() :]
+            if _EPITHET_AFTER.match(rest) or previous in _POSSESSIVES | set(RELATION_NOUNS):
+                acts[word] += 2  # "Grum the troll", "Bjorn, the old fisherman", "her brother Leo"
+                continue
             aside = _APPOSITIVE.match(rest)
             if aside is not None:  # "Tunde, the eldest son, checks ...": the verb comes after the aside
                 verb = rest[aside.end() :].lstrip(" ,").split(" ", 1)[0].lower().strip(".,!?;")
-                if verb in SPEECH_VERBS or (verb.endswith(("s", "ed")) and verb not in NOT_NAMES):
+                if verb in SAY_VERBS or (verb.endswith(("s", "ed")) and verb not in NOT_NAMES):
                     acts[word] += 2
                     continue
-            if following in SPEECH_VERBS or not starts:
-                acts[word] += 2 if previous.strip(",") not in ("and", "with") or following in SPEECH_VERBS else 1
+            if following in SAY_VERBS or not starts:
+                acts[word] += 2 if previous.strip(",") not in ("and", "with") or following in SAY_VERBS else 1
             elif following.endswith(("s", "ed")) and following not in NOT_NAMES:
-                acts[word] += 1
+                # "Nell finds ...": a word no vocabulary knows, doing something, is someone's name.
+                acts[word] += 1 if _common_noun(lower) or following.endswith("ss") else 2
+            elif following == "and" and re.match(r"\s*and\s+(?:her|his|their|[A-Z][a-z]+)\b", rest):
+                acts[word] += 1  # "Ana and her brother Leo share ...", "Rosa and Theo wait ..."
     names = [w for w in seen if acts[w] >= 2]
     return names[:MAX_CAST]
+
+
+_COMMON_STARTERS = {
+    "time", "silence", "darkness", "light", "everything", "nothing", "life", "death", "dinner", "breakfast",
+    "lunch", "supper", "music", "war", "spring", "summer", "autumn", "winter", "thunder", "lightning", "smoke",
+    "fire", "water", "help", "news", "word", "sleep", "night", "morning", "evening", "nobody", "somebody",
+    "people", "years", "days", "hours", "weeks", "months", "dawn", "dusk", "noon", "dust", "steam", "blood",
+    "tears", "hope", "fear", "joy", "love", "anger", "panic", "laughter", "applause", "traffic", "work", "school",
+    "church", "home", "everyone", "someone", "anyone", "many", "most", "none", "both", "few", "several", "others",
+}  # fmt: skip
+
+
+def _common_noun(lower: str) -> bool:
+    """A word the vocabularies know as a thing, weather, a feeling or a place: 'Snow falls' names no one."""
+    stem = lower[:-1] if lower.endswith("s") else lower
+    known = _COMMON_STARTERS | WEATHER_WORDS.keys() | PROP_NOUNS.keys() | EMOTION_WORDS | PLACE_NOUNS
+    return lower in known or stem in known
+
+
+_EPITHET_AFTER = re.compile(rf"^(?:,\s+|\s+)(?:the|a|an)\s+(?:[a-z-]+\s+){{0,2}}?(?:{_NOUNS})\b")
 
 
 @dataclass
@@ -123,21 +232,57 @@ class Cast:
     places: dict[str, Place] = field(default_factory=dict)
     _names: dict[str, str] = field(default_factory=dict)  # lower-case name or role noun -> id
     _recent: list[str] = field(default_factory=list)
+    _passing: set[str] = field(default_factory=set)  # animals only glimpsed, not characters
 
     @classmethod
     def read(cls, found: list[Sentence]) -> Cast:
-        """Find the named people first, so an appositive ('Mara, the keeper,') claims its role."""
+        """Find the named people first, then every way the text names them ('Bjorn, the old fisherman',
+        'her brother Leo', 'Grum the troll'), so a later 'the fisherman' is Bjorn and not someone new."""
         cast = cls()
         for name in find_named(found):
             cast._add_named(name)
+        # A heron that watches once is part of the scene; a mouse the story comes back to is a character.
+        counts = Counter(w for s in found for w in set(re.findall(r"[a-z]+", s.narration.lower())))
+        cast._passing = {noun for noun in ANIMAL_NOUNS - PERSON_NOUNS.keys() if counts[noun] < 2}
+        for sentence in found:
+            cast._learn_epithets(sentence.narration)
         return cast
 
     def _add_named(self, name: str) -> None:
         person_id = slug(name, "someone")
         if person_id in self.people:
             return
-        self.people[person_id] = Person(id=person_id, name=name)
-        self._names[name.lower()] = person_id
+        lower = name.lower()
+        person = Person(id=person_id, name=name)
+        if lower in CHARACTER_NOUNS:  # "the Hare"
+            person.kind, person.gender, person.description = kind_of(lower), CHARACTER_NOUNS[lower], f"the {lower}"
+        self.people[person_id] = person
+        self._names[lower] = person_id
+
+    def _learn_epithets(self, text: str) -> None:
+        for person in list(self.people.values()):
+            if not person.named or person.name not in text:
+                continue
+            escaped = re.escape(person.name)
+            phrase = rf"((?i:the|a|an)\s+((?:[a-z-]+\s+){{0,3}}?)({_NOUNS}))"
+            for pattern, relation in (
+                (rf"\b{escaped}(?:,\s+|\s+){phrase}\b", False),
+                (rf"\b{phrase}(?:,\s+|\s+(?:named|called)\s+){escaped}\b", False),
+                (rf"\b((?i:her|his|their|my|our|your)\s+()({_NOUNS}))\s*,?\s+{escaped}\b", True),
+            ):
+                for match in re.finditer(pattern, text):
+                    self._epithet(person, match.group(1), match.group(2).split(), match.group(3), relation)
+
+    def _epithet(self, person: Person, phrase: str, adjectives: list[str], noun: str, relation: bool) -> None:
+        """What 'the old fisherman' tells of Bjorn: he is one, he is a man, he is old; and the phrase means him."""
+        self._names.setdefault(noun, person.id)
+        person.aliases.add(noun)
+        person.gender = person.gender or CHARACTER_NOUNS.get(noun, "")
+        if kind_of(noun) != "person":
+            person.kind = kind_of(noun)
+        if not person.description:
+            person.description = phrase.lower() if not relation else f"the {noun}"
+        person.traits.update({k: v for k, v in person_traits(adjectives, noun).items() if k not in person.traits})
 
     # Mentions ---------------------------------------------------------------------------------
 
@@ -147,7 +292,7 @@ class Cast:
         found: list[Mention] = []
         for match in _NAME.finditer(text):
             person_id = self._names.get(match.group(1).lower())
-            if person_id:
+            if person_id and (match.group(1).lower() not in CHARACTER_NOUNS or self.people[person_id].named):
                 found.append(Mention(match.start(), person_id))
                 self._learn_appositive(person_id, text[match.end() :])
                 self._learn_title(person_id, text[: match.start()])
@@ -176,19 +321,23 @@ class Cast:
         person.description = phrase
         words = phrase.lower().split()
         for word in words:
-            if word in PERSON_NOUNS:
+            if word in CHARACTER_NOUNS:
                 person.aliases.add(word)
                 self._names.setdefault(word, person_id)
-                person.gender = person.gender or PERSON_NOUNS[word]
+                person.gender = person.gender or CHARACTER_NOUNS[word]
+                if kind_of(word) != "person":
+                    person.kind = kind_of(word)
         person.traits.update({k: v for k, v in person_traits(words, "").items() if k not in person.traits})
 
     def _learn_title(self, person_id: str, before: str) -> None:
-        """'Detective Kane': Kane is the detective, and 'the detective' means him later."""
+        """'Detective Kane': Kane is the detective, and 'the detective' means him later. A title is
+        written with a capital; 'her brother Leo' is a relation, not Brother Leo."""
         words = before.rstrip().rsplit(" ", 1)
-        title = words[-1].lower().strip(".") if words else ""
+        written = words[-1].strip(".") if words else ""
+        title = written.lower()
         person = self.people[person_id]
-        if title in TITLES and not person.description and " " not in person.name:
-            person.name = f"{before.rstrip().rsplit(' ', 1)[-1].strip('.')} {person.name}"[:120]
+        if title in TITLES and written[:1].isupper() and not person.description and " " not in person.name:
+            person.name = f"{written} {person.name}"[:120]
             person.description = f"the {title}" if title in PERSON_NOUNS else ""
             if title in PERSON_NOUNS:
                 self._names.setdefault(title, person_id)
@@ -202,29 +351,22 @@ class Cast:
                 "grandpa": "m",
                 "sir": "m",
                 "madame": "f",
+                "aunt": "f",
+                "uncle": "m",
+                "lady": "f",
+                "lord": "m",
             }.get(title, "")
 
     def _role(self, match: re.Match[str], sentence: Sentence) -> str | None:
         determiner, adjectives, noun = match.group(1), match.group(2).replace(",", " ").split(), match.group(3)
+        lowered = sentence.narration.lower()
         if noun in self._names:
             return self._names[noun]
-        if determiner in ("her", "his", "their", "its", "my", "our", "your") and noun not in (
-            "mother",
-            "father",
-            "sister",
-            "brother",
-            "daughter",
-            "son",
-            "wife",
-            "husband",
-            "grandmother",
-            "grandfather",
-            "dog",
-            "cat",
-            "horse",
-        ):
-            return None
-        if len(self.people) >= MAX_CAST:
+        if _ABSENT_AFTER.match(lowered[match.end() :]) or _ABSENT_BEFORE.search(lowered[: match.start()]):
+            return None  # only spoken of: "her father is away", "she misses her mother"
+        if determiner in _POSSESSIVES and noun not in RELATION_NOUNS and noun not in ANIMAL_NOUNS:
+            return None  # "his captain" is someone's, and not yet someone in the story
+        if len(self.people) >= MAX_CAST or noun in self._passing:
             return None
         kept = ([a for a in adjectives if a in AGE_WORDS] or [a for a in adjectives if a in PERSON_ADJECTIVES])[:1]
         person_id = slug(" ".join([*kept, noun]), noun)
@@ -236,72 +378,138 @@ class Cast:
             id=person_id,
             name=" ".join([*kept, noun]).capitalize(),
             description=phrase,
-            gender=PERSON_NOUNS[noun],
+            gender=CHARACTER_NOUNS[noun],
             traits=person_traits(adjectives, noun),
             named=False,
+            kind=kind_of(noun),
         )
         self._names[noun] = person_id
         return person_id
 
     def _pronouns(self, text: str, found: list[Mention]) -> list[Mention]:
+        """She, he, her, him and his, each to the last person it can mean: an object ('gives him') is
+        not the one doing it, and a possessive ('her last apple') puts its owner in the shot."""
         lowered = text.lower()
-        for match in re.finditer(r"\b(she|he|her|him|they|them)\b", lowered):
+        resolved = list(found)
+        for match in re.finditer(r"\b(she|he|her|him|his)\b", lowered):
             word = match.group(1)
-            if word in ("they", "them"):
-                continue  # the planner adds everyone present
-            gender = "f" if word in FEMALE_PRONOUNS else "m" if word in MALE_PRONOUNS else ""
+            gender = "f" if word in FEMALE_PRONOUNS else "m"
             following = lowered[match.end() :].lstrip().split(" ", 1)[0].strip(".,;!?")
-            if word == "her" and following not in _OBJECT_FOLLOWERS:
-                continue  # possessive: her lamp belongs to someone already named
-            exclude = {found[0].id} if word in ("her", "him") and found else set()
-            person_id = self._latest(gender, exclude)
-            if person_id and not any(m.id == person_id for m in found):
-                found.append(Mention(match.start(), person_id))
-        if len(found) == 1 and not self.people[found[0].id].gender:
-            words = set(re.findall(r"[a-z]+", lowered))
-            if words & FEMALE_PRONOUNS and not words & MALE_PRONOUNS:
-                self.people[found[0].id].gender = "f"
-            elif words & MALE_PRONOUNS and not words & FEMALE_PRONOUNS:
-                self.people[found[0].id].gender = "m"
-        return sorted(found, key=lambda m: m.offset)
+            earlier = [m.id for m in sorted(resolved, key=lambda m: m.offset) if m.offset < match.start()]
+            objective = word == "him" or (word == "her" and following in _OBJECT_FOLLOWERS)
+            exclude = set(earlier[:1]) if objective else set()
+            person_id = self._latest(gender, exclude, earlier)
+            if person_id and not any(m.id == person_id for m in resolved):
+                resolved.append(Mention(match.start(), person_id))
+        return sorted(resolved, key=lambda m: m.offset)
 
-    def _latest(self, gender: str, exclude: set[str]) -> str | None:
-        for person_id in reversed(self._recent):
-            if person_id not in exclude and self.people[person_id].gender in (gender, ""):
-                if gender and not self.people[person_id].gender:
-                    self.people[person_id].gender = gender
-                return person_id
-        return None
+    def _latest(self, gender: str, exclude: set[str], earlier: list[str] | None = None) -> str | None:
+        """The last person who can be 'she' or 'he': one known to be so among the last few named, else
+        the last of unknown gender in this sentence, else anyone before (who then is known to be so)."""
+        order = [p for p in dict.fromkeys([*self._recent, *(earlier or [])][::-1]) if p not in exclude]
+        near = [p for p in dict.fromkeys([*(earlier or [])[::-1], *self._recent[::-1][:4]]) if p not in exclude]
+        chosen = next((p for p in near if self.people[p].gender == gender), None)
+        unknown = [p for p in (earlier or [])[::-1] if p not in exclude and not self.people[p].gender]
+        chosen = chosen or next(iter(unknown), None)
+        chosen = chosen or next((p for p in order if self.people[p].gender in (gender, "")), None)
+        if chosen and not self.people[chosen].gender:
+            self.people[chosen].gender = gender
+        return chosen
 
     # Places -----------------------------------------------------------------------------------
 
-    def place_in(self, sentence: Sentence) -> Place | None:
-        """The place a sentence takes us to, if it names one as where we now are."""
+    def place_in(self, sentence: Sentence, current: str | None = None) -> Place | None:
+        """The place a sentence takes us to, if it names one as where we now are: a place that opens
+        the sentence ('In the forest, ...'), else where someone goes ('rows out to the wreck'), else the
+        first place it puts someone at. A place only looked at ('looks out at the street') is not a move.
+        Before any place is known, any place named sets the scene ('a gale batters the lighthouse')."""
         text = sentence.narration.lower()
-        chosen: Place | None = None
+        opening = _OPENING_PLACE.match(text)
+        if opening and opening.group(3) not in _NOT_PLACES and opening.group(3) not in TIME_WORDS:
+            return self._place(opening.group(1), opening.group(2).split(), opening.group(3), "", sentence)
+        destination = _DESTINATION.search(text)
+        if destination and destination.group(4) not in _NOT_PLACES and destination.group(4) not in TIME_WORDS:
+            determiner, adjectives, noun = destination.group(2), destination.group(3).split(), destination.group(4)
+            return self._place(determiner, adjectives, noun, destination.group(1), sentence)
+        looking = _LOOKING.search(text)
+        ranked: list[tuple[int, int, re.Match[str], str]] = []
         for match in _PLACE.finditer(text):
             before, determiner, adjectives, noun = match.groups()
             at_start = all(w in _SCENE_SETTERS for w in re.findall(r"[a-z]+", text[: match.start()]))
             before = before if before in ARRIVAL_WORDS or not at_start else (before or "")
-            if before == "from" or not (
-                at_start or (before or "") in ARRIVAL_WORDS or (before or "") in _SCENE_SETTERS
-            ):
+            arrives = at_start or (before or "") in ARRIVAL_WORDS or (before or "") in _SCENE_SETTERS
+            if before == "from" or not (arrives or current is None):
                 continue
-            place_id = slug(noun, "place")
-            if place_id not in self.places:
-                if len(self.places) >= MAX_PLACES:
-                    continue
-                determiner = "the" if determiner in ("a", "an") else determiner
-                name = " ".join([determiner, *adjectives.split()[-1:], noun])
-                interior = (noun in INTERIOR_PLACES or before in ("inside", "within")) and before != "outside"
-                self.places[place_id] = Place(
-                    id=place_id, name=name, interior=interior, description=sentence.text[:300]
-                )
-            chosen = self.places[place_id]
-        return chosen
+            if looking and looking.start() < match.start() and not at_start:
+                continue
+            if match.start() == 0 and noun in _VEHICLES and not text[match.end() :].lstrip().startswith(("is", "was")):
+                continue  # "The boat turns away from the reef": a boat that acts is a thing, not where we are
+            # Where a sentence opens, then where someone goes ('up the cliff path to the lighthouse'), then the first.
+            rank = 0 if at_start else 1 if before in _TOWARD else 2 if arrives else 3
+            ranked.append((rank, match.start(), match, before or ""))
+        for _, _, match, before in sorted(ranked, key=lambda r: (r[0], r[1])):
+            place = self._place(match.group(2), match.group(3).split(), match.group(4), before, sentence)
+            if place is not None:
+                return place
+        return None
+
+    def _place(
+        self, determiner: str, adjectives: list[str], noun: str, before: str, sentence: Sentence
+    ) -> Place | None:
+        place_id = slug(noun, "place")
+        if place_id not in self.places:
+            if len(self.places) >= MAX_PLACES:
+                return None
+            determiner = "the" if determiner in ("a", "an") else determiner
+            name = " ".join([determiner, *adjectives[-1:], noun])
+            interior = (noun in INTERIOR_PLACES or before in ("inside", "within")) and before != "outside"
+            self.places[place_id] = Place(id=place_id, name=name, interior=interior, description=sentence.text[:300])
+        return self.places[place_id]
 
 
+_MOTION = (
+    r"(?:walks|walked|runs|ran|rows|rowed|sails|sailed|drives|drove|rides|rode|climbs|climbed|goes|went|returns|"
+    r"returned|hurries|hurried|races|raced|heads|headed|flies|flew|swims|swam|wanders|wandered|steps|stepped|"
+    r"comes|came|arrives|arrived|creeps|crept|crawls|crawled|travels|travelled|traveled|marches|marched|limps|"
+    r"limped|stumbles|stumbled|dashes|dashed|rushes|rushed|follows|followed|hikes|hiked|paddles|paddled|"
+    r"slips|slipped|sneaks|sneaked|trudges|trudged|carries|carried|leads|led|brings|brought|gets|got|moves|moved|"
+    r"escapes|escaped|flees|fled|dives|dived|jumps|jumped|wades|waded|set off|sets off|makes (?:her|his|their) way)"
+)
+_DESTINATION = re.compile(
+    rf"\b{_MOTION}\s+(?:[a-z]+\s+){{0,3}}?(out to|up to|down to|back to|over to|to|into|towards?|inside|onto|"
+    rf"aboard)\s+(the|a|an|her|his|their)\s+((?:[a-z-]+\s+){{0,2}}?)([a-z]{{3,}})\b"
+)
+_OPENING_PLACE = re.compile(
+    r"^\s*(?:(?:up|down|out|back|deep|far|high|later|then|meanwhile|inside|outside)\s+)?"
+    r"(?:at|in|inside|outside|by|on|aboard|beside|near|under|within)\s+"
+    r"(the|a|an|her|his|their)\s+((?:[a-z-]+\s+){0,2}?)([a-z]{3,})\s*,"
+)
+_LOOKING = re.compile(
+    r"\b(?:looks?|looked|looking|gazes?|gazed|stares?|stared|watches|watched|sees|saw|peers?|peered|glances?|"
+    r"glanced|overlooking|dreams?|dreamed|thinks?|thought|remembers?|remembered|points?|pointed|"
+    r"window (?:onto|over|on|to|at)|out of the window)\b"
+)
+_NOT_PLACES = {
+    "door", "window", "table", "bed", "fire", "fireplace", "edge", "end", "top", "bottom", "side", "front",
+    "back", "light", "middle", "centre", "center", "corner", "floor", "wall", "ground", "sky", "dark",
+    "darkness", "distance", "silence", "rain", "snow", "wind", "storm", "fog", "mist", "sun", "moon", "stars",
+    "meantime", "morning", "evening", "night", "hand", "hands", "arms", "feet", "head", "face", "eyes",
+    "way", "rest", "others", "other", "man", "woman", "boy", "girl", "same", "first", "last", "next", "line",
+    "finish", "start", "race", "game", "chair", "bench", "desk", "counter", "stove", "sink", "box", "trunk",
+    "chest", "bag", "basket", "cup", "glass", "bottle", "book", "letter", "lamp", "lantern", "clock", "moth",
+    "surface", "crowd", "nest", "gate", "music", "noise", "sound", "voice", "truth", "news",
+    *CHARACTER_NOUNS,
+}  # fmt: skip
+
+
+_VEHICLES = {"boat", "ship", "car", "train", "bus", "plane"}
+_TOWARD = {"to", "into", "towards", "toward", "onto", "reaches", "enters", "inside", "aboard", "approaches"}
 _SCENE_SETTERS = {
+    "up",
+    "down",
+    "back",
+    "inside",
+    "outside",
     "at",
     "in",
     "on",

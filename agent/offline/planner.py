@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from agent.offline.cast import Cast, Mention, Person
-from agent.offline.reading import Sentence, describe_looks, headers, normalise, sentences
+from agent.offline.cast import CHARACTER_NOUNS, Cast, Mention, Person
+from agent.offline.in_frame import props_in, singular, weather_in
+from agent.offline.reading import SAY_VERBS, Sentence, describe_looks, headers, normalise, sentences
 from agent.offline.shots import ShotList, shorten
 from agent.offline.vocabulary import (
     ANGLE_HINTS,
@@ -19,14 +20,15 @@ from agent.offline.vocabulary import (
     GENRES,
     MOVEMENT_VERBS,
     PERSON_NOUNS,
+    PROP_NOUNS,
     SPEECH_VERBS,
     STYLE_ALIASES,
     STYLES,
     TIME_WORDS,
     TONES,
 )
-from story import Angle, Bible, Character, DialogueLine, Location, Movement, ReplaceStory, Shot, Style
-from story.model import MAX_NAME, MAX_SHOT_FRAMES, MIN_SHOT_FRAMES
+from story import Angle, Bible, Character, DialogueLine, Location, Movement, ReplaceStory, Shot, Style, TimeOfDay
+from story.model import MAX_NAME, MAX_SHOT_FRAMES, MIN_SHOT_FRAMES, PropPlace
 
 _TIME = re.compile(r"\b(" + "|".join(sorted(TIME_WORDS, key=len, reverse=True)) + r")\b")
 _MANNER = {
@@ -65,8 +67,8 @@ def plan_prose(brief: str) -> ReplaceStory:
     found = sentences(body)
     cast = Cast.read(found)
     shots = ShotList()
+    talk = _Talk()
     present: list[str] = []
-    last_speaker: str | None = None
     subject: str | None = None
     for index, sentence in enumerate(found):
         if shots.full:
@@ -81,11 +83,11 @@ def plan_prose(brief: str) -> ReplaceStory:
         subject = ids[0] if ids else None
         if re.search(r"\b(they|them|together|both)\b", sentence.narration.lower()):
             ids = list(dict.fromkeys([*ids, *present]))
-        match = _TIME.search(sentence.narration.lower())
-        shots.set_time(TIME_WORDS[match.group(1)] if match else None)
-        place = cast.place_in(sentence)
+        shots.set_time(_time_in(sentence.narration.lower()))
+        place = cast.place_in(sentence, shots.location)
         if place is not None and place.id != shots.location:
             present = ids
+            talk = _Talk()
             shots.new_scene(place.id, interior=place.interior, characters=ids, action=sentence.text)
             if not sentence.speech:
                 continue
@@ -94,14 +96,15 @@ def plan_prose(brief: str) -> ReplaceStory:
         lower_words = set(re.findall(r"[a-z']+", sentence.narration.lower()))
         emotional = bool(lower_words & EMOTION_WORDS)
         if sentence.speech:
-            speaker = _speaker(mentions, sentence, found, index, last_speaker, present, cast, last_subject)
+            speaker = _speaker(mentions, sentence, found, index, talk, present, cast, last_subject)
             if speaker not in present:
                 present.append(speaker)
-            listener = _listener(speaker, last_speaker, present)
+            listener = _listener(speaker, talk.last, present)
             manner = next((_MANNER[w] for w in re.findall(r"[a-z]+", sentence.narration.lower()) if w in _MANNER), "")
             line = DialogueLine(speaker=speaker, text=shorten(" ".join(sentence.speech)), parenthetical=manner)
-            if not sentence.narration.strip() and speaker == last_speaker and found[index - 1].speech:
+            if not sentence.narration.strip() and speaker == talk.last and found[index - 1].speech:
                 shots.continue_line([line])
+                talk.said(speaker)
                 continue
             shots.line(
                 speaker,
@@ -110,11 +113,12 @@ def plan_prose(brief: str) -> ReplaceStory:
                 emotional=emotional,
                 action=_speaking(cast, speaker, listener, sentence),
             )
-            last_speaker = speaker
+            talk.said(speaker)
             continue
         movement = next((MOVEMENT_VERBS[w] for w in sorted(lower_words) if w in MOVEMENT_VERBS), Movement.STATIC)
         angle = next((a for phrase, a in ANGLE_HINTS.items() if phrase in sentence.narration.lower()), Angle.EYE_LEVEL)
-        shots.action(sentence.text, ids, emotional=emotional, movement=movement, angle=angle)
+        insert = not ids and _dwells_on_a_thing(sentence, found[index - 1] if index else None)
+        shots.action(sentence.text, ids, emotional=emotional, movement=movement, angle=angle, insert=insert)
     if not shots.shots:
         shots.action(shorten(body) or "An empty stage.", [])
     used = {c for shot in shots.shots for c in [*shot.characters, *(d.speaker for d in shot.dialogue)]}
@@ -133,6 +137,52 @@ def plan_prose(brief: str) -> ReplaceStory:
         ],
         shots=shots.shots,
     )
+
+
+class _Talk:
+    """Who has spoken in the scene, in order: an untagged line on a new line goes to the other one."""
+
+    def __init__(self) -> None:
+        self.speakers: list[str] = []
+
+    @property
+    def last(self) -> str | None:
+        return self.speakers[-1] if self.speakers else None
+
+    def said(self, speaker: str) -> None:
+        self.speakers.append(speaker)
+
+    def other(self) -> str | None:
+        """The one who spoke before the last speaker: the other half of a two-person exchange."""
+        return next((s for s in reversed(self.speakers) if s != self.last), None)
+
+
+_NIGHT_HINTS = re.compile(r"\b(?:moonlit|starlit|lamplit|moonlight|starlight|under the stars|under the moon)\b")
+
+
+def _time_in(narration: str) -> TimeOfDay | None:
+    """The light a sentence names ('at dusk', 'a stormy night'), or that its words imply ('moonlit')."""
+    match = _TIME.search(narration)
+    if match:
+        return TIME_WORDS[match.group(1)]
+    return TimeOfDay.NIGHT if _NIGHT_HINTS.search(narration) else None
+
+
+def _dwells_on_a_thing(sentence: Sentence, before: Sentence | None) -> bool:
+    """A sentence about a thing and no one ('It has stopped at seven.', 'A moth circles the lamp.'): an insert."""
+    text = sentence.narration.lower().strip()
+    if weather_in(text) is not None:
+        return False
+    if re.match(r"^(?:it|its)\b", text) and before is not None and not props_in(text):
+        text = before.narration.lower()
+    words = re.findall(r"[a-z]+", text)
+    for index, word in enumerate(words):
+        noun = singular(word)
+        if noun in PROP_NOUNS:
+            following = singular(words[index + 1]) if index + 1 < len(words) else ""
+            place = PROP_NOUNS.get(following, PROP_NOUNS[noun])  # "a fishing boat" is a boat
+            return place != PropPlace.BACKGROUND  # a boat out at sea is a wide, a moth at the lamp an insert
+    return False
 
 
 _AMOUNT_WORDS = {"a": 1.0, "an": 1.0, "one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0,
@@ -192,34 +242,59 @@ def _speaker(
     sentence: Sentence,
     found: list[Sentence],
     index: int,
-    last_speaker: str | None,
+    talk: _Talk,
     present: list[str],
     cast: Cast,
     last_subject: str | None,
 ) -> str:
-    """Who says a line: the one named in its tag, else the tag after it, else the other in the talk."""
+    """Who says a line: the one its tag names ('said Theo', 'she said'), else whoever acts in its
+    sentence, else the tag after it, else the line goes on from the same line of text, else the one
+    who just acted, else the other half of the exchange."""
+    tagged = _tagged(mentions, sentence.narration)
+    if tagged:
+        return tagged
     if mentions:
         return mentions[0].id
     if index + 1 < len(found) and found[index + 1].attribution_only:
         following = cast.mentions(found[index + 1])
         if following:
-            return following[0].id
+            return _tagged(following, found[index + 1].narration) or following[0].id
     before = found[index - 1] if index > 0 else None
-    if before is not None and before.paragraph == sentence.paragraph:
-        if before.speech and last_speaker:
-            return last_speaker  # a line continued after its tag
-        if not before.speech and last_subject:
-            return last_subject  # 'Leo raises his glass. "To the farm."'
-
-    others = [p for p in present if p != last_speaker]
+    same_line = before is not None and before.paragraph == sentence.paragraph and not sentence.new_line
+    if same_line and before is not None and talk.last and (before.speech or before.attribution_only):
+        return talk.last  # '"Come," she says. "Now."': a line continued after its tag
+    if before is not None and not before.speech and not before.attribution_only and last_subject:
+        return last_subject  # 'Leo raises his glass. "To the farm."'
+    if talk.other() and talk.other() in present:
+        return talk.other()  # a new line in a two-person exchange: the other one answers
+    others = [p for p in present if p != talk.last]
     if others:
         return others[-1]
-    if last_speaker:
-        return last_speaker
+    if talk.last:
+        return talk.last
     if cast.people:
         return next(iter(cast.people))
     cast.people["voice"] = Person(id="voice", name="Voice", description="a voice we hear")
     return "voice"
+
+
+_SAY = re.compile(r"\b(" + "|".join(sorted(SAY_VERBS, key=len, reverse=True)) + r")\b")
+_BETWEEN = re.compile(r"^[\s,]*(?:(?:the|a|an|old|young|little|then|quietly|softly|again|finally|at last)\s+)*$")
+
+
+def _tagged(mentions: list[Mention], narration: str) -> str | None:
+    """The one a speech verb names: just before it ('Theo said', 'she quietly says') or just after
+    it ('said the old man')."""
+    lowered = narration.lower()
+    for verb in _SAY.finditer(lowered):
+        for mention in sorted(mentions, key=lambda m: -m.offset):
+            word_end = mention.offset + len(re.match(r"[\w'-]*", lowered[mention.offset :]).group(0))
+            if word_end <= verb.start() and re.fullmatch(r"[\s,]*(?:[a-z]+ly\s+)?", lowered[word_end : verb.start()]):
+                return mention.id
+        for mention in sorted(mentions, key=lambda m: m.offset):
+            if mention.offset >= verb.end() and _BETWEEN.match(lowered[verb.end() : mention.offset]):
+                return mention.id
+    return None
 
 
 def _speaking(cast: Cast, speaker: str, listener: str | None, sentence: Sentence) -> str:
@@ -243,13 +318,21 @@ def _character(person: Person) -> Character:
     looks_text = describe_looks(person.traits)
     description = ", ".join(part for part in (person.description or person.name, _who(person), looks_text) if part)
     traits = {k[:40]: shorten(v, MAX_NAME) for k, v in list(person.traits.items())[:30]}
-    return Character(id=person.id, name=shorten(person.name, MAX_NAME), description=shorten(description), traits=traits)
+    return Character(
+        id=person.id,
+        name=shorten(person.name, MAX_NAME),
+        description=shorten(description),
+        traits=traits,
+        metadata={"kind": person.kind, "gender": person.gender},
+    )
 
 
 def _who(person: Person) -> str:
     """'a woman' or 'a man' when the brief says so (by pronouns) and the description does not yet:
     "the old keeper" is not recalled by "the woman in crimson" unless memory knows she is one."""
     said = set(re.findall(r"[a-z]+", (person.description or "").lower()))
+    if person.kind != "person":
+        return "" if said & CHARACTER_NOUNS.keys() else f"a {person.kind}"  # Grum the troll is no woman
     if not person.gender or any(PERSON_NOUNS.get(word) == person.gender for word in said):
         return ""
     young = person.traits.get("age", "") in {"young", "little", "small"}

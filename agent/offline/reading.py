@@ -16,8 +16,34 @@ from agent.offline.vocabulary import (
     GARMENTS,
     HAIR_ADJECTIVES,
     HAIR_WORDS,
+    NOT_NAMES,
     SPEECH_VERBS,
 )
+
+SAY_VERBS = SPEECH_VERBS | {
+    "say", "ask", "exclaims", "exclaimed", "continues", "continued", "agrees", "agreed", "repeats", "repeated",
+    "cried", "responds", "responded", "retorts", "retorted", "protests", "protested", "demands", "demanded",
+    "pleaded", "begged", "sobbed", "growled", "laughed", "sighed", "groans", "groaned", "hisses", "hissed",
+    "gasps", "gasped", "roars", "roared", "barks", "barked", "croaks", "croaked", "squeaks", "squeaked",
+    "boasts", "boasted", "wonders", "wondered", "thinks", "thought", "shrieks", "shrieked", "screamed",
+    "grumbles", "grumbled", "chuckles", "chuckled", "calls", "pleads", "whimpered", "stammers", "stammered",
+    "explains", "explained", "announces", "announced", "tells", "promises", "promised", "shouts", "yelled",
+    "beg", "sneers", "sneered", "jeers", "jeered", "answers", "warned", "insisted", "admitted",
+}  # fmt: skip
+"""Verbs that tag a quote with its speaker when they stand in the quote's sentence."""
+TAG_VERBS = SAY_VERBS - {
+    "laughs", "laughed", "sighs", "sighed", "sobs", "sobbed", "breathes", "growls", "growled", "whimpers",
+    "whimpered", "groans", "groaned", "gasps", "gasped", "chuckles", "chuckled", "screams", "screamed",
+}  # fmt: skip
+"""Verbs that make a sentence of their own a tag for the quote beside it ('Mara says.'); a laugh or a sigh
+standing alone is an action."""
+_NOT_SPEAKERS = {
+    "moral", "note", "notes", "setting", "scene", "characters", "place", "time", "summary", "chapter", "part",
+    "act", "epilogue", "prologue", "ending", "length", "style", "tone", "genre", "logline", "title", "warning",
+    "location", "cast", "mood", "music", "ps", "pps", "end", "theme", "lesson", "day", "night", "morning",
+}  # fmt: skip
+_COLON_LINE = re.compile(r"^(\s*)([A-Z][\w'-]*(?: [A-Z][\w'-]*){0,2})\s*:\s*(\S.*)$")
+_TITLE_STOP = {"a", "an", "the", "of", "and", "in", "on", "at", "to", "for", "by", "with", "or", "from"}
 
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "mt", "no", "vs", "jr", "sr", "prof", "capt"}
 _QUOTE = re.compile(r'"([^"]*)"?')
@@ -36,12 +62,15 @@ class Sentence:
     """Each quoted stretch, in order."""
     paragraph: int
     """Which paragraph of the brief it is in, from 0."""
+    new_line: bool = True
+    """True when the sentence begins a line of the brief (prose starts a new speaker on a new line)."""
 
     @property
     def attribution_only(self) -> bool:
-        """True for a short tag like 'Mara says.' that names the speaker of a line before it."""
+        """True for a short tag like 'Mara says.' that names the speaker of a line before it; 'Leo
+        laughed.' is something he does, not a tag."""
         words = self.narration.lower().replace(",", " ").split()
-        return not self.speech and 0 < len(words) <= 5 and any(w.strip(".!?") in SPEECH_VERBS for w in words)
+        return not self.speech and 0 < len(words) <= 5 and any(w.strip(".!?") in TAG_VERBS for w in words)
 
 
 def normalise(text: str) -> str:
@@ -51,7 +80,8 @@ def normalise(text: str) -> str:
 
 
 def headers(text: str) -> tuple[dict[str, str], str]:
-    """`Title: ...`-style lines at the top of a brief, and the rest of the text."""
+    """`Title: ...`-style lines at the top of a brief, and the rest of the text. A first line that reads
+    as a title ('The Last Ferry' alone, no full stop) is the title."""
     found: dict[str, str] = {}
     lines = text.split("\n")
     index = 0
@@ -63,29 +93,88 @@ def headers(text: str) -> tuple[dict[str, str], str]:
         elif line.strip():
             break
         index += 1
+    rest = lines[index + 1 :]
+    if "title" not in found and index < len(lines) and any(r.strip() for r in rest):
+        blank_after = bool(rest) and not rest[0].strip()
+        if _title_line(lines[index], blank_after):
+            found["title"] = " ".join(lines[index].split()).strip("#* ")
+            index += 1
     return found, "\n".join(lines[index:])
+
+
+def _title_line(line: str, blank_after: bool) -> bool:
+    """A short line with no sentence ending and no quotes, in title case (or set apart by a blank line)."""
+    text = line.strip().strip("#* ")
+    words = text.split()
+    if not 1 <= len(words) <= 9 or text[-1] in ".,;:!?\"'" or '"' in text or not text[0].isupper():
+        return False
+    titled = all(w[0].isupper() or w.lower() in _TITLE_STOP or not w[0].isalpha() for w in words)
+    return titled or (blank_after and len(words) <= 6)
 
 
 def sentences(text: str) -> list[Sentence]:
     """The prose split into sentences; a quote's inner full stops do not end a sentence."""
     found: list[Sentence] = []
     for number, paragraph in enumerate(p for p in re.split(r"\n\s*\n", text) if p.strip()):
-        flat = " ".join(paragraph.split())
+        lines = [" ".join(_colon_speech(line).split()) for line in paragraph.split("\n")]
+        flat, line_starts = "", set()
+        for line in (line for line in lines if line):
+            flat += " " if flat else ""
+            line_starts.add(len(flat))
+            flat += line
         start, quoted = 0, False
         for index, char in enumerate(flat):
             if char == '"':
                 quoted = not quoted
+                if not quoted and _closes_a_sentence(flat, index, line_starts):
+                    found.append(_sentence(flat[start : index + 1], number, _begins_line(flat, start, line_starts)))
+                    start = index + 1
                 continue
             if quoted or char not in ".!?":
                 continue
             after = flat[index + 1 : index + 2]
             if after not in ("", " ") or _abbreviation(flat, index):
                 continue
-            found.append(_sentence(flat[start : index + 1], number))
+            found.append(_sentence(flat[start : index + 1], number, _begins_line(flat, start, line_starts)))
             start = index + 1
         if flat[start:].strip():
-            found.append(_sentence(flat[start:], number))
+            found.append(_sentence(flat[start:], number, _begins_line(flat, start, line_starts)))
     return [s for s in found if s.text]
+
+
+def _closes_a_sentence(flat: str, index: int, line_starts: set[int]) -> bool:
+    """A closing quote that ends its sentence: its words end with . ! or ?, and what follows starts
+    a new sentence ('"Good." Leo laughed.'), not a tag ('"Good," he said', '"Stop!" she cried')."""
+    if flat[index - 1 : index] not in (".", "!", "?"):
+        return False
+    rest = flat[index + 1 :]
+    following = rest.lstrip()
+    if not following or not rest[:1].isspace():
+        return False
+    return index + 2 in line_starts or following[0] == '"' or following[0].isupper() and not _tag_next(following)
+
+
+def _tag_next(text: str) -> bool:
+    """'Ana cried.' or 'said Theo' right after a quote: the quote's tag, in the same sentence."""
+    words = re.findall(r"[A-Za-z']+", text)[:4]
+    lowered = [w.lower() for w in words]
+    return bool(lowered) and (
+        lowered[0] in SAY_VERBS or any(w in TAG_VERBS for w in lowered[1:3]) and lowered[0] not in ("the", "a")
+    )
+
+
+def _begins_line(flat: str, start: int, line_starts: set[int]) -> bool:
+    return (len(flat[start:]) - len(flat[start:].lstrip())) + start in line_starts
+
+
+def _colon_speech(line: str) -> str:
+    """'Rosa: "Then we walk."' (or without quotes) as prose: 'Rosa says, "Then we walk."'."""
+    match = _COLON_LINE.match(line)
+    if not match or match.group(2).lower() in _NOT_SPEAKERS or match.group(2).lower() in NOT_NAMES:
+        return line
+    words = match.group(3).strip()
+    quoted = words if words.startswith('"') else '"' + words.replace('"', "'") + '"'
+    return f"{match.group(1)}{match.group(2)} says, {quoted}"
 
 
 def _abbreviation(flat: str, index: int) -> bool:
@@ -93,11 +182,11 @@ def _abbreviation(flat: str, index: int) -> bool:
     return flat[index] == "." and (word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()))
 
 
-def _sentence(raw: str, paragraph: int) -> Sentence:
+def _sentence(raw: str, paragraph: int, new_line: bool = True) -> Sentence:
     text = raw.strip()
     speech = [m.group(1).strip().rstrip(",;:- ") for m in _QUOTE.finditer(text) if m.group(1).strip(" ,;:-")]
     narration = _QUOTE.sub(lambda m: " " * len(m.group(0)), text)
-    return Sentence(text=text, narration=narration, speech=speech, paragraph=paragraph)
+    return Sentence(text=text, narration=narration, speech=speech, paragraph=paragraph, new_line=new_line)
 
 
 # Looks ------------------------------------------------------------------------------------------

@@ -136,17 +136,25 @@ class ShotList:
         movement: Movement = Movement.STATIC,
         angle: Angle = Angle.EYE_LEVEL,
         beat: str = "",
+        insert: bool = False,
     ) -> None:
-        """Something happens: a medium shot, a close-up when it is felt, a wide one when no one is in it."""
+        """Something happens: a medium shot, a close-up when it is felt, a wide one when no one is in it,
+        an insert (a close-up of the thing) when the words dwell on a thing. A run of medium shots is
+        broken: the third in a row comes closer (a single person) or wider (a group)."""
         if self.scene == 0:
             self.scene = 1
         if emotional and characters:
             size, characters, movement = ShotSize.CU, characters[:1], Movement.PUSH_IN
             seconds = max(3.0, action_seconds(text) - 0.5)
+        elif insert and not characters:
+            size, seconds = ShotSize.CU, max(2.5, action_seconds(text) - 0.5)
         elif wide or not characters:
             size, seconds = ShotSize.WS, action_seconds(text) + 0.5
         else:
             size, seconds = (ShotSize.MS if len(characters) < 3 else ShotSize.MWS), action_seconds(text)
+            recent = [shot.size for shot in self.shots[-2:] if shot.scene == self.scene]
+            if size == ShotSize.MS and recent == [ShotSize.MS, ShotSize.MS]:
+                size = ShotSize.MCU if len(characters) == 1 else ShotSize.MWS
         self._add(
             action=text,
             beat=beat,

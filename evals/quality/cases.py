@@ -15,6 +15,7 @@ One YAML file a case under evals/quality/cases/. The fields:
         - [boat, rocks]
       seconds: [50, 70]                # the story's length, when the brief asks for one
       checks: [shots >= 8]             # any other checks (evals/quality/checks.py)
+      speakers: [Mara, Tomas, Mara]    # who says each line of the plan, in order
     turns:                             # said in order, each on the story the last one left
       - say: make shot 3 a close-up
         checks: [shot 3 size == CU]    # every part of the instruction, done
@@ -44,6 +45,9 @@ class PlanExpectations(BaseModel):
     beats: list[list[str]] = Field(default_factory=list, description="Each beat: words one shot must hold.")
     seconds: tuple[float, float] | None = Field(None, description="Range the story's length must fall in.")
     checks: list[str] = Field(default_factory=list, description="Further checks on the planned story.")
+    speakers: list[str] = Field(
+        default_factory=list, description="Who says each line of the plan, in order, as a careful reader would."
+    )
 
     @field_validator("beats", mode="before")
     @classmethod

@@ -259,6 +259,29 @@ def total_seconds(project: Project) -> float:
     return sum(shot.duration_frames for shot in project.shots) / project.fps
 
 
+def speaker_outcomes(expected: list[str], project: Project) -> list[Outcome]:
+    """One outcome per expected line: the plan's line at that place is said by that character (a name,
+    any word of it, or an id); and one failed outcome per line the plan has beyond them."""
+    said = [line.speaker for shot in project.shots for line in shot.dialogue]
+    found = []
+    for number, name in enumerate(expected, 1):
+        check = f"line {number} said by {name}"
+        if number > len(said):
+            found.append(Outcome(check, False, f"the plan has {len(said)} lines"))
+            continue
+        try:
+            wanted = find_character(project, name).id
+        except LookupError as exc:
+            found.append(Outcome(check, False, str(exc).strip("'\"")))
+            continue
+        found.append(Outcome(check, said[number - 1] == wanted, project.character(said[number - 1]).name))
+    if expected:
+        found += [
+            Outcome(f"line {n} not in the brief", False, "a line more") for n in range(len(expected) + 1, len(said) + 1)
+        ]
+    return found
+
+
 # The diff ---------------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ METRICS: dict[str, tuple[str, str]] = {
     # name: (what it measures, "min" when higher is better / "max" when lower is better)
     "brief_coverage": ("named characters and beats of the brief that have a shot", "min"),
     "plan_checks": ("other expectations of the planned story met", "min"),
+    "speaker_attribution": ("lines of the briefs said by the one a careful reader names", "min"),
     "edit_precision": ("of what a turn changed, the share that was asked for", "min"),
     "edit_recall": ("parts of the instructions done (every check of every turn)", "min"),
     "duration_adherence": ("length checks met ('about a minute' -> 50-70 s)", "min"),
@@ -42,6 +43,7 @@ def metrics(scores: list[CaseScore]) -> dict[str, Metric]:
     """Every metric over all cases (pooled: each check counts once)."""
     coverage = [o for s in scores for o in s.coverage]
     plans = [o for s in scores for o in s.plan_checks]
+    spoken = [o for s in scores for o in s.speakers]
     turns = [t for s in scores for t in s.turns]
     turn_checks = [o for t in turns for o in t.checks]
     precisions = [t.precision for t in turns if t.precision is not None]
@@ -60,6 +62,10 @@ def metrics(scores: list[CaseScore]) -> dict[str, Metric]:
         "plan_checks": (
             _ratio(passed(o.passed for o in plans), len(plans)),
             f"{passed(o.passed for o in plans)}/{len(plans)} checks",
+        ),
+        "speaker_attribution": (
+            _ratio(passed(o.passed for o in spoken), len(spoken)),
+            f"{passed(o.passed for o in spoken)}/{len(spoken)} lines",
         ),
         "edit_precision": (mean(precisions) if precisions else 1.0, f"mean of {len(precisions)} turns"),
         "edit_recall": (

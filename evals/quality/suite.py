@@ -22,6 +22,7 @@ from evals.quality.checks import (
     find_character,
     resolve_allowed,
     run_check,
+    speaker_outcomes,
     total_seconds,
 )
 from story import Angle, AnyEdit, EditError, Project, apply
@@ -114,6 +115,8 @@ class CaseScore:
     seconds: float = 0.0
     coverage: list[Outcome] = field(default_factory=list)
     plan_checks: list[Outcome] = field(default_factory=list)
+    speakers: list[Outcome] = field(default_factory=list)
+    """One outcome per line the case expects: said by the one the case names."""
     duration: list[Outcome] = field(default_factory=list)
     """The planned story's length check; turns' length checks stay with their turns."""
     turns: list[TurnScore] = field(default_factory=list)
@@ -129,6 +132,7 @@ class CaseScore:
         lines = [f"plan: {self.error}"] if self.error else []
         lines += [f"coverage: {o.check} — {o.found}" for o in self.coverage if not o.passed]
         lines += [f"plan: {o.check} — found {o.found}" for o in self.plan_checks if not o.passed]
+        lines += [f"speakers: {o.check} — found {o.found}" for o in self.speakers if not o.passed]
         lines += [f"duration: {o.check} — found {o.found}" for o in self.duration if not o.passed]
         for number, turn in enumerate(self.turns, 1):
             said = f"turn {number} “{turn.say}”"
@@ -156,6 +160,7 @@ def score_case(case: Case, director: SuiteDirector, judge: Any = None) -> CaseSc
         return score
     score.coverage = coverage(case, project)
     score.plan_checks = [run_check(c, project) for c in case.plan.checks]
+    score.speakers = speaker_outcomes(case.plan.speakers, project)
     if case.plan.seconds is not None:
         low, high = case.plan.seconds
         score.duration.append(run_check(f"total seconds in [{low:g}, {high:g}]", project))
