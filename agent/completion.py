@@ -3,8 +3,9 @@
 A small model may plan a story that leaves out who the brief names, or say nothing of the brief
 itself. Such a plan is completed from the person's words (the bible keeps the brief as given) and
 from the offline reading of the same brief (a named character the model left out joins the cast,
-and the shots whose words name them); a plan that puts no one in any shot while the brief has a cast
-is refused, with the reason, so the offline planner plans it instead.
+and the shots whose words name them); what is in frame (props, weather, acting), which a planning
+turn is not shown, is read from each shot's own words. A plan that puts no one in any shot while
+the brief has a cast is refused, with the reason, so the offline planner plans it instead.
 """
 
 from __future__ import annotations
@@ -53,11 +54,27 @@ def complete_plan(story: ReplaceStory, brief: str, reading: ReplaceStory) -> Com
         raise DirectorError(
             f"the model's plan puts no one in any of its {len(shots)} shots, though the brief has {names}"
         )
+    shots = [_in_frame(shot) for shot in shots]
     notes = []
     if added:
         notes.append("the model's plan left out " + "; ".join(added) + ": added from the brief")
     completed = story.model_copy(update={"bible": bible, "characters": cast, "shots": shots})
     return Completed(ReplaceStory.model_validate(completed.model_dump()), notes)
+
+
+def _in_frame(shot: Shot) -> Shot:
+    """A shot the model said nothing of in frame (no props, weather or acting: a planning turn is not
+    shown them) gets what its own words call for, as the offline director reads them."""
+    if shot.props or shot.acting or "weather" in shot.model_fields_set:
+        return shot
+    from agent.offline.in_frame import read_in_frame
+
+    said = " ".join([shot.action, *(line.text for line in shot.dialogue)])
+    found = read_in_frame(said, list(shot.characters))
+    changes: dict[str, object] = {"props": found.props, "acting": found.acting}
+    if found.weather is not None:
+        changes["weather"] = found.weather
+    return shot.model_copy(update=changes)
 
 
 def _words(text: str) -> set[str]:

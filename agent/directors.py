@@ -172,9 +172,55 @@ _REVISE_TOOLS: tuple[tuple[str, str], ...] = (
 so a small model's prompt holds the few tools the message needs."""
 
 
+PLANNED_FIELDS: dict[str, tuple[str, ...]] = {
+    "BibleSpec": ("title", "logline"),
+    "CharacterSpec": ("id", "name", "description"),
+    "LocationSpec": ("id", "name", "interior"),
+    "DialogueLine": ("speaker", "text"),
+    "ShotSpec": (
+        "action", "characters", "location", "scene", "time_of_day", "size", "angle", "movement", "duration_frames",
+        "dialogue",
+    ),
+}  # fmt: skip
+"""The fields a planning turn shows the model (`create_story`): the story's bones. The rest (genre,
+tone, traits, props, weather, acting, lens, transitions, renderer) are still accepted; a plan is
+completed from its own words (`agent.completion`), and a revision offers them all."""
+PLANNING = "Plan the whole story from a brief: title, cast, places and every shot in order."
+
+
 def offered_tools(specs: list[dict[str, Any]], names: frozenset[str] | None) -> list[dict[str, Any]]:
-    """The tool schemas a request shows the model, compact (`sent_schema`): those in `names`, or all."""
-    return sent_schema([spec for spec in specs if names is None or spec["function"]["name"] in names])
+    """The tool schemas a request shows the model, compact (`sent_schema`): those in `names`, or all.
+    A planning turn (only `create_story`) is shown the story's bones (`PLANNED_FIELDS`)."""
+    chosen = sent_schema([spec for spec in specs if names is None or spec["function"]["name"] in names])
+    if [spec["function"]["name"] for spec in chosen] != ["create_story"]:
+        return chosen
+    return [_planning_view(spec) for spec in chosen]
+
+
+def _planning_view(spec: dict[str, Any]) -> dict[str, Any]:
+    """`create_story` with only the fields a plan needs, each part defined where it is used."""
+    parameters = spec["function"]["parameters"]
+    defs: dict[str, Any] = parameters.get("$defs", {})
+
+    def pruned(node: Any) -> Any:
+        if isinstance(node, list):
+            return [pruned(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        name = str(node.get("$ref", "")).rsplit("/", 1)[-1]
+        if name in defs:
+            kept = PLANNED_FIELDS.get(name)
+            part = dict(defs[name])
+            if kept is not None:
+                part["properties"] = {k: v for k, v in part.get("properties", {}).items() if k in kept}
+                part["required"] = [k for k in part.get("required", []) if k in kept]
+                if not part["required"]:
+                    del part["required"]
+            return pruned({**{k: v for k, v in node.items() if k != "$ref"}, **part})
+        return {k: pruned(v) for k, v in node.items() if k != "$defs"}
+
+    function = {**spec["function"], "description": PLANNING, "parameters": pruned(parameters)}
+    return {**spec, "function": function}
 
 
 def revise_tools(project: Project, message: str) -> frozenset[str]:

@@ -107,6 +107,18 @@ def test_the_context_setting_wins_over_the_server() -> None:
         assert director(server, context=5000).context == 5000
 
 
+def test_every_request_fits_its_token_target_and_a_plan_is_shown_the_story_s_bones() -> None:
+    from evals.prompt_size import measure
+
+    sizes = {size.request: (size.tokens, size.target) for size in measure()}
+    assert all(tokens <= target for tokens, target in sizes.values()), sizes
+    with StrictServer(context=2048) as server:  # llama-cpp-python's default context
+        server.queue += [tool_call("create_story", PLAN), text("")]
+        director(server, max_tokens=512).plan(Path(REPO / "agent/examples/keeper.txt").read_text())
+    sent = json.dumps(server.requests[0]["tools"])
+    assert server.refusals == [] and '"props"' not in sent and '"acting"' not in sent and '"dialogue"' in sent
+
+
 @pytest.mark.parametrize("schema", [{"type": "string", "maxLength": 2000}, {"items": [{"maxLength": 9}], "x": 1}])
 def test_sent_schemas_lose_only_their_string_bounds(schema: dict[str, Any]) -> None:
     assert "maxLength" not in json.dumps(sent_schema(schema))
@@ -172,6 +184,17 @@ def test_a_plan_that_leaves_out_who_the_brief_names_is_completed_and_keeps_the_b
     assert names["Mara"] in story.shots[0].characters and story.shots[1].characters == []
     assert len(chosen.notes) == 1 and "left out Mara (in shot 1)" in chosen.notes[0]
     assert "Tomas (in no shot yet)" in chosen.notes[0]
+
+
+def test_what_a_planned_shot_shows_is_read_from_its_words_when_the_model_says_nothing_of_it() -> None:
+    stormy = model_plan("A storm breaks over the sea as Mara lights the great lamp.", "Tomas rows the boat.")
+    stormy["shots"][1]["weather"] = "fog"  # what the model did say stays
+    with StrictServer() as server:
+        server.queue += [tool_call("create_story", stormy), text("")]
+        story = apply(Project(), director(server).plan(BRIEF))
+    first, second = story.shots
+    assert first.weather == "storm" and "lamp" in [p.name for p in first.props]
+    assert second.weather == "fog"
 
 
 def test_a_plan_with_no_one_in_it_is_refused_with_the_reason() -> None:
