@@ -196,9 +196,8 @@ def expand(
 
 
 def _variations(project: Project, command: VaryShot | VaryScene | KeepVariation) -> Expansion:
-    """Offer versions of a shot or ways to cover a scene, or keep one (the rules: agent/offline/variations.py)."""
-    from agent.offline.grammar import Refusal
-    from agent.offline.variations import keep_edits, offer_scene, offer_shot
+    """Offer versions of a shot or ways to cover a scene, or keep one (the rules: agent/variations.py)."""
+    from agent.variations import NoVersions, keep_edits, offer_scene, offer_shot
 
     try:
         if isinstance(command, VaryShot):
@@ -208,7 +207,7 @@ def _variations(project: Project, command: VaryShot | VaryScene | KeepVariation)
         else:
             shot = None if command.shot is None else _shot(project, command.shot) + 1
             edits, said = keep_edits(project, command.label, shot)
-    except Refusal as exc:
+    except NoVersions as exc:
         raise CommandError(str(exc)) from None
     return Expansion(edits, said)
 

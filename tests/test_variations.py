@@ -17,8 +17,8 @@ from scripted import ScriptedDirector, small_story
 from agent.commands import KeepVariation, VaryShot, expand
 from agent.graph import say
 from agent.offline import OfflineDirector
-from agent.offline.variations import shot_variants
 from agent.production import Production
+from agent.variations import shot_variants
 from story import RequestTakes
 from story.variations import latest_offer, varied
 from tools.render.jobs import plan_one
