@@ -30,7 +30,8 @@ Film grammar:
 
 Shot fields take exactly the values the tools list (size ECU..EWS, angle, movement, transition,
 time_of_day); duration_frames is whole frames at {fps} fps ({fps} frames = 1 second).
-Shots are addressed by 1-based position or by id. Characters and locations by id.
+Shots are addressed by label as a string ("2A": the name the person sees; a shot added after 2 is 2A and
+labels stay when shots move), by 1-based position as a number, or by id. Characters and locations by id.
 Change only what the person asked for; when something is unclear, ask instead of guessing."""
 
 PLANNING = """You are the director of a story reel (an animatic) for a person with no film training. Plan their
@@ -78,8 +79,9 @@ def _shot_line(project: Project, number: int, shot: object) -> str:
     s = shot  # a story.Shot
     who = ",".join(s.characters) or "-"  # type: ignore[attr-defined]
     said = f" says {len(s.dialogue)}" if s.dialogue else ""  # type: ignore[attr-defined]
+    named = "" if s.label == str(number) else f" label {s.label}"  # type: ignore[attr-defined]
     return (
-        f"{number}. {s.id} sc{s.scene} {s.size} {s.angle} {s.movement} {s.duration_frames}f "  # type: ignore[attr-defined]
+        f"{number}. {s.id}{named} sc{s.scene} {s.size} {s.angle} {s.movement} {s.duration_frames}f "  # type: ignore[attr-defined]
         f"{s.transition} @{s.location or '-'} {s.time_of_day} [{who}]{said}: {s.action[:90]}"  # type: ignore[attr-defined]
     )
 

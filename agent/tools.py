@@ -50,6 +50,7 @@ from story.edits import (
     ChooseTake,
     MoveShot,
     RemoveShot,
+    RenumberShots,
     ReplaceStory,
     RequestTakes,
     SetBible,
@@ -89,13 +90,17 @@ def registered_renderer(name: str) -> str:
 
 ShotNumber = Annotated[int, Field(ge=1, le=MAX_SHOTS)]
 ShotId = Annotated[str, StringConstraints(pattern=SHOT_ID, max_length=64)]
-ShotRefType = ShotNumber | ShotId
+ShotLabel = Annotated[str, StringConstraints(pattern=r"^#?[0-9]{1,4}[A-Za-z]{0,8}$")]
+ShotRefType = ShotNumber | ShotId | ShotLabel
 RendererName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME), AfterValidator(registered_renderer)]
 TraitPart = Annotated[str, StringConstraints(max_length=40)]
 TraitValue = Annotated[str, StringConstraints(max_length=MAX_NAME)]
 ProjectPath = Annotated[str, StringConstraints(min_length=1, max_length=MAX_PROJECT_PATH)]
 
-ShotRefField = Field(description="The shot: its 1-based position in the shot list (2), or its id ('s7').")
+ShotRefField = Field(
+    description="The shot: its label as a string, the name the person sees ('2A', '3'), its 1-based position in "
+    "the shot list as a number (2), or its id ('s7')."
+)
 BackendField = Field(None, description="A registered renderer for this shot alone, e.g. 'animatic'.")
 
 
@@ -278,11 +283,6 @@ class ChooseTakeArgs(ShotRef):
     take: int = Field(ge=1, le=1_000, description="The take to use in the reel, 1-based, oldest first.")
 
 
-class NoArgs(Strict):
-    pass
-
-
-@dataclass(frozen=True)
 class VaryShotArgs(ShotRef):
     count: int = Field(3, ge=1, le=MAX_VARIATIONS, description="How many versions to offer side by side (1-10).")
 
@@ -299,6 +299,11 @@ class KeepVariationArgs(Strict):
     shot: ShotRefType | None = Field(None, description="The shot whose versions these are; null: the newest offer.")
 
 
+class NoArgs(Strict):
+    pass
+
+
+@dataclass(frozen=True)
 class ToolSpec:
     args: type[BaseModel]
     description: str
@@ -319,6 +324,11 @@ TOOLS: dict[str, ToolSpec] = {
     "add_shot": ToolSpec(AddShotArgs, "Insert a new shot at a position (or at the end)."),
     "remove_shot": ToolSpec(ShotRef, "Remove one shot from the shot list (its takes stay on disk)."),
     "move_shot": ToolSpec(MoveShotArgs, "Move one shot to another position in the shot list."),
+    "renumber_shots": ToolSpec(
+        NoArgs,
+        "Label the shots 1, 2, 3... in their order again, only when the person asks to renumber. Otherwise labels "
+        "stay as they are when shots are added, removed or moved (a shot put in after shot 2 is 2A).",
+    ),
     "update_character": ToolSpec(
         UpdateCharacterArgs,
         "Change a character's name, description, visual traits or voice ('she wears the red coat'). Every "
@@ -379,16 +389,6 @@ TOOLS: dict[str, ToolSpec] = {
         TakesArgs, "Render more takes of a shot, each a variation under a new seed ('give me three takes of shot 5')."
     ),
     "choose_take": ToolSpec(ChooseTakeArgs, "Use one of a shot's takes in the reel ('use take 2 for shot 5')."),
-    "undo": ToolSpec(NoArgs, "Undo the last change, when the person asks to take it back."),
-    "redo": ToolSpec(NoArgs, "Redo the change last undone."),
-}
-
-READ_ONLY = frozenset(name for name, spec in TOOLS.items() if not spec.changes_story)
-HISTORY_TOOLS = frozenset({"undo", "redo"})
-
-
-def tool_specs(names: frozenset[str] | None = None) -> list[dict[str, Any]]:
-    """The tools in the chat-completions function format, schemas generated from the pydantic models."""
     "vary_shot": ToolSpec(
         VaryShotArgs,
         "Offer versions of one shot side by side, each differing in size, angle, movement, lens, light or blocking "
@@ -402,6 +402,16 @@ def tool_specs(names: frozenset[str] | None = None) -> list[dict[str, Any]]:
     "keep_variation": ToolSpec(
         KeepVariationArgs, "Keep one of the versions on offer in the reel ('keep B', 'the second one')."
     ),
+    "undo": ToolSpec(NoArgs, "Undo the last change, when the person asks to take it back."),
+    "redo": ToolSpec(NoArgs, "Redo the change last undone."),
+}
+
+READ_ONLY = frozenset(name for name, spec in TOOLS.items() if not spec.changes_story)
+HISTORY_TOOLS = frozenset({"undo", "redo"})
+
+
+def tool_specs(names: frozenset[str] | None = None) -> list[dict[str, Any]]:
+    """The tools in the chat-completions function format, schemas generated from the pydantic models."""
     return copy.deepcopy(_specs(names))
 
 
@@ -445,10 +455,16 @@ def model_schema(args: type[BaseModel]) -> dict[str, Any]:
 
 
 def resolve_shot(project: Project, ref: int | str) -> str:
-    """A shot's id from a 1-based position or an id; a clear error otherwise."""
+    """A shot's id from a label ('2A', '3': a string), a 1-based position (a number) or an id; a clear error
+    otherwise."""
     ids = [shot.id for shot in project.shots]
-    if isinstance(ref, str) and ref.isascii() and ref.isdecimal() and len(ref) <= 6:  # "3" is a position, "²" is not
-        ref = int(ref)
+    if isinstance(ref, str) and re.fullmatch(r"#?[0-9]{1,4}[A-Za-z]{0,8}", ref):  # a label, as the person says it
+        wanted = ref.lstrip("#").upper()
+        for shot in project.shots:
+            if shot.label == wanted:
+                return shot.id
+        known = ", ".join(shot.label for shot in project.shots[:40])
+        raise ToolError(f"`shot` {_shown(ref)} is not a shot's label; the labels are {known}")
     if isinstance(ref, int) and not isinstance(ref, bool):
         if not 1 <= ref <= len(ids):
             raise ToolError(f"`shot` must be between 1 and {len(ids)} but is {ref}")
@@ -639,6 +655,8 @@ class Toolbox:
             return [RemoveShot(shot_id=resolve_shot(project, args.shot))]
         if name == "move_shot":
             return [MoveShot(shot_id=resolve_shot(project, args.shot), position=args.position)]
+        if name == "renumber_shots":
+            return [RenumberShots()]
         if name == "update_character":
             character = CharacterChanges(**_given(args, Character, exclude={"character"}))
             if not character.model_fields_set:
@@ -672,6 +690,15 @@ class Toolbox:
             return [RequestTakes(shot_id=resolve_shot(project, args.shot), count=args.count)]
         if name == "choose_take":
             return [ChooseTake(shot_id=resolve_shot(project, args.shot), take=args.take)]
+        if name in ("vary_shot", "vary_scene", "keep_variation"):
+            from agent.commands import KeepVariation, VaryScene, VaryShot
+
+            if name == "vary_shot":
+                return [VaryShot(shot=self._number(args.shot), count=args.count)]
+            if name == "vary_scene":
+                return [VaryScene(scene=args.scene, count=args.count)]
+            number = None if args.shot is None else self._number(args.shot)
+            return [KeepVariation(label=args.label.upper(), shot=number)]
         if name == "render":
             if args.backend is None:  # already a registered renderer: validated with the arguments
                 return []
@@ -690,15 +717,6 @@ class Toolbox:
         one outside it (absolute, through `..` or a link out), one that is not there, or a turn with no folder."""
         if self.folder is None:
             raise ToolError(f"{what} must be a file in the project folder, and this turn has no project folder")
-        if name in ("vary_shot", "vary_scene", "keep_variation"):
-            from agent.commands import KeepVariation, VaryScene, VaryShot
-
-            if name == "vary_shot":
-                return [VaryShot(shot=self._number(args.shot), count=args.count)]
-            if name == "vary_scene":
-                return [VaryScene(scene=args.scene, count=args.count)]
-            number = None if args.shot is None else self._number(args.shot)
-            return [KeepVariation(label=args.label.upper(), shot=number)]
         if "\x00" in given or not given.strip() or Path(given).is_absolute():
             raise ToolError(
                 f"`path` must be relative to the project folder, like 'media/music/song.mp3', not {_shown(given)}"
@@ -791,7 +809,10 @@ def _first_error(exc: ValidationError, project: Project | None = None) -> str:
     where = ".".join(str(p) for p in path)
     if path and (path[-1] == "shot" or (len(path) > 1 and path[-2] == "shots" and isinstance(path[-1], int))):
         count = f"between 1 and {len(project.shots)}" if project is not None and project.shots else "from 1"
-        return f"{where}: must be a 1-based position {count} or a shot id like 's7', not {_shown(error['input'])}"
+        return (
+            f"{where}: must be a label like '2A', a 1-based position {count} or a shot id like 's7', "
+            f"not {_shown(error['input'])}"
+        )
     message = re.sub(r"^Value error, ", "", str(error.get("msg", "")))
     return f"{where}: {message}" if where else message
 

@@ -154,6 +154,13 @@ class MoveShot(Edit):
     position: int = Field(ge=1)
 
 
+class RenumberShots(Edit):
+    """Label every shot by its place in the list again (1, 2, 3...), when the person asks to renumber: the
+    only edit that changes a label, so the only one after which shots whose label changed render again."""
+
+    op: Literal["renumber_shots"] = "renumber_shots"
+
+
 class UpdateShot(Edit):
     """Change some fields of one shot."""
 
@@ -234,13 +241,6 @@ class ChooseTake(Edit):
     take: int = Field(ge=1)
 
 
-class SetMusic(Edit):
-    """Lay a music bed under the reel (or take it away with None)."""
-
-    op: Literal["set_music"] = "set_music"
-    music: Music | None
-
-
 class Variant(Edit):
     """One way to play a shot, offered beside others: its letter, what differs, and the fields it sets."""
 
@@ -284,6 +284,13 @@ def _describe_offers(before: Project, after: Project) -> list[str]:
     return lines
 
 
+class SetMusic(Edit):
+    """Lay a music bed under the reel (or take it away with None)."""
+
+    op: Literal["set_music"] = "set_music"
+    music: Music | None
+
+
 class RecordTake(Edit):
     """Record a rendered take on its shot."""
 
@@ -306,6 +313,7 @@ AnyEdit = Annotated[
     | AddShot
     | RemoveShot
     | MoveShot
+    | RenumberShots
     | UpdateShot
     | AddCharacter
     | UpdateCharacter
@@ -316,6 +324,7 @@ AnyEdit = Annotated[
     | SetBudget
     | RequestTakes
     | ChooseTake
+    | OfferVariations
     | SetMusic
     | RecordTake
     | RecordCut,
@@ -324,7 +333,6 @@ AnyEdit = Annotated[
 EDITS: TypeAdapter[list[AnyEdit]] = TypeAdapter(list[AnyEdit])
 
 
-    | OfferVariations
 def apply(project: Project, edits: list[AnyEdit] | AnyEdit) -> Project:
     """Return a new project with the edits applied in order; raise `EditError` and change nothing
     if any edit does not fit."""
@@ -395,6 +403,8 @@ def _apply_one(project: Project, edit: AnyEdit) -> Project:  # noqa: C901 - one 
             next_shot += 1
         else:
             next_shot = max(next_shot, shot_counter(shot.id) + 1)
+        if shot.label in {s.label for s in shots}:  # a copy of a shot takes a label of its own where it lands
+            shot = shot.model_copy(update={"label": ""})
         position = len(shots) + 1 if edit.position is None else edit.position
         if position > len(shots) + 1:
             raise EditError(f"position {position} is past the end; the project has {len(shots)} shots")
@@ -409,6 +419,8 @@ def _apply_one(project: Project, edit: AnyEdit) -> Project:  # noqa: C901 - one 
         shot = shots.pop(_index(project, edit.shot_id))
         shots.insert(edit.position - 1, shot)
         return _rebuild(project, shots=shots)
+    if isinstance(edit, RenumberShots):
+        return _rebuild(project, shots=[s.model_copy(update={"label": str(n)}) for n, s in enumerate(shots, 1)])
     if isinstance(edit, UpdateShot):
         index = _index(project, edit.shot_id)
         changes = edit.changes.model_dump(exclude_unset=True)
@@ -460,7 +472,7 @@ def _apply_one(project: Project, edit: AnyEdit) -> Project:  # noqa: C901 - one 
         shot = shots[index]
         if len(shot.variations) + edit.count > MAX_VARIATIONS:
             waiting = len(shot.variations)
-            raise EditError(f"shot {index + 1} already waits for {waiting} takes; at most {MAX_VARIATIONS}")
+            raise EditError(f"shot {shot.label} already waits for {waiting} takes; at most {MAX_VARIATIONS}")
         seeds = _variation_seeds(shot, edit.count)
         shots[index] = shot.model_copy(update={"variations": [*shot.variations, *seeds]})
         return _rebuild(project, shots=shots)
@@ -469,25 +481,13 @@ def _apply_one(project: Project, edit: AnyEdit) -> Project:  # noqa: C901 - one 
         shot = shots[index]
         if edit.take > len(shot.takes):
             has = f"{len(shot.takes)} take{'s' if len(shot.takes) != 1 else ''}" if shot.takes else "no takes yet"
-            raise EditError(f"shot {index + 1} has no take {edit.take}; it has {has}")
+            raise EditError(f"shot {shot.label} has no take {edit.take}; it has {has}")
         take = shot.takes[edit.take - 1]
         if take.failed:
-            raise EditError(f"take {edit.take} of shot {index + 1} failed ({take.error[:80]}); choose another")
+            raise EditError(f"take {edit.take} of shot {shot.label} failed ({take.error[:80]}); choose another")
         backend = shot.backend if take.backend == (shot.backend or project.backend) else take.backend
         shots[index] = shot.model_copy(update={"seed": take.seed, "backend": backend})
         return _rebuild(project, shots=shots)
-    if isinstance(edit, SetMusic):
-        return _rebuild(project, music=edit.music)
-    if isinstance(edit, RecordTake):
-        index = _index(project, edit.shot_id)
-        shot = shots[index]
-        # A good take under a seed that was asked for as a variation fulfils that request.
-        pending = [s for s in shot.variations if edit.take.failed or s != edit.take.seed]
-        # A take rendered again over the same file (it was damaged) replaces the record of the old one.
-        takes = [edit.take if t.path == edit.take.path else t for t in shot.takes]
-        if not any(t.path == edit.take.path for t in shot.takes):
-            takes.append(edit.take)
-        shots[index] = shot.model_copy(update={"takes": takes, "variations": pending})
     if isinstance(edit, OfferVariations):
         index = _index(project, edit.shot_id)
         shot = shots[index]
@@ -506,6 +506,18 @@ def _apply_one(project: Project, edit: AnyEdit) -> Project:  # noqa: C901 - one 
         }
         shots[index] = shot.model_copy(update={"metadata": {**shot.metadata, OFFER_KEY: offered}})
         return _rebuild(project, shots=shots)
+    if isinstance(edit, SetMusic):
+        return _rebuild(project, music=edit.music)
+    if isinstance(edit, RecordTake):
+        index = _index(project, edit.shot_id)
+        shot = shots[index]
+        # A good take under a seed that was asked for as a variation fulfils that request.
+        pending = [s for s in shot.variations if edit.take.failed or s != edit.take.seed]
+        # A take rendered again over the same file (it was damaged) replaces the record of the old one.
+        takes = [edit.take if t.path == edit.take.path else t for t in shot.takes]
+        if not any(t.path == edit.take.path for t in shot.takes):
+            takes.append(edit.take)
+        shots[index] = shot.model_copy(update={"takes": takes, "variations": pending})
         return _rebuild(project, shots=shots)
     if isinstance(edit, RecordCut):
         return _rebuild(project, cut={"path": edit.path, "frames": edit.frames, "shot_keys": edit.shot_keys})
@@ -607,22 +619,27 @@ def describe_changes(before: Project, after: Project) -> list[str]:
         if location.id not in {loc.id for loc in before.locations}:
             lines.append(f"new location {location.name}")
     lines.extend(_describe_shots(before, after))
+    lines.extend(_describe_offers(before, after))
     return lines
 
 
 def _describe_shots(before: Project, after: Project) -> list[str]:
     lines: list[str] = []
+    # A shot is named by its label, as the person sees it; a move says where in the list it went.
     old_shots = {s.id: (n, s) for n, s in enumerate(before.shots, 1)}
     new_ids = {s.id for s in after.shots}
     moved = _moved(before, after)
-    for number, shot in enumerate(after.shots, 1):
+    for place, shot in enumerate(after.shots, 1):
+        number = shot.label
         if shot.id not in old_shots:
             lines.append(f"shot {number}: new ({shot.size} {_short(shot.action)})")
             continue
-    lines.extend(_describe_offers(before, after))
-        old_number, old = old_shots[shot.id]
+        old = old_shots[shot.id][1]
+        if old.label != shot.label:
+            lines.append(f"shot {old.label} is now shot {shot.label}")
         if shot.id in moved:
-            lines.append(f"shot {old_number} moved to {number}")
+            follows = f"after shot {after.shots[place - 2].label}" if place > 1 else "to the start"
+            lines.append(f"shot {number} moved {follows}")
         for field in _SHOT_FIELDS_SHOWN:
             was, now = getattr(old, field), getattr(shot, field)
             if was != now:
@@ -633,9 +650,9 @@ def _describe_shots(before: Project, after: Project) -> list[str]:
         asked = len(shot.variations) - len(old.variations)
         if asked > 0:
             lines.append(f"shot {number}: {asked} more take{'s' if asked > 1 else ''} asked for")
-    for old_number, shot in sorted(old_shots.values(), key=lambda pair: pair[0]):
+    for _, shot in sorted(old_shots.values(), key=lambda pair: pair[0]):
         if shot.id not in new_ids:
-            lines.append(f"shot {old_number}: removed ({_short(shot.action)})")
+            lines.append(f"shot {shot.label}: removed ({_short(shot.action)})")
     return lines
 
 

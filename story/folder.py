@@ -103,7 +103,17 @@ def _from_v1(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-_UPGRADES = {0: _from_v0, 1: _from_v1}
+def _from_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 shots had no label; the number a person saw was the shot's place in the list, so that is
+    its label now (and its render key, which hashed that number, stays the same)."""
+    shots = data.get("shots")
+    for number, shot in enumerate(shots if isinstance(shots, list) else [], 1):
+        if isinstance(shot, dict) and not shot.get("label"):
+            shot["label"] = str(number)
+    return data
+
+
+_UPGRADES = {0: _from_v0, 1: _from_v1, 2: _from_v2}
 
 
 def parse_project(raw: bytes | str) -> Project:
@@ -303,6 +313,11 @@ class ProjectFolder:
         child = max(children, key=lambda r: r.number)  # numbers only grow; the wall clock may go back
         return self._checkout(child.number), child
 
+    @_locked
+    def checkout(self, number: int) -> Project:
+        """Make revision `number` current (a branch's tip, story/branches.py); nothing is deleted."""
+        return self._checkout(number)
+
     # History ------------------------------------------------------------------------------
 
     def revisions(self) -> list[Revision]:
@@ -313,11 +328,6 @@ class ProjectFolder:
                 found.append(Revision.model_validate_json(path.read_bytes()))
             except (ValueError, ValidationError):
                 continue
-    @_locked
-    def checkout(self, number: int) -> Project:
-        """Make revision `number` current (a branch's tip, story/branches.py); nothing is deleted."""
-        return self._checkout(number)
-
         return found
 
     def lineage(self) -> list[Revision]:

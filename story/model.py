@@ -8,13 +8,14 @@ frames at the project's fps, so the cut's frame count is the exact sum of its sh
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 SCHEMA_NAME = "storyreel.Project"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 MAX_TEXT = 2_000
 MAX_NAME = 120
@@ -22,12 +23,14 @@ MAX_SHOTS = 500
 MAX_SHOT_FRAMES = 24 * 120  # two minutes at 24 fps; enough for any storyboard shot
 MIN_SHOT_FRAMES = 6
 MAX_TITLE_CARD_FRAMES = 24 * 10
+LABEL_PATTERN = r"^(?:[0-9]{1,4}[A-Z]{0,8})?$"
 RECORDING_PATTERN = r"^media/voice/[A-Za-z0-9][A-Za-z0-9._-]{0,120}$"
 MUSIC_PATTERN = r"^media/music/[A-Za-z0-9][A-Za-z0-9._-]{0,120}$"
 
 Text = Annotated[str, StringConstraints(max_length=MAX_TEXT, strip_whitespace=True)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME, strip_whitespace=True)]
 Ident = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+Label = Annotated[str, StringConstraints(pattern=LABEL_PATTERN)]
 
 
 class ShotSize(StrEnum):
@@ -311,6 +314,11 @@ class Shot(Record):
     """One shot of the shot list."""
 
     id: Ident = Field(description="Stable id; survives reordering.")
+    label: Label = Field(
+        "",
+        description="The shot's name as the person sees it ('3', '2A'): kept when shots around it are removed "
+        "or moved, given when the shot joins a project (empty until then), changed only by renumbering.",
+    )
     beat: Text = Field("", description="The story beat this shot serves.")
     action: Text = Field("", description="What we see happen.")
     characters: list[Ident] = Field(default_factory=list, max_length=20, description="Ids of characters in frame.")
@@ -373,6 +381,28 @@ class Shot(Record):
         return take
 
 
+def label_after(previous: str | None, taken: set[str]) -> str:
+    """The label film practice gives a shot put in right after the one labelled `previous` (None: at the start):
+    after 2 comes 2A, after 2A comes 2B (2AA when 2B is taken), before the first shot 0A."""
+    stem = previous or "0"
+    letters = stem.lstrip("0123456789")
+    if letters and letters[-1] != "Z":  # 2A -> 2B: the next letter, while it is free
+        bumped = stem[:-1] + chr(ord(letters[-1]) + 1)
+        if bumped not in taken:
+            return bumped
+    while True:  # 2 -> 2A, 2B, ...; when every letter is taken, one more letter: 2AA, 2AB, ...
+        for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+            if stem + letter not in taken:
+                return stem + letter
+        stem += "A"
+
+
+def label_at_end(taken: set[str]) -> str:
+    """The label of a shot added after every other: the next whole number after the highest in use."""
+    numbers = [int(found.group()) for found in (re.match(r"[0-9]+", label) for label in taken) if found]
+    return str(max(numbers, default=0) + 1)
+
+
 def shot_counter(shot_id: str) -> int:
     """The number of a counter id like 's12'; 0 for an id of any other form."""
     digits = shot_id[1:] if shot_id.startswith("s") else ""
@@ -408,8 +438,8 @@ class Cut(Record):
 class Project(Record):
     """A whole story reel project: what story.json holds."""
 
-    schema_: Literal["storyreel.Project.2"] = Field(
-        "storyreel.Project.2", alias="schema", description="Schema name and version (SCHEMA_NAME.SCHEMA_VERSION)."
+    schema_: Literal["storyreel.Project.3"] = Field(
+        "storyreel.Project.3", alias="schema", description="Schema name and version (SCHEMA_NAME.SCHEMA_VERSION)."
     )
     revision: int = Field(0, ge=0, description="Revision number in history/ this state is.")
     bible: Bible = Field(default_factory=Bible, description="The story's facts.")
@@ -442,18 +472,59 @@ class Project(Record):
             data = {**data, "next_shot": highest + 1}
         return data
 
+    @model_validator(mode="before")
+    @classmethod
+    def _every_shot_labelled(cls, data: Any) -> Any:
+        """Give each shot without a label one: after the last labelled shot the next whole number (so a new
+        story is 1..n), before a labelled one the label after its neighbour's (an insert after 2 is 2A). A label
+        already used by an earlier shot (a copied shot) counts as none."""
+        if not isinstance(data, dict) or not isinstance(data.get("shots"), list):
+            return data
+        shots = data["shots"]
+
+        def label_of(shot: Any) -> Any:
+            return shot.label if isinstance(shot, Shot) else shot.get("label", "") if isinstance(shot, dict) else None
+
+        labels = [label_of(s) for s in shots]
+        if not all(isinstance(s, Shot | dict) for s in shots):
+            return data
+        seen: set[str] = set()
+        for index, label in enumerate(labels):
+            if isinstance(label, str):
+                labels[index] = "" if label in seen else label
+                seen.add(label)
+        if all(labels):
+            return data
+        taken = {label for label in labels if isinstance(label, str) and label}
+        last = max((index for index, label in enumerate(labels) if label), default=-1)
+        filled = list(shots)
+        for index, shot in enumerate(shots):
+            if labels[index]:
+                continue
+            before = labels[index - 1] if index and isinstance(labels[index - 1], str) else None
+            labels[index] = label_after(before, taken) if index < last else label_at_end(taken)
+            taken.add(labels[index])
+            update = {"label": labels[index]}
+            filled[index] = shot.model_copy(update=update) if isinstance(shot, Shot) else shot | update
+        return {**data, "shots": filled}
+
     @model_validator(mode="after")
     def _references_resolve(self) -> Project:
         ids = [s.id for s in self.shots]
         if len(set(ids)) != len(ids):
             raise ValueError("shot ids must be unique")
+        labels = [s.label for s in self.shots]
+        if len(set(labels)) != len(labels):
+            twice = sorted({label for label in labels if labels.count(label) > 1})
+            raise ValueError(f"shot labels must be unique; given more than once: {', '.join(twice)}")
         cast = {c.id for c in self.characters}
         if len(cast) != len(self.characters):
             raise ValueError("character ids must be unique")
         places = {loc.id for loc in self.locations}
         if len(places) != len(self.locations):
             raise ValueError("location ids must be unique")
-        for number, shot in enumerate(self.shots, 1):
+        for shot in self.shots:
+            number = shot.label
             unknown = [c for c in shot.characters if c not in cast]
             if unknown:
                 raise ValueError(f"shot {number} names unknown characters {unknown}")
@@ -481,6 +552,14 @@ class Project(Record):
             if shot.id == shot_id:
                 return number
         raise KeyError(shot_id)
+
+    def labelled(self, label: str) -> Shot:
+        """The shot a person names by its label ('2a' or '2A'); KeyError when none has it."""
+        wanted = label.strip().upper()
+        for shot in self.shots:
+            if shot.label == wanted:
+                return shot
+        raise KeyError(label)
 
     def shot(self, shot_id: str) -> Shot:
         """The shot with this id."""

@@ -221,3 +221,47 @@ def test_the_take_records_the_set(tmp_path) -> None:  # type: ignore[no-untyped-
     project = Project(style=Style(width=W, height=H), characters=[MARA], locations=[place], shots=[shot])
     request = RenderRequest(project=project, shot=shot, number=1, output=tmp_path / "take.mp4", seed=shot.seed)
     assert {"water", "boats", "pier"} <= set(AnimaticRenderer().render(request).details["set"])  # type: ignore[arg-type]
+
+
+# Inserts: an extreme close-up on a thing draws the thing ----------------------------------------
+
+
+def insert(subject: str, characters: list[str], size: str = "ECU") -> tuple[np.ndarray, list[str]]:
+    from story.model import Prop, PropPlace
+    from tools.draw.panel import DrawLog
+
+    kitchen = a_place("the kitchen", interior=True)
+    framed = Prop(name=subject, where=PropPlace.FOREGROUND, metadata={"framed": True})
+    shot = Shot(id="s1", characters=characters, location=kitchen.id, size=size, props=[framed], duration_frames=12)  # type: ignore[arg-type]
+    project = Project(style=Style(width=W, height=H), characters=[MARA, TOM], locations=[kitchen], shots=[shot])
+    log = DrawLog([], [])
+    scene = np.asarray(draw_scene(project, shot, shot.seed, W, H, log))
+    y, x = (scene.shape[0] - H) // 2, (scene.shape[1] - W) // 2
+    return scene[y : y + H, x : x + W].astype(np.int16), log.details()["draw_log"]  # type: ignore[return-value]
+
+
+def test_an_extreme_close_up_of_hands_draws_hands_not_a_face() -> None:
+    frame, log = insert("hands", ["tom"])
+    assert "drawn: hands" in log
+    assert near(frame, SCLERA, 2).sum() == 0, "no eyes: it is not a face"
+    skin = near(frame, look_for(TOM).skin, 4)
+    assert skin.mean() > 0.06, "the hands fill the frame"
+    # two hands: skin on both sides of the middle, with a gap of no skin between the palms' middles
+    cols = skin.any(axis=0)
+    assert cols[: W // 2].any() and cols[W // 2 :].any()
+
+
+def test_an_extreme_close_up_of_eyes_draws_the_eyes_large() -> None:
+    frame, log = insert("her eyes", ["mara"])
+    face, _ = insert("florp", ["mara"])  # nothing to draw it with: her face, as before
+    assert "drawn: her eyes" in log and "not drawn: florp" in _
+    assert near(frame, SCLERA, 2).sum() > 2 * near(face, SCLERA, 2).sum()
+    assert near(frame, look_for(MARA).eyes, 8).sum() > 2 * near(face, look_for(MARA).eyes, 8).sum()
+
+
+def test_an_insert_on_a_thing_draws_its_glyph_large() -> None:
+    empty, _ = insert("florp", [])
+    frame, log = insert("clock", ["tom"])
+    assert any(line.startswith("drawn: clock") for line in log)
+    assert near(frame, SCLERA, 2).sum() == 0, "the thing, not the face"
+    assert (np.abs(frame - empty).max(axis=2) > 40).mean() > 0.12, "drawn large"

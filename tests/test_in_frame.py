@@ -222,7 +222,7 @@ def test_a_schema_1_project_opens_upgraded(tmp_path: Path) -> None:
     (tmp_path / "film" / "story.json").write_text(json.dumps(stored))
     opened = parse_project((tmp_path / "film" / "story.json").read_bytes())
     assert opened.shots[0].weather == Weather.CLEAR and opened.shots[0].props == [] and opened.shots[0].acting == {}
-    assert json.loads(dump_project(opened))["schema"] == "storyreel.Project.2"
+    assert json.loads(dump_project(opened))["schema"] == "storyreel.Project.3"
 
 
 def test_a_character_leaving_a_shot_takes_their_feeling_and_puts_down_what_they_held() -> None:

@@ -67,7 +67,7 @@ def test_a_full_project_survives_a_json_round_trip(make_project: MakeProject) ->
 
 def test_story_json_names_its_schema_and_version(make_project: MakeProject) -> None:
     stored = json.loads(dump_project(make_project()))
-    assert stored["schema"] == "storyreel.Project.2"
+    assert stored["schema"] == "storyreel.Project.3"
     assert "schema_" not in stored
 
 
@@ -233,7 +233,7 @@ def test_a_schema_0_project_upgrades_seconds_to_frames() -> None:
     project = parse_project(json.dumps(old))
     assert [s.duration_frames for s in project.shots] == [50, 88]
     assert project.bible.title == "Old draft"
-    assert json.loads(dump_project(project))["schema"] == "storyreel.Project.2"
+    assert json.loads(dump_project(project))["schema"] == "storyreel.Project.3"
 
 
 def test_a_schema_0_shot_shorter_than_the_minimum_still_opens() -> None:
@@ -245,7 +245,7 @@ def test_a_schema_0_shot_shorter_than_the_minimum_still_opens() -> None:
 def test_a_newer_schema_version_gives_a_clear_error(make_project: MakeProject) -> None:
     stored = json.loads(dump_project(make_project()))
     stored["schema"] = "storyreel.Project.7"
-    with pytest.raises(ProjectError, match=r"schema version 7, newer than this storyreel \(2\); upgrade storyreel"):
+    with pytest.raises(ProjectError, match=r"schema version 7, newer than this storyreel \(3\); upgrade storyreel"):
         parse_project(json.dumps(stored))
 
 

@@ -63,6 +63,7 @@ CALLS: dict[str, dict[str, Any]] = {  # one call of every tool, each one that ho
     "add_shot": {"action": "A gull lands.", "position": 2},
     "remove_shot": {"shot": 5},
     "move_shot": {"shot": 5, "position": 1},
+    "renumber_shots": {},
     "update_character": {"character": "mara", "description": "a tall woman in a blue coat"},
     "add_character": {"id": "rex", "name": "Rex", "description": "a small grey dog"},
     "add_location": {"id": "lighthouse", "name": "the lighthouse"},
@@ -79,10 +80,10 @@ CALLS: dict[str, dict[str, Any]] = {  # one call of every tool, each one that ho
     "render": {"shots": [4], "backend": "diffusers"},
     "request_takes": {"shot": 2, "count": 2},
     "choose_take": {"shot": 2, "take": 1},
-    "undo": {},
     "vary_shot": {"shot": 2, "count": 3},
     "vary_scene": {"scene": 1, "count": 2},
     "keep_variation": {"label": "B"},
+    "undo": {},
     "redo": {},
 }
 
@@ -91,16 +92,17 @@ SENTENCES: list[tuple[str, Command | None]] = [  # a sentence of the grammar, an
     ("add a shot after 4: the kettle whistles", None),
     ("delete shot 4", None),
     ("move shot 5 before shot 2", None),
+    ("renumber the shots", None),
     ("rename Mara to Marta", None),
     ("make it noir", None),
     ("title: High Tide", None),
     ("give me three takes of shot 2", None),
     ("use take 1 for shot 2", None),
-    ("cut to the music", CutToBeats()),
-    ("remove the music", RemoveMusic()),
     ("give me three versions of shot 2", VaryShot(shot=2, count=3)),
     ("two ways to cover the harbour scene", VaryScene(scene=1, count=2)),
     ("keep B", KeepVariation(label="B")),
+    ("cut to the music", CutToBeats()),
+    ("remove the music", RemoveMusic()),
     ("use the scratch voice for shot 3 line 1", RecordLine(shot=3, line=1)),
     ("render shot 4 with diffusers", ChooseRenderer(backend="diffusers", shot=4)),
     ("render everything with diffusers", ChooseRenderer(backend="diffusers", every_shot=True)),
@@ -110,15 +112,16 @@ SENTENCES: list[tuple[str, Command | None]] = [  # a sentence of the grammar, an
 
 @pytest.fixture
 def folder(tmp_path: Path) -> ProjectFolder:
-    """small_project in a folder, with music (its beats tracked) and a take of shot 2 to choose."""
+    """small_project in a folder, with music (its beats tracked), a take of shot 2 to choose and two versions
+    of shot 3 on offer to keep."""
     root = tmp_path / "film"
     music = Music(path="media/music/clicks.wav", source="clicks.wav", seconds=20.0, tempo=100.0, beats=BEATS)
     take = Take(render_key="ab" * 8, path="media/shots/s2/ab.mp4", backend="animatic", seed=7, frames=96)
     project = small_project()
+    project = apply(project, expand(project, VaryShot(shot=3, count=2, seed=1)).edits)
     shots = [s.model_copy(update={"takes": [take]}) if s.id == "s2" else s for s in project.shots]
     folder = ProjectFolder.create(root, project.model_copy(update={"music": music, "shots": shots}))
     for place in ("media/music", "media/voice"):
-    project = apply(project, expand(project, VaryShot(shot=3, count=2, seed=1)).edits)
         (root / place).mkdir(parents=True, exist_ok=True)
     write_wav(root / "media/music/clicks.wav", CLICKS)
     write_wav(root / "media/voice/tom.wav", tone(220, 1.0))

@@ -16,7 +16,8 @@ from ui.text import plain
 
 
 def shot_table(project: Project) -> Table:
-    """One row a shot: number, camera, where and who, then the action and every dialogue line."""
+    """One row a shot: its label (the name that stays when shots around it change), camera, where and who,
+    then the action and every dialogue line."""
     names = {c.id: c.name for c in project.characters}
     places = {loc.id: loc.name for loc in project.locations}
     table = Table(
@@ -31,13 +32,13 @@ def shot_table(project: Project) -> Table:
     table.add_column("camera", no_wrap=True)
     table.add_column("place, time, cast", max_width=18)
     table.add_column("action and dialogue")
-    for number, shot in enumerate(project.shots, 1):
+    for shot in project.shots:
         seconds = shot.duration_frames / project.fps
         camera = [f"{shot.size.value} {seconds:.1f}s", shot.angle.value, shot.movement.value]
         cast = ", ".join(names.get(c, c) for c in shot.characters)
         where = [places.get(shot.location or "", ""), shot.time_of_day.value, cast]
         table.add_row(
-            Text(str(number)),
+            Text(shot.label),
             Text("\n".join(camera)),
             Text(plain("\n".join(part for part in where if part))),
             _action_and_lines(shot, names),

@@ -11,7 +11,7 @@ from story import Character, Project
 
 _ORDINAL = "|".join(sorted(ORDINALS, key=len, reverse=True))
 _COUNT = "|".join(w for w in sorted(NUMBER_WORDS, key=len, reverse=True) if w not in ("a", "an", "half a"))
-_NUMBER = rf"(?:#?\d+|{_COUNT})"
+_NUMBER = rf"(?:#?\d+(?:[a-z]{{1,8}}(?<!st|nd|rd|th))?|{_COUNT})"  # a label: 3, 2a; not 3rd
 _PATTERNS = [
     # "shots 2 to 5", "shots 2-5", "from shot 2 to shot 5", "shots two through six": every shot between
     re.compile(
@@ -62,11 +62,14 @@ def no_such_shot(project: Project, number: int | str) -> NoSuchShot:
 
 
 def _number(project: Project, token: str) -> int:
+    """The place of the shot a person names by its label ('shot 2A', 'shot three'), as `show` lists it."""
     token = token.strip().lstrip("#")
-    value = int(token) if token.isdigit() else NUMBER_WORDS[token]
-    if not 1 <= value <= len(project.shots):
-        raise no_such_shot(project, value)
-    return value
+    label = token.upper().lstrip("0").rjust(1, "0") if token[:1].isdigit() else str(NUMBER_WORDS[token])
+    label = "0" + label if label[0].isalpha() else label  # '0a' stays 0A
+    for number, shot in enumerate(project.shots, 1):
+        if shot.label == label:
+            return number
+    raise no_such_shot(project, label)
 
 
 def find_shots(project: Project, text: str) -> list[ShotRef]:

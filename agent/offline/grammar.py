@@ -28,6 +28,7 @@ from agent.offline.vocabulary import (
     LENS_WORDS,
     MOVEMENT_WORDS,
     NUMBER_WORDS,
+    ORDINALS,
     SIZE_WORDS,
     TIME_WORDS,
     TRANSITION_WORDS,
@@ -38,6 +39,7 @@ from story import (
     MoveShot,
     Project,
     RemoveShot,
+    RenumberShots,
     Shot,
     ShotChanges,
     ShotSize,
@@ -393,12 +395,12 @@ def move(project: Project, text: str, context: Context) -> Step | None:
         index = 0
     else:
         tail_text = re.sub(r"^(before|after|to position|to)\s+(?:shot\s+)?", "", tail)
-        number = re.match(r"#?(\d+)\b", tail_text)
-        anchors = (
-            [project.shots[int(number.group(1)) - 1].id]
-            if number and 1 <= int(number.group(1)) <= len(project.shots)
-            else [r.id for r in find_shots(project, tail)]
-        )
+        number = re.match(r"#?(\d+[a-z]*)\b", tail_text)
+        if number and keyword in ("to", "to position"):  # "to 3": a place in the list
+            place = int(number.group(1)) if number.group(1).isdigit() else 0
+            anchors = [project.shots[place - 1].id] if 1 <= place <= len(project.shots) else []
+        else:  # "before 2A": a shot, by the label the person sees
+            anchors = [r.id for r in find_shots(project, f"shot {number.group(1)}" if number else tail)]
         if number and not anchors:
             raise no_such_shot(project, number.group(1))
         if not anchors:
@@ -411,7 +413,10 @@ def move(project: Project, text: str, context: Context) -> Step | None:
             index = order.index(anchors[0]) + (1 if keyword == "after" else 0)
     order.insert(index, shot.id)
     position = order.index(shot.id) + 1
-    return Step([MoveShot(shot_id=shot.id, position=position)], f"moved shot {shot.number} to {position}", shot.id)
+    follows = f"after shot {project.shot(order[position - 2]).label}" if position > 1 else "to the start"
+    return Step(
+        [MoveShot(shot_id=shot.id, position=position)], f"moved shot {project.shot(shot.id).label} {follows}", shot.id
+    )
 
 
 def delete(project: Project, text: str, context: Context) -> Step | None:
@@ -571,6 +576,13 @@ def transition(project: Project, text: str, context: Context) -> Step | None:
     return Step([edit], f"shot {ref.number}: {kind.value}", ref.id)
 
 
+def renumber(project: Project, text: str, context: Context) -> Step | None:
+    """'renumber the shots': label every shot by its place again (1, 2, 3...); labels change only so."""
+    if not re.search(r"\b(?:re-?number|re-?label)\b", text):
+        return None
+    return Step([RenumberShots()], f"renumbered the shots 1 to {len(project.shots)}")
+
+
 def commands() -> list[Command]:
     """The shot commands, in the order they are tried (the more specific first)."""
-    return [swap, move, duplicate, delete, transition, shot_properties]
+    return [renumber, swap, move, duplicate, delete, transition, shot_properties]

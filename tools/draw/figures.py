@@ -403,10 +403,7 @@ def _draw_face(
     for ex in eyes:
         far = (ex < fx) == (turn > 0) and abs(turn) > 0.01 and view == "front"
         wide = r * (1.7 - 0.5 * abs(turn) if far else 1.7)
-        draw.ellipse((ex - wide, eye_y - r * 1.1, ex + wide, eye_y + r * 1.1), fill=SCLERA, outline=INK, width=line)
-        draw.ellipse((ex - r, eye_y - r, ex + r, eye_y + r), fill=look.eyes)
-        draw.ellipse((ex - r * 0.5, eye_y - r * 0.5, ex + r * 0.5, eye_y + r * 0.5), fill=INK)
-        draw.ellipse((ex + r * 0.1, eye_y - r * 0.6, ex + r * 0.45, eye_y - r * 0.25), fill=(255, 255, 255))
+        _draw_eye(draw, look, ex, eye_y, r, wide, line)
         toward = 1 if ex < fx or view == "side" else -1  # the brow's inner end is the one nearer the nose
         x_in, x_out = ex + toward * r * 1.7, ex - toward * r * 1.8
         draw.line((x_out, eye_y - r * outer, x_in, eye_y - r * inner), fill=brow, width=max(line, round(r * 0.6)))
@@ -422,6 +419,14 @@ def _draw_face(
         )
     if look.beard is None or expression != "neutral":
         _draw_mouth(draw, mouth_x, top, hh, line, expression)
+
+
+def _draw_eye(draw: ImageDraw.ImageDraw, look: Look, ex: float, ey: float, r: float, wide: float, line: int) -> None:
+    """One open eye centred on (ex, ey): its white `wide` across each way, the iris `r` in radius."""
+    draw.ellipse((ex - wide, ey - r * 1.1, ex + wide, ey + r * 1.1), fill=SCLERA, outline=INK, width=line)
+    draw.ellipse((ex - r, ey - r, ex + r, ey + r), fill=look.eyes)
+    draw.ellipse((ex - r * 0.5, ey - r * 0.5, ex + r * 0.5, ey + r * 0.5), fill=INK)
+    draw.ellipse((ex + r * 0.1, ey - r * 0.6, ex + r * 0.45, ey - r * 0.25), fill=(255, 255, 255))
 
 
 def _draw_mouth(draw: ImageDraw.ImageDraw, mx: float, top: float, hh: float, line: int, expression: str) -> None:
@@ -445,6 +450,57 @@ def _draw_mouth(draw: ImageDraw.ImageDraw, mx: float, top: float, hh: float, lin
         draw.line(
             (mx - w * 0.8, (y0 + y1) / 2 + hh * 0.01, mx + w * 0.8, (y0 + y1) / 2 + hh * 0.01), fill=ink, width=line
         )
+
+
+def draw_hands(draw: ImageDraw.ImageDraw, look: Look, cx: float, cy: float, size: float, line: int = 2) -> None:
+    """Two hands filling an insert, palms out, centred on (cx, cy), `size` pixels tall, cuffs below."""
+    for side in (-1, 1):
+        hx = cx + side * size * 0.34
+        palm_w, palm_h = size * 0.36, size * 0.38
+        top = cy - palm_h * 0.2
+        draw.rectangle(
+            (hx - palm_w * 0.45, top + palm_h * 0.9, hx + palm_w * 0.45, cy + size * 0.8), fill=look.top, outline=INK,
+            width=line,
+        )  # fmt: skip
+        for i in range(4):  # fingers, the middle ones longest
+            fx = hx - palm_w * 0.5 + palm_w * (i + 0.5) / 4
+            reach = palm_h * (0.75 + 0.2 * (1 - abs(i - 1.5) / 1.5))
+            draw.rounded_rectangle(
+                (fx - palm_w * 0.11, top - reach, fx + palm_w * 0.11, top + palm_h * 0.2), radius=palm_w * 0.1,
+                fill=look.skin, outline=INK, width=line,
+            )  # fmt: skip
+        tx = hx - side * palm_w * 0.5  # the thumbs toward each other
+        draw.rounded_rectangle(
+            (min(tx, tx - side * palm_w * 0.45), top + palm_h * 0.2, max(tx, tx - side * palm_w * 0.45),
+             top + palm_h * 0.45), radius=palm_w * 0.1, fill=look.skin, outline=INK, width=line,
+        )  # fmt: skip
+        draw.rounded_rectangle(
+            (hx - palm_w * 0.5, top, hx + palm_w * 0.5, top + palm_h), radius=palm_w * 0.2, fill=look.skin,
+            outline=INK, width=line,
+        )  # fmt: skip
+
+
+def draw_eyes(
+    draw: ImageDraw.ImageDraw,
+    look: Look,
+    cx: float,
+    cy: float,
+    width: float,
+    line: int = 2,
+    expression: str = "neutral",
+) -> None:
+    """A band of face with both eyes and brows, `width` pixels across, centred on (cx, cy): the eyes in an
+    extreme close-up."""
+    r = width * 0.12  # bigger than in any face: the eyes are all the frame holds
+    draw.rectangle((cx - width, cy - r * 5, cx + width, cy + r * 3.2), fill=look.skin)  # edge to edge
+    brow = look.hair if look.hair_style != "bald" else darker(look.skin, 0.6)
+    inner, outer = _BROWS.get(expression, _BROWS["neutral"])
+    for side in (-1, 1):
+        ex = cx + side * width * 0.26
+        _draw_eye(draw, look, ex, cy, r, r * 1.7, line)
+        x_in, x_out = ex - side * r * 1.7, ex + side * r * 1.8
+        draw.line((x_out, cy - r * outer, x_in, cy - r * inner), fill=brow, width=max(line, round(r * 0.6)))
+    draw.line((cx, cy - r, cx - r * 0.4, cy + r * 2.6), fill=darker(look.skin, 0.7), width=line)  # the nose's bridge
 
 
 def draw_from_behind(draw: ImageDraw.ImageDraw, look: Look, cx: float, top: float, hh: float, line: int = 2) -> None:

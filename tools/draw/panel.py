@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
-from story import Angle, Project, Shot, ShotSize, TimeOfDay
+from story import Angle, Character, Project, Shot, ShotSize, TimeOfDay
 from story.model import Acting, Prop, PropPlace, Weather
 from tools.draw import icons
 from tools.draw.blocking import Figure, layout
@@ -26,9 +26,11 @@ from tools.draw.figures import (
     RGB,
     Look,
     darker,
+    draw_eyes,
     draw_figure,
     draw_figure_from_above,
     draw_from_behind,
+    draw_hands,
     draw_head,
     look_for,
 )
@@ -530,6 +532,49 @@ def _draw_props(
         log.drawn.append(prop.name if glyph.name == prop.name else f"{prop.name} (as {glyph.name})")
 
 
+_ANYONE = Character(id="anyone", name="Anyone")  # whose hands an insert shows when no one is in the shot
+_HANDS = {"hand", "hands", "fist", "fists", "finger", "fingers", "palm", "palms", "knuckles", "grip"}
+_EYES = {"eye", "eyes", "gaze", "stare"}
+_INSERT_SIZES = {ShotSize.ECU: 0.78, ShotSize.CU: 0.6}  # an insert's subject, as a share of the frame height
+
+
+def framed_subject(shot: Shot) -> Prop | None:
+    """What an insert frames instead of a face: a prop the shot says it is framed on (an ECU of his
+    hands, a close-up on the clock), or the first prop of an extreme close-up with no one in it."""
+    if shot.size not in _INSERT_SIZES or shot.angle == Angle.OVERHEAD:
+        return None
+    framed = next((p for p in shot.props if p.metadata.get("framed")), None)
+    if framed is None and shot.size == ShotSize.ECU and not shot.characters and shot.props:
+        framed = shot.props[0]
+    return framed
+
+
+def _draw_insert(
+    c: Canvas, shot: Shot, subject: Prop, looks: dict[str, Look], light: Light, drawing_icons: bool, log: DrawLog
+) -> bool:
+    """Draw the insert's subject large in the middle of the frame: a body part of the first person in
+    frame, or the thing's glyph. False when there is nothing to draw it with (the face is drawn instead)."""
+    words = subject.name.lower().split()
+    owner = next((looks[cid] for cid in shot.characters if cid in looks), None)
+    size = c.vh * _INSERT_SIZES[shot.size]
+    cx, cy = c.x(0.5), c.y(0.46)
+    if words and words[-1] in _HANDS | _EYES:
+        look = owner or look_for(_ANYONE)
+        if words[-1] in _HANDS:
+            draw_hands(c.draw, look, cx, cy, size, line=c.line(size))
+        else:
+            feeling = shot.acting.get(shot.characters[0], Acting()).expression.value if shot.characters else "neutral"
+            draw_eyes(c.draw, look, cx, cy, c.vw * 0.9 * _INSERT_SIZES[shot.size], c.line(size), feeling)
+        log.drawn.append(subject.name)
+        return True
+    glyph = icons.match(subject.name)[0] if drawing_icons else None
+    if glyph is None:
+        return False
+    icons.draw_glyph(c.image, glyph, cx, cy + size / 2, size, 0.45 + 0.55 * light.level)
+    log.drawn.append(subject.name if glyph.name == subject.name else f"{subject.name} (as {glyph.name})")
+    return True
+
+
 def _draw_shoulder(c: Canvas, shot: Shot, looks: dict[str, Look], figures: list[Figure]) -> None:
     """The listener's back in the foreground, soft, on their side of the line: over the shoulder.
 
@@ -612,6 +657,15 @@ def draw_scene(
     if shot.props and not props:
         log.not_drawn.extend(p.name for p in shot.props)  # the icon layer is off
     figures = layout(project, shot)
+    subject = framed_subject(shot)
+    if subject is not None:  # an insert: the thing, large, instead of the people
+        if subject in props:
+            props.remove(subject)
+        drawing = icons.enabled(project.style.look)
+        if _draw_insert(c, shot, subject, looks, light, drawing, log):
+            figures = []
+        elif subject.name not in log.not_drawn:
+            log.not_drawn.append(subject.name)
     _draw_props(c, shot, props, light, log, None, figures)
     if shot.weather == Weather.FOG:  # the set fades into the fog; the figures stand in front of most of it
         c.image.paste(fog(c.image, 0.5, light.level))

@@ -1,8 +1,10 @@
 """Render keys: a hash of everything that affects a shot's pixels.
 
 A shot renders again only when its key changes, so the key must cover every input a backend
-reads (the shot's drawn fields, its number in the caption, the characters and place in it,
-the style and the backend) and nothing else (notes, beats, takes).
+reads (the shot's drawn fields, its label in the caption, the characters and place in it,
+the style and the backend) and nothing else (notes, beats, takes). The label, not the shot's place
+in the list, is what the caption shows, so removing, moving or inserting a shot changes no other
+shot's key.
 """
 
 from __future__ import annotations
@@ -62,7 +64,9 @@ def render_key(project: Project, shot: Shot, backend: str, backend_version: str,
     return _digest(
         {
             "backend": [backend, backend_version, options],
-            "number": project.shot_number(shot.id),
+            # A label of digits hashes as the number it is, as keys did before labels: an upgraded project
+            # (each shot labelled with its old number) keeps its takes.
+            "number": int(shot.label) if shot.label.isdigit() else shot.label,
             "shot": {field: data[field] for field in _DRAWN_SHOT_FIELDS},
             "cast": cast,
             "location": place,

@@ -1,0 +1,141 @@
+"""Shot labels survive restructuring, as in film practice: a shot put in after shot 2 is 2A, and
+numbers change only when the person asks to renumber. Real renders through the offline director:
+removing or moving a shot renders no shot again, putting one in renders that one alone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from probing import probe
+from scripted import ScriptedDirector
+
+from agent.graph import say
+from agent.offline import OfflineDirector
+from agent.production import Production
+from agent.tools import Toolbox
+from story import AddShot, MoveShot, Project, RemoveShot, RenumberShots, SetStyle, Shot, apply, parse_project
+from story.folder import dump_project
+from story.model import label_after, label_at_end
+
+BRIEF = (
+    "Nell mends nets on the pier at dawn. A storm gathers over the bay. Her brother's boat is late. "
+    "She lights the lamp in the window. The boat comes round the point in the rain."
+)
+
+
+@pytest.fixture
+def production(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Production:
+    """A brief planned by the offline planner, drawn small, rendered; the offline director from then on."""
+    monkeypatch.setenv("STORYREEL_MEMORY", "off")
+    plan = [*OfflineDirector().plan(BRIEF), SetStyle(changes={"width": 160, "height": 90, "title_card": False})]
+    Production.new(tmp_path / "film", BRIEF, director=ScriptedDirector(story=plan))  # type: ignore[arg-type]
+    opened = Production.open(tmp_path / "film", director=OfflineDirector())
+    assert len(opened.project.shots) >= 4
+    return opened
+
+
+def labels(project: Project) -> list[str]:
+    return [shot.label for shot in project.shots]
+
+
+def keys(project: Project) -> dict[str, str]:
+    """Each shot's take in the reel, by id."""
+    return {shot.id: shot.takes[-1].path for shot in project.shots}
+
+
+def test_a_new_story_is_labelled_1_to_n(production: Production) -> None:
+    project = production.project
+    assert labels(project) == [str(n) for n in range(1, len(project.shots) + 1)]
+    assert json.loads(dump_project(project))["shots"][0]["label"] == "1"  # kept in story.json
+
+
+def test_deleting_a_middle_shot_renders_no_shot_and_keeps_every_label(production: Production) -> None:
+    before = production.project
+    result = say(production, "delete shot 2")
+    after = production.project
+    assert result.rendered == [] and result.failed == {}
+    assert labels(after) == [label for label in labels(before) if label != "2"]
+    assert len(result.changes) == 1 and result.changes[0].startswith("shot 2: removed")
+    assert all(keys(after)[shot.id] == keys(before)[shot.id] for shot in after.shots)
+    assert probe(result.reel).frames == after.total_frames()  # type: ignore[arg-type]
+
+
+def test_moving_a_shot_renders_no_shot(production: Production) -> None:
+    before = production.project
+    result = say(production, "move shot 4 before shot 2")
+    after = production.project
+    assert result.rendered == [] and result.failed == {}
+    assert labels(after) == ["1", "4", "2", "3", *labels(before)[4:]]
+    assert result.changes == ["shot 4 moved after shot 1"]
+    assert probe(result.reel).frames == after.total_frames()  # type: ignore[arg-type]
+
+
+def test_inserting_after_shot_2_renders_only_the_new_shot_2a(production: Production) -> None:
+    before = production.project
+    result = say(production, "add a shot after 2: a gull lands on the rail")
+    after = production.project
+    assert labels(after) == ["1", "2", "2A", *labels(before)[2:]]
+    assert len(result.rendered) == 1 and after.shots[result.rendered[0] - 1].label == "2A"
+    assert result.changes[0].startswith("shot 2A: new")
+    # The person names it by the label they see; the next insert after it is 2B.
+    result = say(production, "make shot 2a a close-up")
+    assert [after.shots[n - 1].label for n in result.rendered] == ["2A"]
+    assert production.project.labelled("2A").size == "CU"
+    result = say(production, "add a shot after shot 2A: the gull flies off")
+    assert labels(production.project)[1:4] == ["2", "2A", "2B"] and len(result.rendered) == 1
+
+
+def test_renumbering_labels_the_shots_1_to_n_again(production: Production) -> None:
+    say(production, "delete shot 1")
+    say(production, "add a shot after 3: the lamp flickers")
+    assert labels(production.project)[:3] == ["2", "3", "3A"]
+    result = say(production, "renumber the shots")
+    after = production.project
+    assert labels(after) == [str(n) for n in range(1, len(after.shots) + 1)]
+    assert "shot 3A is now shot 3" in result.changes
+    assert result.failed == {} and probe(result.reel).frames == after.total_frames()  # type: ignore[arg-type]
+    assert say(production, "make shot 3 a close-up").rendered == [3]  # labels and places agree again
+
+
+def test_a_project_2_story_opens_labelled_by_place_and_keeps_its_takes(production: Production) -> None:
+    stored = json.loads(dump_project(production.project))
+    stored["schema"] = "storyreel.Project.2"
+    for shot in stored["shots"]:
+        del shot["label"]
+    (production.folder.root / "story.json").write_text(json.dumps(stored))
+    opened = parse_project((production.folder.root / "story.json").read_bytes())
+    assert labels(opened) == [str(n) for n in range(1, len(opened.shots) + 1)]
+    assert Production.open(production.folder.root).render().rendered == []  # same render keys as before
+
+
+def test_the_models_tools_name_a_shot_by_its_label(production: Production) -> None:
+    say(production, "add a shot after 2: a gull lands on the rail")
+    project = production.project
+    outcome = Toolbox(project).call("update_shot", json.dumps({"shot": "2A", "size": "CU"}))
+    assert [e.shot_id for e in outcome.edits] == [project.labelled("2A").id]  # type: ignore[union-attr]
+    outcome = Toolbox(project).call("renumber_shots", "{}")
+    assert labels(apply(project, outcome.edits))[:3] == ["1", "2", "3"]
+
+
+def test_labels_follow_film_practice() -> None:
+    assert label_after("2", {"1", "2", "3"}) == "2A"
+    assert label_after("2A", {"1", "2", "2A", "3"}) == "2B"
+    assert label_after("2A", {"1", "2", "2A", "2B", "3"}) == "2AA"
+    assert label_after(None, {"1", "2"}) == "0A"
+    assert label_at_end({"1", "2A", "4"}) == "5"
+    shots = [Shot(id=f"s{n}") for n in range(1, 4)]
+    project = Project(shots=shots)
+    assert labels(project) == ["1", "2", "3"]
+    project = apply(project, [AddShot(shot=Shot(id="s4"), position=2), AddShot(shot=Shot(id="s5"), position=1)])
+    assert labels(project) == ["0A", "1", "1A", "2", "3"]
+    project = apply(
+        project, [RemoveShot(shot_id="s2"), MoveShot(shot_id="s3", position=1), AddShot(shot=Shot(id="s6"))]
+    )
+    assert labels(project) == ["3", "0A", "1", "1A", "4"]
+    assert labels(apply(project, RenumberShots())) == ["1", "2", "3", "4", "5"]
+    copy = project.shots[0].model_copy(update={"id": "s99"})  # a duplicate takes a label of its own
+    assert labels(apply(project, AddShot(shot=copy, position=2)))[:2] == ["3", "3A"]
+    twice = Project(shots=[Shot(id="s1", label="3"), Shot(id="s2", label="3"), Shot(id="s3", label="1")])
+    assert labels(twice) == ["3", "3A", "1"]  # a label already in use counts as none
