@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from probing import frames_rgb
+from probing import frames_rgb, probe
 from scripted import ScriptedDirector, small_story
 
 from agent.commands import KeepVariation, VaryShot, expand
@@ -125,6 +125,10 @@ def test_the_cli_writes_a_contact_sheet_and_keeps_by_shot_and_letter(production:
     assert picture.width > 3 * 288  # the shot now and two versions, side by side
     frames = [frames_rgb(variant_take(production, 3, label))[0] for label in "AB"]
     assert frames[0] != frames[1]
+    together = root / "cut" / "variations-1.mp4"
+    assert f"Side by side, in sync: {together}" in done.stdout
+    facts = probe(together)
+    assert facts.width == 3 * 320 and facts.frames == production.project.shots[2].duration_frames
 
     kept = cli("keep", root, 3, "B")
     assert kept.returncode == 0, kept.stderr

@@ -47,10 +47,12 @@ def vary(
         except ValueError as exc:  # a count out of bounds, named by the command's model
             raise PersonError(str(exc).splitlines()[0]) from None
         report_turn(result, quiet_reply=True)
-        from tools.export.variations_sheet import write_variations_sheet
+        from tools.export.variations_sheet import write_variations_sheet, write_versions_reel
 
         sheet = write_variations_sheet(production.folder, production.project)
         print_plain(out, f"Contact sheet: {sheet}", soft_wrap=True)
+        side_by_side = write_versions_reel(production.folder, production.project)
+        print_plain(out, f"Side by side, in sync: {side_by_side}", soft_wrap=True)
         out.print("Keep one with `storyreel keep DIR LETTER` (or say “keep B”).", highlight=False)
 
 

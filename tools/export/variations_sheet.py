@@ -3,6 +3,10 @@
 One row per shot of the offer (one for "three versions of shot 4", one per shot of a scene's coverage),
 one column for the shot as it is now and one per version: the middle frame of each take, with the
 version's letter and what differs under it. Written to cut/variations-<offer>.png.
+
+The versions also play side by side in one video, cut/variations-<offer>.mp4: the shot (or the
+scene's shots, one after another) as it is now on the left, then each version, frame for frame in
+step, so they play in sync in any player.
 """
 
 from __future__ import annotations
@@ -109,4 +113,47 @@ def write_variations_sheet(folder: ProjectFolder, project: Project) -> Path:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     write_atomic(output, buffer.getvalue())
+    return output
+
+
+def reel_path(offer: int) -> str:
+    """Where the side-by-side video of offer `offer` is written, relative to the project folder."""
+    return f"cut/variations-{offer}.mp4"
+
+
+def write_versions_reel(folder: ProjectFolder, project: Project, *, width: int = 320) -> Path:
+    """The newest offer's versions side by side in one video (the shot now first); `NoOffer` when none.
+
+    A version not rendered (a failed take) shows the shot as it is now in its place."""
+    from tools.media.codec import run_ffmpeg
+
+    offers = latest_offer(project)
+    if not offers:
+        raise NoOffer("no versions are on offer; ask for some first ('storyreel vary DIR 2')")
+    rows = []
+    for offer in offers:
+        paths = [path for _, _, path, _ in _cells(folder, project, offer)]
+        if paths[0] is None:
+            raise NoOffer(f"shot {project.shot_number(offer.shot_id)} is not rendered yet; render it first")
+        rows.append([folder.root / (path or paths[0]) for path in paths])  # a failed version shows the shot now
+    columns = [list(column) for column in zip(*rows, strict=True)]  # now, A, B...: each the offer's shots in order
+    inputs: list[str] = []
+    parts: list[str] = []
+    n = 0
+    for column, takes in enumerate(columns):
+        names = []
+        for take in takes:
+            inputs += ["-i", str(take)]
+            names.append(f"[{n}:v]")
+            n += 1
+        parts.append(f"{''.join(names)}concat=n={len(names)}:v=1:a=0,scale={width}:-2,setsar=1[c{column}]")
+    stack = "".join(f"[c{c}]" for c in range(len(columns)))
+    parts.append(f"{stack}hstack=inputs={len(columns)}[out]" if len(columns) > 1 else "[c0]null[out]")
+    output = folder.path(reel_path(offers[0].offer))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(f".{output.name}.partial.mp4")
+    args = [*inputs, "-filter_complex", ";".join(parts), "-map", "[out]", "-an"]
+    args += ["-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", "-r", str(project.fps), str(partial)]
+    run_ffmpeg(args, "joining the versions side by side")
+    partial.replace(output)
     return output
