@@ -137,6 +137,10 @@ def test_the_cli_writes_a_contact_sheet_and_keeps_by_shot_and_letter(production:
     assert project.cut is not None and variant_take(production, 3, "B").stem in project.cut.shot_keys
     wrong = cli("keep", root, 3, "Q")
     assert wrong.returncode == 2 and "letter" in wrong.stderr
+    said = cli("say", root, "show me two versions of the first shot")
+    assert said.returncode == 0, said.stderr
+    assert f"Contact sheet: {root / 'cut' / 'variations-2.png'}" in said.stdout
+    assert "Contact sheet" not in cli("say", root, "keep A").stdout
 
 
 def test_the_same_seed_gives_the_same_versions_and_a_new_ask_new_ones(production: Production) -> None:

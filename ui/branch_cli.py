@@ -10,12 +10,15 @@ Imports only typer and ui.door at the top, so `storyreel --help` stays instant.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ui.door import PersonError, ProjectDir, app, door, open_project, out, report_turn
 from ui.text import print_plain
+
+if TYPE_CHECKING:
+    from agent.production import Production
 
 SeedOption = Annotated[
     int | None,
@@ -47,13 +50,35 @@ def vary(
         except ValueError as exc:  # a count out of bounds, named by the command's model
             raise PersonError(str(exc).splitlines()[0]) from None
         report_turn(result, quiet_reply=True)
-        from tools.export.variations_sheet import write_variations_sheet, write_versions_reel
+        for line in show_new_versions(production, 0):
+            print_plain(out, line, soft_wrap=True)
 
+
+def newest_offer(production: Production) -> int:
+    """The number of the newest offer of versions in the project (0 for none)."""
+    from story.variations import latest_offer
+
+    offers = latest_offer(production.project)
+    return offers[0].offer if offers else 0
+
+
+def show_new_versions(production: Production, before: int) -> list[str]:
+    """When versions newer than offer `before` are on offer: write their contact sheet and side-by-side video,
+    and return the lines that say where they are (none otherwise)."""
+    from tools.export.variations_sheet import NoOffer, write_variations_sheet, write_versions_reel
+
+    if newest_offer(production) <= before:
+        return []
+    try:
         sheet = write_variations_sheet(production.folder, production.project)
-        print_plain(out, f"Contact sheet: {sheet}", soft_wrap=True)
         side_by_side = write_versions_reel(production.folder, production.project)
-        print_plain(out, f"Side by side, in sync: {side_by_side}", soft_wrap=True)
-        out.print("Keep one with `storyreel keep DIR LETTER` (or say “keep B”).", highlight=False)
+    except NoOffer as exc:
+        return [f"No contact sheet: {exc}"]
+    return [
+        f"Contact sheet: {sheet}",
+        f"Side by side, in sync: {side_by_side}",
+        "Keep one with `storyreel keep DIR LETTER` (or say “keep B”).",
+    ]
 
 
 @app.command()

@@ -83,9 +83,14 @@ def say(
     """Tell the director what to change; re-renders only what changed."""
     with open_project(directory) as production:
         from agent.graph import say as say_turn
+        from ui.branch_cli import newest_offer, show_new_versions
 
+        offered = newest_offer(production)
         result = say_turn(production, instruction)
+        shown = show_new_versions(production, offered)  # versions asked for: their contact sheet and video
     report_turn(result)
+    for line in shown:
+        print_plain(out, line, soft_wrap=True)
 
 
 @app.command()

@@ -20,6 +20,7 @@ import gradio as gr  # noqa: E402 - analytics must be off before gradio is impor
 from story import Angle, Movement, ShotSize  # noqa: E402
 from ui.studio.handlers import Studio  # noqa: E402
 from ui.studio.safety import BRIEF, IMAGE, MUSIC, RECORDING  # noqa: E402
+from ui.studio.trying import saying, versions_and_branches  # noqa: E402
 
 SIZE_NAMES = {
     "ECU": "extreme close-up",
@@ -122,6 +123,21 @@ def build_studio(projects_root: Path, *, start: Path | None = None) -> gr.Blocks
                             label=f"Your recording of that line ({RECORDING.describe()})",
                             file_types=list(RECORDING.suffixes),
                         )
+        with gr.Accordion("Versions and branches", open=False, elem_id="versions"):
+            with gr.Row():
+                versions_sheet = gr.Image(label="Versions: the shot now, then each", type="filepath", interactive=False)
+                versions_video = gr.Video(label="Side by side, in sync", interactive=False)
+            with gr.Row():
+                version = gr.Radio(label="Version", choices=[], elem_id="version", scale=3)
+                keep_version = gr.Button("Keep this version", variant="primary")
+                surprise = gr.Button("Surprise me")
+            with gr.Row():
+                branch = gr.Dropdown(label="Branch", choices=[], elem_id="branch")
+                switch = gr.Button("Switch to it")
+                branch_name = gr.Textbox(label="Name this version", placeholder="noir")
+                name_branch = gr.Button("Name it")
+            differences = gr.Markdown()
+            show_versions = gr.Button("Refresh", size="sm")
 
         view = [
             title,
@@ -142,9 +158,12 @@ def build_studio(projects_root: Path, *, start: Path | None = None) -> gr.Blocks
 
         # Events -----------------------------------------------------------------------------------
         limit = {"concurrency_limit": 4, "concurrency_id": "turns"}
+        trying_outputs = [versions_sheet, versions_video, version, branch, differences]
         demo.load(studio.start_session, outputs=[existing, *opened_outputs], api_name="start_session")
         refresh.click(studio.list_projects, outputs=existing, api_name="list_projects")
-        open_button.click(studio.open_project, inputs=existing, outputs=opened_outputs, api_name="open_project")
+        open_button.click(studio.open_project, inputs=existing, outputs=opened_outputs, api_name="open_project").then(
+            versions_and_branches, inputs=project, outputs=trying_outputs, api_visibility="private"
+        )
         create.click(
             studio.new_project,
             inputs=[name, brief, brief_file],
@@ -161,7 +180,21 @@ def build_studio(projects_root: Path, *, start: Path | None = None) -> gr.Blocks
                 api_name="say" if trigger == send.click else "say_submit",
                 api_visibility="public" if trigger == send.click else "private",
                 **limit,
-            )
+            ).then(versions_and_branches, inputs=project, outputs=trying_outputs, api_visibility="private")
+        show_versions.click(versions_and_branches, inputs=project, outputs=trying_outputs, api_name="versions")
+        for button, value, words, missing, api in (
+            (keep_version, version, "keep {}", "choose a version first", "keep_version"),
+            (surprise, version, "surprise me", "", "surprise"),
+            (switch, branch, "switch to branch {}", "choose a branch first", "switch_branch"),
+            (name_branch, branch_name, "call this version {}", "write a name first", "name_branch"),
+        ):
+            button.click(
+                saying(studio, words, missing),
+                inputs=[value, project, selected, chat, waiting],
+                outputs=turn_outputs,
+                api_name=api,
+                **limit,
+            ).then(versions_and_branches, inputs=project, outputs=trying_outputs, api_visibility="private")
         history_outputs = [chatbot, chat, *view]
         undo.click(studio.undo, inputs=[project, selected, chat], outputs=history_outputs, api_name="undo", **limit)
         redo.click(studio.redo, inputs=[project, selected, chat], outputs=history_outputs, api_name="redo", **limit)
