@@ -6,7 +6,7 @@ Registered through `COMMAND_MODULES` in ui.cli, on `ui.door.app`; everything hea
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import typer
 
@@ -33,8 +33,19 @@ def eval_command(
     floors: Annotated[
         bool, typer.Option("--floors/--no-floors", help="Fail (exit 3) below the recorded floors.")
     ] = True,
+    model: Annotated[
+        bool,
+        typer.Option(
+            "--model",
+            help="Run the configured model (OPENAI_BASE_URL, STORYREEL_MODEL: the director's settings) and the "
+            "offline director on the same cases; one table, side by side.",
+        ),
+    ] = False,
 ) -> None:
     """Score the director on the quality suite (evals/quality/cases) and write a Markdown and JSON report."""
+    if model:
+        _beside(cases, out_dir, judge, floors)
+        return
     with door():
         from evals.quality import CaseError, load_cases, load_floors, run, write_reports
         from evals.quality.report import below_floor, judge_summary, metrics, table
@@ -71,6 +82,61 @@ def eval_command(
             err.print(f"[red]below floor[/]: {line}", highlight=False)
     if low:
         raise typer.Exit(EVAL_FAILED)
+
+
+def _beside(cases: str | None, out_dir: Path, judge: bool, floors: bool) -> None:
+    """`eval --model`: the offline director and the configured model on the same cases, one table;
+    the model's report in `out_dir`, the offline one in `out_dir/offline`."""
+    with door():
+        from agent.llm import ModelSettings
+        from evals.quality import CaseError, load_cases, load_floors, run, write_reports
+        from evals.quality.report import below_floor, metrics
+
+        settings = ModelSettings.from_env()
+        try:
+            chosen = load_cases(cases)
+            if not settings.configured:
+                raise CaseError(
+                    "no model is configured: set OPENAI_BASE_URL and STORYREEL_MODEL (see docs/director.md)"
+                )
+            offline, _, offline_s = run(chosen, director="offline")
+            err.print(
+                f"[dim]offline: {len(offline)} cases in {offline_s:.1f}s; now {settings.model}…[/]", highlight=False
+            )
+            scored, name, model_s = run(chosen, director="model", settings=settings, judge=judge)
+        except CaseError as exc:
+            raise PersonError(str(exc)) from None
+        recorded = load_floors() if cases is None else {}
+        write_reports(out_dir / "offline", offline, "offline", recorded, offline_s)
+        md, js = write_reports(out_dir, scored, name, {}, model_s)
+        found = metrics(offline)
+        heading = f"Quality suite — offline ({offline_s:.1f}s) and {name} ({model_s:.1f}s): {len(scored)} cases"
+        out.print(heading, highlight=False, markup=False)
+        out.print(side_by_side(found, metrics(scored), recorded, name), highlight=False, markup=False, soft_wrap=True)
+        failing = [s for s in scored if s.failures()]
+        out.print(f"{len(failing)} of {len(scored)} cases have failures with the model, each explained in {md}")
+        out.print(f"JSON: {js}", highlight=False)
+        low = below_floor(found, recorded) if floors else []
+        for line in low:
+            err.print(f"[red]below floor[/] (offline): {line}", highlight=False)
+    if low:
+        raise typer.Exit(EVAL_FAILED)
+
+
+def side_by_side(offline: dict[str, Any], model: dict[str, Any], floors: dict[str, float], name: str) -> str:
+    """Two directors' metrics as one Markdown table: each metric, the offline value, the model's, the floor."""
+    from evals.quality.report import METRICS
+
+    def shown(metric: Any) -> str:
+        return f"{metric.value:.0f}" if METRICS[metric.name][1] == "max" else f"{metric.value:.3f}"
+
+    rows = [f"| metric | offline | {name} | floor |", "|---|---:|---:|---:|"]
+    for key, mine in offline.items():
+        theirs = model.get(key)
+        bound = floors.get(key)
+        limit = "–" if bound is None else f"{'≤' if METRICS[key][1] == 'max' else '≥'} {bound:g}"
+        rows.append(f"| {key} | {shown(mine)} | {shown(theirs) if theirs else '–'} | {limit} |")
+    return "\n".join(rows)
 
 
 def _visual(root: Path, detector: Literal["content", "adaptive"] = "adaptive") -> None:
