@@ -139,3 +139,23 @@ def test_labels_follow_film_practice() -> None:
     assert labels(apply(project, AddShot(shot=copy, position=2)))[:2] == ["3", "3A"]
     twice = Project(shots=[Shot(id="s1", label="3"), Shot(id="s2", label="3"), Shot(id="s3", label="1")])
     assert labels(twice) == ["3", "3A", "1"]  # a label already in use counts as none
+
+
+def test_the_offline_directors_replies_name_shots_by_label() -> None:
+    director = OfflineDirector()
+    project = Project(shots=[Shot(id=f"s{n}", action=f"Gulls wheel over the harbour, {n}.") for n in range(1, 5)])
+
+    def said(message: str) -> str:
+        nonlocal project
+        plan = director.turn(project, message)
+        project = apply(project, plan.edits)
+        return plan.reply
+
+    assert said("add a shot after 2: a gull lands on the rail") == "Done: new MS shot 2A: a gull lands on the rail."
+    assert said("duplicate shot 2a") == "Done: duplicated shot 2A as shot 2B."
+    assert said("delete shot 1") == "Done: removed shot 1."
+    assert said("make shot 2b a close-up") == "Done: shot 2B: CU."
+    assert said("swap shots 3 and 2a") == "Done: swapped shots 2A and 3."
+    assert said("move shot 4 before shot 2") == "Done: moved shot 4 to the start."
+    assert said("dissolve into shot 3") == "Done: shot 3: dissolve."
+    assert said("make shot 1 night") == "There is no shot 1 — the shots are 4, 2, 3, 2B, 2A. Nothing changed."

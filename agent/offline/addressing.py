@@ -58,6 +58,9 @@ def no_such_shot(project: Project, number: int | str) -> NoSuchShot:
     """The person-facing error for an unknown shot."""
     count = len(project.shots)
     has = f"the project has {count} shot{'s' if count != 1 else ''}" if count else "the project has no shots yet"
+    labels = [shot.label for shot in project.shots]
+    if labels != [str(n) for n in range(1, count + 1)]:  # labels kept through changes: say which there are
+        has = f"the shots are {', '.join(labels[:20])}{', ...' if count > 20 else ''}"
     return NoSuchShot(f"There is no shot {number} — {has}.")
 
 

@@ -46,6 +46,7 @@ from story import (
     TimeOfDay,
     Transition,
     UpdateShot,
+    apply,
 )
 from story.model import MAX_SHOT_FRAMES, MIN_SHOT_FRAMES, Prop, PropPlace
 
@@ -129,13 +130,15 @@ def target_shots(
     raise Refusal(f"Which shot should {what}? Name it, e.g. 'shot 3', 'the last shot' or 'all shots'.")
 
 
-def _shot_list(refs: list[ShotRef]) -> str:
+def _shot_list(refs: list[ShotRef], project: Project | None = None) -> str:
+    """'shot 2A', 'shots 2, 3', 'shots 2-5': by the labels the person sees when `project` is given."""
     numbers = sorted(r.number for r in refs)
+    names = [project.shots[n - 1].label if project else str(n) for n in numbers]
     if len(numbers) > 3 and numbers == list(range(numbers[0], numbers[-1] + 1)):
-        return f"shots {numbers[0]}-{numbers[-1]}"
+        return f"shots {names[0]}-{names[-1]}"
     if len(numbers) > 6:
         return f"{len(refs)} shots"
-    return ("shot " if len(refs) == 1 else "shots ") + ", ".join(str(n) for n in numbers)
+    return ("shot " if len(refs) == 1 else "shots ") + ", ".join(names)
 
 
 # Durations ------------------------------------------------------------------------------------
@@ -282,7 +285,7 @@ def shot_properties(project: Project, text: str, context: Context) -> Step | Non
             if kind == "scale"
             else f"{'+' if value > 0 else ''}{value:g}s"
         )
-    return Step(edits, f"{_shot_list(refs)}: {', '.join(words)}", refs[-1].id if len(refs) == 1 else None)
+    return Step(edits, f"{_shot_list(refs, project)}: {', '.join(words)}", refs[-1].id if len(refs) == 1 else None)
 
 
 _SLOW = r"slow|slowly|gentle|gently|gradual|gradually|very slow|very slowly|creeping|lingering"
@@ -374,7 +377,7 @@ def swap(project: Project, text: str, context: Context) -> Step | None:
         MoveShot(shot_id=first.id, position=second.number),
         MoveShot(shot_id=second.id, position=first.number),
     ]
-    return Step(edits, f"swapped shots {first.number} and {second.number}")
+    return Step(edits, f"swapped shots {project.shot(first.id).label} and {project.shot(second.id).label}")
 
 
 def move(project: Project, text: str, context: Context) -> Step | None:
@@ -409,7 +412,7 @@ def move(project: Project, text: str, context: Context) -> Step | None:
             index = min(len(order), project.shot_number(anchors[0]) - 1)
         else:
             if anchors[0] == shot.id:
-                raise Refusal(f"Shot {shot.number} cannot move {keyword} itself.")
+                raise Refusal(f"Shot {project.shot(shot.id).label} cannot move {keyword} itself.")
             index = order.index(anchors[0]) + (1 if keyword == "after" else 0)
     order.insert(index, shot.id)
     position = order.index(shot.id) + 1
@@ -431,7 +434,7 @@ def delete(project: Project, text: str, context: Context) -> Step | None:
     if len(refs) >= len(project.shots):
         raise Refusal("A reel needs at least one shot; I kept them all.")
     edits: list[AnyEdit] = [RemoveShot(shot_id=r.id) for r in refs]
-    return Step(edits, f"removed {_shot_list(refs)}")
+    return Step(edits, f"removed {_shot_list(refs, project)}")
 
 
 def duplicate(project: Project, text: str, context: Context) -> Step | None:
@@ -442,9 +445,9 @@ def duplicate(project: Project, text: str, context: Context) -> Step | None:
     ref = refs[0]
     new_id = _new_id(project)
     copy = project.shot(ref.id).model_copy(update={"id": new_id, "takes": []})
-    return Step(
-        [AddShot(shot=copy, position=ref.number + 1)], f"duplicated shot {ref.number} as shot {ref.number + 1}", new_id
-    )
+    added = AddShot(shot=copy, position=ref.number + 1)
+    label = apply(project, added).shot(new_id).label  # the label it gets where it lands (2 -> 2A)
+    return Step([added], f"duplicated shot {project.shot(ref.id).label} as shot {label}", new_id)
 
 
 _INSERT = re.compile(
@@ -518,11 +521,9 @@ def insert(project: Project, text: str, context: Context, original: str = "") ->
         duration_frames=_frames(project, action_seconds(action)),
         seed=seed_for(new_id),
     )
-    return Step(
-        [AddShot(shot=shot, position=position)],
-        f"new {size.value} shot {position}: {shorten(action, 60).rstrip('.')}",
-        new_id,
-    )
+    added = AddShot(shot=shot, position=position)
+    label = apply(project, added).shot(new_id).label  # the label it gets where it lands (after 2: 2A)
+    return Step([added], f"new {size.value} shot {label}: {shorten(action, 60).rstrip('.')}", new_id)
 
 
 def _light_in(action: str) -> TimeOfDay | None:
@@ -573,7 +574,7 @@ def transition(project: Project, text: str, context: Context) -> Step | None:
     else:
         ref = target_shots(project, text, context, f"{kind.value}")[0]
     edit = UpdateShot(shot_id=ref.id, changes=ShotChanges(transition=kind))
-    return Step([edit], f"shot {ref.number}: {kind.value}", ref.id)
+    return Step([edit], f"shot {project.shot(ref.id).label}: {kind.value}", ref.id)
 
 
 def renumber(project: Project, text: str, context: Context) -> Step | None:

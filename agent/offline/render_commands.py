@@ -63,7 +63,7 @@ def more_takes(project: Project, text: str, context: Context) -> Step | None:
         raise Refusal(f"I can render 1 to {MAX_VARIATIONS} more takes of a shot at a time, not {word}.")
     refs = target_shots(project, match.group("rest"), context, "get more takes")
     edits: list[AnyEdit] = [RequestTakes(shot_id=ref.id, count=count) for ref in refs]
-    shots = ", ".join(str(ref.number) for ref in refs)
+    shots = ", ".join(project.shot(ref.id).label for ref in refs)
     return Step(edits, f"{count} more take{'s' if count > 1 else ''} of shot {shots}", refs[-1].id)
 
 
@@ -82,10 +82,12 @@ def choose_take(project: Project, text: str, context: Context) -> Step | None:
     takes = project.shot(ref.id).takes
     if not 1 <= number <= len(takes):
         has = f"{len(takes)} take{'s' if len(takes) != 1 else ''}" if takes else "no takes yet"
-        raise Refusal(f"Shot {ref.number} has no take {number}; it has {has} (`storyreel takes DIR {ref.number}`).")
+        label = project.shot(ref.id).label
+        raise Refusal(f"Shot {label} has no take {number}; it has {has} (`storyreel takes DIR {ref.number}`).")
+    label = project.shot(ref.id).label
     if takes[number - 1].failed:
-        raise Refusal(f"Take {number} of shot {ref.number} failed to render; choose another.")
-    return Step([ChooseTake(shot_id=ref.id, take=number)], f"shot {ref.number} uses take {number}", ref.id)
+        raise Refusal(f"Take {number} of shot {label} failed to render; choose another.")
+    return Step([ChooseTake(shot_id=ref.id, take=number)], f"shot {label} uses take {number}", ref.id)
 
 
 def backend(project: Project, text: str, context: Context) -> Step | None:
@@ -111,7 +113,7 @@ def backend(project: Project, text: str, context: Context) -> Step | None:
         edits: list[AnyEdit] = []
         for ref in refs:
             edits += expand(project, ChooseRenderer(backend=name, shot=ref.number)).edits
-        shots = ", ".join(str(r.number) for r in refs)
+        shots = ", ".join(project.shot(r.id).label for r in refs)
         return Step(edits, f"shot {shots} renders with {name}", refs[-1].id)
     chosen = expand(project, ChooseRenderer(backend=name, every_shot=True))
     return Step(chosen.edits, chosen.summary)

@@ -353,12 +353,12 @@ def feeling(project: Project, text: str, context: Context) -> Step | None:
                 return None  # not a person: some other command's words
             ident = character.id
         if ident is None or ident not in shot.characters:
-            raise Refusal(f"{who.capitalize()} is not in shot {ref.number}; add them to it first.")
+            raise Refusal(f"{who.capitalize()} is not in shot {project.shot(ref.id).label}; add them to it first.")
         acting = dict(shot.acting)
         acting[ident] = (acting.get(ident) or Acting()).model_copy(update={"expression": expression})
         edits.append(UpdateShot(shot_id=ref.id, changes=ShotChanges(acting=acting)))
     name = who if who in {"she", "he", "they"} else project.character(ident).name
-    return Step(edits, f"shot {refs[-1].number}: {name} looks {expression.value}", refs[-1].id)
+    return Step(edits, f"shot {project.shot(refs[-1].id).label}: {name} looks {expression.value}", refs[-1].id)
 
 
 def weather(project: Project, text: str, context: Context) -> Step | None:
@@ -373,7 +373,7 @@ def weather(project: Project, text: str, context: Context) -> Step | None:
     edits: list[AnyEdit] = [UpdateShot(shot_id=r.id, changes=ShotChanges(weather=sky)) for r in refs]
     return Step(
         edits,
-        f"{'shots' if len(refs) > 1 else 'shot'} {', '.join(str(r.number) for r in refs)}: {sky.value}",
+        f"{'shots' if len(refs) > 1 else 'shot'} {', '.join(project.shot(r.id).label for r in refs)}: {sky.value}",
         refs[-1].id if len(refs) == 1 else None,
     )
 
@@ -397,7 +397,8 @@ def prop(project: Project, text: str, context: Context) -> Step | None:
     for ref in refs:
         shot = project.shot(ref.id)
         if holder is not None and holder not in shot.characters:
-            raise Refusal(f"{project.character(holder).name} is not in shot {ref.number}; add them to it first.")
+            where = project.shot(ref.id).label
+            raise Refusal(f"{project.character(holder).name} is not in shot {where}; add them to it first.")
         found = [Prop(name=what, where=PropPlace.HELD, held_by=holder)] if holder else []
         if not found and match.group("on"):  # "a lamp on the table": the table too, the lamp in front
             found = [Prop(name=match.group("on"), where=PropPlace.FOREGROUND), Prop(name=what)]
@@ -405,7 +406,7 @@ def prop(project: Project, text: str, context: Context) -> Step | None:
         found = found or [Prop(name=what)]
         kept = [p for p in shot.props if p.name not in {f.name for f in found}]
         edits.append(UpdateShot(shot_id=ref.id, changes=ShotChanges(props=[*kept, *found][:20])))
-    return Step(edits, f"shot {refs[-1].number}: {what} added", refs[-1].id)
+    return Step(edits, f"shot {project.shot(refs[-1].id).label}: {what} added", refs[-1].id)
 
 
 # One character under two names --------------------------------------------------------------------
