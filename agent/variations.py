@@ -2,7 +2,8 @@
 
 The commands (agent/commands.py: VaryShot, VaryScene, KeepVariation) and the offline grammar
 (agent/offline/variations.py) both come here. The rules: a shot's versions each change two of what a
-director varies, never the same pair twice, and every version names what differs ("B: low angle, push in"):
+director varies, never the same pair twice, and every version names what differs ("B: low angle, push in");
+one of the two is always something a still frame shows (size, angle, light or blocking):
 
 - size: two steps tighter or wider (a wide shot goes to a medium close-up, a close-up to a medium wide);
 - angle: low, high, overhead or dutch; over the shoulder with two people in frame, a point of view with one;
@@ -131,11 +132,15 @@ DIMENSIONS: dict[str, Dimension] = {
 }
 
 
+SEEN_IN_A_STILL = {"size", "angle", "time", "blocking"}
+
+
 def shot_variants(shot: Shot, count: int, seed: int) -> list[Variant]:
     """`count` versions of a shot, each changing two dimensions, no pair twice, labelled with what differs."""
     rng = random.Random(seed)
     names = [n for n in DIMENSIONS if n != "blocking" or shot.characters]
-    pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :]]
+    # A lens or a move alone can look the same in a still: every pair holds something the frame shows.
+    pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1 :] if {a, b} & SEEN_IN_A_STILL]
     rng.shuffle(pairs)
     chosen: list[tuple[str, str]] = []
     for pair in pairs:  # spread first: a pair whose dimensions are fresh before one that repeats them

@@ -75,6 +75,10 @@ def test_versions_differ_in_direction_render_apart_and_one_is_kept_into_the_reel
     now = production.project.cut
     assert now is not None and reel_before is not None and now.shot_keys == reel_before.shot_keys
     assert len(set(middles.values())) == 3, "each version is a picture of its own"
+    reel_take = production.project.shots[1].take_for(plan_one(production.project, 2).key)
+    assert reel_take is not None
+    now_middle = frames_rgb(production.folder.root / reel_take.path)[7]
+    assert now_middle not in middles.values(), "every version shows something the shot now does not"
 
     revision = production.project.revision
     kept = say(production, "keep B")
