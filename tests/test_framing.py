@@ -265,3 +265,9 @@ def test_an_insert_on_a_thing_draws_its_glyph_large() -> None:
     assert any(line.startswith("drawn: clock") for line in log)
     assert near(frame, SCLERA, 2).sum() == 0, "the thing, not the face"
     assert (np.abs(frame - empty).max(axis=2) > 40).mean() > 0.12, "drawn large"
+
+
+def test_a_place_described_in_prose_is_dressed_by_what_it_is() -> None:
+    said = "By night she reaches the harbour, where the harbourmaster waits with a lantern."
+    _, log = set_of(a_place("the harbour", description=said))
+    assert sorted(log) == ["boats", "pier", "water"], "the night and the lantern are no set pieces"

@@ -31,7 +31,6 @@ from tools.draw.figures import INK, RGB, darker
 
 SIMILARITY = 0.4  # below this, no kind of place is near enough in meaning: the set stays plain
 MARGIN = 0.04  # and the nearest kind must be nearer than the next by this much, or the words are unclear
-MAX_LANDMARKS = 2
 
 # kind of place: (what it is, for matching by meaning; words that name it; the set pieces it calls for)
 KINDS: dict[str, tuple[str, frozenset[str], tuple[str, ...]]] = {
@@ -75,8 +74,8 @@ KINDS: dict[str, tuple[str, frozenset[str], tuple[str, ...]]] = {
 
 @dataclass(frozen=True)
 class Dressing:
-    """What a place's set shows: its pieces by name, landmarks from the icon vocabulary (a church, a
-    tent), the kinds of place read from its words, and the seed its layout is drawn with."""
+    """What a place's set shows: its pieces by name, a landmark from the icon vocabulary its name is
+    about (a church, a tent), the kinds of place read from its words, and the seed its layout is drawn with."""
 
     pieces: frozenset[str]
     seed: int
@@ -104,11 +103,21 @@ def _dress(name: str, description: str, place_id: str) -> Dressing:
         # a bare noun reads better to the model as a place: 'spruce thicket' -> 'the spruce thicket'
         found = _by_meaning(" ".join(words if words[0] in {"the", "a", "an"} else ["the", *words]))
     pieces = frozenset(p for kind in found for p in KINDS[kind][2])
+    head = _head_noun(name)
     keywords = {w for _, keys, _ in KINDS.values() for w in keys}
-    landmarks = [g for w in words if w not in keywords and (g := _landmark(_singular(w))) is not None]
-    return Dressing(
-        pieces, zlib.crc32(place_id.encode()), tuple(found), tuple(dict.fromkeys(landmarks))[:MAX_LANDMARKS]
-    )
+    landmark = _landmark(_singular(head)) if head and head not in keywords else None
+    return Dressing(pieces, zlib.crc32(place_id.encode()), tuple(found), (landmark,) if landmark else ())
+
+
+_PREPOSITIONS = frozenset({"on", "in", "at", "by", "of", "near", "under", "over", "beside", "behind", "above",
+                           "below", "across", "beyond", "past", "outside", "inside", "from", "with"})  # fmt: skip
+
+
+def _head_noun(name: str) -> str:
+    """The word a place's name is about: the last before any preposition ('the church on the hill' -> church)."""
+    words = re.findall(r"[a-zé]+", name.lower())
+    cut = next((i for i, w in enumerate(words) if w in _PREPOSITIONS and i > 0), len(words))
+    return words[cut - 1] if cut else ""
 
 
 @functools.cache
@@ -116,7 +125,8 @@ def _buildings() -> dict[str, icons.Glyph]:
     """Glyphs by the last word of their name ('european castle' -> castle), shortest name first."""
     table: dict[str, icons.Glyph] = {}
     for glyph in sorted(icons.glyphs(), key=lambda g: (len(g.name), g.name)):
-        table.setdefault(glyph.name.split()[-1], glyph)
+        if not _PREPOSITIONS & set(glyph.name.split()):  # 'bridge at night' is no night
+            table.setdefault(glyph.name.split()[-1], glyph)
     return table
 
 
