@@ -24,6 +24,7 @@ from tools.media.codec import EncodeError
 from tools.render.base import RenderError, RenderRequest, RenderResult, RenderStopped, Stop
 from tools.render.executors import Executor, LocalExecutor
 from tools.render.jobs import SHOTS_DIR, ShotJob, reference_sheets, stale_jobs, take_problem
+from tools.render.live import LiveReel
 
 Progress = Callable[[str, int, int], None]
 """Called with a label ("shot 3"), the count of frames newly done, and the frames in that shot."""
@@ -68,6 +69,7 @@ def render_shots(
     }
     stop = stop if stop is not None else Stop()
     runner = executor if executor is not None else LocalExecutor(workers)
+    live = _live_reel(folder, project, jobs)  # stills now, and the reel playing as its shots finish
     rendered: list[int] = []
     reused: list[int] = []
     failed: dict[int, str] = {}
@@ -117,10 +119,30 @@ def render_shots(
             seconds=time.perf_counter() - began,
         )
 
-    edits = runner.map(run, jobs, stop)  # where shots render: tools/render/executors.py
+    def run_live(job: ShotJob) -> RecordTake:
+        edit = run(job)
+        if live is not None and not job.variation:  # the reel plays up to the first shot not done
+            live.finished(job.number, edit.take.path, failed=edit.take.failed)
+        return edit
+
+    try:
+        edits = runner.map(run_live, jobs, stop)  # where shots render: tools/render/executors.py
+    finally:
+        if live is not None:
+            live.close()
     return RenderReport(
         sorted(rendered), sorted(reused), dict(sorted(failed.items())), time.perf_counter() - started, edits, damaged
     )
+
+
+def _live_reel(folder: ProjectFolder, project: Project, jobs: list[ShotJob]) -> LiveReel | None:
+    """The live reel of a pass that renders shots of the reel (tools/render/live.py), started; else None."""
+    pending = {job.number for job in jobs if not job.variation}
+    if not pending:
+        return None
+    live = LiveReel(folder, project, pending)
+    live.start()
+    return live
 
 
 def _delta(progress: Progress, label: str, total: int) -> Callable[[int], None]:
