@@ -231,7 +231,7 @@ def shot_properties(project: Project, text: str, context: Context) -> Step | Non
     if found:
         changes["size"] = found[0]
         words.append(str(getattr(found[0], "value", found[0])))
-        subject, text = _framed(text, found[1].end())
+        subject, text = _framed(project, text, found[1].end())
         text = blank(text, found[1].start(), found[1].end())
     elif re.search(r"\b(closer|tighter|tighten the frame|punch in)\b", text):
         step = -1
@@ -312,10 +312,14 @@ _FRAMED = re.compile(
 )
 
 
-def _framed(text: str, end: int) -> tuple[str | None, str]:
-    """What a close shot is of ('an extreme close-up of his hands' -> 'his hands'), and the text without it."""
+def _framed(project: Project, text: str, end: int) -> tuple[str | None, str]:
+    """What a close shot is of ('an extreme close-up of his hands' -> 'his hands', 'of Mara' -> 'mara'),
+    and the text without it."""
     match = _FRAMED.match(text[end:])
     if not match:
+        named = re.match(r"^\s*(?:of|on)\s+(?P<subject>[a-z][\w'-]*)\b", text[end:])
+        if named and find_character(project, named.group("subject")) is not None:
+            return named.group("subject"), blank(text, end + named.start(), end + named.end())
         return None, text
     subject = match.group("subject").strip()
     ordinal = set(subject.split()) & {*ORDINALS, "last", "final", "opening", "closing", "penultimate", "same", "next"}

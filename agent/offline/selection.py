@@ -108,7 +108,7 @@ def by_character(project: Project, text: str) -> Found | None:
     """ "every shot with Mara", "all of Tom's shots", "Mara's shots", "the shots with the girl"."""
     match = re.search(
         r"\b(?:(?:every|each|all(?:\s+the)?|the)\s+shots?\s+(?:with|of|showing|featuring)\s+(?P<a>[a-z][\w' -]*?)"
-        r"(?:\s+in\s+(?:them|it))?(?=$|\s+(?:a|an|to|into|at|night|day|dusk|dawn|wider|closer|tighter|longer|"
+        r"(?:\s+in\s+(?:them|it))?(?=$|\s+(?:a|an|to|into|at|should|is|are|be|become|get|go|night|day|dusk|dawn|wider|closer|tighter|longer|"
         r"shorter|slower|faster|more|less|low|high)\b|[,.;])|(?:all\s+(?:of\s+)?)?(?P<b>[a-z][\w-]*(?:\s+[a-z][\w-]*)?)'s\s+shots)",
         text,
     )

@@ -369,7 +369,7 @@ def weather(project: Project, text: str, context: Context) -> Step | None:
     what = match.group("what") or match.group("what2")
     where = match.group("where") or match.group("where2") or ""
     sky = Weather.CLEAR if what in {"clear sky", "no weather"} else WEATHER_WORDS[what]
-    refs = target_shots(project, where, context, f"have {what}")
+    refs = target_shots(project, where, context, f"have {what}", whole_film=True)
     edits: list[AnyEdit] = [UpdateShot(shot_id=r.id, changes=ShotChanges(weather=sky)) for r in refs]
     return Step(
         edits,

@@ -1,0 +1,422 @@
+"""The offline director understands a person the first time (issue 17): scope, ranges and lists,
+shots named by what is in them, pronouns, where a new shot goes, two names for one person, mood
+notes as listed changes, adverbs kept, trims that never delete, and no "Done" for a part."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from agent.offline import OfflineDirector
+from agent.state import TurnPlan
+from story import (
+    Angle,
+    Bible,
+    Character,
+    DialogueLine,
+    Location,
+    Movement,
+    Project,
+    ProjectFolder,
+    Shot,
+    ShotSize,
+    TimeOfDay,
+    apply,
+)
+from story.model import Acting, Expression, Prop, Weather
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def film() -> Project:
+    """A clockmaker's night: Elias (a man), Rosa (a woman), Bjorn and an old fisherman (one man under
+    two names), a shop and a pier, two scenes, 9 shots of 3 s."""
+    cast = [
+        Character(id="elias", name="Elias", description="an old clockmaker, a man"),
+        Character(id="rosa", name="Rosa", description="his granddaughter, a young woman"),
+        Character(id="bjorn", name="Bjorn", description="a ferryman with a grey beard"),
+        Character(id="old-fisherman", name="Old fisherman", description="an old fisherman in oilskins"),
+    ]
+    places = [
+        Location(id="shop", name="the shop", interior=True),
+        Location(id="pier", name="the pier"),
+    ]
+
+    def shot(n: int, action: str, who: list[str], where: str, scene: int, **more: object) -> Shot:
+        fields = {"id": f"s{n}", "action": action, "characters": who, "location": where, "scene": scene}
+        return Shot.model_validate(fields | {"duration_frames": 72, "time_of_day": TimeOfDay.DUSK} | more)
+
+    shots = [
+        shot(1, "Elias works alone at his bench.", ["elias"], "shop", 1, size=ShotSize.WS),
+        shot(2, "A grey moth circles the lamp.", [], "shop", 1, props=[Prop(name="moth"), Prop(name="lamp")]),
+        shot(3, "Elias winds the stopped clock.", ["elias"], "shop", 1, size=ShotSize.CU),
+        shot(4, "Rosa comes in from the rain.", ["rosa", "elias"], "shop", 1),
+        shot(
+            5,
+            "Rosa cries as the clock ticks.",
+            ["rosa"],
+            "shop",
+            1,
+            size=ShotSize.CU,
+            acting={"rosa": Acting(expression=Expression.CRYING)},
+        ),
+        shot(6, "The ferry waits at the pier.", [], "pier", 2, size=ShotSize.EWS),
+        shot(7, "The old fisherman mends his nets.", ["old-fisherman"], "pier", 2),
+        shot(
+            8,
+            "Bjorn calls to the fisherman.",
+            ["bjorn", "old-fisherman"],
+            "pier",
+            2,
+            positions={"bjorn": 0.3, "old-fisherman": 0.7},
+            dialogue=[DialogueLine(speaker="bjorn", text="The tide is turning.")],
+        ),
+        shot(9, "Bjorn casts off the rope.", ["bjorn"], "pier", 2, size=ShotSize.MS),
+    ]
+    return Project(bible=Bible(title="The Clockmaker"), characters=cast, locations=places, shots=shots, next_shot=10)
+
+
+def say(project: Project, message: str) -> tuple[TurnPlan, Project]:
+    plan = OfflineDirector().turn(project, message)
+    return plan, apply(project, plan.edits) if plan.edits else project
+
+
+def changed(before: Project, after: Project, field: str) -> list[int]:
+    """Numbers of the shots whose `field` differs (same ids in the same order)."""
+    return [
+        n
+        for n, (a, b) in enumerate(zip(before.shots, after.shots, strict=True), 1)
+        if getattr(a, field) != getattr(b, field)
+    ]
+
+
+# Scope ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("message", ["make it night", "make everything night", "Make the whole film night."])
+def test_a_film_wide_light_needs_no_shot(message: str) -> None:
+    project = film()
+    plan, after = say(project, message)
+    assert plan.reply.startswith("Done") and all(s.time_of_day == TimeOfDay.NIGHT for s in after.shots), plan.reply
+
+
+def test_a_film_wide_weather_and_pace_need_no_shot() -> None:
+    project = film()
+    _, rainy = say(project, "make it rainy")
+    assert {s.weather for s in rainy.shots} == {Weather.RAIN}
+    plan, slower = say(project, "make the whole film slower")
+    assert all(b.duration_frames > a.duration_frames for a, b in zip(project.shots, slower.shots, strict=True))
+    assert "longer shots" in plan.reply
+
+
+@pytest.mark.parametrize(
+    ("message", "numbers"),
+    [
+        ("make shots 2 to 7 night", [2, 3, 4, 5, 6, 7]),
+        ("make shots 2-5 night", [2, 3, 4, 5]),
+        ("from shot 3 to shot 5, make it night", [3, 4, 5]),
+        ("shots two through four night", [2, 3, 4]),
+        ("make shots 2, 4 and 6 night", [2, 4, 6]),
+        ("the first three shots at night", [1, 2, 3]),
+        ("make the last two shots night", [8, 9]),
+        ("make it night in the shop", [1, 2, 3, 4, 5]),
+        ("make the pier scene night", [6, 7, 8, 9]),
+        ("make scene 2 night", [6, 7, 8, 9]),
+        ("make all of Bjorn's shots night", [8, 9]),
+        ("every shot with Rosa should be night", [4, 5]),
+    ],
+)
+def test_ranges_lists_and_scenes_change_every_shot_they_name(message: str, numbers: list[int]) -> None:
+    project = film()
+    plan, after = say(project, message)
+    assert changed(project, after, "time_of_day") == numbers, plan.reply
+
+
+def test_every_close_up_names_the_close_ups_not_a_size() -> None:
+    project = film()
+    plan, after = say(project, "make every close-up wider")
+    assert changed(project, after, "size") == [3, 5], plan.reply
+    assert after.shots[2].size == ShotSize.MCU
+
+
+def test_a_range_past_the_end_changes_nothing_and_says_so() -> None:
+    plan, after = say(film(), "make shots 2 to 19 night")
+    assert plan.edits == [] and plan.refused and "no shot 19" in plan.reply
+
+
+# Shots named by what is in them ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("message", "number"),
+    [
+        ("make the moth shot a close-up", 2),
+        ("make the shot where she cries an extreme close-up", 5),
+        ("the one at the pier with the ferry should be a close-up", 6),
+        ("make the shot of the stopped clock a medium shot", 3),
+        ("the fisherman shot should be a close-up", 7),
+    ],
+)
+def test_a_shot_named_by_its_content(message: str, number: int) -> None:
+    project = film()
+    plan, after = say(project, message)
+    assert changed(project, after, "size") == [number], plan.reply
+
+
+def test_the_moth_shot_as_an_extreme_close_up_on_his_hands() -> None:
+    project = film()
+    plan, after = say(project, "the moth shot should be an extreme close-up on his hands")
+    shot = after.shots[1]
+    assert shot.size == ShotSize.ECU and shot.props[0].name == "hands", plan.reply
+    assert "hands" in shot.action and [p.name for p in shot.props[1:]] == ["moth", "lamp"]
+
+
+def test_an_extreme_close_up_of_his_hands_frames_the_hands_not_his_face() -> None:
+    project = film()
+    plan, after = say(project, "make shot 3 an extreme close-up of his hands")
+    shot = after.shots[2]
+    assert shot.size == ShotSize.ECU and shot.props[0].name == "hands" and shot.props[0].metadata == {"framed": True}
+    assert shot.action.startswith("Extreme close-up on his hands.") and "framed on his hands" in plan.reply
+
+
+def test_a_close_up_of_someone_puts_them_first_in_frame() -> None:
+    project = film()
+    _, after = say(project, "make shot 4 a close-up of Elias")
+    assert after.shots[3].characters == ["elias", "rosa"] and after.shots[3].props == []
+
+
+def test_no_shot_holds_the_words_is_said_not_guessed() -> None:
+    plan, _ = say(film(), "make the dragon shot a close-up")
+    assert plan.refused and "dragon" in plan.reply
+
+
+# Pronouns --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("message", "who", "part", "value"),
+    [
+        ("she should wear a green scarf", "rosa", "scarf", "green"),
+        ("she wears a blue hat", "rosa", "hat", "blue"),
+        ("give her a red coat", "rosa", "coat", "red"),
+    ],
+)
+def test_she_is_the_woman_of_the_cast(message: str, who: str, part: str, value: str) -> None:
+    plan, after = say(film(), message)
+    assert after.character(who).traits.get(part) == value, plan.reply
+
+
+def test_he_with_several_men_is_the_last_one_in_the_shot_talked_about() -> None:
+    director, project = OfflineDirector(), film()
+    first = director.turn(project, "make shot 3 a close-up")
+    project = apply(project, first.edits)
+    plan = director.turn(project, "he has a white beard")
+    after = apply(project, plan.edits)
+    assert after.character("elias").traits.get("beard") == "white", plan.reply
+
+
+# Where a new shot goes ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("message", "position", "action"),
+    [
+        ("add a shot of the sea after shot 2", 3, "the sea."),
+        ("add a shot after shot 2 of the sea", 3, "the sea."),
+        ("add a close-up of the clock before the last shot", 9, "the clock."),
+        ("add a wide shot at the start: The bay at dawn", 1, "The bay at dawn."),
+        ("insert a shot of the gulls at the end", 10, "the gulls."),
+        ("add a shot of the rope after the moth shot", 3, "the rope."),
+    ],
+)
+def test_a_new_shot_goes_where_it_is_asked(message: str, position: int, action: str) -> None:
+    project = film()
+    plan, after = say(project, message)
+    assert len(after.shots) == 10, plan.reply
+    new = next(s for s in after.shots if s.id not in {x.id for x in project.shots})
+    assert after.shot_number(new.id) == position and new.action == action
+
+
+# Two names, one person -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "the old fisherman and Bjorn are the same person",
+        "Bjorn and the fisherman are one and the same",
+        "merge the old fisherman into Bjorn",
+    ],
+)
+def test_two_names_for_one_person_become_one_character(message: str) -> None:
+    project = film()
+    plan, after = say(project, message)
+    assert [c.id for c in after.characters] == ["elias", "rosa", "bjorn"], plan.reply
+    assert after.shots[6].characters == ["bjorn"] and after.shots[7].characters == ["bjorn"]
+    assert after.shots[7].positions == {"bjorn": 0.3}
+    assert "old fisherman in oilskins" in after.character("bjorn").description
+    assert [s.takes for s in after.shots] == [s.takes for s in project.shots]
+
+
+# Moods and adverbs ------------------------------------------------------------------------------
+
+
+def test_more_dramatic_is_tighter_lower_and_pushing_in_and_says_where() -> None:
+    project = film()
+    plan, after = say(project, "more dramatic")
+    assert after.shots[0].size == ShotSize.MWS and after.shots[0].angle == Angle.LOW
+    assert after.shots[3].movement == Movement.PUSH_IN and after.shots[3].angle == Angle.EYE_LEVEL  # two people
+    assert after.shots[1] == project.shots[1]  # no one in the moth shot
+    assert "one size tighter (shots 1, 4, 7-9)" in plan.reply and "low angle" in plan.reply and "push in" in plan.reply
+
+
+def test_calmer_is_wider_still_and_longer() -> None:
+    project = film()
+    _, tense = say(project, "more dramatic")
+    plan, calm = say(tense, "make it calmer")
+    assert all(s.movement == Movement.STATIC for s in calm.shots)
+    assert all(b.duration_frames > a.duration_frames for a, b in zip(tense.shots, calm.shots, strict=True))
+    assert "one size wider" in plan.reply and "a quarter longer" in plan.reply
+
+
+@pytest.mark.parametrize(
+    "message", ["make it faster", "speed it up", "pick up the pace", "make the whole film snappier"]
+)
+def test_faster_is_shorter_shots(message: str) -> None:
+    project = film()
+    plan, after = say(project, message)
+    assert all(s.duration_frames == 54 for s in after.shots), plan.reply
+
+
+def test_faster_in_one_scene_leaves_the_other() -> None:
+    project = film()
+    _, after = say(project, "make the pier scene faster")
+    assert changed(project, after, "duration_frames") == [6, 7, 8, 9]
+
+
+@pytest.mark.parametrize(("adverb", "longer"), [("slow", True), ("slowly", True), ("gentle", True), ("quick", False)])
+def test_an_adverb_on_a_camera_move_is_kept(adverb: str, longer: bool) -> None:
+    project = film()
+    _, plain = say(project, "push in on shot 1")
+    plan, said = say(project, f"{adverb} push in on shot 1")
+    assert said.shots[0].movement == Movement.PUSH_IN
+    frames, plain_frames = said.shots[0].duration_frames, plain.shots[0].duration_frames
+    assert (frames > plain_frames) if longer else (frames < plain_frames), plan.reply
+
+
+# Trims ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("message", "seconds"),
+    [
+        ("cut shot 3 to 2 seconds", 2.0),
+        ("cut shot 3 down to 1.5 seconds", 1.5),
+        ("trim shot 3 by a second", 2.0),
+        ("trim shot 3 to 2.5 seconds", 2.5),
+        ("cut a second off shot 3", 2.0),
+        ("cut 2 seconds from shot 3", 1.0),
+        ("clip half a second off shot 3", 2.5),
+    ],
+)
+def test_a_trim_with_a_length_never_deletes(message: str, seconds: float) -> None:
+    project = film()
+    plan, after = say(project, message)
+    assert len(after.shots) == 9 and after.shots[2].duration_frames == round(seconds * 24), plan.reply
+
+
+def test_cut_with_no_length_still_deletes() -> None:
+    _, after = say(film(), "cut shot 3")
+    assert len(after.shots) == 8
+
+
+# All or nothing, politeness, typos -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("message", "unread"),
+    [
+        ("make shot 2 a close-up with a wobbly frog", "wobbly frog"),
+        ("make shots 2 and 3 night and glorious", "glorious"),
+        ("make shot 5 an extreme close-up and sparkly", "sparkly"),
+    ],
+)
+def test_a_part_not_read_applies_nothing_and_names_it(message: str, unread: str) -> None:
+    plan, _ = say(film(), message)
+    assert plan.edits == [] and plan.refused and unread in plan.reply and "Done" not in plan.reply
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Could you please make shot 3 a medium shot?",
+        "I'd like shot 3 to be a medium shot, please",
+        "would you mind making shot 3 a medium shot",
+        "can u make shot 3 a medium shot pls",
+        "MAKE SHOT 3 A MEDIUM SHOT",
+        "make shto 3 a meduim shot",
+        "mkae shot 3 a medium shot",
+    ],
+)
+def test_politeness_casing_and_typos_are_read(message: str) -> None:
+    project = film()
+    plan, after = say(project, message)
+    assert after.shots[2].size == ShotSize.MS and changed(project, after, "size") == [3], plan.reply
+
+
+def test_a_typo_never_touches_a_name() -> None:
+    project = film().model_copy(update={"characters": [*film().characters, Character(id="nihgt", name="Nihgt")]})
+    plan, after = say(project, "Nihgt wears a red coat")
+    assert after.character("nihgt").traits.get("coat") == "red", plan.reply
+
+
+def test_a_partial_instruction_exits_2_on_the_cli_and_changes_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "film"
+    ProjectFolder.create(folder, film(), message="test")
+    before = (folder / "story.json").read_bytes()
+    env = {k: v for k, v in os.environ.items() if k not in {"OPENAI_BASE_URL", "OPENAI_API_KEY", "STORYREEL_MODEL"}}
+    done = subprocess.run(
+        [sys.executable, "-m", "ui.cli", "say", str(folder), "make shot 2 a close-up with a wobbly frog"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env=env | {"STORYREEL_MEMORY": "off", "COLUMNS": "80"},
+        timeout=300,
+    )
+    assert done.returncode == 2 and "wobbly frog" in done.stderr and "Done" not in done.stdout + done.stderr
+    assert (folder / "story.json").read_bytes() == before
+
+
+# The quality suite counts a Done on a partial change ------------------------------------------------
+
+
+def test_partial_done_counts_a_turn_that_applied_part_of_what_was_asked() -> None:
+    from evals.quality.cases import Case, Turn
+    from evals.quality.report import METRICS, metrics
+    from evals.quality.suite import Answer, score_case
+    from story import ShotChanges, UpdateShot
+
+    class Half:
+        """Plans a fixed story; answers every turn by doing only its first part, and says Done."""
+
+        name = "half"
+
+        def plan(self, brief: str) -> list:
+            from story import ReplaceStory
+
+            project = film()
+            return [ReplaceStory(bible=project.bible, characters=project.characters, locations=project.locations,
+                                 shots=project.shots)]  # fmt: skip
+
+        def turn(self, project: Project, message: str) -> Answer:
+            edit = UpdateShot(shot_id="s2", changes=ShotChanges(size=ShotSize.CU))
+            return Answer(edits=[edit], reply="Done: shot 2: CU.", action="edit")
+
+    turn = Turn(say="make shots 2 and 3 close-ups", checks=["shot 2 size == CU", "shot 3 size == MS"], allow=["shot *"])
+    case = Case(id="half", title="half", brief="x", turns=[turn])
+    found = metrics([score_case(case, Half())])
+    assert METRICS["partial_done"][1] == "max" and found["partial_done"].value == 1
