@@ -40,12 +40,10 @@ def speaker(shot: Shot) -> str | None:
 
 
 def _shown_order(shot: Shot) -> list[str]:
-    placed = {c: shot.positions[c] for c in shot.characters if c in shot.positions}
-    # the placed keep their order; the unplaced stay where the shot named them among the placed
+    """The shot's people left to right: the placed by their places, the unplaced where they were named."""
     named = list(dict.fromkeys(shot.characters))
-    if len(placed) == len(named):
-        return sorted(named, key=lambda c: placed[c])
-    return named if not placed else sorted(named, key=lambda c: placed.get(c, named.index(c) / max(1, len(named))))
+    placed = iter(sorted((c for c in named if c in shot.positions), key=shot.positions.__getitem__))
+    return [next(placed) if c in shot.positions else c for c in named]
 
 
 def scene_order(project: Project, scene: int) -> list[str]:
