@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from story import MissingTake, Project, ProjectFolder, RecordCut, Transition
-from tools.edit.cards import end_card_key, render_end_card, render_title_card
+from tools.edit.cards import end_card_key, icon_credit, render_end_card, render_title_card
 from tools.edit.sound import build_sound
 from tools.edit.subtitles import burn_subtitles
 from tools.edit.transitions import TRANSITIONS_DIR, Clip, concat_listing, frame_timestamps, join_clips
@@ -85,10 +85,12 @@ def assemble_cut(folder: ProjectFolder, project: Project) -> tuple[Path, RecordC
     listing = output.with_name(".storyreel.concat.txt")
     listing.write_text(concat_listing(join.pieces, style.fps))
     partial = output.with_name(".storyreel.partial.mp4")
+    credit = icon_credit(project)  # the icon set's licence asks for credit wherever its drawings go
+    tags = ["-metadata", f"comment={credit}", "-metadata", f"copyright={credit}"] if credit else []
     try:
         run_ffmpeg(
             ["-f", "concat", "-safe", "0", "-i", str(listing), "-i", str(sound.track),
-             "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", *frame_timestamps(style.fps),
+             "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", *frame_timestamps(style.fps), *tags,
              "-movflags", "+faststart", "-f", "mp4", str(partial)],
             "joining the takes and the sound into the reel",
         )  # fmt: skip

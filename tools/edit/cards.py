@@ -58,8 +58,19 @@ def _encode_still(project: Project, picture: Image.Image, frames: int, output: P
     return encoder.frames
 
 
+def icon_credit(project: Project) -> str:
+    """The icon set's credit when a take the reel joins drew from it (the take's metadata says so), else ''."""
+    from tools.render.jobs import plan_jobs  # the jobs know each shot's current render key
+
+    for job in plan_jobs(project):
+        take = job.shot.take_for(job.key)
+        if take is not None and take.metadata.get("credit"):
+            return str(take.metadata["credit"])
+    return ""
+
+
 def end_card_key(project: Project) -> str:
-    """The key of the end card: its words, length and the style."""
+    """The key of the end card: its words, the icon credit, length and the style."""
     payload = {
         "card": "end",
         "version": 1,
@@ -68,11 +79,15 @@ def end_card_key(project: Project) -> str:
         "frames": project.style.end_card_frames,
         "style": style_inputs(project),
     }
+    credit = icon_credit(project)
+    if credit:  # a reel with no icon keeps the card it had
+        payload["credit"] = credit
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:20]
 
 
 def draw_end_card(project: Project) -> Image.Image:
-    """The end card as one picture: its words large, the film's title small beneath."""
+    """The end card as one picture: its words large, the film's title small beneath, and the icon set's
+    credit at the foot when the reel drew icons (CC BY-SA asks for it)."""
     style = project.style
     width, height = style.width, style.height
     background = _hex(style.palette[0]) if style.palette else (20, 20, 28)
@@ -84,6 +99,9 @@ def draw_end_card(project: Project) -> Image.Image:
     words = textwrap.fill(style.end_card_text or "The End", width=30)
     draw.multiline_text((width / 2, height * 0.48), words, font=big, fill=ink, anchor="md", align="center")
     draw.text((width / 2, height * 0.56), project.bible.title, font=small, fill=ink, anchor="ma")
+    credit = icon_credit(project)
+    if credit:
+        draw.text((width / 2, height * 0.92), credit, font=small, fill=ink, anchor="md")
     return image
 
 

@@ -27,6 +27,7 @@ from opentimelineio.opentime import RationalTime, TimeRange
 
 from story import Project, ProjectFolder, Shot, Transition
 from tools.edit.assemble import plan_cut
+from tools.edit.cards import icon_credit
 from tools.media.codec import transition_frames
 from tools.render.jobs import plan_jobs, reference_sheets
 from tools.render.prompt import shot_prompt
@@ -180,6 +181,9 @@ def build_timeline(folder: ProjectFolder, project: Project) -> otio.schema.Timel
         "height": project.style.height,
         "frames": plan.frames,
     }
+    credit = icon_credit(project)
+    if credit:  # the icon set's licence (CC BY-SA) asks for credit wherever its drawings go
+        timeline.metadata[META]["credit"] = credit
     items: list[_Item] = []
     for path, key in zip(plan.paths, plan.keys, strict=True):
         job = jobs.get(key)
