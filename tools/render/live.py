@@ -118,7 +118,7 @@ class LiveReel:
             self._write()
         kept = {Path(s).name for shot in self.shots for s in (shot.still, shot.segment) if s}
         for path in (self.folder.root / LIVE_DIR).iterdir():
-            if path.suffix in {".ts", ".jpg"} and path.name not in kept:
+            if path.suffix in {".ts", ".jpg"} and path.name not in kept and path.is_file():
                 path.unlink(missing_ok=True)
 
     # Making the pieces ------------------------------------------------------------------------------
@@ -134,8 +134,12 @@ class LiveReel:
     def _still(self, shot: LiveShot) -> None:
         relative = f"{LIVE_DIR}/{shot.key[:KEY_CHARS]}.jpg"
         target = self.folder.root / relative
-        if not target.is_file():
-            draw_still(self.project, self._jobs[shot.number], target)
+        try:
+            if not target.is_file():
+                draw_still(self.project, self._jobs[shot.number], target)
+        except Exception as exc:  # noqa: BLE001 - a still is a preview: the render draws the shot or says why
+            log.warning("no still for shot %s: %s", shot.label, exc)
+            return
         shot.still = relative
 
     def _advance(self) -> None:
