@@ -420,3 +420,10 @@ def test_partial_done_counts_a_turn_that_applied_part_of_what_was_asked() -> Non
     case = Case(id="half", title="half", brief="x", turns=[turn])
     found = metrics([score_case(case, Half())])
     assert METRICS["partial_done"][1] == "max" and found["partial_done"].value == 1
+
+
+def test_a_mood_after_and_is_an_instruction_of_its_own() -> None:
+    project = film()
+    plan, after = say(project, "make it night and more dramatic")
+    assert all(s.time_of_day == TimeOfDay.NIGHT for s in after.shots) and "more dramatic" in plan.reply
+    assert after.shots[0].angle == Angle.LOW

@@ -15,7 +15,7 @@ from agent.brief import is_fountain
 from agent.offline.addressing import NoSuchShot
 from agent.offline.fountain import plan_fountain
 from agent.offline.grammar import Context, Refusal, Step, commands, insert
-from agent.offline.moods import mood
+from agent.offline.moods import is_mood, mood
 from agent.offline.planner import plan_prose
 from agent.offline.render_commands import commands as render_commands
 from agent.offline.story_commands import (
@@ -49,7 +49,8 @@ EXAMPLES = (
     "move shot 5 before shot 2 · delete shot 4 · duplicate shot 2 · add a shot after 4: she opens the door · "
     "dissolve into shot 4 · fade out at the end · make it noir · Mara wears a red coat · "
     "rename Mara to Marta · cut to the music · remove the music · make room for the lines · check continuity · "
-    "give me three takes of shot 2 · "
+    "give me three takes of shot 2 · make shots 2 to 5 night · make the moth shot a close-up · more dramatic · "
+    "make it calmer · add a shot of the sea after shot 2 · the old fisherman and Bjorn are the same person · "
     "use take 2 for shot 2 · render shot 4 with runway · undo · redo"
 )
 MODEL_HINT = "For free-form direction, connect a language model: set OPENAI_BASE_URL and STORYREEL_MODEL."
@@ -247,7 +248,7 @@ def _stands_alone(piece: str) -> bool:
         r"rename|call|dissolve|fade|push|pull|pan|tilt|track|zoom|dolly|crane|style|title|undo|redo|shot|the|"
         r"low|high|wide|close|extreme|medium|[a-z]+ (?:wears|has|is wearing)|#\d|s\d|\d+(?:st|nd|rd|th))\b"
     )
-    if re.match(starters, lowered):
+    if re.match(starters, lowered) or is_mood(lowered):
         return True
     if _CONTINUES.match(lowered) or _DESCRIBES.match(lowered):
         return False

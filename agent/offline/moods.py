@@ -32,6 +32,12 @@ _SCOPE_FILLER = re.compile(
 )
 
 
+def is_mood(text: str) -> bool:
+    """True when the words are a mood note alone ('more dramatic', 'calmer'): an instruction of its own after 'and'."""
+    match = _MOOD.match(text.strip())
+    return bool(match) and not any(match.group(g) for g in ("scope", "scope2", "scope3", "scope4"))
+
+
 def mood(project: Project, text: str, context: Context) -> Step | None:
     """'more dramatic', 'make it calmer', 'make the whole film slower', 'make the kitchen scene faster'."""
     match = _MOOD.match(text)
