@@ -15,7 +15,18 @@ from agent.graph import say
 from agent.offline import OfflineDirector
 from agent.production import Production
 from agent.tools import Toolbox
-from story import AddShot, MoveShot, Project, RemoveShot, RenumberShots, SetStyle, Shot, apply, parse_project
+from story import (
+    AddShot,
+    MoveShot,
+    Project,
+    RemoveShot,
+    RenumberShots,
+    SetStyle,
+    Shot,
+    ShotSize,
+    apply,
+    parse_project,
+)
 from story.folder import dump_project
 from story.model import label_after, label_at_end
 
@@ -159,3 +170,43 @@ def test_the_offline_directors_replies_name_shots_by_label() -> None:
     assert said("move shot 4 before shot 2") == "Done: moved shot 4 to the start."
     assert said("dissolve into shot 3") == "Done: shot 3: dissolve."
     assert said("make shot 1 night") == "There is no shot 1 — the shots are 4, 2, 3, 2B, 2A. Nothing changed."
+
+
+def test_the_storyboard_and_contact_sheet_name_shots_by_label(production: Production) -> None:
+    import dataclasses
+
+    import numpy as np
+    import pypdfium2 as pdfium
+
+    from tools.export.contact import LABEL, contact_grid, draw_contact_sheet
+    from tools.export.keyframes import shot_keyframes
+    from tools.export.storyboard import write_storyboard
+
+    say(production, "add a shot after 2: a gull lands on the rail")
+    project = production.project
+    frames = shot_keyframes(production.folder, project, width=160)
+    board = production.folder.root / "cut" / "board.pdf"
+    write_storyboard(project, frames, board)
+    with pdfium.PdfDocument(board) as document:
+        words = " ".join(page.get_textpage().get_text_bounded() for page in document).split()
+    sizes = {size.value for size in ShotSize}
+    panels = [word for word, after in zip(words, words[1:], strict=False) if after in sizes]
+    assert panels == labels(project) == ["1", "2", "2A", *[str(n) for n in range(3, len(project.shots))]]
+    assert f"{labels(project)[0]}–{labels(project)[-1]}" in words  # the board's header: 'shots 1–5'
+    # The contact sheet writes each shot's label under its picture: only the labels that are not the
+    # shot's place (2A, and every shot after it) read differently from numbering by place.
+    by_place = [dataclasses.replace(f, shot=f.shot.model_copy(update={"label": str(f.number)})) for f in frames]
+    sheets = [
+        np.asarray(draw_contact_sheet(project, keyed).convert("L"), dtype=np.int16) for keyed in (frames, by_place)
+    ]
+    grid = contact_grid(project, len(frames))
+    differs = []
+    for index in range(len(frames)):
+        x, y = grid.cell(index)
+        strip = (slice(y + grid.thumb_h, y + grid.thumb_h + LABEL), slice(x, x + grid.thumb_w))
+        differs.append(bool(np.abs(sheets[0][strip] - sheets[1][strip]).max() > 0))
+    assert (
+        differs
+        == [label != str(n) for n, label in enumerate(labels(project), 1)]
+        == [False, False, *[True] * (len(frames) - 2)]
+    )

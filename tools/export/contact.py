@@ -73,7 +73,7 @@ def draw_contact_sheet(project: Project, keyframes: list[Keyframe]) -> Image.Ima
         sheet.paste(thumb, (x, y))
         draw.rectangle((x - 1, y - 1, x + grid.thumb_w, y + grid.thumb_h), outline=SOFT)
         label_y = y + grid.thumb_h + LABEL / 2
-        number = str(frame.number)
+        number = frame.shot.label or str(frame.number)  # the label the person knows it by (2A)
         draw.text((x, label_y), number, font=number_face, fill=ACCENT, anchor="lm")
         shot = frame.shot
         facts = f"{shot.size.value}  {shot.movement.value}  {shot.duration_frames / project.fps:.1f}s"

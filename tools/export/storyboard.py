@@ -148,7 +148,7 @@ def _title_page(pdf: _Board, project: Project) -> None:
         pdf.multi_cell(0, 6, pdf.text_for(line), align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def _board_header(pdf: _Board, first: int, last: int) -> None:
+def _board_header(pdf: _Board, first: str, last: str) -> None:
     pdf.set_xy(MARGIN, MARGIN)
     pdf.style(12, "B")
     pdf.cell(PAGE_W / 2, 7, pdf.text_for(pdf.film))
@@ -171,7 +171,7 @@ def _panel(pdf: _Board, project: Project, frame: Keyframe, index: int) -> None:
     # Label strip: the number large, then size, move and length.
     pdf.set_xy(cell.x, cell.y)
     pdf.style(11, "B", ACCENT)
-    number = f"{frame.number}"
+    number = frame.shot.label or f"{frame.number}"  # the label the person knows it by (2A)
     pdf.cell(pdf.get_string_width(number) + 2, LABEL_H - 1, number)
     pdf.style(8, "B")
     sep = "  ·  " if pdf.unicode else "  -  "
@@ -239,7 +239,7 @@ def write_storyboard(project: Project, keyframes: list[Keyframe], output: Path) 
         page = keyframes[start : start + PANELS_PER_PAGE]
         pdf.add_page()
         if page:
-            _board_header(pdf, page[0].number, page[-1].number)
+            _board_header(pdf, page[0].shot.label or str(page[0].number), page[-1].shot.label or str(page[-1].number))
         for index, frame in enumerate(page):
             _panel(pdf, project, frame, index)
     output.parent.mkdir(parents=True, exist_ok=True)
