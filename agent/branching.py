@@ -12,6 +12,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from agent.state import Reporting, TurnResult
+from story import AnyEdit
 from story.branches import (
     MAIN,
     BranchError,
@@ -79,11 +80,38 @@ def surprise(
     return result
 
 
-def branch_turn(production: Production, asked: dict[str, Any], reporting: Reporting | None = None) -> TurnResult:
-    """Do what a turn asked of branches (`agent.offline.surprise.read_branch_words` says the shapes)."""
+def try_on_branch(
+    production: Production, edits: list[AnyEdit], why: str, reporting: Reporting | None = None
+) -> TurnResult:
+    """Apply a director's own alternative (a model's surprise) on a new branch, with its line on why."""
+    with production.changing():
+        came_from = current_branch(production.folder)
+        name = name_branch(production.folder, fresh_name(production.folder, "surprise"), note=why)
+        result = production.apply(edits, message=f"tried on a branch: {why}", reporting=reporting)
+        if result.refused or not result.changes:
+            drop_branch(production.folder)
+            result.refused = True
+            return result
+    result.reply = f"On branch {name!r}: {why} Say “keep it” to keep it or “drop it” to go back to {came_from!r}."
+    return result
+
+
+def branch_turn(
+    production: Production,
+    asked: dict[str, Any],
+    reporting: Reporting | None = None,
+    *,
+    edits: list[AnyEdit] | None = None,
+) -> TurnResult:
+    """Do what a turn asked of branches (`agent.offline.surprise.read_branch_words` says the shapes; "try"
+    puts `edits` on a new branch)."""
     op = asked.get("op")
     name = asked.get("name")
     try:
+        if op == "try":
+            if not edits:
+                return TurnResult(reply="Nothing changed: there was no change to try on a branch.", refused=True)
+            return try_on_branch(production, edits, str(asked.get("why", "")), reporting)
         if op == "surprise":
             return surprise(production, shot=asked.get("shot"), scene=asked.get("scene"), reporting=reporting)
         if op == "list":

@@ -165,6 +165,12 @@ _REVISE_TOOLS: tuple[tuple[str, str], ...] = (
     ("choose_take", r"\b(takes?|versions?|use the (?:first|second|third|other))\b"),
     ("render", r"\b(render|redraw|regenerate|with (?:runway|openai|diffusers|animatic))\b"),
     ("redo", r"\bredo\b"),
+    ("vary_shot", r"\b(versions?|variations?|alternatives?|options|ways)\b"),
+    ("vary_scene", r"\b(ways|cover|coverage|versions?)\b"),
+    ("keep_variation", r"\b(keep|the (?:first|second|third|other) one|version [a-j])\b"),
+    ("surprise", r"\b(surprise|unexpected|something different|bold|wild)\b"),
+    ("try_on_branch", r"\b(surprise|unexpected|something different|alternative|bold|wild|try)\b"),
+    ("branch", r"\b(branch\w*|keep it|drop it|switch|go back to|main version|compare)\b"),
     ("recall", r"\b(who|which|the one|the shot where|remember|earlier)\b"),
     ("check_continuity", r"\b(continuity|check)\b"),
 )
@@ -401,7 +407,7 @@ class ModelDirector:
                 if not box.edits and not box.action and chosen in ("revise", "render"):
                     # words and no change: say so, or the person may think it was done
                     content = f"{content.strip()}\n{_asked(message)} The model called no tool; nothing was changed."
-                return TurnPlan(edits=box.edits, reply=content, action=box.action or "none")
+                return TurnPlan(edits=box.edits, reply=content, action=box.action or "none", branch=box.branch)
             outcome = box.run_reply([(call["function"]["name"], call["function"]["arguments"]) for call in calls])
             said = [_as_sent(call) for call in calls]  # the transcript holds strings, whatever the server sent
             # "" rather than null beside tool calls: strict servers answer null content with a 500

@@ -155,10 +155,11 @@ def apply_changes(state: TurnState, runtime: Runtime[TurnContext]) -> Finished:
         result = production.undo(reporting)
     elif action == "redo":
         result = production.redo(reporting)
-    elif action == "branch":
+    elif action == "branch" or (state.get("branch") or {}).get("op") == "try":
         from agent.branching import branch_turn
 
-        result = branch_turn(production, state.get("branch") or {}, reporting)
+        edits = EDITS.validate_python(state["edits"])
+        result = branch_turn(production, state.get("branch") or {}, reporting, edits=edits)
     elif state["edits"]:
         edits = EDITS.validate_python(state["edits"])
         result = production.apply(edits, message=state["message"], reply=state["reply"], reporting=reporting)

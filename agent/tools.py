@@ -299,6 +299,30 @@ class KeepVariationArgs(Strict):
     shot: ShotRefType | None = Field(None, description="The shot whose versions these are; null: the newest offer.")
 
 
+class SurpriseArgs(Strict):
+    shot: ShotRefType | None = Field(None, description="Surprise with this shot; null (and no scene): the film.")
+    scene: int | None = Field(None, ge=1, le=10_000, description="Surprise with this scene (its number).")
+
+
+class BranchArgs(Strict):
+    op: Literal["name", "switch", "keep", "drop", "list", "compare"] = Field(
+        description="name: call the current version `name`; switch: to branch `name` ('main' is the first); keep or "
+        "drop: branch `name` (null: the one the person is on); list; compare: branch `name` against `other`."
+    )
+    name: Annotated[str, StringConstraints(min_length=1, max_length=40)] | None = Field(
+        None, description="The branch, e.g. 'noir' or 'main'."
+    )
+    other: Annotated[str, StringConstraints(min_length=1, max_length=40)] | None = Field(
+        None, description="With compare: the branch to compare with (null: main)."
+    )
+
+
+class TryOnBranchArgs(Strict):
+    why: Annotated[str, StringConstraints(min_length=1, max_length=300)] = Field(
+        description="One line, for the person, on why this alternative might work."
+    )
+
+
 class NoArgs(Strict):
     pass
 
@@ -402,12 +426,28 @@ TOOLS: dict[str, ToolSpec] = {
     "keep_variation": ToolSpec(
         KeepVariationArgs, "Keep one of the versions on offer in the reel ('keep B', 'the second one')."
     ),
+    "surprise": ToolSpec(
+        SurpriseArgs,
+        "Apply, on a branch of its own, an alternative drawn from storyreel's rules (an unusual point of view, a "
+        "bold light and weather, a cold open...) with a line on why ('surprise me'). Alone in a turn.",
+    ),
+    "try_on_branch": ToolSpec(
+        TryOnBranchArgs,
+        "Put this turn's changes on a new branch instead of the current version, with a line on why: use it for "
+        "your own surprise, an alternative the person did not ask for; they keep it or drop it in one word.",
+    ),
+    "branch": ToolSpec(
+        BranchArgs,
+        "Name, switch to, keep, drop, list or compare versions of the film ('call this version noir', 'go back to "
+        "the main version', 'keep it', 'drop it'). Alone in a turn.",
+    ),
     "undo": ToolSpec(NoArgs, "Undo the last change, when the person asks to take it back."),
     "redo": ToolSpec(NoArgs, "Redo the change last undone."),
 }
 
 READ_ONLY = frozenset(name for name, spec in TOOLS.items() if not spec.changes_story)
 HISTORY_TOOLS = frozenset({"undo", "redo"})
+BRANCH_TOOLS = frozenset({"surprise", "try_on_branch", "branch"})
 
 
 def tool_specs(names: frozenset[str] | None = None) -> list[dict[str, Any]]:
@@ -490,7 +530,7 @@ class ToolOutcome:
 
     content: str
     edits: list[AnyEdit] = field(default_factory=list)
-    action: Literal["edit", "undo", "redo", "render"] | None = None
+    action: Literal["edit", "undo", "redo", "render", "branch"] | None = None
     built: list[Command | AnyEdit] = field(default_factory=list)
     """The commands and edits the call built, before its commands were expanded into `edits`."""
 
@@ -530,7 +570,9 @@ class Toolbox:
         self.folder = folder
         """The project's folder: a music file or a recording must be inside it (none: those tools refuse)."""
         self.edits: list[AnyEdit] = []
-        self.action: Literal["edit", "undo", "redo", "render"] | None = None
+        self.action: Literal["edit", "undo", "redo", "render", "branch"] | None = None
+        self.branch: dict[str, Any] | None = None
+        """What the turn asks of branches (agent/branching.py), or None."""
         self.calls = 0
         """Calls kept so far this turn (at most `MAX_CALLS`)."""
 
@@ -550,7 +592,7 @@ class Toolbox:
                 f"a turn takes at most {MAX_CALLS}. Nothing in this reply was applied"
             )
             return ReplyOutcome(answers=[f"error: {error}"] * len(calls), error=error)
-        before = (self.project, self.edits, self.action)
+        before = (self.project, self.edits, self.action, self.branch)
         answers: list[str] = []
         errors: list[str] = []
         changes = False
@@ -566,7 +608,7 @@ class Toolbox:
         if not errors:
             self.calls += len(calls)
             return ReplyOutcome(answers=answers, changes=changes)
-        self.project, self.edits, self.action = before
+        self.project, self.edits, self.action, self.branch = before
         refused = (
             "not applied: another call in this reply was invalid, so nothing in it was applied; send every call again"
         )
@@ -596,6 +638,8 @@ class Toolbox:
                 raise ToolError(f"{name} cannot be combined with changes in the same turn")
             self.action = name  # type: ignore[assignment]
             return ToolOutcome(f"will {name} once this turn ends", action=self.action)
+        if name in BRANCH_TOOLS:
+            return self._branch(name, args)
         if not spec.changes_story:
             return ToolOutcome(self._read(name, args))
         if self.action in HISTORY_TOOLS:
@@ -614,6 +658,24 @@ class Toolbox:
         return ToolOutcome(_done(name, self.project, said), edits=edits, action=self.action, built=built)
 
     # Changes -----------------------------------------------------------------------------
+
+    def _branch(self, name: str, args: Any) -> ToolOutcome:
+        """A surprise or a branch step, done once the turn ends; `try_on_branch` sends the turn's changes to a
+        new branch."""
+        if name == "try_on_branch":
+            if self.action in (*HISTORY_TOOLS, "branch"):
+                raise ToolError(f"try_on_branch cannot be combined with {self.action} in the same turn")
+            self.branch = {"op": "try", "why": args.why}
+            return ToolOutcome("this turn's changes will go on a new branch, with your line on why")
+        if self.edits or self.action is not None:
+            raise ToolError(f"{name} cannot be combined with other changes in the same turn")
+        if name == "surprise":
+            shot = None if args.shot is None else self._number(args.shot)
+            self.branch = {"op": "surprise", "shot": shot, "scene": args.scene}
+        else:
+            self.branch = {"op": args.op, "name": args.name, "a": args.name, "b": args.other or "main"}
+        self.action = "branch"
+        return ToolOutcome(f"will {name.replace('_', ' ')} once this turn ends", action="branch")
 
     def _expand(self, built: list[Command | AnyEdit]) -> tuple[Project, list[AnyEdit], list[str]]:
         """The working copy after `built`, its edits and what the commands said: each command expands

@@ -91,3 +91,30 @@ def test_the_same_seed_gives_the_same_surprise_and_seeds_differ(production: Prod
     line = [x for x in first.stdout.splitlines() if x.startswith("Surprise")][0]
     again = [x for x in second.stdout.splitlines() if x.startswith("Surprise")][0]
     assert line.replace("'surprise'", "") == again.replace("'surprise'", "")
+
+
+def test_a_model_puts_its_own_surprise_on_a_branch_through_the_same_turn(
+    production: Production, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from llm_server import ChatServer, text, tool_call
+
+    before = production.project
+    with ChatServer() as server:
+        server.queue += [
+            tool_call("try_on_branch", {"why": "Night makes her wait feel longer."}),
+            tool_call("update_shot", {"shot": 1, "time_of_day": "night"}),
+            text("Tried it at night, on a branch."),
+        ]
+        monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+        monkeypatch.setenv("OPENAI_API_KEY", "test")
+        model = Production.open(production.folder.root)
+        surprised = say(model, "surprise me with something unexpected")
+        offered = {t["function"]["name"] for t in server.requests[0]["tools"]}
+    assert {"try_on_branch", "surprise"} <= offered
+    assert not surprised.refused, surprised.reply
+    assert surprised.reply.startswith("On branch 'surprise': Night makes her wait feel longer.")
+    assert current_branch(production.folder) == "surprise"
+    assert production.project.shots[0].time_of_day == "night" and before.shots[0].time_of_day != "night"
+    monkeypatch.delenv("OPENAI_BASE_URL")
+    dropped = say(production, "drop it")  # the offline director from here
+    assert not dropped.refused and production.project.shots[0].time_of_day == before.shots[0].time_of_day

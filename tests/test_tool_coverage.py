@@ -83,6 +83,9 @@ CALLS: dict[str, dict[str, Any]] = {  # one call of every tool, each one that ho
     "vary_shot": {"shot": 2, "count": 3},
     "vary_scene": {"scene": 1, "count": 2},
     "keep_variation": {"label": "B"},
+    "surprise": {"shot": 2},
+    "try_on_branch": {"why": "Night makes the wait feel longer."},
+    "branch": {"op": "name", "name": "noir"},
     "undo": {},
     "redo": {},
 }
