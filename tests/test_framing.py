@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from story import Angle, Character, DialogueLine, Location, Project, Shot, ShotSize, Style
 from tools.draw.figures import SCLERA, look_for
@@ -271,3 +272,16 @@ def test_a_place_described_in_prose_is_dressed_by_what_it_is() -> None:
     said = "By night she reaches the harbour, where the harbourmaster waits with a lantern."
     _, log = set_of(a_place("the harbour", description=said))
     assert sorted(log) == ["boats", "pier", "water"], "the night and the lantern are no set pieces"
+
+
+def test_the_contact_sheet_command_writes_one_picture_per_shot(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from evals.contact import main
+    from story import ProjectFolder
+    from tools.export.contact import contact_grid
+
+    shots = [Shot(id=f"s{n}", characters=["mara"], location="quay", duration_frames=12) for n in (1, 2, 3)]
+    project = film(*shots)
+    ProjectFolder.create(tmp_path / "film", project)
+    assert main([str(tmp_path / "film"), str(tmp_path / "sheet.png")]) == 0
+    sheet = Image.open(tmp_path / "sheet.png")
+    assert sheet.size == contact_grid(ProjectFolder.open(tmp_path / "film").load(), 3).size
