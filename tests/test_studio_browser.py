@@ -161,3 +161,57 @@ def test_two_people_on_two_projects_stay_apart(browser: object, studio: tuple[st
     ana.wait_for_function("() => document.body.innerText.includes('No project open')")
     first.close()
     second.close()
+
+
+HARBOUR = (
+    "Title: Low Water\n\n"
+    "At dawn Ines rows out of the harbour.\n"
+    "Her brother Tomas runs along the sea wall.\n"
+    "The fog rolls over the fishing boats.\n"
+    '"Come back," Tomas shouts.\n'
+    "Ines pulls the nets from the water.\n"
+    "A gull lands on the bow.\n"
+    "At noon Ines rows home through the rain.\n"
+)
+
+
+@pytest.mark.slow
+def test_the_first_shot_plays_while_later_ones_render(
+    browser: object, studio: tuple[str, Path], artifacts: Path
+) -> None:
+    url, root = studio
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    create_project(page, url, "harbour-live", HARBOUR)
+    # every panel's still shows before the first shot is rendered
+    page.wait_for_function(
+        "() => { const imgs = [...document.querySelectorAll('#live .live-stills img')];"
+        " return imgs.length > 3 && imgs.every(i => i.complete && i.naturalWidth > 0); }",
+        timeout=60_000,
+    )
+    stills = page.locator("#live .live-stills img").count()
+    # the first take plays while the status says later shots are still rendering
+    page.wait_for_function(
+        "() => { const v = document.querySelector('#live video');"
+        " const m = /Playing shot \\S+ · (\\d+) of (\\d+) shots rendered/.exec("
+        "document.querySelector('#live .live-status').textContent);"
+        " return v && v.offsetHeight > 0 && !v.paused && v.currentTime > 0 && m && +m[1] < +m[2]; }",
+        timeout=60_000,
+    )
+    status = page.locator("#live .live-status").inner_text()
+    playing = page.evaluate("() => document.querySelector('#live video').src")
+    page.screenshot(path=str(artifacts / "live-playing-while-rendering.png"), full_page=True)
+    wait_chat(page, "Planned")
+    shots = story(root / "harbour-live")["shots"]
+    assert stills == len(shots)
+    first = shots[0]["takes"][-1]["path"]
+    assert status.startswith("Playing shot 1 ·"), status
+    assert playing.endswith(".mp4") and "gradio_api/file=" in playing
+    assert Path(first).suffix == ".mp4"
+    # the player moves on through the takes and finishes with all of them
+    page.wait_for_function(
+        "n => document.querySelector('#live .live-status').textContent.includes(`Played all ${n} shots`)",
+        arg=len(shots),
+        timeout=120_000,
+    )
+    context.close()

@@ -25,6 +25,7 @@ import logging
 import math
 import os
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,6 +68,7 @@ class LiveReel:
         self.fps = project.fps
         self._lock = threading.Lock()
         self._closed = False
+        self.started = time.time()  # names the pass: a player starts again from shot 1 when it changes
         self.broken = False  # a take could not be copied into the playlist: it grows no more this pass
         self._stills: threading.Thread | None = None
         self.shots: list[LiveShot] = []
@@ -165,6 +167,7 @@ class LiveReel:
         manifest = {
             "playlist": PLAYLIST,
             "complete": self._closed,
+            "started": self.started,
             "fps": self.fps,
             "shots": [
                 {

@@ -18,6 +18,7 @@ disable_analytics()
 import gradio as gr  # noqa: E402 - analytics must be off before gradio is imported
 
 from story import Angle, Movement, ShotSize  # noqa: E402
+from ui.studio import live as live_view  # noqa: E402
 from ui.studio.handlers import Studio  # noqa: E402
 from ui.studio.safety import BRIEF, IMAGE, MUSIC, RECORDING  # noqa: E402
 from ui.studio.trying import saying, versions_and_branches  # noqa: E402
@@ -86,6 +87,14 @@ def build_studio(projects_root: Path, *, start: Path | None = None) -> gr.Blocks
                     redo = gr.Button("↷ Redo", size="sm")
             with gr.Column(scale=6, min_width=480):
                 player = gr.Video(label="Reel", interactive=False, height=330, elem_id="player")
+                live = gr.HTML(  # the takes playing while later shots render, and every panel's still
+                    None,
+                    html_template=live_view.TEMPLATE,
+                    css_template=live_view.STYLE,
+                    js_on_load=live_view.player_script(),
+                    server_functions=[live_view.live_reel_function(studio._project_dir)],
+                    elem_id="live",
+                )
                 storyboard = gr.Gallery(
                     label="Storyboard",
                     columns=4,
@@ -160,6 +169,7 @@ def build_studio(projects_root: Path, *, start: Path | None = None) -> gr.Blocks
         limit = {"concurrency_limit": 4, "concurrency_id": "turns"}
         trying_outputs = [versions_sheet, versions_video, version, branch, differences]
         demo.load(studio.start_session, outputs=[existing, *opened_outputs], api_name="start_session")
+        project.change(live_view.project_name, inputs=project, outputs=live, api_name=False)
         refresh.click(studio.list_projects, outputs=existing, api_name="list_projects")
         open_button.click(studio.open_project, inputs=existing, outputs=opened_outputs, api_name="open_project").then(
             versions_and_branches, inputs=project, outputs=trying_outputs, api_visibility="private"

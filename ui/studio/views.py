@@ -16,7 +16,7 @@ from ui.text import html_text
 
 THUMB_WIDTH = 384
 CUT_DIR = "cut"
-HIDDEN_SUFFIXES = (".partial", ".tmp", ".txt")
+HIDDEN_SUFFIXES = (".partial", ".tmp", ".txt", ".m3u8")  # live.m3u8 plays in place; alone it is nothing
 
 
 @dataclass(frozen=True)
