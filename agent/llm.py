@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -214,17 +215,49 @@ def chat(
 
 class _Ticker:
     """Tells `waiting` every `TICK_S` seconds how long the request has been open, on a thread of its
-    own, until the block ends; `what` says what it waits for now."""
+    own, until the block ends; `what` says what it waits for now.
 
-    def __init__(self, waiting: Waiting, what: str) -> None:
-        self.waiting, self.what = waiting, what
+    Once `cancel` is set (a streamed answer is open), it also keeps the timeouts itself, whatever
+    arrives on the socket: a server that sends keep-alive comments while it thinks (llama-cpp-python's
+    server pings every 15 s) never lets a read time out. Past a deadline it calls `cancel` once and
+    says which ran out in `expired` ("first", "stall" or "whole")."""
+
+    def __init__(self, waiting: Waiting, what: str, settings: ModelSettings) -> None:
+        self.waiting, self.what, self.settings = waiting, what, settings
         self.started = time.monotonic()
+        self.last_piece: float | None = None
+        """When the last piece of the answer came (None before the first)."""
+        self.cancel: Callable[[], None] | None = None
+        self.expired: str | None = None
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
+    def piece(self) -> None:
+        """A piece of the answer came."""
+        self.last_piece = time.monotonic()
+
     def _run(self) -> None:
-        while not self._done.wait(TICK_S):
-            self.waiting(time.monotonic() - self.started, self.what)
+        told = 0
+        while not self._done.wait(0.05):
+            now = time.monotonic()
+            elapsed = now - self.started
+            cancel = self.cancel  # read once: the request's thread clears it when the answer ends
+            if cancel is not None and self.expired is None:
+                self.expired = self._ran_out(now, elapsed)
+                if self.expired is not None:
+                    cancel()
+            if elapsed >= (told + 1) * TICK_S:
+                told += 1
+                self.waiting(elapsed, self.what)
+
+    def _ran_out(self, now: float, elapsed: float) -> str | None:
+        if elapsed > self.settings.timeout_s:
+            return "whole"
+        if self.last_piece is None and elapsed > self.settings.first_token_s:
+            return "first"
+        if self.last_piece is not None and now - self.last_piece > self.settings.first_token_s:
+            return "stall"
+        return None
 
     @property
     def elapsed(self) -> float:
@@ -237,6 +270,21 @@ class _Ticker:
     def __exit__(self, *exc: object) -> None:
         self._done.set()
         self._thread.join()
+
+
+def _hang_up(answer: Any) -> None:
+    """End a streamed answer from another thread: shut its socket down, which wakes a read blocked on
+    it (closing the response alone may not), and the server sees the client leave."""
+    response = getattr(answer, "response", None)
+    network = response.extensions.get("network_stream") if response is not None else None
+    sock = network.get_extra_info("socket") if network is not None else None
+    try:
+        if sock is not None:
+            sock.shutdown(socket.SHUT_RDWR)
+        elif response is not None:
+            response.close()
+    except OSError:  # already closed
+        pass
 
 
 def _timeouts(settings: ModelSettings, read: float) -> Any:
@@ -262,7 +310,7 @@ def _whole(
     """One request answered in one piece: the first words are the whole answer, so `timeout_s` bounds it."""
     import openai
 
-    with _Ticker(waiting, "the model's answer"):
+    with _Ticker(waiting, "the model's answer", settings):  # the read timeout bounds it: no pings without a stream
         try:
             reply = client.chat.completions.create(**request, timeout=_timeouts(settings, settings.timeout_s))
         except openai.APITimeoutError:
@@ -293,15 +341,17 @@ def _streamed(
 
     words: list[str] = []
     slots: dict[int, dict[str, Any]] = {}
-    with _Ticker(waiting, "the model's first words") as ticker:
+    with _Ticker(waiting, "the model's first words", settings) as ticker:
         try:
             answer = client.chat.completions.create(
                 **request, stream=True, timeout=_timeouts(settings, settings.first_token_s)
             )
         except openai.APITimeoutError:
             raise _waited_too_long(settings, "first") from None
+        ticker.cancel = lambda: _hang_up(answer)
         try:
             for chunk in answer:
+                ticker.piece()
                 if ticker.elapsed > settings.timeout_s:
                     raise _waited_too_long(settings, "whole")
                 if not chunk.choices:
@@ -320,8 +370,14 @@ def _streamed(
                         slot["arguments"].append(part.function.arguments or "")
         except (httpx.TimeoutException, openai.APITimeoutError):
             raise _waited_too_long(settings, "stall" if words or slots else "first") from None
+        except (httpx.HTTPError, openai.APIError, OSError):
+            if ticker.expired is None:
+                raise
         finally:
+            ticker.cancel = None
             answer.close()  # the server sees the client leave and can stop generating
+        if ticker.expired is not None:  # the ticker hung up: a deadline passed while pings kept the socket busy
+            raise _waited_too_long(settings, ticker.expired)
     calls = [
         {
             "id": slot["id"] or f"call_{n}",

@@ -27,11 +27,19 @@ def error(status: int) -> dict[str, Any]:
 
 
 def stalled(
-    reply: dict[str, Any], *, first: float = 0.0, after: int = 0, stall: float = 0.0, pace: float = 0.0
+    reply: dict[str, Any],
+    *,
+    first: float = 0.0,
+    after: int = 0,
+    stall: float = 0.0,
+    pace: float = 0.0,
+    ping: float | None = None,
 ) -> dict[str, Any]:
     """A scripted reply that a slow model streams: the headers at once, the first piece `first` s later,
-    a pause of `stall` s after `after` pieces, and `pace` s between pieces."""
-    return {**reply, "first_token_delay": first, "stall_after": after, "stall": stall, "pace": pace}
+    a pause of `stall` s after `after` pieces, and `pace` s between pieces; with `ping`, a keep-alive
+    comment every `ping` s while it pauses (as llama-cpp-python's server sends every 15 s)."""
+    timing = {"first_token_delay": first, "stall_after": after, "stall": stall, "pace": pace, "ping": ping}
+    return {**reply, **timing}
 
 
 class ChatServer:
@@ -134,14 +142,23 @@ class ChatServer:
                         )
                 finish = "tool_calls" if reply.get("tool_calls") else "stop"
                 chunks = [(delta, None) for delta in deltas] + [({}, finish)]
+
+                def pause(seconds: float) -> None:
+                    ping, until = reply.get("ping"), time.monotonic() + seconds
+                    while ping and time.monotonic() + ping < until:
+                        time.sleep(ping)
+                        self.wfile.write(b": ping\n\n")
+                        self.wfile.flush()
+                    time.sleep(max(0.0, until - time.monotonic()))
+
                 try:
                     self.wfile.flush()
-                    time.sleep(reply.get("first_token_delay", 0.0))
+                    pause(reply.get("first_token_delay", 0.0))
                     for n, (delta, reason) in enumerate(chunks):
                         if n and n == reply.get("stall_after"):
-                            time.sleep(reply.get("stall", 0.0))
+                            pause(reply.get("stall", 0.0))
                         elif n:
-                            time.sleep(reply.get("pace", 0.0))
+                            pause(reply.get("pace", 0.0))
                         chunk = {
                             "id": "c",
                             "object": "chat.completion.chunk",

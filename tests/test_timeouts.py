@@ -30,7 +30,7 @@ def director(server: ChatServer, **options: Any) -> ModelDirector:
     return ModelDirector(settings)
 
 
-def left(server: ChatServer, count: int, within: float = 5.0) -> bool:
+def left(server: ChatServer, count: int, within: float = 10.0) -> bool:
     """True once the server has seen `count` clients leave before their answer was sent."""
     deadline = time.monotonic() + within
     while server.left_early < count and time.monotonic() < deadline:
@@ -41,7 +41,7 @@ def left(server: ChatServer, count: int, within: float = 5.0) -> bool:
 
 def test_no_first_words_in_time_closes_the_request_and_sends_it_no_second_time() -> None:
     with ChatServer() as server:
-        server.queue += [stalled(CLOSE_UP, first=3.0), CLOSE_UP, text("ok")]
+        server.queue += [stalled(CLOSE_UP, first=5.0), CLOSE_UP, text("ok")]
         started = time.monotonic()
         plan = director(server, first_token_s=0.5, max_retries=2).turn(PROJECT, "make shot 2 a close-up")
         took = time.monotonic() - started
@@ -49,13 +49,30 @@ def test_no_first_words_in_time_closes_the_request_and_sends_it_no_second_time()
     assert plan.unanswered and plan.edits == []
     assert "sent nothing for 0.5 s (STORYREEL_FIRST_TOKEN_TIMEOUT)" in plan.reply
     assert len(server.requests) == 1 and server.most_at_once == 1  # no retry queued behind the stalled one
-    assert took < 2.5
+    assert took < 4.0  # not the server's 5 s: it was not waited for
+
+
+@pytest.mark.parametrize(("first", "after"), [(5.0, 0), (0.0, 3)])
+def test_keep_alive_pings_while_the_model_thinks_do_not_keep_it_waiting(first: float, after: int) -> None:
+    """llama-cpp-python's server pings every 15 s while it evaluates a long prompt: the socket is never
+    quiet, so the first-words timeout (or a stall's) must be kept apart from the reads."""
+    with ChatServer() as server:
+        server.queue += [
+            stalled({"content": "One moment while I think", **CLOSE_UP}, first=first, after=after, stall=5, ping=0.1)
+        ]
+        started = time.monotonic()
+        plan = director(server, first_token_s=0.6, max_retries=2).turn(PROJECT, "make shot 2 a close-up")
+        took = time.monotonic() - started
+        assert left(server, 1)
+    said = "sent nothing" if after == 0 else "stopped sending"
+    assert plan.unanswered and f"{said} for 0.6 s (STORYREEL_FIRST_TOKEN_TIMEOUT)" in plan.reply, plan.reply
+    assert len(server.requests) == 1 and took < 4.0
 
 
 def test_a_stall_mid_answer_gives_up_and_closes_the_stream() -> None:
     with ChatServer() as server:
         server.queue += [
-            stalled({"content": "Making shot two a close-up now, one moment", **CLOSE_UP}, after=3, stall=3)
+            stalled({"content": "Making shot two a close-up now, one moment", **CLOSE_UP}, after=3, stall=5)
         ]
         plan = director(server, first_token_s=0.6, max_retries=2).turn(PROJECT, "make shot 2 a close-up")
         assert left(server, 1)
@@ -65,7 +82,7 @@ def test_a_stall_mid_answer_gives_up_and_closes_the_stream() -> None:
 
 
 def test_an_answer_that_trickles_past_the_total_timeout_is_cut_off() -> None:
-    slow = {"content": "x" * 240, **CLOSE_UP}  # about 30 pieces, each 0.1 s after the last: 3 s in all
+    slow = {"content": "x" * 480, **CLOSE_UP}  # about 50 pieces, each 0.1 s after the last: 5 s in all
     with ChatServer() as server:
         server.queue += [stalled(slow, pace=0.1)]
         started = time.monotonic()
@@ -73,7 +90,7 @@ def test_an_answer_that_trickles_past_the_total_timeout_is_cut_off() -> None:
         took = time.monotonic() - started
         assert left(server, 1)
     assert plan.unanswered and "took over 1 s (STORYREEL_TIMEOUT)" in plan.reply
-    assert took < 2.0
+    assert took < 4.0
 
 
 def test_a_model_that_thinks_long_is_shown_thinking_and_then_heard() -> None:
@@ -101,12 +118,12 @@ def test_errors_are_retried_one_after_another() -> None:
 
 def test_an_unstreamed_answer_is_bounded_by_the_total_timeout() -> None:
     with ChatServer() as server:
-        server.queue += [{"delay": 2.0, **CLOSE_UP}]
+        server.queue += [{"delay": 5.0, **CLOSE_UP}]
         started = time.monotonic()
         plan = director(server, stream=False, timeout_s=0.5, max_retries=2).turn(PROJECT, "make shot 2 a close-up")
         took = time.monotonic() - started
     assert plan.unanswered and "took over 0.5 s (STORYREEL_TIMEOUT)" in plan.reply
-    assert len(server.requests) == 1 and took < 1.5
+    assert len(server.requests) == 1 and took < 4.0
 
 
 @pytest.mark.parametrize(
