@@ -61,9 +61,12 @@ WEIGHTED_NAMES = [  # the tools a revision mostly uses come up most
     "check_continuity",
     "undo",
     "redo",
+    *["vary_shot", "vary_scene", "keep_variation", "surprise", "try_on_branch", "branch"],
 ]
-CLEAN_NAMES = [  # these fail in a set, or without music
-    name for name in WEIGHTED_NAMES if name not in ("undo", "redo", "choose_take", "cut_to_beats")
+CLEAN_NAMES = [  # these fail in a set, or without music, or with no versions on offer or no such branch
+    name
+    for name in WEIGHTED_NAMES
+    if name not in ("undo", "redo", "choose_take", "cut_to_beats", "keep_variation", "branch")
 ]
 MUSIC, RECORDING, ESCAPE = "media/music/gulls.wav", "media/voice/line.wav", "media/music/escape.wav"
 PATHS = [MUSIC, RECORDING, ESCAPE, "../outside.wav", "/etc/passwd", "story.json", "media/music/../../../outside.wav"]
