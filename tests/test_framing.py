@@ -285,3 +285,15 @@ def test_the_contact_sheet_command_writes_one_picture_per_shot(tmp_path) -> None
     assert main([str(tmp_path / "film"), str(tmp_path / "sheet.png")]) == 0
     sheet = Image.open(tmp_path / "sheet.png")
     assert sheet.size == contact_grid(ProjectFolder.open(tmp_path / "film").load(), 3).size
+
+
+def test_only_a_face_in_frame_counts_its_feeling_as_drawn() -> None:
+    from story.model import Acting, Expression
+    from tools.draw.panel import DrawLog
+
+    shot = talk("s1", "mara", ["mara", "tom"], {"mara": 0.38, "tom": 0.86}).model_copy(
+        update={"acting": {"mara": Acting(expression=Expression.HAPPY), "tom": Acting(expression=Expression.AFRAID)}}
+    )
+    log = DrawLog([], [])
+    draw_scene(film(shot), shot, 0, W, H, log)
+    assert "mara happy" in log.drawn and "tom afraid" not in log.drawn, "Tom's back is to us"

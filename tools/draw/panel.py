@@ -671,10 +671,17 @@ def draw_scene(
         c.image.paste(fog(c.image, 0.5, light.level))
     hands = _draw_figures(c, shot, looks, figures)
     _draw_props(c, shot, props, light, log, hands, figures)
-    log.drawn.extend(f"{cid} {a.expression.value}" for cid, a in shot.acting.items() if a.expression.value != "neutral")
+    faces = {f.character for f in figures if not f.foreground}  # a back or a pair of hands shows no feeling
+    if subject is not None and not figures and subject.name.lower().split()[-1] in _EYES and shot.characters:
+        faces.add(shot.characters[0])
+    log.drawn.extend(
+        f"{cid} {a.expression.value}"
+        for cid, a in shot.acting.items()
+        if a.expression.value != "neutral" and cid in faces
+    )
     if shot.weather == Weather.FOG:
         c.image.paste(fog(c.image, 0.15, light.level))
-    if shot.angle == Angle.OVER_THE_SHOULDER:
+    if shot.angle == Angle.OVER_THE_SHOULDER and figures:
         _draw_shoulder(c, shot, looks, figures)
     image = c.image
     if shot.angle == Angle.DUTCH:
