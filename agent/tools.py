@@ -35,9 +35,12 @@ from agent.commands import (
     Command,
     CutToBeats,
     ImportMusic,
+    KeepVariation,
     RecordLine,
     RemoveMusic,
     SetBudget,
+    VaryScene,
+    VaryShot,
     expand,
 )
 from story import AnyEdit, EditError, Project, ProjectFolder, apply
@@ -283,20 +286,12 @@ class ChooseTakeArgs(ShotRef):
     take: int = Field(ge=1, le=1_000, description="The take to use in the reel, 1-based, oldest first.")
 
 
-class VaryShotArgs(ShotRef):
-    count: int = Field(3, ge=1, le=MAX_VARIATIONS, description="How many versions to offer side by side (1-10).")
-
-
-class VarySceneArgs(Strict):
-    scene: int = Field(ge=1, le=10_000, description="The scene's number, as its shots' `scene` field says.")
-    count: int = Field(2, ge=1, le=5, description="How many ways to cover it (1-5).")
-
-
-class KeepVariationArgs(Strict):
-    label: Annotated[str, StringConstraints(pattern=r"^[A-Ja-j]$")] = Field(
-        description="The letter of the version to keep, as offered ('B')."
-    )
-    shot: ShotRefType | None = Field(None, description="The shot whose versions these are; null: the newest offer.")
+VaryShotArgs = command_args(VaryShot, drop=("seed",), shot=(ShotRefType, ShotRefField))
+VarySceneArgs = command_args(VaryScene, drop=("seed",))
+KeepVariationArgs = command_args(
+    KeepVariation,
+    shot=(ShotRefType | None, Field(None, description="The shot whose versions these are; null: the newest offer.")),
+)
 
 
 class SurpriseArgs(Strict):
@@ -753,8 +748,6 @@ class Toolbox:
         if name == "choose_take":
             return [ChooseTake(shot_id=resolve_shot(project, args.shot), take=args.take)]
         if name in ("vary_shot", "vary_scene", "keep_variation"):
-            from agent.commands import KeepVariation, VaryScene, VaryShot
-
             if name == "vary_shot":
                 return [VaryShot(shot=self._number(args.shot), count=args.count)]
             if name == "vary_scene":
