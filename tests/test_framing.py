@@ -297,3 +297,9 @@ def test_only_a_face_in_frame_counts_its_feeling_as_drawn() -> None:
     log = DrawLog([], [])
     draw_scene(film(shot), shot, 0, W, H, log)
     assert "mara happy" in log.drawn and "tom afraid" not in log.drawn, "Tom's back is to us"
+
+
+def test_a_lighthouse_is_lit_when_a_storm_darkens_the_dusk() -> None:
+    frame, _ = set_of(a_place("the lighthouse"), time_of_day="dusk", weather="storm", characters=[])
+    warm = (frame[..., 0] > 200) & (frame[..., 1] > 170) & (frame[..., 2] < 170)
+    assert warm.sum() > 20

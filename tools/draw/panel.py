@@ -238,7 +238,7 @@ def _draw_exterior(
                 [(tx - inset0, y0), (tx - inset1, y1), (tx + inset1, y1), (tx + inset0, y0)],
                 fill=_shade((190, 44, 44), lv),
             )
-        lamp = (255, 226, 130) if light.stars else _shade((210, 214, 200), lv)
+        lamp = (255, 226, 130) if lit else _shade((210, 214, 200), lv)  # lit once it is dark, stars or storm
         d.rectangle(
             (tx - tw * 0.55, hy - th - tw * 0.9, tx + tw * 0.55, hy - th),
             fill=lamp,
@@ -249,7 +249,7 @@ def _draw_exterior(
             [(tx - tw * 0.75, hy - th - tw * 0.9), (tx, hy - th - tw * 1.6), (tx + tw * 0.75, hy - th - tw * 0.9)],
             fill=INK,
         )
-        if light.stars:
+        if lit:
             lights.append((tx, hy - th - tw * 0.45, c.vh * 0.12))
     snowy = "snow" in dressing or weather == Weather.SNOW  # fallen snow matches the sky's
     ground = (214, 198, 150) if "sand" in dressing else (236, 240, 244) if snowy else (104, 140, 84)
