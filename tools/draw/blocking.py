@@ -124,9 +124,8 @@ def _over_the_shoulder(shot: Shot, cast: list[str], positions: dict[str, float])
         return [Figure(who, share if abs(share - 0.5) >= 0.08 else 0.62, said or 0.0)]
     mine, theirs = positions.get(who), positions.get(listener)
     listener_left = theirs < mine if mine is not None and theirs is not None else True
-    share = mine if mine is not None and (mine > 0.5) == listener_left and 0.3 <= mine <= 0.7 else None
-    if share is None:
-        share = 0.62 if listener_left else 0.38
+    kept = mine is not None and (mine > 0.5) == listener_left and 0.3 <= mine <= 0.7
+    share = mine if kept and mine is not None else 0.62 if listener_left else 0.38
     front = Figure(listener, 0.12 if listener_left else 0.88, foreground=True)
     face = Figure(who, share, said if said is not None else (-TURN_TOWARD if listener_left else TURN_TOWARD))
     return sorted([front, face], key=lambda f: f.share)

@@ -190,7 +190,8 @@ def night_grade(image: Image.Image, amount: float) -> Image.Image:
 def _glow_alpha(radius: int) -> np.ndarray:
     ys, xs = np.mgrid[-radius : radius + 1, -radius : radius + 1].astype(np.float32)
     fall = np.clip(1.0 - np.sqrt(xs * xs + ys * ys) / radius, 0.0, 1.0)
-    return (fall**2 * 170).astype(np.uint8)
+    alpha: np.ndarray = (fall**2 * 170).astype(np.uint8)
+    return alpha
 
 
 def glow(image: Image.Image, x: float, y: float, radius: float, colour: RGB = (255, 196, 110)) -> None:
