@@ -9,6 +9,9 @@ shot leaves a marked placeholder for it and the rest go on.
 Shots run on an executor (`LocalExecutor`, a thread pool here, by default). Each render has its
 own `Stop`: Ctrl-C, a stop asked for by whoever started the render, or an exception in a shot
 sets it, and only that render's shots stop.
+
+While a pass renders shots of the reel, `LiveReel` (tools/render/live.py) writes every panel's
+still first and grows cut/live.m3u8 as shots finish, so the reel plays before it is done.
 """
 
 from __future__ import annotations

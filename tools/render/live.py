@@ -73,14 +73,15 @@ class LiveReel:
         self._stills: threading.Thread | None = None
         self.shots: list[LiveShot] = []
         start = 0
-        for job in plan_jobs(project):
+        jobs = plan_jobs(project)
+        for job in jobs:
             take = None if job.number in pending else job.shot.take_for(job.key)
             shot = LiveShot(job.number, job.shot.label, job.key, job.shot.duration_frames, start)
             if take is not None and not take.failed:
                 shot.take = take.path
             self.shots.append(shot)
             start += job.shot.duration_frames
-        self._jobs = {job.number: job for job in plan_jobs(project)}
+        self._jobs = {job.number: job for job in jobs}
 
     @property
     def playlist_path(self) -> Path:
