@@ -41,6 +41,7 @@ ANIMAL_NOUNS = {
     "sparrow", "nightingale", "dove", "bird", "deer", "stag", "monkey", "elephant", "tiger", "snake", "squirrel",
     "badger", "mole", "hedgehog", "beaver", "otter", "crane", "heron", "goose", "kitten", "puppy", "calf", "whale",
     "dolphin", "seal", "crab", "bee", "wasp", "spider", "fly", "lark", "magpie", "jackdaw", "peacock", "camel",
+    "swallow", "robin", "wren", "blackbird", "cuckoo", "gull", "seagull", "pigeon", "parrot", "pony",
 }  # fmt: skip
 CREATURE_NOUNS = {
     "troll", "goblin", "dragon", "giant", "ogre", "elf", "fairy", "ghost", "monster", "mermaid", "unicorn",
@@ -98,10 +99,11 @@ def kind_of(noun: str) -> str:
 
 
 _NAME = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
+_TWO_NAMES = re.compile(r"(?=\b([A-Z][a-z]+ [A-Z][a-z]+)\b)")
 _PLACE_PREPOSITIONS = {"in", "at", "to", "from", "into", "near", "towards", "toward", "of", "across", "on", "the", "a"}
 _DETERMINERS = r"(?:a|an|the|her|his|their|its|my|our|your)"
 _NOUNS = "|".join(sorted(CHARACTER_NOUNS, key=len, reverse=True))
-_PERSON = re.compile(rf"\b({_DETERMINERS})\s+((?:[a-z][a-z-]*,?\s+){{0,2}}?)({_NOUNS})\b")
+_PERSON = re.compile(rf"\b({_DETERMINERS})\s+((?:(?!{_DETERMINERS}\b)[a-z][a-z-]*,?\s+){{0,2}}?)({_NOUNS})\b")
 _POSSESSIVES = {"her", "his", "their", "its", "my", "our", "your"}
 # Someone only spoken of, not there: "her father is away at sea", "she misses her mother".
 _ABSENT_AFTER = re.compile(
@@ -134,6 +136,8 @@ class Person:
     aliases: set[str] = field(default_factory=set)
     named: bool = True
     kind: str = "person"
+    epithet: str = ""
+    """The adjective that tells this one from others of the same noun ('old' of the old man)."""
     """person, animal, creature or thing: a troll is not described as a woman."""
 
 
@@ -163,21 +167,45 @@ def find_named(found: list[Sentence]) -> list[str]:
     lowered_words = {w for s in found for w in re.findall(r"\b[a-z]+\b", s.narration)}
     for sentence in found:
         text = sentence.narration
+        consumed = -1
         for match in _NAME.finditer(text):
+            if match.start() < consumed:
+                continue  # the second word of a two-word name
             word = match.group(1)
-            lower = word.lower()
             before = text[: match.start()].rstrip()
             previous = before.rsplit(" ", 1)[-1].lower() if before else ""
+            pair = _SECOND_NAME.match(text, match.end())
+            if pair and _two_word_name(word, pair.group(1), previous, text[pair.end() :], before):
+                word = f"{word} {pair.group(1)}"  # "the Town Mouse", "Vanka Zhukov"
+                consumed = pair.end()
+                match = pair
+            lower = word.lower()
             rest = text[match.end() :]
-            if previous == "the" and lower in CHARACTER_NOUNS and lower not in PLACE_NOUNS:
+            following = rest.lstrip(" ,").split(" ", 1)[0].lower().strip(".,!?;")
+            two_back = before.rsplit(" ", 2)[-2].lower().strip(",") if before.count(" ") >= 1 else ""
+            said = two_back in SAY_VERBS or following in SAY_VERBS  # '"...," said the Sun'
+            if (
+                previous in ("the", "a", "an")
+                and " " in word
+                or previous == "the"
+                and (lower.split()[-1] in CHARACTER_NOUNS or said)
+                and lower not in PLACE_NOUNS
+            ):
                 seen.setdefault(word, len(seen))  # "the Tortoise": an animal written as a name is a character
                 acts[word] += 2
                 continue
+            if " " not in word and following in CHARACTER_NOUNS and lower not in SAY_VERBS:
+                continue  # "a white Pomeranian dog": a breed, said of the dog
+            if " " in word:
+                seen.setdefault(word, len(seen))
+                acts[word] += 2
+                continue
+            if before and before.rsplit(" ", 1)[-1] in ("Christmas", "New", "Saint", "St", "Mount", "Lake"):
+                continue  # "Christmas Eve", "Lake Geneva"
             if lower in NOT_NAMES or lower in PLACE_NOUNS or lower in TIME_WORDS or lower in COLOURS:
                 continue
             if lower in PERSON_NOUNS or lower in TITLES or lower in lowered_words:
                 continue  # a role ("Commander"), or a word also written in lower case ("Flour ... flour")
-            following = rest.lstrip(" ,").split(" ", 1)[0].lower().strip(".,!?;")
             starts = not before or before[-1] in '.!?"' or before.endswith('"')
             seen.setdefault(word, len(seen))
             previous_word = before.rsplit(" ", 1)[-1] if before else ""
@@ -195,13 +223,57 @@ def find_named(found: list[Sentence]) -> list[str]:
                     continue
             if following in SAY_VERBS or not starts:
                 acts[word] += 2 if previous.strip(",") not in ("and", "with") or following in SAY_VERBS else 1
-            elif following.endswith(("s", "ed")) and following not in NOT_NAMES:
+            elif (following.endswith(("s", "ed")) or following in _IRREGULAR_PAST) and following not in NOT_NAMES:
                 # "Nell finds ...": a word no vocabulary knows, doing something, is someone's name.
                 acts[word] += 1 if _common_noun(lower) or following.endswith("ss") else 2
             elif following == "and" and re.match(r"\s*and\s+(?:her|his|their|[A-Z][a-z]+)\b", rest):
                 acts[word] += 1  # "Ana and her brother Leo share ...", "Rosa and Theo wait ..."
     names = [w for w in seen if acts[w] >= 2]
     return names[:MAX_CAST]
+
+
+_IRREGULAR_PAST = frozenset(
+    re.findall(
+        r"[a-z]+",
+        "wept went came saw ran sat stood took gave fell felt found got held heard kept knew left lay led "
+        "lost made met put rode rose sang sank slept spoke stole struck swam threw told thought understood "
+        "woke won wore wrote began became bit blew broke brought built bought caught chose cut dug drew "
+        "drank drove ate fed fought flew forgot froze grew hid hit hung hurt laid let lit meant paid read "
+        "rang sent set shook shone shot shut sold sought spent spun spread sprang stuck swore swept swung "
+        "taught tore crept knelt leapt dreamt flung clung ",
+    ),
+)
+_CLAUSE_OPENERS = {"", "and", "but", "then", "when", "as", "while", "so", "that", "who", "because", "until", "once"}
+_MODIFIERS = {"the", "a", "an", "little", "old", "young", "big", "small", "poor", "dear", "great", "wicked", "good"}
+
+
+def _is_subject(lowered: str, offset: int) -> bool:
+    """True when the mention at `offset` opens its clause ('a wolf met her'), not when a verb or a
+    preposition takes it ('lifts the girl', 'with Tomas')."""
+    words = re.findall(r"[a-z'-]+|[,;:.!?]", lowered[:offset])
+    while words and words[-1] in _MODIFIERS:
+        words.pop()
+    last = words[-1] if words else ""
+    return last in _CLAUSE_OPENERS or last in ",;:.!?"
+
+
+_SECOND_NAME = re.compile(r" ([A-Z][a-z]+)\b")
+
+
+def _two_word_name(first: str, second: str, previous: str, after: str, before: str) -> bool:
+    """'the Town Mouse' and 'the North Wind' (said of an animal, or speaking), or a first and last name
+    ('Vanka Zhukov'), not 'Detective Kane' (a title) nor a place ('of Dry Creek')."""
+    words = {first.lower(), second.lower()}
+    if previous in ("the", "a", "an") and second.lower() in CHARACTER_NOUNS and first.lower() not in NOT_NAMES:
+        return True  # "the Town Mouse", "a Shepherd Boy"
+    if words & (NOT_NAMES | PLACE_NOUNS):
+        return False
+    if previous in ("the", "a", "an"):
+        following = after.lstrip(" ,").split(" ", 1)[0].lower().strip(".,!?;")
+        return second.lower() in CHARACTER_NOUNS or following in SAY_VERBS
+    if first.lower() in TITLES or first.lower() in CHARACTER_NOUNS or previous in _PLACE_PREPOSITIONS:
+        return False
+    return not words & (TIME_WORDS.keys() | COLOURS | CHARACTER_NOUNS.keys()) and not _common_noun(first.lower())
 
 
 _COMMON_STARTERS = {
@@ -233,6 +305,8 @@ class Cast:
     _names: dict[str, str] = field(default_factory=dict)  # lower-case name or role noun -> id
     _recent: list[str] = field(default_factory=list)
     _passing: set[str] = field(default_factory=set)  # animals only glimpsed, not characters
+    _subject: str | None = None  # who the last sentence that named anyone was about
+    _last: list[str] = field(default_factory=list)  # everyone that sentence named
 
     @classmethod
     def read(cls, found: list[Sentence]) -> Cast:
@@ -253,9 +327,17 @@ class Cast:
         if person_id in self.people:
             return
         lower = name.lower()
+        longer = [p for p in self.people.values() if " " in p.name and p.name.lower().endswith(" " + lower)]
+        if len(longer) == 1:  # "the Boy" after "a Shepherd Boy" is the same one
+            self._names.setdefault(lower, longer[0].id)
+            return
+        noun = lower.split()[-1]
         person = Person(id=person_id, name=name)
-        if lower in CHARACTER_NOUNS:  # "the Hare"
-            person.kind, person.gender, person.description = kind_of(lower), CHARACTER_NOUNS[lower], f"the {lower}"
+        if noun in CHARACTER_NOUNS:  # "the Hare", "the Town Mouse"
+            person.kind, person.gender, person.description = kind_of(noun), CHARACTER_NOUNS[noun], f"the {lower}"
+        elif " " in name:  # "Vanka Zhukov" is Vanka later, and Zhukov
+            for part in lower.split():
+                self._names.setdefault(part, person_id)
         self.people[person_id] = person
         self._names[lower] = person_id
 
@@ -276,6 +358,10 @@ class Cast:
     def _epithet(self, person: Person, phrase: str, adjectives: list[str], noun: str, relation: bool) -> None:
         """What 'the old fisherman' tells of Bjorn: he is one, he is a man, he is old; and the phrase means him."""
         self._names.setdefault(noun, person.id)
+        kept = [a for a in adjectives if a in AGE_WORDS or a in PERSON_ADJECTIVES][:1]
+        if kept:
+            self._names.setdefault(f"{kept[0]} {noun}", person.id)
+            person.epithet = person.epithet or kept[0]
         person.aliases.add(noun)
         person.gender = person.gender or CHARACTER_NOUNS.get(noun, "")
         if kind_of(noun) != "person":
@@ -290,18 +376,31 @@ class Cast:
         """Who the sentence names, in order: names, role phrases, then pronouns resolved."""
         text = sentence.narration
         found: list[Mention] = []
+        taken: set[int] = set()
+        for match in _TWO_NAMES.finditer(text):
+            person_id = self._names.get(match.group(1).lower())
+            if person_id:
+                found.append(Mention(match.start(), person_id))
+                taken.update(range(match.start(1), match.end(1)))
         for match in _NAME.finditer(text):
+            if match.start() in taken:
+                continue
             person_id = self._names.get(match.group(1).lower())
             if person_id and (match.group(1).lower() not in CHARACTER_NOUNS or self.people[person_id].named):
                 found.append(Mention(match.start(), person_id))
+                taken.update(range(match.start(), match.end()))
                 self._learn_appositive(person_id, text[match.end() :])
                 self._learn_title(person_id, text[: match.start()])
         for match in _PERSON.finditer(text.lower()):
+            if match.start(3) in taken:
+                continue  # "a Town Mouse" is the name already found, not a mouse besides
             person_id = self._role(match, sentence)
             if person_id and not any(m.id == person_id for m in found):
                 found.append(Mention(match.start(3), person_id))
         found.sort(key=lambda m: m.offset)
         found = self._pronouns(text, found)
+        if found:
+            self._subject, self._last = found[0].id, [m.id for m in found]
         for mention in found:
             if mention.id in self._recent:
                 self._recent.remove(mention.id)
@@ -360,15 +459,18 @@ class Cast:
     def _role(self, match: re.Match[str], sentence: Sentence) -> str | None:
         determiner, adjectives, noun = match.group(1), match.group(2).replace(",", " ").split(), match.group(3)
         lowered = sentence.narration.lower()
-        if noun in self._names:
-            return self._names[noun]
+        kept = ([a for a in adjectives if a in AGE_WORDS] or [a for a in adjectives if a in PERSON_ADJECTIVES])[:1]
+        if kept and f"{kept[0]} {noun}" in self._names:
+            return self._names[f"{kept[0]} {noun}"]
+        known = self._names.get(noun)
+        if known and not (kept and self.people[known].epithet not in ("", kept[0])):
+            return known  # "the man" is the man we know; "the old man" is not "the young man"
         if _ABSENT_AFTER.match(lowered[match.end() :]) or _ABSENT_BEFORE.search(lowered[: match.start()]):
             return None  # only spoken of: "her father is away", "she misses her mother"
         if determiner in _POSSESSIVES and noun not in RELATION_NOUNS and noun not in ANIMAL_NOUNS:
             return None  # "his captain" is someone's, and not yet someone in the story
         if len(self.people) >= MAX_CAST or noun in self._passing:
             return None
-        kept = ([a for a in adjectives if a in AGE_WORDS] or [a for a in adjectives if a in PERSON_ADJECTIVES])[:1]
         person_id = slug(" ".join([*kept, noun]), noun)
         while person_id in self.people:
             person_id = f"{person_id}-2"[:64]
@@ -382,8 +484,11 @@ class Cast:
             traits=person_traits(adjectives, noun),
             named=False,
             kind=kind_of(noun),
+            epithet=kept[0] if kept else "",
         )
-        self._names[noun] = person_id
+        self._names.setdefault(noun, person_id)
+        if kept:
+            self._names[f"{kept[0]} {noun}"] = person_id
         return person_id
 
     def _pronouns(self, text: str, found: list[Mention]) -> list[Mention]:
@@ -397,19 +502,40 @@ class Cast:
             following = lowered[match.end() :].lstrip().split(" ", 1)[0].strip(".,;!?")
             earlier = [m.id for m in sorted(resolved, key=lambda m: m.offset) if m.offset < match.start()]
             objective = word == "him" or (word == "her" and following in _OBJECT_FOLLOWERS)
-            exclude = set(earlier[:1]) if objective else set()
-            person_id = self._latest(gender, exclude, earlier)
+            doers = [m.id for m in resolved if m.offset < match.start() and _is_subject(lowered, m.offset)]
+            exclude = (
+                {max(doers, key=lambda d: next(m.offset for m in resolved if m.id == d))}
+                if objective and doers
+                else set()
+            )
+            person_id = None
+            subject = self._subject
+            rivals = [p for p in self._last if p != subject and self.people[p].gender == gender]
+            if (
+                word in ("she", "he")
+                and not earlier
+                and subject
+                and (self.people[subject].gender == gender or (not rivals and not self.people[subject].gender))
+            ):
+                person_id = subject  # "A Swallow flew over the city. He alighted ...": the one just acting
+                self.people[subject].gender = gender
+            person_id = person_id or self._latest(gender, exclude, earlier, objective)
             if person_id and not any(m.id == person_id for m in resolved):
                 resolved.append(Mention(match.start(), person_id))
         return sorted(resolved, key=lambda m: m.offset)
 
-    def _latest(self, gender: str, exclude: set[str], earlier: list[str] | None = None) -> str | None:
+    def _latest(
+        self, gender: str, exclude: set[str], earlier: list[str] | None = None, objective: bool = False
+    ) -> str | None:
         """The last person who can be 'she' or 'he': one known to be so among the last few named, else
-        the last of unknown gender in this sentence, else anyone before (who then is known to be so)."""
+        the last of unknown gender in this sentence, else anyone before (who then is known to be so). An
+        object ('a wolf met her') looks first at the others this sentence names."""
         order = [p for p in dict.fromkeys([*self._recent, *(earlier or [])][::-1]) if p not in exclude]
         near = [p for p in dict.fromkeys([*(earlier or [])[::-1], *self._recent[::-1][:4]]) if p not in exclude]
-        chosen = next((p for p in near if self.people[p].gender == gender), None)
         unknown = [p for p in (earlier or [])[::-1] if p not in exclude and not self.people[p].gender]
+        here = [p for p in (earlier or [])[::-1] if p not in exclude and self.people[p].gender == gender]
+        chosen = next(iter(here), None) or (next(iter(unknown), None) if objective else None)
+        chosen = chosen or next((p for p in near if self.people[p].gender == gender), None)
         chosen = chosen or next(iter(unknown), None)
         chosen = chosen or next((p for p in order if self.people[p].gender in (gender, "")), None)
         if chosen and not self.people[chosen].gender:
@@ -427,7 +553,7 @@ class Cast:
         opening = _OPENING_PLACE.match(text)
         if opening and opening.group(3) not in _NOT_PLACES and opening.group(3) not in TIME_WORDS:
             return self._place(opening.group(1), opening.group(2).split(), opening.group(3), "", sentence)
-        destination = _DESTINATION.search(text)
+        destination = _DESTINATION.search(text) or _REACHES.search(text)
         if destination and destination.group(4) not in _NOT_PLACES and destination.group(4) not in TIME_WORDS:
             determiner, adjectives, noun = destination.group(2), destination.group(3).split(), destination.group(4)
             return self._place(determiner, adjectives, noun, destination.group(1), sentence)
@@ -473,11 +599,16 @@ _MOTION = (
     r"comes|came|arrives|arrived|creeps|crept|crawls|crawled|travels|travelled|traveled|marches|marched|limps|"
     r"limped|stumbles|stumbled|dashes|dashed|rushes|rushed|follows|followed|hikes|hiked|paddles|paddled|"
     r"slips|slipped|sneaks|sneaked|trudges|trudged|carries|carried|leads|led|brings|brought|gets|got|moves|moved|"
-    r"escapes|escaped|flees|fled|dives|dived|jumps|jumped|wades|waded|set off|sets off|makes (?:her|his|their) way)"
+    r"escapes|escaped|flees|fled|dives|dived|jumps|jumped|wades|waded|set off|sets off|makes (?:her|his|their) way|"
+    r"enters|entered)"
 )
 _DESTINATION = re.compile(
     rf"\b{_MOTION}\s+(?:[a-z]+\s+){{0,3}}?(out to|up to|down to|back to|over to|to|into|towards?|inside|onto|"
-    rf"aboard)\s+(the|a|an|her|his|their)\s+((?:[a-z-]+\s+){{0,2}}?)([a-z]{{3,}})\b"
+    rf"aboard)\s+(the|a|an|her|his|their)\s+((?:[a-z-]+(?:'s)?\s+){{0,2}}?)([a-z]{{3,}})\b(?!')"
+)
+_REACHES = re.compile(
+    r"\b(enters|entered|reaches|reached|approaches|approached)\s+(the|a|an|her|his|their)\s+"
+    r"((?:[a-z-]+(?:'s)?\s+){0,2}?)([a-z]{3,})\b(?!')"
 )
 _OPENING_PLACE = re.compile(
     r"^\s*(?:(?:up|down|out|back|deep|far|high|later|then|meanwhile|inside|outside)\s+)?"

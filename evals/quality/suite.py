@@ -153,7 +153,10 @@ def score_case(case: Case, director: SuiteDirector, judge: Any = None) -> CaseSc
     started = time.perf_counter()
     score = CaseScore(case.id, case.title, case.genre, case.form, case.tags)
     try:
-        project = apply(Project(), director.plan(case.brief))
+        from agent.brief import FountainText
+
+        brief = FountainText(case.brief) if case.form == "fountain" else case.brief  # as a .fountain file is read
+        project = apply(Project(), director.plan(brief))
     except Exception as exc:  # noqa: BLE001 - a director that cannot plan fails the case, not the suite
         score.error = f"the brief could not be planned: {exc}"
         score.wall_s = time.perf_counter() - started
