@@ -427,3 +427,18 @@ def test_a_mood_after_and_is_an_instruction_of_its_own() -> None:
     plan, after = say(project, "make it night and more dramatic")
     assert all(s.time_of_day == TimeOfDay.NIGHT for s in after.shots) and "more dramatic" in plan.reply
     assert after.shots[0].angle == Angle.LOW
+
+
+@pytest.mark.parametrize(
+    ("message", "field", "numbers"),
+    [
+        ("swap the moth shot and the shot where she cries", "id", [2, 5]),
+        ("add fog to every shot in the shop", "weather", [1, 2, 3, 4, 5]),
+        ("make the first shot and the last shot night", "time_of_day", [1, 9]),
+        ("the pier scene should be slower", "duration_frames", [6, 7, 8, 9]),
+    ],
+)
+def test_more_ways_to_name_shots(message: str, field: str, numbers: list[int]) -> None:
+    project = film()
+    plan, after = say(project, message)
+    assert changed(project, after, field) == numbers, plan.reply

@@ -217,6 +217,9 @@ def clauses(text: str) -> list[str]:
         current = pieces[0]
         for piece in pieces[1:]:
             pairs = re.match(r"^(?:swap|switch|exchange|trade)\b", current.lower()) and " and " not in current
+            pairs = pairs or bool(
+                _NAMES_ONLY.fullmatch(current.lower())
+            )  # "make the first shot and the last shot night"
             if _stands_alone(piece) and not pairs:
                 found.append(current)
                 current = piece
@@ -226,6 +229,10 @@ def clauses(text: str) -> list[str]:
     return [c.strip() for c in found if c.strip()]
 
 
+_NAMES_ONLY = re.compile(
+    r"(?:make|set|turn|change|give|put|have)\s+(?:(?:the|all|every|each|my)\s+)?(?:[\w'-]+\s+){0,2}?shots?(?:\s+#?\d+[a-z]?)?"
+)
+"""A clause that only names shots ('make the first shot'): what follows 'and' names more of them."""
 _CONTINUES = re.compile(
     r"^(?:a|an|the|some|his|her|their|its|my|our|with|without|in|on|at|to|into|for|of|from|by|more|less|"
     r"very|too|also|then|so|slightly|much|both|all|every|each|one|two|three|\d+(?:\.\d+)?)\b"

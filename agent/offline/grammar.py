@@ -111,11 +111,11 @@ def target_shots(
     refs = find_shots(project, text)
     if refs:
         return refs
-    if names_all(text):
-        return [ShotRef(id=s.id, number=n, offset=0) for n, s in enumerate(project.shots, 1)]
-    selected = select_shots(project, text, context)
+    selected = select_shots(project, text, context)  # "every shot in the shop": the shop's, not all
     if selected:
         return selected[0]
+    if names_all(text):
+        return [ShotRef(id=s.id, number=n, offset=0) for n, s in enumerate(project.shots, 1)]
     if whole_film and not _THAT_SHOT.search(text):
         return [ShotRef(id=s.id, number=n, offset=0) for n, s in enumerate(project.shots, 1)]
     if (
@@ -374,6 +374,13 @@ def swap(project: Project, text: str, context: Context) -> Step | None:
     if not re.search(r"\b(swap|switch|exchange|trade)\b", text):
         return None
     refs = find_shots(project, text)
+    sides = re.match(r"^\w+\s+(?P<a>.+?)\s+(?:and|with|for)\s+(?P<b>.+)$", text)
+    if len(refs) != 2 and sides:  # "swap the moth shot and the clock shot"
+        named = [
+            find_shots(project, side) or (select_shots(project, side, context) or ([], ""))[0]
+            for side in sides.group("a", "b")
+        ]
+        refs = [found[0] for found in named if len(found) == 1] if all(len(f) == 1 for f in named) else refs
     if len(refs) != 2:
         raise Refusal("Name two shots to swap, e.g. 'swap shots 2 and 3'.")
     first, second = sorted(refs, key=lambda r: r.number)
@@ -472,8 +479,8 @@ def insert(project: Project, text: str, context: Context, original: str = "") ->
     close-up of the clock before the last shot', 'add a wide shot at the start: the bay' -> a new
     shot there (medium unless a size is said) with that action."""
     match = _INSERT.match(text)
-    if not match:
-        return None
+    if not match or re.search(r"\b(?:to|in|on|into|for|every|each|all|the|some)\b", match.group("kind")):
+        return None  # "add fog to every shot": weather, not a new shot
     source = original or text
     rest, rest_original = match.group("rest"), source[match.start("rest") : match.end("rest")]
     position = len(project.shots) + 1

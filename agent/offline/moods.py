@@ -18,7 +18,8 @@ _FASTER = r"faster|quicker|snappier|pacier|speedier|more energetic|more urgent|b
 _SLOWER = r"slower|more leisurely|more languid|less rushed|slower paced"
 _DEGREE = r"(?:(?:a\s+)?(?:bit|little|lot|touch|tad)\s+|much\s+|even\s+|way\s+|slightly\s+|somewhat\s+)?"
 _MOOD = re.compile(
-    rf"^(?:make|let|get|have|turn|keep)?\s*(?P<scope>.*?)\s*(?:feel|look|be|seem|play|go|read)?\s*{_DEGREE}"
+    rf"^(?:make|let|get|have|turn|keep)?\s*(?P<scope>.*?)\s*(?:(?:should|must|could|needs? to|has to)\s+)?"
+    rf"(?:feel|look|be|seem|play|go|read)?\s*{_DEGREE}"
     rf"(?P<mood>{_DRAMATIC}|{_CALM}|{_FASTER}|{_SLOWER})(?:\s+(?:please|overall|throughout|everywhere|"
     rf"in (?:pace|tone|mood|feel)|(?:in|for) (?P<scope2>.+)))?$"
     r"|^(?P<up>speed (?:it |things |everything )?up|pick up the pace|up the pace|tighten (?:up )?the pace)"
