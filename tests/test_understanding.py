@@ -432,7 +432,7 @@ def test_a_mood_after_and_is_an_instruction_of_its_own() -> None:
 @pytest.mark.parametrize(
     ("message", "field", "numbers"),
     [
-        ("swap the moth shot and the shot where she cries", "id", [2, 5]),
+        ("swap the moth shot and the fisherman shot", "id", [2, 7]),
         ("add fog to every shot in the shop", "weather", [1, 2, 3, 4, 5]),
         ("make the first shot and the last shot night", "time_of_day", [1, 9]),
         ("the pier scene should be slower", "duration_frames", [6, 7, 8, 9]),
