@@ -419,6 +419,10 @@ class ModelDirector:
                 messages.append({"role": "tool", "tool_call_id": call["id"], "content": answer})
             if outcome.error is None:
                 refused = None if outcome.changes else refused
+                if chosen == "new" and outcome.changes:
+                    # The plan holds: asking the model again only buys a sentence, minutes on a CPU.
+                    count = len(box.project.shots)
+                    return TurnPlan(edits=box.edits, reply=content or f"Planned {count} shots.", action="edit")
                 continue
             refused, failures = outcome.error, failures + 1
             if failures >= MAX_ATTEMPTS:

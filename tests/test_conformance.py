@@ -38,13 +38,13 @@ def director(server: StrictServer, **options: Any) -> ModelDirector:
 
 def planned() -> Project:
     with StrictServer() as server:
-        server.queue += [tool_call("create_story", PLAN), text("Planned.")]
+        server.queue += [tool_call("create_story", PLAN)]
         return apply(Project(), director(server).plan("A boy crosses the bay at night."))
 
 
 def test_a_planning_turn_names_its_tool_and_sends_what_a_strict_server_takes() -> None:
     with StrictServer() as server:
-        server.queue += [tool_call("create_story", PLAN), text("Planned two shots.")]
+        server.queue += [tool_call("create_story", PLAN)]
         edits = director(server).plan("A boy crosses the bay at night to find his sister.")
     assert server.refusals == []
     assert isinstance(edits[0], ReplaceStory) and edits[0].bible.title == "Night Ferry"
@@ -248,7 +248,7 @@ def test_new_says_in_one_line_what_a_model_plan_was_completed_with(tmp_path: Pat
 def test_chat_goes_on_after_a_failed_turn_and_every_turn_prints_something(tmp_path: Path) -> None:
     film = tmp_path / "film"
     with StrictServer() as server:
-        server.queue += [tool_call("create_story", PLAN), text("Planned.")]
+        server.queue += [tool_call("create_story", PLAN)]
         assert storyreel(server, "new", film, "--brief", "A boy crosses the bay at night.").returncode == 0
         server.queue += [
             {"raw": {"id": "c", "object": "chat.completion", "choices": []}},  # a 200 with no answer in it

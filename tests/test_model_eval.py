@@ -57,11 +57,9 @@ RESCUE = {
 }  # fmt: skip
 REPLIES = [
     tool_call("create_story", FERRY),
-    text("Planned."),
     tool_call("update_shot", {"shot": 1, "movement": "tracking"}),
     text("Shot 1 tracks now."),
     tool_call("create_story", RESCUE),
-    text("Planned."),
     tool_call("update_shot", {"shot": 2, "angle": "low", "size": "CU", "lens_mm": 85}),  # the lens: not asked
     text("Low close-up."),
     tool_call("move_shot", {"shot": 7, "position": 6}),
@@ -87,8 +85,8 @@ def test_quality_cases_score_the_model_director_in_the_offline_director_s_table(
     assert model["duration_adherence"].value == 1.0
     row = next(line for line in table.splitlines() if line.startswith("| edit_precision |"))
     assert row.endswith(f"| {(8 / 9):.3f} | – |")
-    planning = [r for r in server.requests if r["tool_choice"] != "auto"]  # create_story named: two a case
-    assert len(planning) == 4 and "Owen runs down the pier" in planning[0]["messages"][-1]["content"]
+    planning = [r for r in server.requests if r["tool_choice"] != "auto"]  # create_story named: once a case
+    assert len(planning) == 2 and "Owen runs down the pier" in planning[0]["messages"][-1]["content"]
 
 
 def test_storyreel_eval_model_prints_both_directors_side_by_side(tmp_path: Path) -> None:

@@ -130,8 +130,7 @@ def test_a_configured_model_runs_through_the_product_door_and_the_judge_scores_a
     }
     with ChatServer() as server:
         server.queue += [
-            tool_call("create_story", story),
-            text("Planned."),
+            tool_call("create_story", story),  # a plan that holds ends the planning turn
             tool_call("update_shot", {"shot": 2, "size": "CU", "lens_mm": 85}),  # one change too many
             text("Done."),
             text('{"camera": 3, "faithfulness": 4, "why": "clear coverage"}'),
