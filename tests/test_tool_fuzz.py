@@ -62,6 +62,7 @@ WEIGHTED_NAMES = [  # the tools a revision mostly uses come up most
     "undo",
     "redo",
     *["vary_shot", "vary_scene", "keep_variation", "surprise", "try_on_branch", "branch"],
+    "renumber_shots",
 ]
 CLEAN_NAMES = [  # these fail in a set, or without music, or with no versions on offer or no such branch
     name
