@@ -13,6 +13,12 @@ from dataclasses import dataclass, field
 
 from agent.offline.vocabulary import EXPRESSION_WORDS, HOLDING_VERBS, POSE_WORDS, PROP_NOUNS, WEATHER_WORDS
 from story.model import Acting, Expression, Pose, Prop, PropPlace, Weather
+from tools.draw import icons
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
 
 MAX_PROPS = 6  # more than a panel can show readably
 _WORD = re.compile(r"[a-z]+")
@@ -21,6 +27,49 @@ _OPENERS = {
     "with", "between", "on", "in", "under", "over", "near", "by", "at", "into", "from", "to", "beside", "behind",
     "among", "across", "and", "past", "toward", "towards", "through", "no", "every", "each", "this", "that",
 }  # fmt: skip
+# Words between an opener and its noun that are not the noun ('a small boat', 'the black rocks').
+_MODIFIERS = {
+    "old", "young", "little", "small", "big", "large", "great", "huge", "tiny", "tall", "long", "short", "wide",
+    "dark", "bright", "pale", "deep", "black", "white", "red", "green", "blue", "yellow", "grey", "gray", "brown",
+    "golden", "silver", "orange", "purple", "pink", "wooden", "iron", "broken", "empty", "full", "heavy", "wet",
+    "dry", "cold", "warm", "hot", "ancient", "new", "first", "last", "other", "same", "whole", "single", "lonely",
+    "strange", "poor", "rich", "beautiful", "fine", "ripe", "dead", "lovely", "ugly", "pretty", "thick", "thin",
+    "high", "low", "own", "very", "sunny", "rocky", "sandy", "icy", "shiny", "fair", "pleasant", "bare", "brass",
+}  # fmt: skip
+# Nouns that are no prop even where the icon set has a picture: the set draws places, ground and sky; the
+# figures draw bodies and clothes; the light is the time of day; people are the cast.
+_NOT_PROPS = _words(
+    "sea ocean water shore beach coast harbour harbor river stream lake pond field meadow forest wood woods garden "
+    "channel bay cove road street path way lane town city village country land ground floor earth sky air world "
+    "room kitchen hall "
+    "house home place side edge top bottom end middle corner distance horizon morning evening night day dusk dawn "
+    "noon midnight sunset sunrise twilight time hour minute moment year week month season summer winter spring "
+    "autumn light darkness shadow dark head face eye ear nose mouth hand arm leg foot feet finger hair beard body "
+    "back shoulder heart lip tongue teeth tooth neck knee skin voice breath man men woman women boy girl child "
+    "children people person king queen prince princess lady gentleman mother father son daughter brother sister "
+    "wife husband friend baby family crowd word name story thing nothing something way kind part piece lot one "
+    "sound noise silence life death love joy hope fear rest sleep dream weather creature animal beast picture "
+    "cold heat warmth hunger thirst power might victory mile league spot area line row air suit raincoat uniform "
+    "cheek chin forehead granddaughter grandson grandmother grandfather trainer station arena "
+    "clothes clothing garment coat scarf hat cap dress shirt boot shoe cloak gown jacket apron glove"
+)
+_BACKGROUND_GLYPHS = re.compile(
+    r"\b(boat|ship|sailboat|canoe|car|automobile|bus|train|locomotive|tram|truck|lorry|tractor|airplane|helicopter|"
+    r"rocket|house|building|castle|church|mosque|temple|shrine|tower|tent|bridge|tree|mountain|volcano|hut|"
+    r"factory|stadium|station|office|hospital|bank|school|hotel|windmill|fountain|rock|camel|elephant|whale)\b"
+)
+# Feelings the shared list does not spell out: past tenses and adverbs ('he laughed', 'rising up angrily').
+_MORE_FEELINGS = {
+    **dict.fromkeys(("cried", "wept", "sobbed", "weepy"), Expression.CRYING),
+    **dict.fromkeys(("grief", "grieving", "mourning", "unhappy", "miserable", "sorrowful", "mournful"), Expression.SAD),
+    **dict.fromkeys(("scared", "fright", "terror", "afraid", "feared", "fearfully", "fearing"), Expression.AFRAID),
+    **dict.fromkeys(("angrily", "furiously", "wrath", "glared", "scowled", "snarled", "enraged"), Expression.ANGRY),
+    **dict.fromkeys(("smiled", "happily", "grinned", "joyfully", "gladly", "cheerfully"), Expression.HAPPY),
+    **dict.fromkeys(("laughed", "giggled", "chuckled", "laughingly"), Expression.LAUGHING),
+    **dict.fromkeys(("gasped", "astonishment", "amazement"), Expression.SURPRISED),
+}
+_FEELINGS = EXPRESSION_WORDS | _MORE_FEELINGS
+MEANING = 0.6  # the director puts a thing in frame when its word is this near a glyph: surer than drawing's
 
 
 @dataclass(frozen=True)
@@ -54,8 +103,26 @@ def weather_in(text: str) -> Weather | None:
     return Weather.CLEAR if Weather.CLEAR in named else None
 
 
+def _drawable(word: str) -> PropPlace | None:
+    """Where a noun the fixed list does not know stands, when the icon vocabulary draws it; else None."""
+    if len(word) < 3 or word in _NOT_PROPS or word in WEATHER_WORDS or word in _FEELINGS:
+        return None
+    if word.endswith(("ing", "ly", "ed", "ist", "ian", "maker", "man", "men", "er")) and not icons.named(word):
+        return None  # a hiker or a postman is cast, not a prop; a ladder or a paper the icon set names
+    if not icons.enabled() or not icons.glyphs():
+        return None
+    glyph, score = icons.match(word)
+    if glyph is None or score < MEANING:
+        return None
+    return PropPlace.BACKGROUND if _BACKGROUND_GLYPHS.search(glyph.name) else PropPlace.FOREGROUND
+
+
 def props_in(text: str, holder: str | None = None) -> list[Prop]:
-    """The things the words name, in order, once each; one right after a holding verb is held by `holder`."""
+    """The things the words name, in order, once each; one right after a holding verb is held by `holder`.
+
+    A noun the fixed list knows counts within three words of an opener; any other noun counts when it is the
+    first word past an opener and its modifiers and the icon vocabulary draws it ('a pitcher', 'the grapes').
+    """
     words = _WORD.findall(text.lower())
     props: list[Prop] = []
     seen: set[str] = set()
@@ -68,30 +135,51 @@ def props_in(text: str, holder: str | None = None) -> list[Prop]:
             opened = i
             continue
         name = singular(word)
-        # a noun is a thing when a determiner or preposition opened it: "a heron watches" has no watch
-        if name not in PROP_NOUNS or name in seen or i - opened > 3:
+        if name in seen or i - opened > 3:
             continue
+        place = PROP_NOUNS.get(name)
+        if place is None and word not in _MODIFIERS and not word.endswith("ly"):
+            between = words[opened + 1 : i]  # only modifiers stand between the opener and this noun
+            if all(w in _MODIFIERS or w.endswith(("ly", "ed")) for w in between):
+                name = _plain_singular(word)
+                place = None if name in seen else _drawable(name)
+        if place is None:
+            continue
+        # a noun is a thing when a determiner or preposition opened it: "a heron watches" has no watch
         seen.add(name)
         opened = -99
         # "lights the great lamp": the thing within three words after the verb is in hand
         held = (
             holder is not None
             and i - holding_since <= 4
-            and PROP_NOUNS[name] == PropPlace.FOREGROUND  # a hand holds a lamp, not a mast
+            and place == PropPlace.FOREGROUND  # a hand holds a lamp, not a mast
             and not any(p.where == PropPlace.HELD for p in props)
         )
-        where = PropPlace.HELD if held else PROP_NOUNS[name]
+        where = PropPlace.HELD if held else place
         props.append(Prop(name=name, where=where, held_by=holder if held else None))
         if len(props) >= MAX_PROPS:
             break
     return props
 
 
+def _plain_singular(word: str) -> str:
+    """'grapes' -> 'grape', 'glasses' -> 'glass', 'berries' -> 'berry': for nouns outside the fixed list."""
+    if len(word) <= 3 or word.endswith(("ss", "us", "is", "as")):
+        return word
+    for ending, stem in (("sses", "ss"), ("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("xes", "x"), ("s", "")):
+        if word.endswith(ending):
+            return word[: -len(ending)] + stem
+    return word
+
+
 def expression_in(text: str) -> Expression | None:
     """The feeling the words show on a face, or None."""
-    for word in _WORD.findall(text.lower()):
-        if word in EXPRESSION_WORDS:
-            return EXPRESSION_WORDS[word]
+    words = _WORD.findall(text.lower())
+    for i, word in enumerate(words):
+        if word == "tears" and i and words[i - 1] not in _OPENERS:  # "the van tears away" is no feeling
+            continue
+        if word in _FEELINGS:
+            return _FEELINGS[word]
     return None
 
 

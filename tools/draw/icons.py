@@ -186,6 +186,11 @@ def _by_name(words: list[str]) -> Glyph | None:
     return None
 
 
+def named(thing: str) -> bool:
+    """True when a glyph is named by the thing's head word itself ('paper' -> 'roll of paper'): no model."""
+    return _by_name(re.findall(r"[a-z]+", thing.lower())) is not None
+
+
 @functools.lru_cache(maxsize=4096)
 def match(thing: str) -> tuple[Glyph | None, float]:
     """The glyph that draws `thing` and how sure the match is (1.0 by name); (None, best) when none is
