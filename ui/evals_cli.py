@@ -33,6 +33,12 @@ def eval_command(
     floors: Annotated[
         bool, typer.Option("--floors/--no-floors", help="Fail (exit 3) below the recorded floors.")
     ] = True,
+    depicted: Annotated[
+        bool,
+        typer.Option(
+            "--depicted", help="Also measure what the panels draw of what each shot names (evals/depicted.py)."
+        ),
+    ] = False,
     model: Annotated[
         bool,
         typer.Option(
@@ -78,6 +84,13 @@ def eval_command(
         if visual is not None:
             _visual(visual)
         low = below_floor(found, recorded) if floors else []
+        if depicted:
+            from evals.depicted import FLOOR, report, score_sets
+
+            for scored in score_sets():
+                out.print(report(scored), highlight=False, markup=False)
+                if floors and scored.mean < FLOOR:
+                    low.append(f"depicted on the {scored.name} {scored.mean:.2f} < {FLOOR}")
         for line in low:
             err.print(f"[red]below floor[/]: {line}", highlight=False)
     if low:
