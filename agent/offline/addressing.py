@@ -9,6 +9,11 @@ from dataclasses import dataclass
 from agent.offline.vocabulary import NUMBER_WORDS, ORDINALS
 from story import Character, Project
 
+
+class Refusal(Exception):
+    """An instruction understood but not doable; the message is the reply, and nothing changes."""
+
+
 _ORDINAL = "|".join(sorted(ORDINALS, key=len, reverse=True))
 _COUNT = "|".join(w for w in sorted(NUMBER_WORDS, key=len, reverse=True) if w not in ("a", "an", "half a"))
 _NUMBER = rf"(?:#?\d+(?:[a-z]{{1,8}}(?<!st|nd|rd|th))?|{_COUNT})"  # a label: 3, 2a; not 3rd

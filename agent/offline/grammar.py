@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from agent.offline.addressing import (
+    Refusal,
     ShotRef,
     blank,
     find_character,
@@ -51,10 +52,6 @@ from story import (
 from story.model import MAX_SHOT_FRAMES, MIN_SHOT_FRAMES, Prop, PropPlace
 
 SIZES_TIGHT_TO_WIDE = [ShotSize.ECU, ShotSize.CU, ShotSize.MCU, ShotSize.MS, ShotSize.MWS, ShotSize.WS, ShotSize.EWS]
-
-
-class Refusal(Exception):
-    """An instruction understood but not doable; the message is the reply, and nothing changes."""
 
 
 @dataclass(frozen=True)

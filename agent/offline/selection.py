@@ -65,7 +65,7 @@ def by_scene(project: Project, text: str) -> Found | None:
         ShotRef(id=s.id, number=n, offset=match.start()) for n, s in enumerate(project.shots, 1) if s.scene == wanted
     ]
     if not refs:
-        from agent.offline.grammar import Refusal
+        from agent.offline.addressing import Refusal
 
         raise Refusal(f"There is no scene {wanted}; the scenes are {', '.join(str(s) for s in scenes)}.")
     return refs, blank(text, match.start(), match.end())
@@ -181,7 +181,7 @@ def by_content(project: Project, text: str, recall: Callable[[str, Project], str
         best = _best_shot(project, wanted)
         if best is None:
             shown = " ".join(wanted)
-            from agent.offline.grammar import Refusal
+            from agent.offline.addressing import Refusal
 
             raise Refusal(f"I found no shot with {shown!r} in it; name it by number, e.g. 'shot 3'.")
         number, used = best
