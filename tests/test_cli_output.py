@@ -97,7 +97,7 @@ def test_the_voice_warning_comes_once_on_its_own_line_and_only_where_there_is_so
 
 
 def test_a_chat_gives_the_voice_warning_once(film: Path) -> None:
-    done = run("chat", film, stdin="make shot 1 a close-up\nmake shot 2 a close-up\nquit\n")
+    done = run("chat", film, stdin="make shot 1 a close-up\nmake shot 1 a wide shot\nquit\n")
     assert done.stdout.count("Done:") == 2, done.stdout
     assert len(voice_warnings(done)) == 1, done.stderr
 

@@ -20,6 +20,7 @@ Names carry the render key, so a later pass remakes only the stills and segments
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import math
@@ -157,9 +158,11 @@ class LiveReel:
             try:
                 if not target.is_file():
                     write_segment(self.folder.root / shot.take, target, shot.start / self.fps)
-            except (OSError, av_errors()) as exc:  # the live reel is a view: it never fails the render
-                log.warning("live reel stops before shot %s: %s", shot.label, exc)
+            except (OSError, av_errors()) as exc:  # the live reel is a view: it never fails the render...
                 self.broken = True
+                if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                    raise  # ...but a full disk fails the whole command, once, as the machine's failure
+                log.warning("live reel stops before shot %s: %s", shot.label, exc)
                 return
             shot.segment = relative
 
