@@ -510,9 +510,22 @@ def _brief(arguments: Any, limit: int = 120) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+CONTEXT_WORDS = ("context", "n_ctx", "too many tokens")  # how servers say a prompt did not fit
+
+
 def _reason(exc: BaseException) -> str:
-    """Why a request failed, in one line without a trailing full stop."""
-    return " ".join(str(exc).split()).rstrip(".") or type(exc).__name__
+    """Why a request failed, in one line without a trailing full stop; a prompt the server's context
+    could not hold also says what to change."""
+    import openai  # noqa: PLC0415 - the SDK loads on the model's first call, not at start
+
+    said = " ".join(str(exc).split()).rstrip(".") or type(exc).__name__
+    if isinstance(exc, openai.BadRequestError) and any(word in said.lower() for word in CONTEXT_WORDS):
+        said += (
+            " (the prompt did not fit the model's context: start the server with a larger one, for example"
+            " llama-cpp-python's --n_ctx 8192 or Ollama's num_ctx, or set STORYREEL_CONTEXT to the context"
+            " it has so storyreel fits the prompt to it)"
+        )
+    return said
 
 
 def _reason_of(reply: str) -> str:

@@ -366,7 +366,9 @@ def _streamed(
                     slot = slots.setdefault(part.index, {"id": "", "name": [], "arguments": []})
                     slot["id"] = part.id or slot["id"]
                     if part.function is not None:
-                        slot["name"].append(part.function.name or "")
+                        name = part.function.name or ""
+                        if not (slot["name"] and name == _joined(slot["name"])):  # a name sent again in every piece
+                            slot["name"].append(name)
                         slot["arguments"].append(part.function.arguments or "")
         except (httpx.TimeoutException, openai.APITimeoutError):
             raise _waited_too_long(settings, "stall" if words or slots else "first") from None

@@ -9,7 +9,8 @@ conformance tests. It answers from the same script as `ChatServer`, but:
 - a string bound (`maxLength`) above `max_string` in a tool schema is a 400 (the grammar is too big);
 - a request larger than the context (about 4 characters a token) is a 400 naming the token count;
 - `max_tokens` missing is a 400 here, so a test sees it at once (a real server runs on and on);
-- `GET /props` says the context length, as llama.cpp's server does.
+- `GET /props` says the context length, as llama.cpp's server does;
+- a streamed tool call repeats its whole name in every piece, as llama-cpp-python's does.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ class StrictServer(ChatServer):
         if tools and choice == "auto" and body.get("stream"):
             self.refusals.append("Automatic streaming tool choice is not supported")
             return {"empty_stream": True}
-        return reply
+        return reply | {"repeat_name": True}
 
     def _refusal(self, body: dict[str, Any]) -> str | None:
         messages = body.get("messages", [])

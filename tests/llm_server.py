@@ -137,9 +137,10 @@ class ChatServer:
                     )
                     arguments = call["function"]["arguments"]
                     for i in range(0, len(arguments), 16):
-                        deltas.append(
-                            {"tool_calls": [{"index": index, "function": {"arguments": arguments[i : i + 16]}}]}
-                        )
+                        function = {"arguments": arguments[i : i + 16]}
+                        if reply.get("repeat_name"):  # llama-cpp-python sends the whole name again in every piece
+                            function = {"name": call["function"]["name"]} | function
+                        deltas.append({"tool_calls": [{"index": index, "function": function}]})
                 finish = "tool_calls" if reply.get("tool_calls") else "stop"
                 chunks = [(delta, None) for delta in deltas] + [({}, finish)]
 

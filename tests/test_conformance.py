@@ -265,3 +265,21 @@ def test_chat_goes_on_after_a_failed_turn_and_every_turn_prints_something(tmp_pa
     assert "the model crashed" in said.stdout + said.stderr
     assert "Shot 2 is a close-up." in said.stdout
     assert json.loads((film / "story.json").read_text())["shots"][1]["size"] == "CU"
+
+
+class Overstated(StrictServer):
+    """A server that states a larger context than it holds (or one STORYREEL_CONTEXT overstates)."""
+
+    def get(self, path: str) -> dict[str, Any] | None:
+        return {"default_generation_settings": {"n_ctx": 32768}} if path.rstrip("/").endswith("/props") else None
+
+
+def test_a_prompt_the_server_cannot_hold_says_how_to_raise_the_context() -> None:
+    project = planned()
+    with Overstated(context=900) as server:
+        server.queue += [tool_call("update_shot", {"shot": 2, "size": "CU"})]
+        plan = director(server).turn(project, "make shot 2 a close-up", toolbox=Toolbox(project))
+    assert server.refusals and "but the context is 900" in server.refusals[0]
+    assert plan.edits == [] and plan.unanswered
+    assert "did not fit the model's context" in plan.reply and "STORYREEL_CONTEXT" in plan.reply, plan.reply
+    assert "--n_ctx" in plan.reply and "nothing was changed" in plan.reply
