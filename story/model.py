@@ -553,6 +553,16 @@ class Project(Record):
                 return number
         raise KeyError(shot_id)
 
+    def place_after(self, shot_id: str) -> int:
+        """The 1-based place a shot put in after this one takes: after it and after the shots already put in
+        after it that follow it (2A and 2B after 2; 2AA after 2A), so the new one is the next label (2C) and
+        the labels keep their order."""
+        place = self.shot_number(shot_id)
+        inserts = re.compile(re.escape(self.shots[place - 1].label) + "[A-Z]+")
+        while place < len(self.shots) and inserts.fullmatch(self.shots[place].label):
+            place += 1
+        return place + 1
+
     def labelled(self, label: str) -> Shot:
         """The shot a person names by its label ('2a' or '2A'); KeyError when none has it."""
         wanted = label.strip().upper()

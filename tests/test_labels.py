@@ -210,3 +210,53 @@ def test_the_storyboard_and_contact_sheet_name_shots_by_label(production: Produc
         == [label != str(n) for n, label in enumerate(labels(project), 1)]
         == [False, False, *[True] * (len(frames) - 2)]
     )
+
+
+# Restructuring renders only what it must, even where the scene places no one ----------------------
+
+
+@pytest.fixture
+def unplaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Production:
+    """Six small shots of one scene placing no one: shots 2 and 4 name Mara then Tomas, shot 6 Tomas then Mara,
+    so every side they stand on comes from the scene (tools/draw/blocking.py)."""
+    from scripted import small_story
+
+    monkeypatch.setenv("STORYREEL_MEMORY", "off")
+    story = small_story(width=160, height=90, shots=6, title_card=False)
+    shots = [*story.shots[:5], story.shots[5].model_copy(update={"characters": ["tomas", "mara"]})]
+    director = ScriptedDirector(story=[story.model_copy(update={"shots": shots})])
+    Production.new(tmp_path / "film", "A keeper waits.", director=director)  # type: ignore[arg-type]
+    opened = Production.open(tmp_path / "film", director=OfflineDirector())
+    assert all(not shot.positions for shot in opened.project.shots)
+    return opened
+
+
+def test_moving_a_shot_that_names_people_the_other_way_renders_no_shot(unplaced: Production) -> None:
+    before = unplaced.project
+    result = unplaced.apply([MoveShot(shot_id="s6", position=1)], message="move shot 6 to the start")
+    assert result.rendered == [] and result.failed == {}
+    assert all(keys(unplaced.project)[shot.id] == keys(before)[shot.id] for shot in before.shots)
+
+
+def test_deleting_the_shot_that_first_showed_a_pair_renders_no_shot(unplaced: Production) -> None:
+    result = unplaced.apply([RemoveShot(shot_id="s2")], message="delete shot 2")
+    assert result.rendered == [] and result.failed == {}
+
+
+def test_inserting_a_shot_that_names_people_the_other_way_renders_that_shot_alone(unplaced: Production) -> None:
+    new = Shot(id="s7", action="Tomas and Mara argue.", characters=["tomas", "mara"], location="harbour")
+    result = unplaced.apply([AddShot(shot=new, position=2)], message="add a shot after 1")
+    project = unplaced.project
+    assert [project.shots[n - 1].label for n in result.rendered] == ["1A"]
+    assert labels(project) == ["1", "1A", "2", "3", "4", "5", "6"]
+
+
+def test_putting_a_shot_in_after_2_when_2a_is_there_makes_it_2b_after_2a(production: Production) -> None:
+    say(production, "add a shot after 2: a gull lands on the rail")
+    result = say(production, "add a shot after shot 2: the gull flies off")
+    assert labels(production.project)[:5] == ["1", "2", "2A", "2B", "3"]
+    assert [production.project.shots[n - 1].label for n in result.rendered] == ["2B"]
+    assert production.project.labelled("2B").action.startswith("the gull flies off")
+    say(production, "add a shot after 2A: a wave breaks")  # 2B is taken: the one between 2A and 2B is 2AA
+    say(production, "duplicate shot 2")  # after 2 and every shot put in after it
+    assert labels(production.project)[:7] == ["1", "2", "2A", "2AA", "2B", "2C", "3"]

@@ -453,7 +453,7 @@ def duplicate(project: Project, text: str, context: Context) -> Step | None:
     ref = refs[0]
     new_id = _new_id(project)
     copy = project.shot(ref.id).model_copy(update={"id": new_id, "takes": []})
-    added = AddShot(shot=copy, position=ref.number + 1)
+    added = AddShot(shot=copy, position=project.place_after(ref.id))  # after 2 and its 2A: 2B
     label = apply(project, added).shot(new_id).label  # the label it gets where it lands (2 -> 2A)
     return Step([added], f"duplicated shot {project.shot(ref.id).label} as shot {label}", new_id)
 
@@ -504,7 +504,8 @@ def insert(project: Project, text: str, context: Context, original: str = "") ->
                     f"Which shot should the new one go {where.group('side')}? e.g. 'add a shot after 4: ...'."
                 )
             anchor = project.shot(refs[0].id)
-            position = refs[0].number + (1 if where.group("side") == "after" else 0)
+            after = where.group("side") == "after"  # after 2 and the 2A put in after it: 2B
+            position = project.place_after(refs[0].id) if after else refs[0].number
     opener = _OPENS_ACTION.match(rest)
     cut = opener.end() if opener else 0
     action = " ".join(rest_original[cut:].split()).strip(" ,:;-").rstrip(".")

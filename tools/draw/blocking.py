@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from story import Angle, Project, Shot, ShotSize
-from story.model import Acting, Facing
+from story.model import Acting, Facing, shot_counter
 
 TURN_TOWARD = 0.5  # a three-quarter turn toward the others: the face still reads
 TURN_SAID = 1.0  # a facing said in words: turned as far as a face is drawn
@@ -47,11 +47,13 @@ def _shown_order(shot: Shot) -> list[str]:
 
 
 def scene_order(project: Project, scene: int) -> list[str]:
-    """The scene's people left to right, in the order its shots first showed them."""
+    """The scene's people left to right, in the order its shots first showed them.
+
+    Shots count in the order they were made (their ids' counter), not their places in the list: a shot
+    moved or put in before the others never turns the scene round, so no other shot renders again.
+    """
     order: list[str] = []
-    for shot in project.shots:
-        if shot.scene != scene:
-            continue
+    for shot in sorted((s for s in project.shots if s.scene == scene), key=lambda s: shot_counter(s.id)):
         shown = _shown_order(shot)
         for i, cid in enumerate(shown):
             if cid in order:
