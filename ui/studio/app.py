@@ -19,6 +19,7 @@ import gradio as gr  # noqa: E402 - analytics must be off before gradio is impor
 
 from story import Angle, Movement, ShotSize  # noqa: E402
 from ui.studio import live as live_view  # noqa: E402
+from ui.studio import task_controls  # noqa: E402
 from ui.studio.handlers import Studio  # noqa: E402
 from ui.studio.safety import BRIEF, IMAGE, MUSIC, RECORDING  # noqa: E402
 from ui.studio.trying import saying, versions_and_branches  # noqa: E402
@@ -121,6 +122,7 @@ def build_studio(projects_root: Path, *, start: Path | None = None) -> gr.Blocks
                     use_take = gr.Button("Use chosen take")
                     take = gr.Button("New take")
                 takes = gr.Radio(label="Takes", choices=[], elem_id="takes")
+                made_for_task = task_controls.panel()  # controls made for what the person is doing
             with gr.Column(scale=4):
                 downloads = gr.File(label="Downloads (cut/)", file_count="multiple", interactive=False, height=140)
                 with gr.Accordion("Add media", open=False):
@@ -205,6 +207,17 @@ def build_studio(projects_root: Path, *, start: Path | None = None) -> gr.Blocks
                 api_name=api,
                 **limit,
             ).then(versions_and_branches, inputs=project, outputs=trying_outputs, api_visibility="private")
+        task_controls.wire(
+            studio,
+            made_for_task,
+            project=project,
+            selected=selected,
+            chat=chat,
+            waiting=waiting,
+            changed=[title, selected],
+            turn_outputs=turn_outputs,
+            limit=limit,
+        )
         history_outputs = [chatbot, chat, *view]
         undo.click(studio.undo, inputs=[project, selected, chat], outputs=history_outputs, api_name="undo", **limit)
         redo.click(studio.redo, inputs=[project, selected, chat], outputs=history_outputs, api_name="redo", **limit)
