@@ -3,6 +3,7 @@ back with PyAV while the render runs and after it."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from fractions import Fraction
@@ -161,3 +162,63 @@ def test_storyreel_new_says_where_the_reel_plays_while_it_renders(tmp_path: Path
     assert playing == [f"Playing as it renders: {film / PLAYLIST}"]
     assert lines.index(playing[0]) < next(i for i, line in enumerate(lines) if line.startswith("Reel: "))
     assert playable_seconds(film / PLAYLIST) > 0
+
+
+def test_the_first_playable_line_comes_while_the_pass_renders_and_never_from_an_old_playlist(tmp_path: Path) -> None:
+    from tools.render.live import on_first_playable
+
+    project = small_project()
+    folder = ProjectFolder.create(tmp_path / "film", project)
+    project = folder.amend(render_shots(folder, project).edits)
+    assert playable_seconds(folder.root / PLAYLIST) > 0, "the last pass's playlist is still there"
+    heard: list[tuple[Path, bool]] = []
+
+    def playing(playlist: Path) -> None:
+        heard.append((playlist, bool((live_state(folder.root) or {}).get("complete"))))
+
+    tell = on_first_playable(folder.root, lambda *_: None, playing)
+    tell("assembling", 1, 1)  # progress before this command's pass began: the old playlist says nothing
+    assert heard == []
+    project, _ = folder.commit([UpdateShot(shot_id="s4", changes=ShotChanges(size=ShotSize.CU))])
+    render_shots(folder, project, progress=tell, workers=1)
+    assert heard == [(folder.root / PLAYLIST, False)], "once, while the pass still renders"
+
+
+def _storyreel(*args: str | Path, stdin: str = "") -> list[str]:
+    """The lines `storyreel ARGS` prints on stdout (offline, memory off); it must succeed."""
+    done = subprocess.run(
+        [sys.executable, "-m", "ui.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(Path.cwd()), "STORYREEL_MEMORY": "off", "COLUMNS": "80"},
+        cwd=Path(__file__).resolve().parent.parent,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
+
+
+def _playing_before_rendered(lines: list[str], film: Path) -> None:
+    playing = [n for n, line in enumerate(lines) if line.startswith("Playing as it renders: ")]
+    assert [lines[n] for n in playing] == [f"Playing as it renders: {film / PLAYLIST}"], lines
+    assert playing[0] < next(n for n, line in enumerate(lines) if line.startswith("Rendered shot")), lines
+
+
+def test_say_render_and_chat_say_where_the_reel_plays_when_they_render_shots(tmp_path: Path) -> None:
+    film = tmp_path / "film"
+    brief = "Title: Quay\n\nAt dawn Mara walks the quay.\nTomas mends a net.\nAt night Mara lights the lamp."
+    _storyreel("new", film, "--brief", brief)
+
+    _playing_before_rendered(_storyreel("say", film, "make shot 2 a close-up"), film)
+
+    nothing = _storyreel("render", film)
+    assert not any(line.startswith("Playing as it renders") for line in nothing), "nothing rendered: no line"
+    taken = json.loads((film / "story.json").read_text())["shots"][0]["takes"]
+    for take in taken:
+        (film / take["path"]).unlink(missing_ok=True)
+    _playing_before_rendered(_storyreel("render", film), film)
+
+    talked = _storyreel("chat", film, stdin="make shot 3 a wide shot\nmake shot 1 longer\nquit\n")
+    playing = [line for line in talked if line.startswith("Playing as it renders: ")]
+    assert playing == [f"Playing as it renders: {film / PLAYLIST}"] * 2, "once for each turn that renders"

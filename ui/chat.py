@@ -45,12 +45,12 @@ def start(directory: Path, ask: Ask, out: Console, warned: set[str] | None = Non
     brief = ask("brief> ")
     if brief is None or not brief.strip():
         return None
+    from ui.door import playing_as_it_renders
     from ui.progress import render_bars
 
     with render_bars(out) as bars:  # the model's thinking and the first render show while they last
-        production, result = Production.new(
-            directory, brief, memory_follows=True, progress=bars.progress, announce=bars.announce
-        )
+        progress, announce = playing_as_it_renders(directory, bars.progress, bars.announce, out)
+        production, result = Production.new(directory, brief, memory_follows=True, progress=progress, announce=announce)
     report(result, out, streamed=False, warned=warned)
     return production
 
@@ -85,9 +85,22 @@ def turn(
 ) -> None:
     """One turn with its events shown as they happen."""
     from agent.graph import stream_turn
+    from tools.render.live import first_playable_check
+    from ui.door import playing_line
     from ui.progress import render_bars
 
     streamed = False
+    shown = False  # the words streamed before the playing line: the reply is not printed again
+    line = playing_line(out)
+
+    def playing(playlist: Path) -> None:
+        nonlocal streamed, shown
+        if streamed:  # the director's words end their line first
+            out.file.write("\n")
+            streamed, shown = False, True
+        line(playlist)
+
+    playable = first_playable_check(production.folder.root, playing)  # once, if this turn renders
     with ExitStack() as stack:
         bars = None
         for event in stream_turn(production, message, resume=resume):
@@ -112,6 +125,7 @@ def turn(
                     bars.announce(event.text)
                 else:
                     bars.progress(event.data["label"], event.data["frames"], event.data["total"])
+                playable()
             elif event.kind == "question":
                 stack.close()
                 if streamed:
@@ -121,10 +135,11 @@ def turn(
                 turn(production, "", ask, out, err, resume=said, warned=warned)
                 return
             elif event.result is not None:
+                playable()
                 stack.close()
                 if streamed:
                     out.file.write("\n")
-                report(event.result, out, streamed=streamed, err=err, warned=warned)
+                report(event.result, out, streamed=streamed or shown, err=err, warned=warned)
 
 
 def report(

@@ -26,6 +26,7 @@ from ui.door import (
     err,
     open_project,
     out,
+    playing_as_it_renders,
     report_turn,
     warn,
 )
@@ -68,14 +69,10 @@ def new(
 
     with door(), render_bars(err) as bars:
         from agent.production import Production
-        from tools.render.live import on_first_playable
 
-        def playing(playlist: Path) -> None:  # as soon as the first shot is done, while the others render
-            print_plain(out, f"Playing as it renders: {playlist}", soft_wrap=True)
-
-        progress = on_first_playable(directory, bars.progress, playing)
+        progress, announce = playing_as_it_renders(directory, bars.progress, bars.announce)
         _, result = Production.new(  # plans through the director the settings choose
-            directory, raw, title_card=title_card, progress=progress, announce=bars.announce
+            directory, raw, title_card=title_card, progress=progress, announce=announce
         )
     report_turn(result)
 

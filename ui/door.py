@@ -9,7 +9,7 @@ at the top, so `storyreel --help` stays instant.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
@@ -32,6 +32,11 @@ app = ReadableTyper(
 )
 out = Console()
 err = Console(stderr=True)
+
+Progress = Callable[[str, int, int], None]
+"""Hears a render's progress: label, frames done since the last call, frames in all."""
+Announce = Callable[[str], None]
+"""Hears the line that names a step as it begins ("rendering 2 of 5 shots")."""
 
 ProjectDir = Annotated[Path, typer.Argument(help="The project folder.", show_default=False)]
 
@@ -73,15 +78,47 @@ def door() -> Iterator[None]:
         raise
 
 
+def playing_line(console: Console) -> Callable[[Path], None]:
+    """Prints "Playing as it renders: <playlist>", the live reel a player can open while shots render."""
+
+    def playing(playlist: Path) -> None:
+        print_plain(console, f"Playing as it renders: {playlist}", soft_wrap=True)
+
+    return playing
+
+
+def playing_as_it_renders(
+    directory: Path, progress: Progress, announce: Announce, console: Console | None = None
+) -> tuple[Progress, Announce]:
+    """`progress` and `announce` that also print, once, "Playing as it renders: <playlist>" as soon as a
+    render pass begun from now on has a shot playable in the live reel (tools/render/live.py): while
+    later shots render, or, when the shots rendered are the last to become playable, as the pass ends."""
+    from tools.render.live import first_playable_check
+
+    check = first_playable_check(directory, playing_line(console or out))
+
+    def progressed(label: str, frames: int, total: int) -> None:
+        progress(label, frames, total)
+        check()
+
+    def announced(line: str) -> None:
+        check()  # a step that follows the render ("assembling the reel"): the pass is over
+        announce(line)
+
+    return progressed, announced
+
+
 @contextmanager
 def open_project(directory: Path) -> Iterator[Production]:
-    """The project folder opened for work, with progress bars on stderr."""
+    """The project folder opened for work, with progress bars on stderr; a command that renders shots
+    says where the reel plays while it renders."""
     from ui.progress import render_bars
 
     with door(), render_bars(err) as bars:
         from agent.production import Production
 
-        production = Production.open(directory, progress=bars.progress, announce=bars.announce)
+        progress, announce = playing_as_it_renders(directory, bars.progress, bars.announce)
+        production = Production.open(directory, progress=progress, announce=announce)
         try:
             with production.changing():  # one writer at a time: a second waits, then exits 2 naming this one
                 yield production

@@ -221,18 +221,34 @@ def on_first_playable(
     root: Path, progress: Callable[[str, int, int], None], playable: Callable[[Path], None]
 ) -> Callable[[str, int, int], None]:
     """`progress` that also calls `playable(playlist)` once, at the first call after the live playlist of
-    the project at `root` lists a shot (a render's other shots report progress while it plays)."""
-    playlist = Path(root) / PLAYLIST
-    said = False
+    the project at `root` lists a shot (a render's other shots report progress while it plays). Only a
+    pass begun after this call counts: the playlist a past command left says nothing of this one."""
+    check = first_playable_check(root, playable)
 
     def wrapped(label: str, frames: int, total: int) -> None:
-        nonlocal said
         progress(label, frames, total)
-        if not said and playable_seconds(playlist) > 0:
+        check()
+
+    return wrapped
+
+
+def first_playable_check(root: Path, playable: Callable[[Path], None]) -> Callable[[], None]:
+    """A call that, once the live playlist of a pass begun after now lists a shot, calls
+    `playable(playlist)`, once; call it whenever a render may have moved on (progress, a new step)."""
+    playlist = Path(root) / PLAYLIST
+    since = time.time()
+    said = False
+
+    def check() -> None:
+        nonlocal said
+        if said or playable_seconds(playlist) <= 0:
+            return
+        state = live_state(root)
+        if state is not None and float(state.get("started") or 0) >= since:
             said = True
             playable(playlist)
 
-    return wrapped
+    return check
 
 
 def live_state(root: Path) -> dict[str, Any] | None:
