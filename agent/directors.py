@@ -240,6 +240,23 @@ def revise_tools(project: Project, message: str) -> frozenset[str]:
     return frozenset(chosen)
 
 
+_UNDO_WORDS = r"\b(undo|take (?:that|it) back|put it back|revert|go back)\b"
+
+
+def likely_tool(project: Project, message: str, offered: list[dict[str, Any]]) -> str:
+    """The one offered tool a revision's words call for most: `undo` for undoing words, else the
+    first tool of `_REVISE_TOOLS` they name, else `update_character` for a character's name, else
+    `update_shot`."""
+    names = {tool["function"]["name"] for tool in offered}
+    said = message.lower()
+    called = [name for name, words in _REVISE_TOOLS if re.search(words, said)]
+    if re.search(_UNDO_WORDS, said):
+        called.insert(0, "undo")
+    if any(re.search(rf"\b{re.escape(c.name.lower())}\b", said) for c in project.characters if c.name):
+        called.append("update_character")
+    return next((name for name in called if name in names), "update_shot")
+
+
 def server_context(base_url: str | None, timeout: float = 3.0) -> int | None:
     """The context length the server says it has (llama.cpp's `/props`, or a `/v1/models` entry's
     `meta.n_ctx_train` / `context_length`), or None when it says nothing."""
@@ -385,6 +402,7 @@ class ModelDirector:
                 edits=[], reply=f"The model cannot take this turn: {exc}. Nothing was changed.", action="none"
             )
         forced = "create_story" if chosen == "new" else None  # a planning turn must call it
+        named_again = False  # a revision answered with nothing is asked once more, naming its likeliest tool
         failures = 0
         refused: str | None = None  # the error of the last refused reply, until a reply with changes holds
         for _ in range(MAX_STEPS):
@@ -400,6 +418,11 @@ class ModelDirector:
             if not calls:
                 if refused is not None:
                     return _nothing_changed(message, refused, failures)
+                if not content.strip() and not box.edits and not box.action and chosen == "revise" and not named_again:
+                    # Some servers give a model's words back empty (llama-cpp-python's automatic tool
+                    # choice): name the tool the words call for, once, so the turn reaches a tool.
+                    named_again, forced = True, likely_tool(project, message, offered)
+                    continue
                 if not content.strip() and not box.edits and not box.action:
                     return TurnPlan(
                         edits=[], reply="The model gave no answer; nothing was changed.", action="none", unanswered=True
@@ -419,6 +442,9 @@ class ModelDirector:
                 messages.append({"role": "tool", "tool_call_id": call["id"], "content": answer})
             if outcome.error is None:
                 refused = None if outcome.changes else refused
+                if forced and chosen == "revise" and outcome.changes:
+                    # The named call holds: asking again would force the same tool once more.
+                    return TurnPlan(edits=box.edits, reply=content, action=box.action or "none", branch=box.branch)
                 if chosen == "new" and outcome.changes:
                     # The plan holds: asking the model again only buys a sentence, minutes on a CPU.
                     count = len(box.project.shots)

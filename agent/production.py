@@ -234,7 +234,7 @@ class Production:
             result = self.render(executor, reporting=reporting)
         else:
             result = TurnResult(reply="", fps=project.fps, warnings=self._warnings())
-        result.reply, result.changes = "\n".join([*notes, reply or "; ".join(changes)]), changes
+        result.reply, result.changes = "\n".join([*notes, reply or "Done."]), changes  # the changes are listed below
         return result
 
     def undo(self, reporting: Reporting | None = None) -> TurnResult:
@@ -288,8 +288,9 @@ class Production:
             total = len(project.shots)
             hooks.announce(f"rendering {len(stale)} of {total} shot{'s' if total != 1 else ''}")
         report: RenderReport = render_shots(self.folder, project, progress=hooks.progress, executor=executor)
+        labels = {number: shot.label for number, shot in enumerate(project.shots, 1)}
         for number, why in report.damaged.items():
-            self.folder.warnings.append(f"shot {number}'s take was damaged ({why}); rendered it again")
+            self.folder.warnings.append(f"shot {labels[number]}'s take was damaged ({why}); rendered it again")
         if report.edits:
             project = self.folder.amend(list(report.edits))
         hooks.announce("assembling the reel")
@@ -298,11 +299,12 @@ class Production:
         if not sound_warnings:
             del self.folder.warnings[said:]
         self.folder.amend([*voice_edits(project), cut])  # voices cast now are kept, like the takes
-        failed = "; ".join(f"shot {n} failed: {why}" for n, why in report.failed.items())
+        failed = "; ".join(f"shot {labels[n]} failed: {why}" for n, why in report.failed.items())
         return TurnResult(
             reply=failed or ("" if report.rendered else "Reel is up to date."),  # what rendered is listed apart
             rendered=report.rendered,
             failed=report.failed,
+            labels=labels,
             reel=reel,
             frames=cut.frames,
             fps=project.fps,

@@ -39,8 +39,9 @@ def tokens(body: dict[str, Any]) -> int:
 class StrictServer(ChatServer):
     """`ChatServer` with the rules of a strict local server; `refusals` records why each request failed."""
 
-    def __init__(self, *, context: int = 4096, max_string: int = 256) -> None:
+    def __init__(self, *, context: int = 4096, max_string: int = 256, words_vanish: bool = False) -> None:
         super().__init__()
+        self.words_vanish = words_vanish  # words under automatic tool choice come back empty, as llama-cpp-python's do
         self.context = context
         self.max_string = max_string
         self.refusals: list[str] = []
@@ -61,6 +62,8 @@ class StrictServer(ChatServer):
         if tools and choice == "auto" and body.get("stream"):
             self.refusals.append("Automatic streaming tool choice is not supported")
             return {"empty_stream": True}
+        if tools and choice == "auto" and self.words_vanish and not reply.get("tool_calls"):
+            return {"content": ""}
         return reply | {"repeat_name": True}
 
     def _refusal(self, body: dict[str, Any]) -> str | None:

@@ -150,7 +150,7 @@ def storyreel(
 def test_a_model_that_cannot_plan_loses_no_brief_and_one_that_says_nothing_fails_in_one_line(tmp_path: Path) -> None:
     film = tmp_path / "film"
     with StrictServer() as server:
-        server.queue += [text("I would love to help with that!"), text(""), text("")]
+        server.queue += [text("I would love to help with that!"), text(""), text(""), text("")]  # named: still nothing
         made = storyreel(server, "new", film, "--brief", "Mara climbs the lighthouse at dusk. She lights the lamp.")
         assert made.returncode == 0, made.stderr
         assert made.stderr.count("the offline director planned it instead") == 1
@@ -251,7 +251,8 @@ def test_chat_goes_on_after_a_failed_turn_and_every_turn_prints_something(tmp_pa
         server.queue += [tool_call("create_story", PLAN)]
         assert storyreel(server, "new", film, "--brief", "A boy crosses the bay at night.").returncode == 0
         server.queue += [
-            {"raw": {"id": "c", "object": "chat.completion", "choices": []}},  # a 200 with no answer in it
+            {"raw": {"id": "c", "object": "chat.completion", "choices": []}},  # a 200 with no answer in it,
+            {"raw": {"id": "c", "object": "chat.completion", "choices": []}},  # and again when its tool is named
             {"status": 500, "message": "the model crashed"},
             tool_call("update_shot", {"shot": 2, "size": "CU"}),
             text("Shot 2 is a close-up."),
@@ -283,3 +284,57 @@ def test_a_prompt_the_server_cannot_hold_says_how_to_raise_the_context() -> None
     assert plan.edits == [] and plan.unanswered
     assert "did not fit the model's context" in plan.reply and "STORYREEL_CONTEXT" in plan.reply, plan.reply
     assert "--n_ctx" in plan.reply and "nothing was changed" in plan.reply
+
+
+def test_a_revision_answered_in_vanished_words_is_asked_again_naming_its_tool() -> None:
+    """llama-cpp-python gives a model's words back empty under automatic tool choice: the turn names
+    the tool its words call for, once, and the change reaches the model as a tool call."""
+    project = planned()
+    with StrictServer(words_vanish=True) as server:
+        server.queue += [
+            text("I would make it a close-up."),  # eaten by the empty stream
+            text("I would make it a close-up."),  # comes back empty
+            tool_call("update_shot", {"shot": 2, "size": "CU"}),
+        ]
+        plan = director(server).turn(project, "make shot 2 a close-up", toolbox=Toolbox(project))
+    assert [r.get("tool_choice") for r in server.requests] == [
+        "auto",
+        "auto",
+        {"type": "function", "function": {"name": "update_shot"}},
+    ]
+    assert apply(project, plan.edits).shots[1].size == ShotSize.CU and not plan.unanswered
+
+
+@pytest.mark.parametrize(
+    ("message", "tool"),
+    [
+        ("make shot 2 a close-up", "update_shot"),
+        ("undo that", "undo"),
+        ("Ivo wears a yellow hat", "update_character"),
+        ("add a shot of gulls after shot 1", "add_shot"),
+        ("get rid of the last shot", "remove_shot"),
+    ],
+)
+def test_the_named_retry_picks_the_tool_the_words_call_for(message: str, tool: str) -> None:
+    from agent.directors import likely_tool, offered_tools, revise_tools
+
+    project = planned()
+    offered = offered_tools(Toolbox(project).specs(), revise_tools(project, message))
+    assert likely_tool(project, message, offered) == tool
+
+
+def test_a_change_the_model_made_without_words_is_listed_once(tmp_path: Path) -> None:
+    film = tmp_path / "film"
+    with StrictServer() as server:
+        server.queue += [tool_call("create_story", PLAN)]
+        assert storyreel(server, "new", film, "--brief", "A boy crosses the bay at night.").returncode == 0
+        server.queue += [
+            tool_call("update_shot", {"shot": 2, "size": "CU"}),  # eaten by the empty stream
+            tool_call("update_shot", {"shot": 2, "size": "CU"}),
+            text(""),
+        ]
+        said = storyreel(server, "say", film, "make shot 2 a close-up")
+    assert said.returncode == 0, said.stdout + said.stderr
+    lines = [line for line in said.stdout.splitlines() if not line.startswith("Playing as it renders")]
+    assert lines[0] == "Done.", said.stdout
+    assert said.stdout.count("shot 2: size MS -> CU") == 1, said.stdout
