@@ -55,6 +55,10 @@ class ChatServer:
         self.left_early = 0
         self.finished = threading.Event()
         """Set each time a request's handling ends (answered, or the client gone)."""
+        self.transcripts: list[str | dict[str, Any]] = []
+        """What POST /v1/audio/transcriptions answers, in turn: the text, or `error(status)`."""
+        self.recordings: list[dict[str, Any]] = []
+        """Each recording sent to be transcribed: its `model`, `filename` and `bytes`."""
         self._count = threading.Lock()
         server = self
 
@@ -73,7 +77,10 @@ class ChatServer:
                     server.open_now += 1
                     server.most_at_once = max(server.most_at_once, server.open_now)
                 try:
-                    self._answer()
+                    if self.path.rstrip("/").endswith("/audio/transcriptions"):
+                        self._transcribe()
+                    else:
+                        self._answer()
                 finally:
                     with server._count:
                         server.open_now -= 1
@@ -120,6 +127,31 @@ class ChatServer:
                         ],
                     },
                 )
+
+            def _transcribe(self) -> None:
+                """The transcription API: a multipart form (`model`, `file`) in, `{"text": ...}` out."""
+                from email import message_from_bytes
+                from email.policy import HTTP
+
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                head = f"Content-Type: {self.headers['Content-Type']}\r\n\r\n".encode()
+                form = {
+                    part.get_param("name", header="content-disposition"): part
+                    for part in message_from_bytes(head + body, policy=HTTP).iter_parts()
+                }
+                upload = form["file"]
+                server.recordings.append(
+                    {
+                        "model": form["model"].get_payload(decode=True).decode(),
+                        "filename": upload.get_filename(),
+                        "bytes": upload.get_payload(decode=True),
+                    }
+                )
+                reply = server.transcripts.pop(0) if server.transcripts else ""
+                if isinstance(reply, dict):
+                    self._send(reply["status"], {"error": {"message": reply.get("message", "scripted")}})
+                    return
+                self._send(200, {"text": reply})
 
             def _stream(self, reply: dict[str, Any]) -> None:
                 """Server-sent events as the API sends them: the words twelve characters at a time, then each

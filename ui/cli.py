@@ -46,18 +46,34 @@ def new(
         Path | None,
         typer.Option("--brief-file", metavar="FILE", help="A file with the brief (prose or a Fountain screenplay)."),
     ] = None,
+    brief_audio: Annotated[
+        Path | None,
+        typer.Option(
+            "--brief-audio",
+            metavar="FILE",
+            help="A recording of the brief (a voice memo: wav, mp3, m4a, ogg, webm...), heard through the"
+            " endpoint's transcription API (OPENAI_BASE_URL, STORYREEL_TRANSCRIBE_MODEL).",
+        ),
+    ] = None,
     example: Annotated[bool, typer.Option("--example", help="Use the bundled example brief.")] = False,
     title_card: Annotated[bool, typer.Option("--title-card/--no-title-card", help="Open with a title card.")] = True,
 ) -> None:
     """Plan a brief into a new project, render every shot and assemble the reel."""
     with door():
-        given = {"--brief": brief is not None, "--brief-file": brief_file is not None, "--example": example}
+        given = {
+            "--brief": brief is not None,
+            "--brief-file": brief_file is not None,
+            "--brief-audio": brief_audio is not None,
+            "--example": example,
+        }
         chosen = [name for name, present in given.items() if present]
         if len(chosen) != 1:
-            raise PersonError("give exactly one of --brief TEXT, --brief-file FILE or --example")
+            raise PersonError("give exactly one of --brief TEXT, --brief-file FILE, --brief-audio FILE or --example")
         raw: str | bytes
         if brief is not None:
             raw = brief
+        elif brief_audio is not None:
+            raw = heard_brief(brief_audio)
         else:
             source = EXAMPLE_BRIEF if example else Path(brief_file or "")
             if not source.is_file():
@@ -75,6 +91,24 @@ def new(
             directory, raw, title_card=title_card, progress=progress, announce=announce
         )
     report_turn(result)
+
+
+def heard_brief(recording: Path) -> str:
+    """The brief spoken in `recording`, shown as heard; one line and exit 2 (1 when the server failed)
+    when it cannot be heard."""
+    from agent.speech import SpeechError, transcribe
+
+    if not recording.is_file():
+        raise PersonError(f"recording {recording} does not exist")
+    try:
+        heard = transcribe(recording)
+    except SpeechError as exc:
+        if exc.machine:
+            print_plain(err, ("failed", "red"), ": ", str(exc), soft_wrap=True)
+            raise typer.Exit(1) from None
+        raise PersonError(str(exc)) from None
+    print_plain(out, f"Heard in {heard.source}: {heard.text}", soft_wrap=True)
+    return heard.text
 
 
 @app.command()
