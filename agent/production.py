@@ -288,9 +288,9 @@ class Production:
             total = len(project.shots)
             hooks.announce(f"rendering {len(stale)} of {total} shot{'s' if total != 1 else ''}")
         report: RenderReport = render_shots(self.folder, project, progress=hooks.progress, executor=executor)
-        labels = {number: shot.label for number, shot in enumerate(project.shots, 1)}
+        labels = [shot.label for shot in project.shots]
         for number, why in report.damaged.items():
-            self.folder.warnings.append(f"shot {labels[number]}'s take was damaged ({why}); rendered it again")
+            self.folder.warnings.append(f"shot {labels[number - 1]}'s take was damaged ({why}); rendered it again")
         if report.edits:
             project = self.folder.amend(list(report.edits))
         hooks.announce("assembling the reel")
@@ -299,7 +299,7 @@ class Production:
         if not sound_warnings:
             del self.folder.warnings[said:]
         self.folder.amend([*voice_edits(project), cut])  # voices cast now are kept, like the takes
-        failed = "; ".join(f"shot {labels[n]} failed: {why}" for n, why in report.failed.items())
+        failed = "; ".join(f"shot {labels[n - 1]} failed: {why}" for n, why in report.failed.items())
         return TurnResult(
             reply=failed or ("" if report.rendered else "Reel is up to date."),  # what rendered is listed apart
             rendered=report.rendered,

@@ -27,6 +27,9 @@ class TurnResult:
     changes: list[str] = field(default_factory=list)
     rendered: list[int] = field(default_factory=list)
     failed: dict[int, str] = field(default_factory=dict)
+    labels: list[str] = field(default_factory=list)
+    """Each shot's label ('2A') in the order of the list, as the project stood after the render: the door
+    names the shots in `rendered` and `failed` (1-based places) by the labels the person sees."""
     reel: Path | None = None
     frames: int = 0
     fps: int = 24
@@ -40,6 +43,10 @@ class TurnResult:
     unanswered: bool = False
     """True when the model gave no usable answer (it failed, timed out or said nothing); nothing
     was applied and a terminal exits 1: the machine failed, not the person."""
+
+    def label(self, number: int) -> str:
+        """The label of the shot at 1-based place `number` (the number itself when the place is not known)."""
+        return self.labels[number - 1] if 1 <= number <= len(self.labels) else str(number)
 
 
 # Events -------------------------------------------------------------------------------------

@@ -252,9 +252,9 @@ def offer_shot(project: Project, number: int, count: int, seed: int | None) -> t
     """The edit offering `count` versions of shot `number`, and a line saying what each is."""
     shot = project.shots[number - 1]
     variants = shot_variants(shot, count, seed_for(project, seed, f"shot:{shot.id}"))
-    edit = OfferVariations(shot_id=shot.id, offer=next_offer(project), scope=f"shot {number}", variants=variants)
+    edit = OfferVariations(shot_id=shot.id, offer=next_offer(project), scope=f"shot {shot.label}", variants=variants)
     said = "; ".join(f"{v.label}: {v.differs}" for v in variants)
-    return [edit], f"{len(variants)} versions of shot {number} ({said})"
+    return [edit], f"{len(variants)} versions of shot {shot.label} ({said})"
 
 
 def offer_scene(project: Project, scene: int, count: int, seed: int | None) -> tuple[list[AnyEdit], str]:
@@ -284,7 +284,7 @@ def keep_edits(project: Project, label: str, shot: int | None = None) -> tuple[l
         every = [o for o in (shot_offer(s) for s in project.shots) if o is not None]
         offers = [o for o in every if one is not None and o.offer == one.offer]
     if not offers:
-        where = f" of shot {shot}" if shot is not None else ""
+        where = f" of shot {project.shots[shot - 1].label}" if shot is not None else ""
         raise NoVersions(f"No versions{where} are on offer; ask for some first ('give me three versions of shot 2').")
     letters = [v.label for v in offers[0].variants]
     edits: list[AnyEdit] = []

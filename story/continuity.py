@@ -1,4 +1,4 @@
-"""The continuity checker: problems a script supervisor would flag, with shot numbers.
+"""The continuity checker: problems a script supervisor would flag, with shot labels.
 
 Pure: it reads a project (and, when given, what memory says each character looks like) and
 returns a list of problems; it changes nothing. Four checks:
@@ -16,7 +16,7 @@ returns a list of problems; it changes nothing. Four checks:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 from typing import Literal, Protocol
 
@@ -98,14 +98,16 @@ _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
 @dataclass(frozen=True)
 class Problem:
-    """One continuity problem: the shot (1-based number in the list), what kind, and what is wrong."""
+    """One continuity problem: the shot (1-based number in the list), what kind, what is wrong, and the
+    shot's label ('2A'), the name the person sees and the one the problem is told by."""
 
     shot: int
     kind: ProblemKind
     message: str
+    label: str = ""
 
     def __str__(self) -> str:
-        return f"shot {self.shot}: {self.message}"
+        return f"shot {self.label or self.shot}: {self.message}"
 
 
 class DescriptionSource(Protocol):
@@ -119,7 +121,8 @@ def check(project: Project, memory: DescriptionSource | None = None) -> list[Pro
     problems = [*_offscreen_speakers(project), *_time_of_day(project), *_screen_direction(project)]
     if memory is not None:
         problems += _descriptions(project, memory)
-    return sorted(problems, key=lambda p: (p.shot, p.kind))
+    labelled = [replace(p, label=project.shots[p.shot - 1].label) for p in problems]
+    return sorted(labelled, key=lambda p: (p.shot, p.kind))
 
 
 # Speakers ---------------------------------------------------------------------------------
@@ -168,7 +171,7 @@ def _time_of_day(project: Project) -> list[Problem]:
                 Problem(
                     number,
                     "time-of-day",
-                    f"{place} is {previous[1].time_of_day.value} in shot {previous[0]} but "
+                    f"{place} is {previous[1].time_of_day.value} in shot {previous[1].label} but "
                     f"{shot.time_of_day.value} here, in the same scene {shot.scene}, on a plain cut; "
                     "use a dissolve or fade to mark the time passing, or start a new scene",
                 )
@@ -206,7 +209,7 @@ def _screen_direction(project: Project) -> list[Problem]:
                     Problem(
                         number,
                         "screen-direction",
-                        f"{names[left]} and {names[right]} swap sides after shot {before[1]} "
+                        f"{names[left]} and {names[right]} swap sides after shot {project.shots[before[1] - 1].label} "
                         f"({names[right]} was on the left); this crosses the 180-degree line. Keep "
                         "their sides, or note that the line is crossed on purpose",
                     )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ui.door import PersonError, ProjectDir, app, door, open_project, out, report_turn
+from ui.door import SHOT_HELP, PersonError, ProjectDir, app, door, open_project, out, report_turn, shot_place
 from ui.text import print_plain
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ SeedOption = Annotated[
 @app.command()
 def vary(
     directory: ProjectDir,
-    shot: Annotated[int | None, typer.Argument(help="The shot's number.", min=1, show_default=False)] = None,
+    shot: Annotated[str | None, typer.Argument(help=SHOT_HELP, show_default=False)] = None,
     count: Annotated[int | None, typer.Option("--count", help="How many versions (shot: 3, scene: 2).", min=1)] = None,
     scene: Annotated[int | None, typer.Option("--scene", help="Vary how a whole scene is covered.", min=1)] = None,
     seed: SeedOption = None,
@@ -39,13 +39,13 @@ def vary(
 
     with door():
         if (shot is None) == (scene is None):
-            raise PersonError("give a SHOT number or --scene N, not both")
-    if scene is not None:
-        command: VaryShot | VaryScene = VaryScene(scene=scene, count=count or 2, seed=seed)
-    else:
-        command = VaryShot(shot=shot or 1, count=count or 3, seed=seed)
+            raise PersonError("give a SHOT label or --scene N, not both")
     with open_project(directory) as production:
         try:
+            if scene is not None:
+                command: VaryShot | VaryScene = VaryScene(scene=scene, count=count or 2, seed=seed)
+            else:
+                command = VaryShot(shot=shot_place(production.project, shot or "1"), count=count or 3, seed=seed)
             result = production.run([command])
         except ValueError as exc:  # a count out of bounds, named by the command's model
             raise PersonError(str(exc).splitlines()[0]) from None
@@ -86,7 +86,9 @@ def keep(
     directory: ProjectDir,
     what: Annotated[
         list[str],
-        typer.Argument(help="A version's letter (B), after its shot's number (4 B); `it` (a surprise) or a branch."),
+        typer.Argument(
+            help="A version's letter (B), after its shot's label (4 B, 2A B); `it` (a surprise) or a branch."
+        ),
     ],
 ) -> None:
     """Keep a version on offer (`keep DIR 4 B`, `keep DIR B`), a surprise (`keep DIR it`) or a branch (`noir`)."""
@@ -99,11 +101,9 @@ def keep(
         return
     with door():
         if not 1 <= len(words) <= 2 or words[-1].upper() not in "ABCDEFGHIJ" or len(words[-1]) != 1:
-            raise PersonError("give the version's letter, after the shot's number if you like: `keep DIR 4 B`")
-        if len(words) == 2 and not words[0].isdigit():
-            raise PersonError(f"{words[0]!r} is not a shot number")
-    shot = int(words[0]) if len(words) == 2 else None
+            raise PersonError("give the version's letter, after the shot's label if you like: `keep DIR 4 B`")
     with open_project(directory) as production:
+        shot = shot_place(production.project, words[0]) if len(words) == 2 else None
         result = production.run([KeepVariation(label=words[-1].upper(), shot=shot)])
     report_turn(result, quiet_reply=bool(result.changes))
 
@@ -119,7 +119,7 @@ def _branch_turn(directory: Path, asked: dict[str, object]) -> None:
 @app.command()
 def surprise(
     directory: ProjectDir,
-    shot: Annotated[int | None, typer.Option("--shot", help="Surprise me with this shot.", min=1)] = None,
+    shot: Annotated[str | None, typer.Option("--shot", help="Surprise me with this shot (its label: 3, 2A).")] = None,
     scene: Annotated[int | None, typer.Option("--scene", help="Surprise me with this scene.", min=1)] = None,
     seed: SeedOption = None,
 ) -> None:
@@ -130,7 +130,8 @@ def surprise(
         if shot is not None and scene is not None:
             raise PersonError("give --shot or --scene (or neither, for the whole film), not both")
     with open_project(directory) as production:
-        result = surprise_turn(production, shot=shot, scene=scene, seed=seed)
+        place = None if shot is None else shot_place(production.project, shot)
+        result = surprise_turn(production, shot=place, scene=scene, seed=seed)
     report_turn(result)
 
 

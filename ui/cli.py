@@ -188,7 +188,9 @@ def render(
     backend: Annotated[
         str | None, typer.Option(help="Renderer to use from now on: animatic, diffusers, runway, openai...")
     ] = None,
-    shot: Annotated[int | None, typer.Option(help="With --backend: use it for this shot only.", min=1)] = None,
+    shot: Annotated[
+        str | None, typer.Option(help="With --backend: use it for this shot only (its label: 3, 2A).")
+    ] = None,
     model: Annotated[
         str | None, typer.Option(help="The renderer's model (diffusers: a local folder; hosted: the image model).")
     ] = None,
@@ -327,7 +329,7 @@ def remember(
 
 @app.command()
 def check(directory: ProjectDir) -> None:
-    """List continuity problems by shot number; exit code 3 when there are any."""
+    """List continuity problems by shot label; exit code 3 when there are any."""
     with open_project(directory) as production:
         from story.continuity import check as continuity
 

@@ -22,6 +22,7 @@ from ui.usage import ReadableTyper
 
 if TYPE_CHECKING:
     from agent.production import Production, TurnResult
+    from story import Project
 
 app = ReadableTyper(
     name="storyreel",
@@ -39,6 +40,7 @@ Announce = Callable[[str], None]
 """Hears the line that names a step as it begins ("rendering 2 of 5 shots")."""
 
 ProjectDir = Annotated[Path, typer.Argument(help="The project folder.", show_default=False)]
+SHOT_HELP = "The shot's label, as `show` lists it (3, 2A)."
 
 
 class PersonError(Exception):
@@ -126,6 +128,20 @@ def open_project(directory: Path) -> Iterator[Production]:
             production.close()
 
 
+def shot_place(project: Project, typed: str) -> int:
+    """The 1-based place of the shot a person typed by its label, as `show` lists it ('2A', '2a', '#3', '03'):
+    a bare number is the shot labelled that number, not the shot at that place. `PersonError` names the
+    labels there are."""
+    from agent.offline.addressing import no_such_shot
+
+    wanted = typed.strip().lstrip("#").upper()
+    wanted = wanted.lstrip("0") or "0" if wanted.isdigit() else wanted
+    for number, shot in enumerate(project.shots, 1):
+        if shot.label == wanted:
+            return number
+    raise PersonError(str(no_such_shot(project, typed.strip())))
+
+
 def counted(number: int, noun: str) -> str:
     """`1 shot`, `3 shots`."""
     return f"{number} {noun}{'' if number == 1 else 's'}"
@@ -167,9 +183,9 @@ def show_turn(
         print_plain(to, f"  • {line}")
     for number, why in result.failed.items():
         why = f": {why} (a marked placeholder stands in; `render` retries it)"
-        print_plain(errors, (f"shot {number} failed", "red"), why)
+        print_plain(errors, (f"shot {result.label(number)} failed", "red"), why)
     if result.rendered:
-        shots = ", ".join(str(n) for n in result.rendered)
+        shots = ", ".join(result.label(n) for n in result.rendered)
         to.print(f"Rendered shot{'s' if len(result.rendered) > 1 else ''} {shots} in {result.render_seconds:.1f}s")
     if result.reel is not None:
         seconds = result.frames / result.fps

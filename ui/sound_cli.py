@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ui.door import PersonError, ProjectDir, app, door, err, open_project, out, report_turn
+from ui.door import SHOT_HELP, PersonError, ProjectDir, app, door, err, open_project, out, report_turn, shot_place
 
 
 @app.command()
@@ -41,7 +41,7 @@ def music(
 @app.command()
 def voice(
     directory: ProjectDir,
-    shot: Annotated[int, typer.Argument(help="The shot's number.", min=1)],
+    shot: Annotated[str, typer.Argument(help=SHOT_HELP)],
     line: Annotated[int, typer.Argument(help="The line's number within the shot (1 for its first line).", min=1)],
     file: Annotated[Path | None, typer.Argument(help="Your recording of the line (wav, mp3, m4a, ogg...).")] = None,
     scratch: Annotated[bool, typer.Option("--scratch", help="Go back to the scratch voice for this line.")] = False,
@@ -53,7 +53,8 @@ def voice(
     with open_project(directory) as production:
         from agent.commands import RecordLine
 
-        command = RecordLine(shot=shot, line=line, path=None if file is None else str(file))
+        place = shot_place(production.project, shot)
+        command = RecordLine(shot=place, line=line, path=None if file is None else str(file))
         report_turn(production.run([command]))
 
 

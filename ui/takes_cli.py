@@ -11,7 +11,19 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ui.door import PersonError, ProjectDir, app, counted, door, open_project, out, report_turn, warn
+from ui.door import (
+    SHOT_HELP,
+    PersonError,
+    ProjectDir,
+    app,
+    counted,
+    door,
+    open_project,
+    out,
+    report_turn,
+    shot_place,
+    warn,
+)
 
 if TYPE_CHECKING:
     from agent.production import Production
@@ -37,7 +49,7 @@ def choose_backend(
     production: Production,
     backend: str | None,
     *,
-    shot: int | None,
+    shot: str | None,
     model: str | None,
     options: list[str],
     executor: Executor | None = None,
@@ -52,14 +64,15 @@ def choose_backend(
         return None
     if model is not None and Path(model).expanduser().exists():
         model = str(Path(model).expanduser().resolve())  # weights on this machine: kept by their full path
-    command = ChooseRenderer(backend=backend, options=parse_options(options), model=model, shot=shot)
+    place = None if shot is None else shot_place(production.project, shot)
+    command = ChooseRenderer(backend=backend, options=parse_options(options), model=model, shot=place)
     return production.run([command], message=f"render with {backend}", executor=executor)
 
 
 @app.command()
 def takes(
     directory: ProjectDir,
-    shot: Annotated[int, typer.Argument(help="The shot's number.", min=1, show_default=False)],
+    shot: Annotated[str, typer.Argument(help=SHOT_HELP, show_default=False)],
     use: Annotated[int | None, typer.Option("--use", help="Put this take in the reel.", min=1)] = None,
     more: Annotated[int | None, typer.Option("--more", help="Render this many new variations.", min=1, max=10)] = None,
 ) -> None:
@@ -68,19 +81,18 @@ def takes(
 
     with open_project(directory) as production:
         project = production.project
-        if shot > len(project.shots):
-            raise PersonError(f"there is no shot {shot}; the project has {counted(len(project.shots), 'shot')}")
-        shot_id = project.shots[shot - 1].id
+        shot_id = project.shots[shot_place(project, shot) - 1].id
+        label = project.shot(shot_id).label
         if use is not None or more is not None:
             edits: list[Any] = []
             if more is not None:
                 edits.append(RequestTakes(shot_id=shot_id, count=more))
             if use is not None:
                 edits.append(ChooseTake(shot_id=shot_id, take=use))
-            words = f"take {use} for shot {shot}" if use is not None else f"{more} more takes of shot {shot}"
+            words = f"take {use} for shot {label}" if use is not None else f"{more} more takes of shot {label}"
             report_turn(production.apply(edits, message=f"use {words}" if use is not None else f"give me {words}"))
             project = production.project
-        print_takes(production, project.shots[shot - 1].id)
+        print_takes(production, shot_id)
 
 
 def print_takes(production: Production, shot_id: str) -> None:
@@ -93,7 +105,7 @@ def print_takes(production: Production, shot_id: str) -> None:
     number = project.shot_number(shot_id)
     shot = project.shot(shot_id)
     current = plan_jobs(project)[number - 1].key if project.shots else ""
-    table = Table(title=f"Shot {number} — {counted(len(shot.takes), 'take')}", title_justify="left")
+    table = Table(title=f"Shot {shot.label} — {counted(len(shot.takes), 'take')}", title_justify="left")
     for column in ("take", "", "backend", "seed", "cost", "secs", "file", "note"):
         table.add_column(column, overflow="fold")
     chosen = shot.take_for(current)

@@ -95,19 +95,22 @@ def _frames(project: Project, seconds: float) -> int:
     return max(MIN_SHOT_FRAMES, min(MAX_SHOT_FRAMES, round(seconds * project.fps)))
 
 
-def _numbers(numbers: list[int]) -> str:
-    """'2, 4-7, 9': runs of neighbours as ranges."""
+def _numbers(project: Project, numbers: list[int]) -> str:
+    """'2, 2A-7, 9': the shots at these places by their labels, runs of neighbours in the list as ranges."""
     runs: list[list[int]] = []
     for number in sorted(numbers):
         if runs and number == runs[-1][-1] + 1:
             runs[-1].append(number)
         else:
             runs.append([number])
-    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
+    labels = [[project.shots[n - 1].label for n in run] for run in runs]
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 2 else ", ".join(r) for r in labels)
 
 
-def _listed(name: str, changed: dict[str, list[int]]) -> str:
-    parts = [f"{what} (shot{'s' if len(ns) > 1 else ''} {_numbers(ns)})" for what, ns in changed.items() if ns]
+def _listed(project: Project, name: str, changed: dict[str, list[int]]) -> str:
+    parts = [
+        f"{what} (shot{'s' if len(ns) > 1 else ''} {_numbers(project, ns)})" for what, ns in changed.items() if ns
+    ]
     return f"{name}: " + ("; ".join(parts) if parts else "every shot already plays that way")
 
 
@@ -128,7 +131,7 @@ def _dramatic(project: Project, shots: list[tuple[ShotRef, Shot]]) -> Step:
             changed["push in"].append(ref.number)
         if own:
             edits.append(UpdateShot(shot_id=ref.id, changes=ShotChanges(**own)))
-    return Step(edits, _listed("more dramatic", changed))
+    return Step(edits, _listed(project, "more dramatic", changed))
 
 
 def _calm(project: Project, shots: list[tuple[ShotRef, Shot]]) -> Step:
@@ -152,7 +155,7 @@ def _calm(project: Project, shots: list[tuple[ShotRef, Shot]]) -> Step:
             changed["a quarter longer"].append(ref.number)
         if own:
             edits.append(UpdateShot(shot_id=ref.id, changes=ShotChanges(**own)))
-    return Step(edits, _listed("calmer", changed))
+    return Step(edits, _listed(project, "calmer", changed))
 
 
 def _paced(project: Project, shots: list[tuple[ShotRef, Shot]], factor: float) -> Step:
@@ -170,5 +173,5 @@ def _paced(project: Project, shots: list[tuple[ShotRef, Shot]], factor: float) -
     word = "faster" if factor < 1 else "slower"
     how = f"{'shorter' if factor < 1 else 'longer'} shots, x{factor:g} each"
     summary = f"{word}: {how} ({before:.1f}s -> {after:.1f}s"
-    summary += f", shot{'s' if len(numbers) > 1 else ''} {_numbers(numbers)})" if numbers else ")"
+    summary += f", shot{'s' if len(numbers) > 1 else ''} {_numbers(project, numbers)})" if numbers else ")"
     return Step(edits, summary)

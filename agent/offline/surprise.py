@@ -50,7 +50,7 @@ Rule = Callable[[Project, list[Shot], random.Random], Proposal | None]
 
 def _where(project: Project, shots: list[Shot]) -> str:
     if len(shots) == 1:
-        return f"shot {project.shot_number(shots[0].id)}"
+        return f"shot {shots[0].label}"
     if len(shots) == len(project.shots):
         return "the whole film"
     return f"scene {shots[0].scene}"
@@ -127,9 +127,10 @@ def _cold_open(project: Project, shots: list[Shot], rng: random.Random) -> Propo
         return None
     later = project.shots[len(project.shots) // 2 :]
     striking = max(later, key=lambda s: (s.size in (ShotSize.CU, ShotSize.ECU), len(s.action), rng.random()))
-    number = project.shot_number(striking.id)
     why = "Opening on a moment from later makes the whole film a question: how do we get there?"
-    return Proposal(f"a cold open: shot {number} moved to the start", why, [MoveShot(shot_id=striking.id, position=1)])
+    return Proposal(
+        f"a cold open: shot {striking.label} moved to the start", why, [MoveShot(shot_id=striking.id, position=1)]
+    )
 
 
 def _to_the_music(project: Project, shots: list[Shot], rng: random.Random) -> Proposal | None:

@@ -2,7 +2,7 @@
 
 One video track: the title card, one clip per shot (its current take, in frames at the project's
 fps), the end card. Each shot clip carries the shot's facts under `metadata["storyreel"]` and a
-marker an editor sees (number, size, movement, action, dialogue). A shot's transition becomes an
+marker an editor sees (the shot's label, size, movement, action, dialogue). A shot's transition becomes an
 OTIO `Transition` at the cut before it. The timeline's duration equals the reel's frame count:
 transitions sit over the cut and take no time of their own, as the reel's dissolves do.
 
@@ -36,7 +36,7 @@ META = "storyreel"
 
 # What each clip's metadata holds, in the order a person reads it; used to say what a format lost.
 SHOT_FIELDS = (
-    "number", "id", "size", "angle", "movement", "action", "dialogue", "backend", "seed", "prompt", "references",
+    "label", "id", "size", "angle", "movement", "action", "dialogue", "backend", "seed", "prompt", "references",
 )  # fmt: skip
 
 
@@ -83,7 +83,8 @@ def shot_facts(folder: ProjectFolder, project: Project, shot: Shot, number: int,
     sheets = reference_sheets(folder, project, shot)
     root = folder.root.resolve()
     return {
-        "number": number,
+        "number": number,  # the shot's place in the list
+        "label": shot.label,  # the shot's name as the person sees it ('2A'), kept through inserts and deletes
         "id": shot.id,
         "scene": shot.scene,
         "size": shot.size.value,
@@ -197,19 +198,19 @@ def build_timeline(folder: ProjectFolder, project: Project) -> otio.schema.Timel
         facts = shot_facts(folder, project, job.shot, job.number, key)
         take = job.shot.media_for(key)
         frames = job.shot.duration_frames
-        clip = _clip(f"Shot {job.number} {facts['size']}", path, frames, take.frames, rate)
+        clip = _clip(f"Shot {job.shot.label} {facts['size']}", path, frames, take.frames, rate)
         clip.metadata[META] = facts
         clip.markers.append(
             otio.schema.Marker(
-                name=f"Shot {job.number} {facts['size']} {facts['movement']}",  # ASCII: EDL readers want it
+                name=f"Shot {job.shot.label} {facts['size']} {facts['movement']}",  # ASCII: EDL readers want it
                 marked_range=_span(0, 0, rate),
                 color=otio.schema.MarkerColor.RED,
                 comment=_marker_comment(facts),
-                metadata={META: {"number": job.number, "id": job.shot.id}},
+                metadata={META: {"number": job.number, "label": job.shot.label, "id": job.shot.id}},
             )
         )
         fade_out = job.shot.transition == Transition.FADE_OUT
-        items.append(_Item(clip, frames, f"shot {job.number}", job.shot.transition, fade_out))
+        items.append(_Item(clip, frames, f"shot {job.shot.label}", job.shot.transition, fade_out))
     track = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
     timeline.tracks.append(track)
     for index, item in enumerate(items):
@@ -324,7 +325,7 @@ def _carry_facts(clip: otio.schema.Clip, fmt: TimelineFormat) -> None:
             "logginginfo": {
                 "description": facts["action"],
                 "scene": str(facts["scene"]),
-                "shottake": f"shot {facts['number']} ({facts['id']})",
+                "shottake": f"shot {facts['label']} ({facts['id']})",
                 "lognote": " / ".join(_dialogue_lines(facts)),
                 "good": "FALSE",
             },
@@ -337,7 +338,7 @@ def _carry_facts(clip: otio.schema.Clip, fmt: TimelineFormat) -> None:
             },
         }
     elif fmt.adapter == "cmx_3600":
-        lines = [f"SHOT {facts['number']} ({facts['id']}) {camera}", f"ACTION: {facts['action']}"]
+        lines = [f"SHOT {facts['label']} ({facts['id']}) {camera}", f"ACTION: {facts['action']}"]
         lines += [*_dialogue_lines(facts), made]
         clip.metadata.setdefault("cmx_3600", {})["comments"] = [ascii_text(line) for line in lines]
 
@@ -418,7 +419,8 @@ def lost_in(written: otio.schema.Timeline, back: otio.schema.Timeline) -> list[s
     read_cuts = sum(1 for track in back.video_tracks() for i in track if isinstance(i, otio.schema.Transition))
     if read_cuts < written_cuts:
         lost.append(f"{written_cuts - read_cuts} of {written_cuts} transitions")
-    missing: dict[str, set[int]] = {}
+    missing: dict[str, list[str]] = {}
+    shots: list[str] = []  # by label, in the reel's order
     for mine, read in zip(ours, theirs, strict=False):
         facts = plain(mine.metadata.get(META, {}))
         if "number" not in facts:
@@ -426,13 +428,14 @@ def lost_in(written: otio.schema.Timeline, back: otio.schema.Timeline) -> list[s
         text = ascii_text(_clip_text(read)).lower()
         for name in SHOT_FIELDS:
             if not _kept(facts.get(name), text):
-                missing.setdefault(name, set()).add(facts["number"])
+                label = str(facts.get("label") or facts["number"])
+                missing.setdefault(name, []).append(label)
+                shots += [] if label in shots else [label]
     if missing:
         names = [name for name in SHOT_FIELDS if name in missing]
-        shots = sorted(set().union(*missing.values()))
         kept = [name for name in SHOT_FIELDS if name not in missing]
         lost.append(
             f"no place for the shot {', '.join(names)} (shot{'s' if len(shots) > 1 else ''} "
-            f"{', '.join(map(str, shots))}); kept: {', '.join(kept) or 'nothing'}"
+            f"{', '.join(shots)}); kept: {', '.join(kept) or 'nothing'}"
         )
     return lost

@@ -94,7 +94,7 @@ def draw_variations_sheet(folder: ProjectFolder, project: Project, offers: list[
             sheet.paste(_frame(folder, path, frames, thumb_h), (x, y))
             draw.rectangle((x - 1, y - 1, x + THUMB_W, y + thumb_h), outline=ACCENT if column else SOFT)
             if len(rows) > 1 and column == 0:
-                letter = f"shot {project.shot_number(offer.shot_id)}"
+                letter = f"shot {project.shot(offer.shot_id).label}"
             draw.text((x, y + thumb_h + 4), letter, font=letter_face, fill=ACCENT, anchor="la")
             left = x + letter_face.getlength(letter) + 8
             for n, line in enumerate(_wrap(differs, words_face, THUMB_W - (left - x))):
@@ -134,7 +134,7 @@ def write_versions_reel(folder: ProjectFolder, project: Project, *, width: int =
     for offer in offers:
         paths = [path for _, _, path, _ in _cells(folder, project, offer)]
         if paths[0] is None:
-            raise NoOffer(f"shot {project.shot_number(offer.shot_id)} is not rendered yet; render it first")
+            raise NoOffer(f"shot {project.shot(offer.shot_id).label} is not rendered yet; render it first")
         rows.append([folder.root / (path or paths[0]) for path in paths])  # a failed version shows the shot now
     columns = [list(column) for column in zip(*rows, strict=True)]  # now, A, B...: each the offer's shots in order
     inputs: list[str] = []

@@ -30,8 +30,9 @@ class ShotJob:
 
     @property
     def label(self) -> str:
-        """How progress names this job."""
-        return f"shot {self.number} seed {self.shot.seed}" if self.variation else f"shot {self.number}"
+        """How progress names this job: by the shot's label, the name the person sees."""
+        name = f"shot {self.shot.label or self.number}"
+        return f"{name} seed {self.shot.seed}" if self.variation else name
 
 
 def backend_for(project: Project, shot: Shot, cache: dict[str, Renderer]) -> Renderer:

@@ -141,7 +141,7 @@ def place_lines(folder: ProjectFolder, project: Project) -> list[PlacedLine]:
             try:
                 samples, source = line_audio(folder, project, line, voices[line.speaker], backends)
             except (VoiceError, AudioError) as exc:
-                silent.setdefault(str(exc), []).append(f"{number}.{index + 1}")
+                silent.setdefault(str(exc), []).append(f"{shot.label}.{index + 1}")  # shot 2A line 1: 2A.1
                 length = round(reading_seconds(line.text, voices[line.speaker]) * RATE)
                 samples, source = np.zeros(length, dtype=np.float32), SILENT
             placed.append(
@@ -154,7 +154,7 @@ def place_lines(folder: ProjectFolder, project: Project) -> list[PlacedLine]:
         have = shot.duration_frames / project.fps
         if needed > have + 1e-9:
             folder.warnings.append(
-                f"shot {number} is too short for its lines: they need {needed:.1f}s, the shot is {have:.1f}s"
+                f"shot {shot.label} is too short for its lines: they need {needed:.1f}s, the shot is {have:.1f}s"
             )
     for why, lines in silent.items():
         folder.warnings.append(f"{len(lines)} line{'s' if len(lines) > 1 else ''} ({', '.join(lines)}) silent: {why}")

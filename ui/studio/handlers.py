@@ -319,7 +319,7 @@ class Studio:
             ]
             if any(c not in cast for c in shot.positions):  # nobody may keep a place in a shot they left
                 changes["positions"] = {c: x for c, x in shot.positions.items() if c in cast}
-        number = current.shot_number(selected)
+        number = current.shot(selected).label
         if not changes:
             history = [
                 *chat,
@@ -332,17 +332,17 @@ class Studio:
 
     def new_take(self, project: str | None, selected: str | None, chat: Chat) -> Iterator[Any]:
         """Render one more take of the selected shot under a new seed; the reel keeps the take it has."""
-        number = self._selected_number(project, selected)
+        label = self._selected_label(project, selected)
         edit = RequestTakes(shot_id=str(selected), count=1)
-        yield from self._edit_turn(str(project), selected, chat, edit, f"another take of shot {number}")
+        yield from self._edit_turn(str(project), selected, chat, edit, f"another take of shot {label}")
 
     def use_take(self, take: float | None, project: str | None, selected: str | None, chat: Chat) -> Iterator[Any]:
         """Put the chosen take of the selected shot in the reel (the same edit as "use take 2 of shot 3")."""
-        number = self._selected_number(project, selected)
+        label = self._selected_label(project, selected)
         if take is None:
             raise gr.Error("choose a take in the list first")
         edit = ChooseTake(shot_id=str(selected), take=int(take))
-        yield from self._edit_turn(str(project), selected, chat, edit, f"use take {int(take)} of shot {number}")
+        yield from self._edit_turn(str(project), selected, chat, edit, f"use take {int(take)} of shot {label}")
 
     def _selected_number(self, project: str | None, selected: str | None) -> int:
         from story import ProjectFolder
@@ -353,6 +353,13 @@ class Studio:
             return ProjectFolder.open(Path(project)).load().shot_number(selected)
         except KeyError:
             raise gr.Error("that shot is no longer in the project; select another") from None
+
+    def _selected_label(self, project: str | None, selected: str | None) -> str:
+        """The selected shot's label ('2A'), the name the person sees."""
+        from story import ProjectFolder
+
+        number = self._selected_number(project, selected)
+        return ProjectFolder.open(Path(str(project))).load().shots[number - 1].label
 
     def _edit_turn(self, project: str, selected: str | None, chat: Chat, edit: AnyEdit, message: str) -> Iterator[Any]:
         root = Path(project)
@@ -409,7 +416,8 @@ class Studio:
             raise gr.Error(str(exc)) from None
         command = RecordLine(shot=number, line=int(line), path=path)
         what = "the scratch voice" if path is None else f"recording {Path(path).name}"
-        history: Chat = [*chat, {"role": "user", "content": f"(shot {number} line {int(line)}: {what})"}]
+        label = self._selected_label(project, selected)
+        history: Chat = [*chat, {"role": "user", "content": f"(shot {label} line {int(line)}: {what})"}]
         for shown, done in self._command_turn(str(project), history, command):
             yield (shown, shown, None, *(self.views(project, selected) if done else _skip(self.VIEW_COUNT)))
 
@@ -455,7 +463,8 @@ class Studio:
 
     def controls(self, current: Project, selected: str | None) -> tuple[Any, ...]:
         """The shot picker, summary and controls for the selected shot (empty when none is)."""
-        numbers = [str(n) for n in range(1, len(current.shots) + 1)]
+        # The picker shows each shot's label ('2A') and hands back its place in the list.
+        numbers = [(shot.label, str(n)) for n, shot in enumerate(current.shots, 1)]
         form = None
         if selected is not None:
             try:
@@ -496,10 +505,11 @@ def reply_text(result: Any) -> str:
     lines = [html_text(result.reply)] if result.reply else []
     lines += [f"• {html_text(change)}" for change in result.changes if change not in (result.reply or "")]
     if result.rendered:
-        shots = ", ".join(str(n) for n in result.rendered)
+        shots = ", ".join(result.label(n) for n in result.rendered)
         lines.append(f"Rendered shot{'s' if len(result.rendered) > 1 else ''} {shots} in {result.render_seconds:.1f}s.")
     lines += [
-        f"⚠️ shot {n} failed: {html_text(why)} (a marked placeholder stands in)" for n, why in result.failed.items()
+        f"⚠️ shot {result.label(n)} failed: {html_text(why)} (a marked placeholder stands in)"
+        for n, why in result.failed.items()
     ]
     lines += [f"⚠️ {html_text(warning)}" for warning in result.warnings]
     return "\n".join(lines)

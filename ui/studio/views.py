@@ -35,8 +35,8 @@ def seconds(project: Project, frames: int) -> str:
 
 
 def shot_caption(project: Project, number: int, shot: Shot) -> str:
-    """Number, size, duration and the first line of dialogue (or the action when there is none)."""
-    head = f"#{number} · {shot.size.value} · {seconds(project, shot.duration_frames)}"
+    """Label ('2A'), size, duration and the first line of dialogue (or the action when there is none)."""
+    head = f"#{shot.label or number} · {shot.size.value} · {seconds(project, shot.duration_frames)}"
     if shot.dialogue:
         line = shot.dialogue[0]
         try:
@@ -157,7 +157,7 @@ def shot_form(project: Project, number: int) -> ShotForm:
         except KeyError:
             place = ""
     said = html_text(clip(shot.action or shot.beat or "no action written", 140))  # Markdown: words are data
-    summary = f"**Shot {number}**{html_text(place)} — {said}"
+    summary = f"**Shot {shot.label or number}**{html_text(place)} — {said}"
     return ShotForm(
         number=number,
         shot_id=shot.id,
