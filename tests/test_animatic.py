@@ -201,6 +201,6 @@ def test_the_backend_registers_through_its_hook() -> None:
     assert found == [AnimaticRenderer]
     assert (AnimaticRenderer.name, AnimaticRenderer.version, AnimaticRenderer.supports_references) == (
         "animatic",
-        "3",
+        "4",
         True,
     )

@@ -19,10 +19,11 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from story import Character, Style
+from tools.draw import creatures
 from tools.draw.figures import INK, LOOK_VERSION, draw_figure, look_for
 from tools.draw.panel import font
 
-SHEET_VERSION = "1"
+SHEET_VERSION = "2"  # 2: the character's kind, and an animal or a thing drawn as its glyph
 KEY_LENGTH = 12
 PAPER = (246, 242, 232)
 
@@ -39,6 +40,7 @@ def sheet_key(character: Character, style: Style) -> str:
         "sheet": SHEET_VERSION,
         "look": LOOK_VERSION,
         "character": character.model_dump(mode="json", exclude={"metadata", "voice"}),
+        "kind": creatures.kind_of(character),
         "size": sheet_size(style),
     }
     blob = json.dumps(payload, sort_keys=True, separators=(",", ":"))
@@ -46,13 +48,17 @@ def sheet_key(character: Character, style: Style) -> str:
 
 
 def draw_sheet(character: Character, style: Style) -> Image.Image:
-    """The reference sheet as an image: name, front and side views, palette swatches by part."""
+    """The reference sheet as an image: name and kind, front and side views, palette swatches by part;
+    an animal or a thing as its glyph facing each way."""
     width, height = sheet_size(style)
     look = look_for(character)
     sheet = Image.new("RGB", (width, height), PAPER)
     d = ImageDraw.Draw(sheet)
     unit = height / 100
     d.text((unit * 4, unit * 4), character.name, font=font(round(unit * 7)), fill=INK)
+    kind, species = creatures.kind_of(character), creatures.species(character)
+    said = f"{kind.upper()}  ·  drawn as {species.glyph.name}" if species is not None else kind.upper()
+    d.text((width - unit * 4, unit * 5), said, font=font(round(unit * 3.4)), fill=(150, 90, 40), anchor="ra")
     caption = " ".join(character.description.split())
     if caption:
         d.text(
@@ -62,8 +68,20 @@ def draw_sheet(character: Character, style: Style) -> Image.Image:
             fill=(90, 88, 96),
         )
     ground = unit * 92
-    tall = unit * 70 * look.height
+    adult = unit * 70 * min(1.0, 1.1 / look.height)  # a giant still fits the sheet: an adult's mark shows its scale
+    tall = adult * look.height
     line = max(1, round(unit * 0.45))
+    if species is not None:
+        for share, turn, label in ((0.2, -1.0, "FACING LEFT"), (0.47, 1.0, "FACING RIGHT")):
+            cx = width * share
+            d.line((cx - unit * 14, ground, cx + unit * 14, ground), fill=(180, 176, 168), width=line)
+            creatures.draw_species(sheet, species, cx, ground, unit * 45, turn=turn)
+            d.text((cx, ground + unit * 2), label, font=font(round(unit * 3)), fill=(120, 118, 126), anchor="ma")
+        return sheet
+    if abs(look.height - 1.0) > 0.05:  # taller or smaller than an adult: the adult's height, marked
+        for x in range(round(width * 0.05), round(width * 0.62), round(unit * 3)):
+            d.line((x, ground - adult, x + unit * 1.5, ground - adult), fill=(190, 150, 120), width=line)
+        d.text((width * 0.62, ground - adult), "adult", font=font(round(unit * 3)), fill=(150, 110, 80), anchor="lm")
     for share, view, label in ((0.2, "front", "FRONT"), (0.47, "side", "SIDE")):
         cx = width * share
         d.line((cx - unit * 14, ground, cx + unit * 14, ground), fill=(180, 176, 168), width=line)

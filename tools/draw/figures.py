@@ -17,8 +17,9 @@ from typing import Literal
 from PIL import ImageDraw
 
 from story import Character
+from tools.draw.creatures import creature_build
 
-LOOK_VERSION = "2"  # bump when look_for or the drawing changes what a figure looks like
+LOOK_VERSION = "3"  # bump when look_for or the drawing changes what a figure looks like
 
 RGB = tuple[int, int, int]
 INK: RGB = (34, 32, 40)
@@ -49,6 +50,13 @@ _LONG_TOPS = {"coat", "dress", "cloak", "robe", "overcoat", "raincoat", "parka",
 _BOTTOMS = {"trousers", "pants", "jeans", "skirt", "shorts", "leggings", "slacks"}
 _HATS = {"hat", "cap", "beanie", "bonnet", "hood", "beret"}
 _SHOES = {"shoes", "boots", "sneakers", "trainers", "sandals"}
+_SUITS = {"scrubs", "overalls", "jumpsuit", "boilersuit", "dungarees", "onesie", "pyjamas", "pajamas", "tracksuit",
+          "wetsuit", "spacesuit", "coveralls"}  # fmt: skip  # one garment, top and bottom
+_SCARVES = {"scarf", "muffler", "shawl", "kerchief", "bandana", "neckerchief", "stole"}
+# A surface the words give a body: moss on a troll, mud on a boy back from the fields.
+_TEXTURES: dict[str, RGB] = {"mossy": (88, 124, 52), "moss": (88, 124, 52), "lichen": (120, 140, 70),
+                             "leafy": (72, 130, 56), "muddy": (104, 76, 48), "mud": (104, 76, 48)}  # fmt: skip
+_HUGE = {"huge", "enormous", "gigantic", "massive", "towering", "giant", "colossal", "immense"}
 _PARTS = {"hair": "hair", "beard": "beard", "moustache": "beard", "mustache": "beard", "eyes": "eyes",
           "skin": "skin", "complexion": "skin"}  # fmt: skip
 _CHILD = {"child", "kid", "boy", "girl", "toddler", "little"}
@@ -74,6 +82,8 @@ class Look:
     eyes: RGB
     beard: RGB | None = None
     hat: RGB | None = None
+    scarf: RGB | None = None
+    texture: RGB | None = None  # patches over the body: moss, mud
     hair_style: Literal["short", "long", "bald"] = "short"
     long_top: bool = False
     height: float = 1.0  # relative to an adult of ordinary height
@@ -88,6 +98,10 @@ class Look:
             parts.append(("beard", self.beard))
         if self.hat is not None:
             parts.append(("hat", self.hat))
+        if self.scarf is not None:
+            parts.append(("scarf", self.scarf))
+        if self.texture is not None:
+            parts.append(("texture", self.texture))
         return parts
 
 
@@ -110,6 +124,10 @@ def _part_of(word: str) -> str | None:
         return "hat"
     if word in _SHOES:
         return "shoes"
+    if word in _SUITS:
+        return "suit"
+    if word in _SCARVES:
+        return "scarf"
     return _PARTS.get(word)
 
 
@@ -121,7 +139,7 @@ def _read(words: list[str], found: dict[str, object]) -> None:
             continue
         if part == "top":
             found["long_top"] = word in _LONG_TOPS
-        if part in {"beard", "hat"}:
+        if part in {"beard", "hat", "scarf"}:
             found.setdefault(part, None)
         table = {"hair": HAIR_COLOURS, "beard": HAIR_COLOURS, "skin": SKIN_TONES}.get(part, COLOURS)
         for before in reversed(words[max(0, i - 3) : i]):
@@ -132,7 +150,10 @@ def _read(words: list[str], found: dict[str, object]) -> None:
             if part == "hair" and before in {"ponytail", "braided", "flowing"}:
                 found["hair_style"] = "long"
             colour = _colour(before, table) or _colour(before, COLOURS)
-            if colour is not None and found.get(part) is None:
+            if colour is not None and part == "suit":  # scrubs, overalls: one colour, top to bottom
+                found.setdefault("top", colour)
+                found.setdefault("bottom", colour)
+            elif colour is not None and found.get(part) is None:
                 found[part] = colour
     for i, word in enumerate(words):
         following = words[i + 1 : i + 3]
@@ -144,8 +165,12 @@ def _read(words: list[str], found: dict[str, object]) -> None:
             found["child"] = True
         elif word in _OLD:
             found["old"] = True
+        elif word in _HUGE:
+            found["height"], found["build"] = 1.3, 1.35
+        elif word in _TEXTURES:
+            found["texture"] = _TEXTURES[word]
         elif word in _BROAD:
-            found["build"] = 1.16
+            found.setdefault("build", 1.16)
         elif word in _SLIM:
             found["build"] = 0.88
         elif word == "bald":
@@ -179,21 +204,33 @@ def look_for(character: Character) -> Look:
     beard_given = "beard" in found
     beard = (found.get("beard") or hair) if beard_given and not child else None
     hat = found.get("hat") or (COLOURS["brown"] if "hat" in found else None)
+    scarf = found.get("scarf") or (chooser.choice(_DEFAULT_TOPS) if "scarf" in found else None)
+    grown, creature_skin = creature_build(character)  # a troll stands tall in its own colour
     return Look(
-        skin=found.get("skin") or default_skin,  # type: ignore[arg-type]
+        skin=found.get("skin") or creature_skin or default_skin,  # type: ignore[arg-type]
         hair=hair,  # type: ignore[arg-type]
-        top=found.get("top") or default_top,  # type: ignore[arg-type]
-        bottom=found.get("bottom") or default_bottom,  # type: ignore[arg-type]
+        # a creature's body is its own colour where no clothes are said
+        top=found.get("top") or (darker(creature_skin, 0.8) if creature_skin else default_top),  # type: ignore[arg-type]
+        bottom=found.get("bottom") or (darker(creature_skin, 0.6) if creature_skin else default_bottom),  # type: ignore[arg-type]
         shoes=found.get("shoes") or (40, 34, 32),  # type: ignore[arg-type]
         eyes=found.get("eyes") or (70, 48, 32),  # type: ignore[arg-type]
         beard=beard,  # type: ignore[arg-type]
         hat=hat,  # type: ignore[arg-type]
+        scarf=scarf,  # type: ignore[arg-type]
+        texture=found.get("texture"),  # type: ignore[arg-type]
         hair_style=found.get("hair_style", "short"),  # type: ignore[arg-type]
         long_top=bool(found.get("long_top", False)),
-        height=0.68 if child else float(found.get("height", 1.0)),  # type: ignore[arg-type]
+        height=_grown(0.68 if child else float(found.get("height", 1.0)), grown),  # type: ignore[arg-type]
         build=float(found.get("build", 1.0)) * (1.12 if child else 1.0),  # type: ignore[arg-type]
         head=0.19 if child else 0.14,
     )
+
+
+def _grown(height: float, creature: float) -> float:
+    """A creature's own height (a troll's, a fairy's) unless the words make it more so."""
+    if creature > 1.0:
+        return max(height, creature)
+    return min(height, creature) if creature < 1.0 else height
 
 
 def darker(colour: RGB, amount: float = 0.75) -> RGB:
@@ -261,11 +298,15 @@ def draw_figure(
         (cx - sw * 0.5, shoulder + slope),
     ]
     draw.polygon(torso, fill=look.top, outline=ink, width=line)
+    if look.texture is not None:
+        _draw_patches(draw, look.texture, cx, shoulder + slope, sw * 0.8, hem - shoulder - slope, line)
     if view == "side":  # the near arm swings over the torso
         _draw_arm(draw, look, cx - arm_w / 2, shoulder + hh * 0.05, arm_end, arm_w, line, darker(look.top, 0.9))
     draw.rectangle(
         (cx - hw * 0.18, top + hh * 0.85, cx + hw * 0.18, shoulder + 1), fill=look.skin, outline=ink, width=line
     )
+    if look.scarf is not None:
+        _draw_scarf(draw, look.scarf, cx, top + hh * 0.92, hh, view, line)
     draw_head(
         draw,
         look,
@@ -332,7 +373,7 @@ def draw_head(
         )
     draw.ellipse((x0, top, x1, bottom), fill=look.skin, outline=INK, width=line)
     if look.beard is not None:
-        draw.chord((x0, top + hh * 0.3, x1, bottom + hh * 0.04), 0, 180, fill=look.beard, outline=INK, width=line)
+        _draw_beard(draw, look.beard, cx, top, hh, view, line)
     if look.hair_style != "bald":
         if view == "front":
             draw.chord(
@@ -350,6 +391,8 @@ def draw_head(
             draw.ellipse(
                 (x0 - pad, top + hh * 0.1, cx - hw * 0.05, top + hh * 0.62), fill=look.hair, outline=INK, width=line
             )
+    if look.texture is not None:  # moss on the crown
+        _draw_patches(draw, look.texture, cx, top + hh * 0.04, hw * 0.75, hh * 0.28, line)
     if look.hat is not None:
         draw.rectangle(
             (x0 + hw * 0.05, top - hh * 0.28, x1 - hw * 0.05, top + hh * 0.14), fill=look.hat, outline=INK, width=line
@@ -417,8 +460,56 @@ def _draw_face(
             fill=darker(look.skin, 0.7),
             width=line,
         )
-    if look.beard is None or expression != "neutral":
-        _draw_mouth(draw, mouth_x, top, hh, line, expression)
+    _draw_mouth(draw, mouth_x, top, hh, line, expression)
+    if look.beard is not None and hh >= 36:  # the moustache over the lip
+        reach = hw * (0.2 if view == "front" else 0.12)
+        draw.chord(
+            (mouth_x - reach, top + hh * 0.6, mouth_x + reach, top + hh * 0.735), 0, 180, fill=look.beard,
+            outline=INK, width=max(1, line // 2),
+        )  # fmt: skip
+
+
+def _draw_beard(draw: ImageDraw.ImageDraw, colour: RGB, cx: float, top: float, hh: float, view: str, line: int) -> None:
+    """A beard round the jaw and below the chin, open at the mouth, with strands: hair, not a mask."""
+    hw = hh * 0.8
+    if view == "side":  # along the jaw, from the ear to the chin
+        points = [(cx - hw * 0.3, top + hh * 0.5), (cx + hw * 0.1, top + hh * 0.78), (cx + hw * 0.38, top + hh * 0.8),
+                  (cx + hw * 0.3, top + hh * 1.2), (cx - hw * 0.05, top + hh * 1.1),
+                  (cx - hw * 0.4, top + hh * 0.7)]  # fmt: skip
+    else:
+        points = [(cx - hw * 0.5, top + hh * 0.5), (cx - hw * 0.36, top + hh * 0.66), (cx - hw * 0.2, top + hh * 0.86),
+                  (cx + hw * 0.2, top + hh * 0.86), (cx + hw * 0.36, top + hh * 0.66), (cx + hw * 0.5, top + hh * 0.5),
+                  (cx + hw * 0.46, top + hh * 0.9), (cx + hw * 0.24, top + hh * 1.18), (cx, top + hh * 1.3),
+                  (cx - hw * 0.24, top + hh * 1.18), (cx - hw * 0.46, top + hh * 0.9)]  # fmt: skip
+    draw.polygon(points, fill=colour, outline=INK, width=line)
+    if hh >= 36:
+        strand = darker(colour, 0.78)
+        for k in (-0.24, -0.08, 0.08, 0.24) if view == "front" else (-0.1, 0.1):
+            x = cx + hw * k
+            draw.line((x, top + hh * 0.95, x + hw * k * 0.2, top + hh * 1.16), fill=strand, width=max(1, line))
+
+
+def _draw_scarf(draw: ImageDraw.ImageDraw, colour: RGB, cx: float, y: float, hh: float, view: str, line: int) -> None:
+    """A scarf wound round the neck, one end hanging down the chest."""
+    hw = hh * 0.8
+    wide = hw * (0.5 if view == "front" else 0.4)
+    draw.rounded_rectangle(
+        (cx - wide, y, cx + wide, y + hh * 0.3), radius=hh * 0.1, fill=colour, outline=INK, width=line
+    )
+    end = cx + (hw * 0.18 if view == "front" else -hw * 0.05)
+    draw.rectangle((end, y + hh * 0.2, end + hw * 0.26, y + hh * 1.05), fill=colour, outline=INK, width=line)
+    for k in range(4):  # the fringe
+        fx = end + hw * 0.26 * (k + 0.5) / 4
+        draw.line((fx, y + hh * 1.05, fx, y + hh * 1.15), fill=colour, width=max(1, line))
+
+
+def _draw_patches(draw: ImageDraw.ImageDraw, colour: RGB, cx: float, y: float, w: float, h: float, line: int) -> None:
+    """Patches of a surface (moss, mud) over a part `w` wide and `h` tall, the same each time."""
+    for px, py, r in ((-0.3, 0.15, 0.14), (0.25, 0.3, 0.17), (-0.05, 0.6, 0.12), (0.35, 0.8, 0.1), (-0.38, 0.75, 0.13),
+                      (0.05, 0.05, 0.1)):  # fmt: skip
+        x, yy, rr = cx + px * w, y + py * h, r * w
+        draw.ellipse((x - rr, yy - rr * 0.7, x + rr, yy + rr * 0.7), fill=colour, outline=darker(colour, 0.7),
+                     width=max(1, line // 2))  # fmt: skip
 
 
 def _draw_eye(draw: ImageDraw.ImageDraw, look: Look, ex: float, ey: float, r: float, wide: float, line: int) -> None:
@@ -524,6 +615,11 @@ def draw_from_behind(draw: ImageDraw.ImageDraw, look: Look, cx: float, top: floa
     draw.rectangle(
         (cx - hw * 0.2, top + hh * 0.7, cx + hw * 0.2, shoulder + 1), fill=look.skin, outline=INK, width=line
     )
+    if look.scarf is not None:
+        draw.rounded_rectangle(
+            (cx - hw * 0.5, top + hh * 0.85, cx + hw * 0.5, top + hh * 1.15), radius=hh * 0.1, fill=look.scarf,
+            outline=INK, width=line,
+        )  # fmt: skip
     crown = look.skin if look.hair_style == "bald" else look.hair
     low = top + hh * (1.25 if look.hair_style == "long" else 1.0)
     draw.ellipse((cx - hw / 2, top, cx + hw / 2, low), fill=crown, outline=INK, width=line)

@@ -18,7 +18,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
 from story import Angle, Character, Project, Shot, ShotSize, TimeOfDay
 from story.model import Acting, Prop, PropPlace, Weather
-from tools.draw import icons
+from tools.draw import creatures, icons
 from tools.draw.blocking import Figure, layout
 from tools.draw.canvas import Canvas
 from tools.draw.figures import (
@@ -68,6 +68,16 @@ _FRAMING: dict[ShotSize, tuple[float, float]] = {
     ShotSize.ECU: (12.0, 0.0),  # a face: placed by its eyes
 }
 _FEET_PLACED = {ShotSize.EWS, ShotSize.WS}
+# An animal's or a thing's glyph height (share of frame height) where a person figure would stand.
+_GLYPH_SIZE: dict[ShotSize, float] = {
+    ShotSize.EWS: 0.1,
+    ShotSize.WS: 0.36,
+    ShotSize.MWS: 0.5,
+    ShotSize.MS: 0.62,
+    ShotSize.MCU: 0.72,
+    ShotSize.CU: 0.82,
+    ShotSize.ECU: 1.05,
+}
 _HORIZON: dict[Angle, float] = {
     Angle.EYE_LEVEL: 0.45,
     Angle.LOW: 0.8,
@@ -426,9 +436,16 @@ def figure_positions(shot: Shot, project: Project | None = None) -> list[tuple[s
 Hand = tuple[float, float, float]  # x, y of a figure's hand on the canvas, and its head's height
 
 
-def _draw_figures(c: Canvas, shot: Shot, looks: dict[str, Look], figures: list[Figure]) -> dict[str, Hand]:
+def _draw_figures(
+    c: Canvas,
+    shot: Shot,
+    looks: dict[str, Look],
+    figures: list[Figure],
+    kinds: dict[str, creatures.Species] | None = None,
+    level: float = 1.0,
+) -> dict[str, Hand]:
     """Draw each figure in frame (but a foreground back, drawn last) with its feeling on its face and
-    turned toward the others; where each one's hand is."""
+    turned toward the others, an animal or a thing as its glyph (`kinds`); where each one's hand is."""
     size_h, anchor = _FRAMING[shot.size]
     grow = {Angle.LOW: 1.1, Angle.HIGH: 0.9}.get(shot.angle, 1.0)
     hands: dict[str, Hand] = {}
@@ -438,6 +455,9 @@ def _draw_figures(c: Canvas, shot: Shot, looks: dict[str, Look], figures: list[F
         cid, share, turn = figure.character, figure.share, figure.turn
         look = looks[cid]
         feeling = shot.acting.get(cid, Acting()).expression.value
+        if kinds and cid in kinds:
+            hands[cid] = _draw_glyph_figure(c, shot, kinds[cid], figure, feeling, level)
+            continue
         h = c.vh * size_h * grow * look.height
         cx = c.x(share)
         if shot.angle == Angle.OVERHEAD:
@@ -458,6 +478,29 @@ def _draw_figures(c: Canvas, shot: Shot, looks: dict[str, Look], figures: list[F
         hh = h * look.head
         hands[cid] = (cx + hh * 1.9 * look.build * 0.55, top + h * 0.52, hh)
     return hands
+
+
+def _draw_glyph_figure(
+    c: Canvas, shot: Shot, kind: creatures.Species, figure: Figure, feeling: str, level: float
+) -> Hand:
+    """An animal or a thing where its person figure would stand, as big as the shot's size makes it."""
+    grow = {Angle.LOW: 1.1, Angle.HIGH: 0.9}.get(shot.angle, 1.0)
+    cx = c.x(figure.share)
+    if shot.angle == Angle.OVERHEAD:
+        size, bottom = c.vh * 0.3 * math.sqrt(_FRAMING[shot.size][0] / 0.58), c.y(0.55)
+        bottom += size / 2
+    elif shot.size == ShotSize.ECU:
+        size = c.vh * _GLYPH_SIZE[shot.size]
+        bottom = c.y(0.45) + size / 2
+    elif shot.size in _FEET_PLACED:
+        size = c.vh * _GLYPH_SIZE[shot.size] * grow
+        bottom = c.y(_FRAMING[shot.size][1] + (0.06 if shot.angle == Angle.LOW else 0.0))
+    else:
+        size = c.vh * _GLYPH_SIZE[shot.size] * grow
+        bottom = c.y(1.0 - CAPTION_SHARE)
+    return creatures.draw_species(
+        c.image, kind, cx, bottom, size, turn=figure.turn, level=0.45 + 0.55 * level, expression=feeling
+    )
 
 
 # Props: things, creatures, vehicles and set pieces from the icon vocabulary -----------------------
@@ -492,10 +535,13 @@ def _draw_props(
     log: DrawLog,
     hands: dict[str, Hand] | None,
     figures: list[Figure],
+    shown: dict[str, creatures.Species] | None = None,
 ) -> None:
-    """Draw the props that stand in the set (hands is None) or those held (hands by character)."""
+    """Draw the props that stand in the set (hands is None) or those held (hands by character); a prop
+    whose glyph is an animal in frame drawn as it (the crow's beak, a bird) is that animal, not another."""
     if not props:
         return
+    bodies = {kind.glyph for kind in (shown or {}).values()}
     taken = [f.share for f in figures]
     back = _free(_BACK_SLOTS, taken, 0.12)
     front = _free(_FRONT_SLOTS, taken, 0.16)
@@ -505,9 +551,12 @@ def _draw_props(
     in_hand = [p for p in props if p.where == PropPlace.HELD and p.held_by in in_frame]
     for prop in in_hand if hands is not None else props:
         glyph, _ = icons.match(prop.name)
-        if glyph is None:
+        if glyph is None or glyph in bodies:
             if hands is None:  # logged once, in the first pass
-                log.not_drawn.append(prop.name)
+                if glyph is None:
+                    log.not_drawn.append(prop.name)
+                else:
+                    log.drawn.append(f"{prop.name} (as {glyph.name})")
             continue
         held = prop.where == PropPlace.HELD and prop.held_by is not None
         if hands is not None:  # the second pass: only what a figure in frame holds
@@ -575,10 +624,13 @@ def _draw_insert(
     return True
 
 
-def _draw_shoulder(c: Canvas, shot: Shot, looks: dict[str, Look], figures: list[Figure]) -> None:
+def _draw_shoulder(
+    c: Canvas, shot: Shot, looks: dict[str, Look], figures: list[Figure], kinds: dict[str, creatures.Species]
+) -> None:
     """The listener's back in the foreground, soft, on their side of the line: over the shoulder.
 
-    With no listener in the shot, an unnamed dark shoulder stands on the side away from the speaker.
+    With no listener in the shot, an unnamed dark shoulder stands on the side away from the speaker;
+    a listener drawn as a glyph (an animal) is its glyph, large, turned toward the speaker.
     """
     front = next((f for f in figures if f.foreground), None)
     faces = [f.share for f in figures if not f.foreground]
@@ -590,7 +642,10 @@ def _draw_shoulder(c: Canvas, shot: Shot, looks: dict[str, Look], figures: list[
     hh = c.vh * 0.44
     cx = c.x(front.share if front is not None else (0.12 if left else 0.88)) - box[0]
     top = c.y(0.3) - box[1]
-    if front is not None:
+    if front is not None and front.character in kinds:
+        turn = 1.0 if left else -1.0
+        creatures.draw_species(layer, kinds[front.character], cx, layer.height, hh * 1.9, turn=turn)
+    elif front is not None:
         look = looks[front.character]
         draw_from_behind(draw, look, cx, top, hh, line=c.line(hh))
     else:
@@ -636,6 +691,9 @@ def draw_scene(
     interior = bool(location and location.interior)
     light = weathered(LIGHTS[shot.time_of_day], shot.weather)
     looks = {cid: look_for(project.character(cid)) for cid in shot.characters}
+    kinds: dict[str, creatures.Species] = {}
+    if icons.enabled(project.style.look):  # an animal or a thing as its glyph, chosen once from its words
+        kinds = {cid: k for cid in shot.characters if (k := creatures.species(project.character(cid))) is not None}
     horizon = horizon_share(shot)
     pieces: list[str] = []
     lights: Lights = []
@@ -666,11 +724,13 @@ def draw_scene(
             figures = []
         elif subject.name not in log.not_drawn:
             log.not_drawn.append(subject.name)
-    _draw_props(c, shot, props, light, log, None, figures)
+    shown = {cid: kinds[cid] for cid in (f.character for f in figures) if cid in kinds}
+    log.drawn.extend(f"{cid} (as {kind.glyph.name})" for cid, kind in shown.items())
+    _draw_props(c, shot, props, light, log, None, figures, shown)
     if shot.weather == Weather.FOG:  # the set fades into the fog; the figures stand in front of most of it
         c.image.paste(fog(c.image, 0.5, light.level))
-    hands = _draw_figures(c, shot, looks, figures)
-    _draw_props(c, shot, props, light, log, hands, figures)
+    hands = _draw_figures(c, shot, looks, figures, kinds, light.level)
+    _draw_props(c, shot, props, light, log, hands, figures, shown)
     faces = {f.character for f in figures if not f.foreground}  # a back or a pair of hands shows no feeling
     if subject is not None and not figures and subject.name.lower().split()[-1] in _EYES and shot.characters:
         faces.add(shot.characters[0])
@@ -682,7 +742,7 @@ def draw_scene(
     if shot.weather == Weather.FOG:
         c.image.paste(fog(c.image, 0.15, light.level))
     if shot.angle == Angle.OVER_THE_SHOULDER and figures:
-        _draw_shoulder(c, shot, looks, figures)
+        _draw_shoulder(c, shot, looks, figures, kinds)
     image = c.image
     if shot.angle == Angle.DUTCH:
         image = image.rotate(DUTCH_DEGREES, resample=Image.Resampling.BICUBIC)

@@ -30,6 +30,7 @@ class Sky(Protocol):
 
 RGB = tuple[int, int, int]
 ON_TWOS = 2
+RAIN_WIDTH = 3.2  # a streak's width in pixels at 720 rows
 _Light = TypeVar("_Light", bound=Sky)
 _OVERCAST = {Weather.CLOUD, Weather.RAIN, Weather.STORM, Weather.SNOW, Weather.FOG}
 _GREY: dict[Weather, tuple[RGB, float, float]] = {  # the cloud colour, how far the sky turns to it, light left
@@ -158,9 +159,10 @@ def overlay_for(
             loop.append(np.flatnonzero(np.asarray(mask)[:rows]))
         return Overlay(loop, np.array((238, 240, 248), np.uint8), frozenset(), width, rows)
     storm = weather == Weather.STORM
-    period, count = 8, 200 if storm else 150
+    # streaks thick and pale enough to read on a contact sheet's panel a quarter of the frame's width
+    period, count = 8, 260 if storm else 200
     slant = 0.28 if storm else 0.12
-    length = (46 if storm else 34) * scale
+    length = (64 if storm else 50) * scale
     drops = [(rng.uniform(0, width), rng.uniform(0, height)) for _ in range(count)]
     loop = []
     for p in range(period):
@@ -169,7 +171,7 @@ def overlay_for(
         for x, y in drops:
             fy = (y + p * height / period) % height
             fx = (x + fy * slant) % width
-            d.line((fx, fy, fx - length * slant, fy - length), fill=255, width=max(1, round(1.2 * scale)))
+            d.line((fx, fy, fx - length * slant, fy - length), fill=255, width=max(1, round(RAIN_WIDTH * scale)))
         loop.append(np.flatnonzero(np.asarray(mask)[:rows]))
     flashes: frozenset[int] = frozenset()
     bolt = None
@@ -185,5 +187,5 @@ def overlay_for(
             points.append((x, y))
         ImageDraw.Draw(mask).line(points, fill=255, width=max(2, round(4 * scale)))
         bolt = np.flatnonzero(np.asarray(mask)[:rows])
-    colour = (150, 160, 178) if storm else (150, 162, 184)
+    colour = (206, 214, 232) if storm else (200, 210, 230)
     return Overlay(loop, np.array(colour, np.uint8), flashes, width, rows, bolt)

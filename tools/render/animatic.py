@@ -35,7 +35,8 @@ class AnimaticRenderer(Renderer):
     """Storyboard panels drawn procedurally, camera moves animated on the CPU in real time."""
 
     name = "animatic"
-    version = "3"  # 2: what is in frame (props, weather, feelings) is drawn; 3: sets from the place, framing
+    version = "4"  # 2: what is in frame (props, weather, feelings) is drawn; 3: sets from the place, framing;
+    # 4: animals and things as their glyphs, creatures' builds, scarves and suits, visible rain
     supports_references = True
 
     def render(self, request: RenderRequest) -> RenderResult:

@@ -58,8 +58,10 @@ def render_key(project: Project, shot: Shot, backend: str, backend_version: str,
     data["positions"] = stage_positions(project, shot)
     people = {line.speaker for line in shot.dialogue} | set(shot.characters)
     cast = {
-        c.id: c.model_dump(mode="json", exclude={"metadata", "voice"}) for c in project.characters if c.id in people
-    }
+        c.id: c.model_dump(mode="json", exclude={"metadata", "voice"}) | {"kind": c.metadata.get("kind")}
+        for c in project.characters
+        if c.id in people
+    }  # a character's kind (metadata's 'kind') decides whether it is drawn as a person or as its glyph
     place = project.location(shot.location).model_dump(mode="json", exclude={"metadata"}) if shot.location else None
     return _digest(
         {
