@@ -67,7 +67,7 @@ def test_takes_and_render_take_a_label_and_a_bare_number_is_the_shot_labelled_so
     assert shown.startswith("Shot 2A — 1 take")
     assert run("takes", film, "3").stdout.startswith("Shot 3 — 1 take")  # the shot labelled 3, at place 3
     missing = run("takes", film, "1", code=2)
-    assert "There is no shot 1 — the shots are 2, 2A, 3, 4." in " ".join(missing.stderr.split())
+    assert missing.stderr.strip() == "error: there is no shot 1; the shots are 2, 2A, 3, 4"
     rendered = run("render", film, "--backend", "animatic", "--shot", "2A").stdout
     assert "shot 2A: backend none -> animatic" in rendered
     assert ProjectFolder.open(film).load().labelled("2A").backend == "animatic"

@@ -132,14 +132,15 @@ def shot_place(project: Project, typed: str) -> int:
     """The 1-based place of the shot a person typed by its label, as `show` lists it ('2A', '2a', '#3', '03'):
     a bare number is the shot labelled that number, not the shot at that place. `PersonError` names the
     labels there are."""
-    from agent.offline.addressing import no_such_shot
-
     wanted = typed.strip().lstrip("#").upper()
     wanted = wanted.lstrip("0") or "0" if wanted.isdigit() else wanted
-    for number, shot in enumerate(project.shots, 1):
-        if shot.label == wanted:
-            return number
-    raise PersonError(str(no_such_shot(project, typed.strip())))
+    labels = [shot.label for shot in project.shots]
+    if wanted in labels:
+        return labels.index(wanted) + 1
+    has = f"the project has {counted(len(labels), 'shot')}"  # in the commands' words (agent/commands.py)
+    if labels != [str(n) for n in range(1, len(labels) + 1)]:  # labels kept through changes: say which there are
+        has = f"the shots are {', '.join(labels[:20])}{', ...' if len(labels) > 20 else ''}"
+    raise PersonError(f"there is no shot {typed.strip()}; {has}")
 
 
 def counted(number: int, noun: str) -> str:
