@@ -62,9 +62,12 @@ def task_controls(project: str | None, selected: str | None, kept: dict[str, Any
     from agent.controls import propose_controls
     from agent.llm import ModelSettings
     from agent.offline.controls import ControlSet, check_command, current_options, describe_task
-    from story import ProjectFolder
+    from story import ProjectError, ProjectFolder
 
-    current = ProjectFolder.open(Path(project)).load()
+    try:
+        current = ProjectFolder.open(Path(project)).load()
+    except ProjectError:  # the folder went away or broke: the views say so; the panel shows nothing
+        return (None, NO_PROJECT, *hidden)
     shot = selected if any(s.id == selected for s in current.shots) else None
     key = f"{project}|{shot}|{describe_task(current, shot)}|{current.style.look}"
     settings = ModelSettings.from_env()
