@@ -22,6 +22,7 @@ from ui.studio import live as live_view  # noqa: E402
 from ui.studio import task_controls  # noqa: E402
 from ui.studio.handlers import Studio  # noqa: E402
 from ui.studio.safety import BRIEF, IMAGE, MUSIC, RECORDING  # noqa: E402
+from ui.studio.speaking import brief_mic, instruction_mic, wire_voice  # noqa: E402
 from ui.studio.trying import saying, versions_and_branches  # noqa: E402
 
 SIZE_NAMES = {
@@ -68,6 +69,7 @@ def build_studio(projects_root: Path, *, start: Path | None = None) -> gr.Blocks
                     brief_file = gr.File(
                         label="…or a .txt / .fountain / .md file", file_types=list(BRIEF.suffixes), height=90
                     )
+                    brief_voice = brief_mic()  # heard into the brief box above
                     name = gr.Textbox(label="Project name", placeholder="my-film")
                 create = gr.Button("Create project", variant="primary")
             with gr.Column(scale=2):
@@ -86,6 +88,7 @@ def build_studio(projects_root: Path, *, start: Path | None = None) -> gr.Blocks
                 with gr.Row():
                     undo = gr.Button("↶ Undo", size="sm")
                     redo = gr.Button("↷ Redo", size="sm")
+                speak, _ = instruction_mic()  # heard, then said as if typed
             with gr.Column(scale=6, min_width=480):
                 player = gr.Video(label="Reel", interactive=False, height=330, elem_id="player")
                 live = gr.HTML(  # the takes playing while later shots render, and every panel's still
@@ -207,6 +210,16 @@ def build_studio(projects_root: Path, *, start: Path | None = None) -> gr.Blocks
                 api_name=api,
                 **limit,
             ).then(versions_and_branches, inputs=project, outputs=trying_outputs, api_visibility="private")
+        wire_voice(
+            studio,
+            speak,
+            brief_voice,
+            brief=brief,
+            turn_inputs=[project, selected, chat, waiting],
+            turn_outputs=turn_outputs,
+            then=(versions_and_branches, [project], trying_outputs),
+            limit=limit,
+        )
         task_controls.wire(
             studio,
             made_for_task,
