@@ -195,6 +195,25 @@ def test_the_models_proposal_is_used_when_every_control_holds(model: ChatServer)
             ),
             "There is no shot 9",
         ),  # fmt: skip
+        (
+            tool_call(
+                TOOL_NAME,
+                {
+                    **PROPOSAL,
+                    "controls": [
+                        *PROPOSAL["controls"][:2],
+                        {
+                            "name": "Brighter",
+                            "options": [
+                                {"label": "a bit", "command": "delete shot 1"},
+                                {"label": "more", "command": "make scene 2 day"},
+                            ],
+                        },
+                    ],
+                },
+            ),
+            "not which shots there are (RemoveShot)",
+        ),  # fmt: skip
         (text("Here are some controls: pace, light."), "did not call propose_controls"),
         (error(500), "the model did not answer"),
     ],

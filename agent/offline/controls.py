@@ -17,7 +17,8 @@ in the history and undone like any instruction. docs/controls.md gives the rules
    topped up to three with framing, length and light.
 
 Every option is checked against the offline grammar before it is shown (`check_command`); one that the
-grammar cannot read is left out, and a control left with fewer than two options goes.
+grammar cannot read, or whose edit adds, removes, moves or replaces shots, is left out, and a control left
+with fewer than two options goes.
 """
 
 from __future__ import annotations
@@ -28,9 +29,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from story import EditError, Movement, Project, Shot, apply
+from story import EditError, Movement, Project, SetStyle, Shot, UpdateCharacter, UpdateShot, apply
 
 MIN_CONTROLS, MAX_CONTROLS = 3, 6
+CONTROL_EDITS = frozenset({UpdateShot, UpdateCharacter, SetStyle})
+"""What a control may do: change shots, characters and the style; never add, remove, move or replace shots."""
 MIN_OPTIONS, MAX_OPTIONS = 2, 6
 
 Kind = Literal["chase", "dialogue", "look", "moment"]
@@ -116,6 +119,10 @@ def check_command(project: Project, words: str) -> Reading:
     if plan.refused or plan.action != "edit" or not plan.edits:
         reason = plan.reply.split(" I can do things like")[0].strip() or "not an edit of the story"
         return Reading(error=reason if plan.refused else f"{words!r} is not an edit of the story")
+    kinds = {type(edit) for edit in plan.edits}
+    if not kinds <= CONTROL_EDITS:
+        others = ", ".join(sorted(k.__name__ for k in kinds - CONTROL_EDITS))
+        return Reading(error=f"a control changes how shots look and sound, not which shots there are ({others})")
     try:
         after = apply(project, plan.edits)
     except EditError as exc:
