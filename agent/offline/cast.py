@@ -226,6 +226,8 @@ def find_named(found: list[Sentence]) -> list[str]:
             elif (following.endswith(("s", "ed")) or following in _IRREGULAR_PAST) and following not in NOT_NAMES:
                 # "Nell finds ...": a word no vocabulary knows, doing something, is someone's name.
                 acts[word] += 1 if _common_noun(lower) or following.endswith("ss") else 2
+            elif following == "and" and _WITH_KIN.match(rest):
+                acts[word] += 2  # "Mara and her grandfather Oskar mend ...": one of a pair of people
             elif following == "and" and re.match(r"\s*and\s+(?:her|his|their|[A-Z][a-z]+)\b", rest):
                 acts[word] += 1  # "Ana and her brother Leo share ...", "Rosa and Theo wait ..."
     names = [w for w in seen if acts[w] >= 2]
@@ -293,6 +295,7 @@ def _common_noun(lower: str) -> bool:
     return lower in known or stem in known
 
 
+_WITH_KIN = re.compile(rf"^\s*and\s+(?:her|his|their)\s+(?:[a-z-]+\s+)?(?:{'|'.join(sorted(RELATION_NOUNS))})\b")
 _EPITHET_AFTER = re.compile(rf"^(?:,\s+|\s+)(?:the|a|an)\s+(?:[a-z-]+\s+){{0,2}}?(?:{_NOUNS})\b")
 
 
@@ -346,10 +349,11 @@ class Cast:
             if not person.named or person.name not in text:
                 continue
             escaped = re.escape(person.name)
-            phrase = rf"((?i:the|a|an)\s+((?:[a-z-]+\s+){{0,3}}?)({_NOUNS}))"
+            # "a ferryman's widow" is a widow: a noun that owns the next one is not the one meant
+            phrase = rf"((?i:the|a|an)\s+((?:[a-z-]+(?:'s)?\s+){{0,3}}?)({_NOUNS}))(?!'|-)"
             for pattern, relation in (
                 (rf"\b{escaped}(?:,\s+|\s+){phrase}\b", False),
-                (rf"\b{phrase}(?:,\s+|\s+(?:named|called)\s+){escaped}\b", False),
+                (rf"\b{phrase}(?:,\s+|\s+(?:named|called)\s+|\s+){escaped}\b", False),
                 (rf"\b((?i:her|his|their|my|our|your)\s+()({_NOUNS}))\s*,?\s+{escaped}\b", True),
             ):
                 for match in re.finditer(pattern, text):
@@ -467,6 +471,8 @@ class Cast:
             return known  # "the man" is the man we know; "the old man" is not "the young man"
         if _ABSENT_AFTER.match(lowered[match.end() :]) or _ABSENT_BEFORE.search(lowered[: match.start()]):
             return None  # only spoken of: "her father is away", "she misses her mother"
+        if re.match(r"'s?\s+[a-z]", lowered[match.end() :]):
+            return None  # "a ferryman's widow": the one named is the widow; the ferryman is not yet in the story
         if determiner in _POSSESSIVES and noun not in RELATION_NOUNS and noun not in ANIMAL_NOUNS:
             return None  # "his captain" is someone's, and not yet someone in the story
         if len(self.people) >= MAX_CAST or noun in self._passing:
@@ -557,6 +563,8 @@ class Cast:
         if destination and destination.group(4) not in _NOT_PLACES and destination.group(4) not in TIME_WORDS:
             determiner, adjectives, noun = destination.group(2), destination.group(3).split(), destination.group(4)
             return self._place(determiner, adjectives, noun, destination.group(1), sentence)
+        if _OUT_TO_SEA.search(text) and not _LOOKING.search(text[: _OUT_TO_SEA.search(text).start()]):
+            return self._place("the", [], "sea", "", sentence)  # "rows out through the fog", "At sea, ..."
         looking = _LOOKING.search(text)
         ranked: list[tuple[int, int, re.Match[str], str]] = []
         for match in _PLACE.finditer(text):
@@ -568,6 +576,8 @@ class Cast:
                 continue
             if looking and looking.start() < match.start() and not at_start:
                 continue
+            if re.match(rf"'s?\s|\s+(?:{_NOUNS})\b", text[match.end() :]):
+                continue  # "a lighthouse keeper's daughter": a place that names a trade or an owner is not where we are
             if match.start() == 0 and noun in _VEHICLES and not text[match.end() :].lstrip().startswith(("is", "was")):
                 continue  # "The boat turns away from the reef": a boat that acts is a thing, not where we are
             # Where a sentence opens, then where someone goes ('up the cliff path to the lighthouse'), then the first.
@@ -614,6 +624,13 @@ _OPENING_PLACE = re.compile(
     r"^\s*(?:(?:up|down|out|back|deep|far|high|later|then|meanwhile|inside|outside)\s+)?"
     r"(?:at|in|inside|outside|by|on|aboard|beside|near|under|within)\s+"
     r"(the|a|an|her|his|their)\s+((?:[a-z-]+\s+){0,2}?)([a-z]{3,})\s*,"
+)
+# Out on the water with no destination named: rowing or sailing out, a scene set at sea. Someone
+# only spoken of ("her father is away at sea") does not take the story there.
+_OUT_TO_SEA = re.compile(
+    r"(?<!away )(?<!is )(?<!was )(?<!were )(?<!are )\b(?:at sea|out to sea|on the open sea|"
+    r"(?:rows?|rowed|rowing|sails?|sailed|sailing|paddles?|paddled|paddling|steers?|steered|puts?|pushe[sd]|push)"
+    r"\s+(?:(?:the|her|his|their|a|an)\s+(?:[a-z]+\s+)?(?:boat|dinghy|skiff|canoe|ship)\s+)?(?:out|off)\b(?!\s+of\b))"
 )
 _LOOKING = re.compile(
     r"\b(?:looks?|looked|looking|gazes?|gazed|stares?|stared|watches|watched|sees|saw|peers?|peered|glances?|"

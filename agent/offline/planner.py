@@ -7,6 +7,7 @@ bounded at `MAX_PLANNED_SHOTS`.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 
@@ -29,6 +30,7 @@ from agent.offline.vocabulary import (
 )
 from story import Angle, Bible, Character, DialogueLine, Location, Movement, ReplaceStory, Shot, Style, TimeOfDay
 from story.model import MAX_NAME, MAX_SHOT_FRAMES, MIN_SHOT_FRAMES, PropPlace
+from tools.voice.lines import room_for_lines
 
 _TIME = re.compile(r"\b(" + "|".join(sorted(TIME_WORDS, key=len, reverse=True)) + r")\b")
 _MANNER = {
@@ -224,14 +226,26 @@ def stated_length(header: str, narration: list[str]) -> float | None:
 
 
 def fit_length(planned: list[Shot], seconds: float, fps: int = 24) -> list[Shot]:
-    """The shots scaled in proportion so that together they last `seconds` (each within the shot bounds)."""
+    """The shots scaled in proportion so that together they last `seconds` (each within the shot bounds;
+    a shot with lines never shorter than its voices need)."""
     total = sum(shot.duration_frames for shot in planned)
     if not planned or total == 0:
         return planned
     factor = seconds * fps / total
     return [
         shot.model_copy(
-            update={"duration_frames": max(MIN_SHOT_FRAMES, min(MAX_SHOT_FRAMES, round(shot.duration_frames * factor)))}
+            update={
+                "duration_frames": max(
+                    MIN_SHOT_FRAMES,
+                    min(
+                        MAX_SHOT_FRAMES,
+                        max(
+                            math.ceil(room_for_lines([line.text for line in shot.dialogue]) * fps),
+                            round(shot.duration_frames * factor),
+                        ),
+                    ),
+                )
+            }
         )
         for shot in planned
     ]
@@ -300,7 +314,7 @@ def _tagged(mentions: list[Mention], narration: str) -> str | None:
 def _speaking(cast: Cast, speaker: str, listener: str | None, sentence: Sentence) -> str:
     """What we see while a line is said: the narration around it, or who speaks to whom."""
     rest = " ".join(sentence.narration.split()).strip(" ,.")
-    words = rest.lower().replace(",", " ").split()
+    words = [w.strip(",:;.!?") for w in rest.lower().split()]
     if rest and (len(words) > 5 or not any(w in SPEECH_VERBS for w in words)):
         return shorten(rest)
     name = cast.people[speaker].name

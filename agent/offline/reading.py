@@ -139,7 +139,37 @@ def sentences(text: str) -> list[Sentence]:
             start = index + 1
         if flat[start:].strip():
             found.append(_sentence(flat[start:], number, _begins_line(flat, start, line_starts)))
-    return [s for s in found if s.text]
+    return [part for s in found if s.text for part in _split_exchange(s)]
+
+
+_CONJUNCTION = re.compile(r"^[\s,;]*(?:and|but|then|while|so|and then)\b", re.IGNORECASE)
+
+
+def _split_exchange(sentence: Sentence) -> list[Sentence]:
+    """'Kit said, "We are late," and Anselm answered, "We always are."': one sentence, two speakers,
+    so two sentences. A tag between two quotes brings in the second when the first has its own tag
+    before it, or when a conjunction opens it; '"Come," she says, "now."' stays one line."""
+    quotes = list(_QUOTE.finditer(sentence.text))
+    if len(quotes) < 2:
+        return [sentence]
+    cuts: list[int] = []
+    for before, quote in zip(quotes, quotes[1:], strict=False):
+        between = sentence.text[before.end() : quote.start()]
+        if not _INTRODUCER.match(between.lstrip(" ,;") + '"'):
+            continue
+        opening = sentence.text[: quotes[0].start()] if not cuts else sentence.text[cuts[-1] : before.start()]
+        tagged_before = bool(re.search(_SAY_WORD.pattern + r"\s*[,:]?\s*$", opening.lower()))
+        if tagged_before or _CONJUNCTION.match(between):
+            cuts.append(before.end())
+    if not cuts:
+        return [sentence]
+    bounds = [0, *cuts, len(sentence.text)]
+    parts = [sentence.text[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [
+        _sentence(part, sentence.paragraph, sentence.new_line if number == 0 else False)
+        for number, part in enumerate(parts)
+        if part.strip()
+    ]
 
 
 def _closes_a_sentence(flat: str, index: int, line_starts: set[int]) -> bool:
@@ -151,7 +181,20 @@ def _closes_a_sentence(flat: str, index: int, line_starts: set[int]) -> bool:
     following = rest.lstrip()
     if not following or not rest[:1].isspace():
         return False
-    return index + 2 in line_starts or following[0] == '"' or following[0].isupper() and not _tag_next(following)
+    if index + 2 in line_starts or following[0] == '"' or _brings_in_a_quote(following):
+        return True
+    return following[0].isupper() and not _tag_next(following)
+
+
+_INTRODUCER = re.compile(r"^(?:[A-Za-z'-]+,?\s+){0,4}?(?P<verb>[a-z]+)\s*[:,]?\s*\"")
+_SAY_WORD = re.compile(r"\b(?:" + "|".join(sorted(SAY_VERBS, key=len, reverse=True)) + r")\b")
+
+
+def _brings_in_a_quote(text: str) -> bool:
+    """'She answers: "..."' or 'Then Leo whispered, "..."' after a finished quote: a tag for the next
+    quote, so the quote before it ends its sentence."""
+    match = _INTRODUCER.match(text)
+    return match is not None and match.group("verb") in SAY_VERBS
 
 
 def _tag_next(text: str) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from agent.offline.in_frame import read_in_frame
 from story import Angle, DialogueLine, Movement, Shot, ShotSize, TimeOfDay, Transition
 from story.model import MAX_NAME, MAX_SHOT_FRAMES, MAX_TEXT, MIN_SHOT_FRAMES, Weather
+from tools.voice.lines import room_for_lines
 
 MAX_PLANNED_SHOTS = 200
 FPS = 24
@@ -52,9 +53,12 @@ def action_seconds(text: str) -> float:
     return min(6.0, max(3.0, 2.5 + 0.2 * len(text.split())))
 
 
-def speech_seconds(text: str) -> float:
-    """Screen time for spoken words at a natural pace, with room to breathe either side."""
-    return max(2.0, len(text.split()) / WORDS_PER_SECOND + 1.2)
+def speech_seconds(lines: list[DialogueLine]) -> float:
+    """Screen time for lines at a natural pace, with room to breathe either side, and never less than
+    any scratch voice takes to say them (so a fresh plan has no shot too short for its lines)."""
+    texts = [line.text for line in lines]
+    words = sum(len(text.split()) for text in texts)
+    return max(2.0, words / WORDS_PER_SECOND + 1.2, room_for_lines(texts))
 
 
 @dataclass
@@ -179,8 +183,7 @@ class ShotList:
         """Someone speaks: over the listener's shoulder when two talk, a close-up when alone or moved."""
         if self.scene == 0:
             self.scene = 1
-        words = " ".join(line.text for line in lines)
-        seconds = speech_seconds(words)
+        seconds = speech_seconds(lines)
         side = self._talk.side_of(speaker, listener)
         if listener is not None and speaker in self._sides and listener in self._sides:
             side = "left" if self._sides[speaker] < self._sides[listener] else "right"
@@ -210,17 +213,16 @@ class ShotList:
             return
         last = self.shots[-1]
         spoken = [*last.dialogue, *lines][:40]
-        seconds = speech_seconds(" ".join(line.text for line in spoken))
+        seconds = speech_seconds(spoken)
         self.shots[-1] = last.model_copy(update={"dialogue": spoken, "duration_frames": frames_for(seconds)})
 
     def two_shot(self, characters: list[str], lines: list[DialogueLine], action: str) -> None:
         """Two people speak at once: one medium shot holding both."""
-        words = " ".join(line.text for line in lines)
         self._add(
             action=action,
             characters=characters,
             size=ShotSize.MS,
-            seconds=speech_seconds(words),
+            seconds=speech_seconds(lines),
             positions=self._place(characters),
             dialogue=lines,
         )

@@ -67,6 +67,7 @@ PLACE_NOUNS = {
     "lobby", "lounge", "garage", "yard", "playground", "car", "train", "bus", "plane", "graveyard", "cemetery",
     "chapel", "mansion", "manor", "study", "parlour", "parlor", "dining room", "living room", "bathroom",
     "stairwell", "quay", "wharf", "marsh", "moor", "meadow", "orchard", "glade", "clearing", "island", "port",
+    "sea", "ocean", "bay", "wreck",
 }
 INTERIOR_PLACES = {
     "kitchen", "room", "bedroom", "office", "bar", "pub", "church", "classroom", "cafe", "café", "diner",
