@@ -59,13 +59,13 @@ def shot_list(project: Project, limit: int = MAX_LISTED) -> str:
     for n, shot in enumerate(project.shots, 1):
         scenes.setdefault(shot.scene, []).append(n)
     fps = project.fps
-    summary = [f"{len(lines)} shots in {len(scenes)} scenes; summarised by scene (ask for any shot by number):"]
+    summary = [f"{len(lines)} shots in {len(scenes)} scenes; summarised by scene (ask for any shot by label):"]
     for scene, numbers in scenes.items():
         shots = [project.shots[n - 1] for n in numbers]
         sizes = Counter(str(s.size) for s in shots).most_common(3)
         seconds = sum(s.duration_frames for s in shots) / fps
         summary.append(
-            f"scene {scene}: shots {numbers[0]}-{numbers[-1]}, {seconds:.0f}s, mostly "
+            f"scene {scene}: shots {shots[0].label}-{shots[-1].label}, {seconds:.0f}s, mostly "
             + ", ".join(f"{size} x{count}" for size, count in sizes)
         )
     keep = limit // 2

@@ -260,3 +260,18 @@ def test_putting_a_shot_in_after_2_when_2a_is_there_makes_it_2b_after_2a(product
     say(production, "add a shot after 2A: a wave breaks")  # 2B is taken: the one between 2A and 2B is 2AA
     say(production, "duplicate shot 2")  # after 2 and every shot put in after it
     assert labels(production.project)[:7] == ["1", "2", "2A", "2AA", "2B", "2C", "3"]
+
+
+def test_the_beat_report_and_the_models_scene_summary_name_shots_by_label() -> None:
+    from agent.prompt import shot_list
+    from story import Music
+    from tools.edit.retime import retime_to_beats
+
+    shots = [Shot(id=f"s{n}", label=label, duration_frames=48) for n, label in enumerate(["2", "2A", "3"], 1)]
+    project = Project(
+        shots=shots, music=Music(path="media/music/bed.wav", seconds=30.0, beats=[0.5 * n for n in range(60)])
+    )
+    report = retime_to_beats(project).report(project.fps)
+    assert [line.split(":")[0] for line in report] == ["shot 2", "shot 2A", "shot 3"]
+    summary = shot_list(project, limit=2)
+    assert "scene 1: shots 2-3," in summary and "by label" in summary

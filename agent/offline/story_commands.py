@@ -238,11 +238,11 @@ def make_room(project: Project, text: str, context: Context) -> Step | None:
         raise Refusal(f"I cannot time the lines: {exc}.") from None
     edits: list[AnyEdit] = []
     words: list[str] = []
-    for number, shot in enumerate(project.shots, 1):
+    for shot in project.shots:
         frames = min(MAX_SHOT_FRAMES, math.ceil(needs.get(shot.id, 0.0) * project.fps))
         if frames > shot.duration_frames:
             edits.append(UpdateShot(shot_id=shot.id, changes=ShotChanges(duration_frames=frames)))
-            words.append(f"shot {number} {shot.duration_frames / project.fps:.1f}s -> {frames / project.fps:.1f}s")
+            words.append(f"shot {shot.label} {shot.duration_frames / project.fps:.1f}s -> {frames / project.fps:.1f}s")
     if not edits:
         return Step([], "every shot already has room for its lines")
     return Step(edits, "room for the lines: " + ", ".join(words))

@@ -62,10 +62,10 @@ def plan_cut(folder: ProjectFolder, project: Project) -> CutPlan:
         take = job.shot.media_for(job.key)
         path = folder.path(take.path)
         if not path.is_file():
-            raise MissingTake(f"shot {job.number}'s take {take.path} is missing on disk; render again")
+            raise MissingTake(f"shot {job.shot.label}'s take {take.path} is missing on disk; render again")
         problem = video_problem(path, take.frames, project.fps)
         if problem is not None:
-            raise MissingTake(f"shot {job.number}'s take is damaged ({problem}); render again")
+            raise MissingTake(f"shot {job.shot.label}'s take is damaged ({problem}); render again")
         fade_out = job.shot.transition == Transition.FADE_OUT
         clips.append(Clip(path, take.frames, job.key, enter=job.shot.transition, fade_out=fade_out))
     clips += _cards(folder, project, "end")

@@ -27,12 +27,13 @@ class NoBeats(ValueError):
 class ShotRetime:
     """What happened to one shot, in frames."""
 
-    number: int
+    number: int  # its place in the list
     before: int
     after: int
     low: int  # shortest it was allowed to become
     high: int  # longest it was allowed to become
     on_beat: bool
+    label: str = ""  # the shot's name as the person sees it ('2A')
 
 
 @dataclass
@@ -52,9 +53,11 @@ class Retime:
             if shot.on_beat:
                 what = f"{shot.before / fps:.2f}s -> {shot.after / fps:.2f}s" if shot.after != shot.before else (
                     f"{shot.after / fps:.2f}s, already on the beat")  # fmt: skip
-                lines.append(f"shot {shot.number}: {what} ({bounds})")
+                lines.append(f"shot {shot.label or shot.number}: {what} ({bounds})")
             else:
-                lines.append(f"shot {shot.number}: stays {shot.before / fps:.2f}s, no beat within {bounds[12:]}")
+                lines.append(
+                    f"shot {shot.label or shot.number}: stays {shot.before / fps:.2f}s, no beat within {bounds[12:]}"
+                )
         return lines
 
 
@@ -90,7 +93,7 @@ def retime_to_beats(project: Project, *, reach: float = REACH) -> Retime:
             length = end - start
         else:
             length = shot.duration_frames
-        result.shots.append(ShotRetime(number, shot.duration_frames, length, low, high, bool(reachable)))
+        result.shots.append(ShotRetime(number, shot.duration_frames, length, low, high, bool(reachable), shot.label))
         if length != shot.duration_frames:
             result.edits.append(UpdateShot(shot_id=shot.id, changes=ShotChanges(duration_frames=length)))
         start += length
