@@ -11,6 +11,7 @@ from typing import Any
 
 from agent.director import Director, DirectorError
 from agent.llm import ModelSettings, ModelTimeout, chat, make_client, words_of
+from agent.offline.questions import answer as answer_from_story
 from agent.prompt import system_prompt
 from agent.state import Announce, Emit, Route, TurnEvent, TurnPlan, quiet
 from agent.tools import READ_ONLY, Toolbox
@@ -424,6 +425,10 @@ class ModelDirector:
                     named_again, forced = True, likely_tool(project, message, offered)
                     continue
                 if not content.strip() and not box.edits and not box.action:
+                    known = answer_from_story(project, message)  # a question the story itself answers
+                    if known is not None:
+                        reply = f"{known} (The model gave no answer; this is from the story.)"
+                        return TurnPlan(edits=[], reply=reply, action="none")
                     return TurnPlan(
                         edits=[], reply="The model gave no answer; nothing was changed.", action="none", unanswered=True
                     )

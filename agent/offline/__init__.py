@@ -17,6 +17,7 @@ from agent.offline.fountain import plan_fountain
 from agent.offline.grammar import Context, Refusal, Step, commands, insert
 from agent.offline.moods import is_mood, mood
 from agent.offline.planner import plan_prose
+from agent.offline.questions import answer
 from agent.offline.render_commands import commands as render_commands
 from agent.offline.story_commands import (
     MERGING,
@@ -110,6 +111,12 @@ class OfflineDirector:
             return TurnPlan(edits=[], reply="Redoing the change last undone.", action="redo")
         if _CHECK.match(lowered):
             return TurnPlan(edits=[], reply=continuity_report(project), action="none")
+        try:
+            answered = answer(project, text)  # "who is in shot 3?", "how long is the film?"
+        except NoSuchShot as exc:
+            return TurnPlan(edits=[], reply=str(exc), action="none", refused=True)
+        if answered is not None:
+            return TurnPlan(edits=[], reply=answered, action="none")
         asked = read_branch_words(project, lowered)  # "surprise me", "call this version noir", "keep it"
         if asked is not None:
             return TurnPlan(edits=[], reply="", action="branch", branch=asked)
