@@ -338,3 +338,12 @@ def test_a_change_the_model_made_without_words_is_listed_once(tmp_path: Path) ->
     lines = [line for line in said.stdout.splitlines() if not line.startswith("Playing as it renders")]
     assert lines[0] == "Done.", said.stdout
     assert said.stdout.count("shot 2: size MS -> CU") == 1, said.stdout
+
+
+def test_a_question_the_model_answers_with_nothing_is_answered_from_the_story() -> None:
+    project = planned()
+    with StrictServer(words_vanish=True) as server:
+        server.queue += [text("Ivo is there."), text("Ivo is there."), text("Ivo is there.")]
+        plan = director(server).turn(project, "who is in shot 2?", toolbox=Toolbox(project))
+    assert plan.edits == [] and not plan.unanswered
+    assert plan.reply.startswith("Shot 2: Ivo.") and "The model gave no answer" in plan.reply, plan.reply
