@@ -275,3 +275,9 @@ def test_the_beat_report_and_the_models_scene_summary_name_shots_by_label() -> N
     assert [line.split(":")[0] for line in report] == ["shot 2", "shot 2A", "shot 3"]
     summary = shot_list(project, limit=2)
     assert "scene 1: shots 2-3," in summary and "by label" in summary
+
+
+def test_a_take_that_is_not_there_points_to_the_takes_command_by_label() -> None:
+    project = Project(shots=[Shot(id="s1", label="2"), Shot(id="s2", label="2A")])
+    plan = OfflineDirector().turn(project, "use take 4 of shot 2A")
+    assert "(`storyreel takes DIR 2A`)" in plan.reply and not plan.edits

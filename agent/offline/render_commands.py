@@ -83,7 +83,7 @@ def choose_take(project: Project, text: str, context: Context) -> Step | None:
     if not 1 <= number <= len(takes):
         has = f"{len(takes)} take{'s' if len(takes) != 1 else ''}" if takes else "no takes yet"
         label = project.shot(ref.id).label
-        raise Refusal(f"Shot {label} has no take {number}; it has {has} (`storyreel takes DIR {ref.number}`).")
+        raise Refusal(f"Shot {label} has no take {number}; it has {has} (`storyreel takes DIR {label}`).")
     label = project.shot(ref.id).label
     if takes[number - 1].failed:
         raise Refusal(f"Take {number} of shot {label} failed to render; choose another.")
