@@ -14,7 +14,7 @@ from agent.llm import ModelSettings, ModelTimeout, chat, make_client, words_of
 from agent.offline.questions import answer as answer_from_story
 from agent.prompt import system_prompt
 from agent.state import Announce, Emit, Route, TurnEvent, TurnPlan, quiet
-from agent.tools import READ_ONLY, Toolbox
+from agent.tools import READ_ONLY, Toolbox, inline_refs
 from story import AnyEdit, Project, ReplaceStory
 
 MAX_ATTEMPTS = 3
@@ -209,22 +209,19 @@ def _planning_view(spec: dict[str, Any]) -> dict[str, Any]:
     parameters = spec["function"]["parameters"]
     defs: dict[str, Any] = parameters.get("$defs", {})
 
+    def part_of(name: str) -> dict[str, Any] | None:
+        if name not in defs:
+            return None
+        kept, part = PLANNED_FIELDS.get(name), dict(defs[name])
+        if kept is not None:
+            part["properties"] = {k: v for k, v in part.get("properties", {}).items() if k in kept}
+            part["required"] = [k for k in part.get("required", []) if k in kept]
+            if not part["required"]:
+                del part["required"]
+        return part
+
     def pruned(node: Any) -> Any:
-        if isinstance(node, list):
-            return [pruned(item) for item in node]
-        if not isinstance(node, dict):
-            return node
-        name = str(node.get("$ref", "")).rsplit("/", 1)[-1]
-        if name in defs:
-            kept = PLANNED_FIELDS.get(name)
-            part = dict(defs[name])
-            if kept is not None:
-                part["properties"] = {k: v for k, v in part.get("properties", {}).items() if k in kept}
-                part["required"] = [k for k in part.get("required", []) if k in kept]
-                if not part["required"]:
-                    del part["required"]
-            return pruned({**{k: v for k, v in node.items() if k != "$ref"}, **part})
-        return {k: pruned(v) for k, v in node.items() if k != "$defs"}
+        return inline_refs(node, part_of, lambda node: {k: v for k, v in node.items() if k != "$defs"})
 
     function = {**spec["function"], "description": PLANNING, "parameters": pruned(parameters)}
     return {**spec, "function": function}

@@ -470,23 +470,41 @@ def model_schema(args: type[BaseModel]) -> dict[str, Any]:
     defs: dict[str, Any] = schema.pop("$defs", {})
     vocabularies = {name: sub for name, sub in defs.items() if "enum" in sub}
 
+    def vocabulary(name: str) -> dict[str, Any] | None:
+        return (
+            {k: v for k, v in vocabularies[name].items() if k not in ("description", "title")}
+            if name in vocabularies
+            else None
+        )
+
+    def undocumented(node: dict[str, Any]) -> dict[str, Any]:
+        if "properties" in node:
+            node.pop("description", None)  # an argument model's docstring: the field or the tool says it
+        return node
+
     def inline(node: Any) -> Any:
-        if isinstance(node, list):
-            return [inline(item) for item in node]
-        if not isinstance(node, dict):
-            return node
-        name = str(node.get("$ref", "")).rsplit("/", 1)[-1]
-        if name in vocabularies:
-            words = {k: v for k, v in vocabularies[name].items() if k not in ("description", "title")}
-            node = {**{k: v for k, v in node.items() if k != "$ref"}, **words}
-        out = {key: inline(value) for key, value in node.items()}
-        if "properties" in out:
-            out.pop("description", None)  # an argument model's docstring: the field or the tool says it
-        return out
+        return inline_refs(node, vocabulary, undocumented)
 
     kept = {name: inline(sub) for name, sub in defs.items() if name not in vocabularies}
     compact: dict[str, Any] = inline(schema)
     return compact | ({"$defs": kept} if kept else {})
+
+
+def inline_refs(
+    node: Any,
+    part_of: Callable[[str], dict[str, Any] | None],
+    then: Callable[[dict[str, Any]], dict[str, Any]] = lambda node: node,
+) -> Any:
+    """A JSON schema with each `$ref` whose definition name `part_of` answers replaced by that part
+    (merged over the node's other keys), walked all the way down; `then` finishes every object."""
+    if isinstance(node, list):
+        return [inline_refs(item, part_of, then) for item in node]
+    if not isinstance(node, dict):
+        return node
+    part = part_of(str(node.get("$ref", "")).rsplit("/", 1)[-1])
+    if part is not None:
+        node = {**{k: v for k, v in node.items() if k != "$ref"}, **part}
+    return then({key: inline_refs(value, part_of, then) for key, value in node.items()})
 
 
 def resolve_shot(project: Project, ref: int | str) -> str:
