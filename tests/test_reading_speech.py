@@ -155,3 +155,59 @@ Rosa sighs. "It's 4:30, Hamid. 1,200 coins, 15 sacks, 3 carts!"
     for shot in project.shots:
         if shot.id in needs:
             assert shot.duration_frames / project.fps >= needs[shot.id], shot.id
+
+
+def test_a_quote_broken_by_its_tag_reads_as_one_line_with_its_comma() -> None:
+    text = """A Wolf found a Lamb at the stream in the forest.
+"Sir," bleated the Lamb, "the stream runs from you to me."
+"""
+    assert lines(plan(text)) == [("lamb", "Sir, the stream runs from you to me.")]
+
+
+def test_a_second_tag_after_a_conjunction_starts_a_second_line() -> None:
+    text = """Miss Hale counts the children on the bus.
+"He was right here," she whispers, and then she shouts, "Ivo!"
+"""
+    project = plan(text)
+    assert lines(project) == [("hale", "He was right here"), ("hale", "Ivo!")]
+    assert [line.parenthetical for shot in project.shots for line in shot.dialogue] == ["whispering", "shouting"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('Aboard the station, engineer Kaya floats to the airlock. "Ready," she says.', {"kaya"}),
+        ("In the barn, farmer Giles counts the lambs. Giles sighs.", {"giles"}),
+    ],
+)
+def test_a_trade_written_before_a_name_without_an_article_is_that_person(text: str, expected: set[str]) -> None:
+    assert {c.id for c in plan(text).characters} == expected
+
+
+def test_a_tag_alone_is_not_the_action_of_its_shot() -> None:
+    text = """A Fox met a Crow in the forest.
+"What a voice you must have," purred the Fox.
+"""
+    shot = next(shot for shot in plan(text).shots if shot.dialogue)
+    assert shot.action == "Fox speaks to Crow"
+
+
+FIRST_PERSON = """I wake before dawn in my grandmother's cottage. The kettle is already singing.
+Grandmother Elsie sits by the window. "You slept late," she says.
+"It's not even five," I tell her.
+We walk down to the harbour together.
+"""
+
+
+def test_the_one_who_says_i_is_a_character_who_speaks_and_is_in_their_shots() -> None:
+    project = plan(FIRST_PERSON)
+    assert {c.id for c in project.characters} == {"narrator", "elsie"}
+    assert [speaker for speaker, _ in lines(project)] == ["elsie", "narrator"]
+    assert "narrator" in project.shots[0].characters
+    walk = next(shot for shot in project.shots if "walk" in shot.action)
+    assert set(walk.characters) == {"narrator", "elsie"}
+
+
+def test_a_place_someone_owns_is_a_place() -> None:
+    project = plan(FIRST_PERSON)
+    assert project.shots[0].location == "cottage"

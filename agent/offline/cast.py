@@ -118,7 +118,7 @@ _ABSENT_BEFORE = re.compile(
     r"calls for|cries for|about)\s+(?:(?:her|his|their|my|our|your|the|a|an)\s+)?(?:[a-z-]+\s+){0,2}$"
 )
 _PLACE = re.compile(
-    rf"\b(?:(\w+)\s+)?({_DETERMINERS})\s+((?:(?!{_DETERMINERS}\b)[a-z][a-z-]*\s+){{0,2}}?)"
+    rf"\b(?:(\w+)\s+)?({_DETERMINERS})\s+((?:(?!{_DETERMINERS}\b)[a-z][a-z-]*(?:'s)?\s+){{0,2}}?)"
     rf"({'|'.join(sorted(PLACE_NOUNS, key=len, reverse=True))})\b"
 )
 _APPOSITIVE = re.compile(r"^,\s+((?:a|an|the)\s+[^,.;:!?\"]{2,80}?)\s*[,.;]")
@@ -187,7 +187,7 @@ def find_named(found: list[Sentence]) -> list[str]:
             if (
                 previous in ("the", "a", "an")
                 and " " in word
-                or previous == "the"
+                or (previous == "the" or previous in ("a", "an") and lower in CHARACTER_NOUNS)
                 and (lower.split()[-1] in CHARACTER_NOUNS or said)
                 and lower not in PLACE_NOUNS
             ):
@@ -295,6 +295,9 @@ def _common_noun(lower: str) -> bool:
     return lower in known or stem in known
 
 
+NARRATOR = "narrator"
+"""The id of the one who tells a story written in the first person."""
+_FIRST_PERSON = re.compile(r"\bI\b|\b(?i:me|my|myself|mine|we|us|our|ourselves)\b")
 _WITH_KIN = re.compile(rf"^\s*and\s+(?:her|his|their)\s+(?:[a-z-]+\s+)?(?:{'|'.join(sorted(RELATION_NOUNS))})\b")
 _EPITHET_AFTER = re.compile(rf"^(?:,\s+|\s+)(?:the|a|an)\s+(?:[a-z-]+\s+){{0,2}}?(?:{_NOUNS})\b")
 
@@ -323,6 +326,11 @@ class Cast:
         cast._passing = {noun for noun in ANIMAL_NOUNS - PERSON_NOUNS.keys() if counts[noun] < 2}
         for sentence in found:
             cast._learn_epithets(sentence.narration)
+        told = sum(len(_FIRST_PERSON.findall(s.narration)) for s in found)
+        if told >= 2 and any(re.search(r"\bI\b", s.narration) for s in found) and len(cast.people) < MAX_CAST:
+            cast.people[NARRATOR] = Person(
+                id=NARRATOR, name="Narrator", description="the one who tells the story", named=False
+            )
         return cast
 
     def _add_named(self, name: str) -> None:
@@ -355,6 +363,7 @@ class Cast:
                 (rf"\b{escaped}(?:,\s+|\s+){phrase}\b", False),
                 (rf"\b{phrase}(?:,\s+|\s+(?:named|called)\s+|\s+){escaped}\b", False),
                 (rf"\b((?i:her|his|their|my|our|your)\s+()({_NOUNS}))\s*,?\s+{escaped}\b", True),
+                (rf"\b(()({_NOUNS}))\s+{escaped}\b", True),  # "engineer Kaya", "farmer Giles"
             ):
                 for match in re.finditer(pattern, text):
                     self._epithet(person, match.group(1), match.group(2).split(), match.group(3), relation)
@@ -401,6 +410,10 @@ class Cast:
             person_id = self._role(match, sentence)
             if person_id and not any(m.id == person_id for m in found):
                 found.append(Mention(match.start(3), person_id))
+        if NARRATOR in self.people:  # "I", "me", "my", and "we" with the others
+            first = next(_FIRST_PERSON.finditer(text), None)
+            if first is not None and not any(m.id == NARRATOR for m in found):
+                found.append(Mention(first.start(), NARRATOR))
         found.sort(key=lambda m: m.offset)
         found = self._pronouns(text, found)
         if found:
@@ -515,7 +528,8 @@ class Cast:
                 else set()
             )
             person_id = None
-            subject = self._subject
+            subject = self._subject if self._subject != NARRATOR else None
+            exclude = exclude | {NARRATOR}
             rivals = [p for p in self._last if p != subject and self.people[p].gender == gender]
             if (
                 word in ("she", "he")
@@ -536,6 +550,7 @@ class Cast:
         """The last person who can be 'she' or 'he': one known to be so among the last few named, else
         the last of unknown gender in this sentence, else anyone before (who then is known to be so). An
         object ('a wolf met her') looks first at the others this sentence names."""
+        exclude = exclude | {NARRATOR}  # "she" and "he" are never the one who says "I"
         order = [p for p in dict.fromkeys([*self._recent, *(earlier or [])][::-1]) if p not in exclude]
         near = [p for p in dict.fromkeys([*(earlier or [])[::-1], *self._recent[::-1][:4]]) if p not in exclude]
         unknown = [p for p in (earlier or [])[::-1] if p not in exclude and not self.people[p].gender]

@@ -53,6 +53,10 @@ _MANNER = {
     "begs": "pleading",
     "pleads": "pleading",
     "growls": "growling",
+    "growled": "growling",
+    "calls": "calling out",
+    "called": "calling out",
+    "cried": "crying out",
     "breathes": "breathless",
     "whimpers": "whimpering",
     "softly": "softly",
@@ -83,7 +87,7 @@ def plan_prose(brief: str) -> ReplaceStory:
         mentions = cast.mentions(sentence)
         ids = [m.id for m in mentions]
         subject = ids[0] if ids else None
-        if re.search(r"\b(they|them|together|both)\b", sentence.narration.lower()):
+        if re.search(r"\b(they|them|together|both|we|us)\b", sentence.narration.lower()):
             ids = list(dict.fromkeys([*ids, *present]))
         shots.set_time(_time_in(sentence.narration.lower()))
         place = cast.place_in(sentence, shots.location)
@@ -103,7 +107,7 @@ def plan_prose(brief: str) -> ReplaceStory:
                 present.append(speaker)
             listener = _listener(speaker, talk.last, present)
             manner = next((_MANNER[w] for w in re.findall(r"[a-z]+", sentence.narration.lower()) if w in _MANNER), "")
-            line = DialogueLine(speaker=speaker, text=shorten(" ".join(sentence.speech)), parenthetical=manner)
+            line = DialogueLine(speaker=speaker, text=shorten(_joined(sentence.speech)), parenthetical=manner)
             if not sentence.narration.strip() and speaker == talk.last and found[index - 1].speech:
                 shots.continue_line([line])
                 talk.said(speaker)
@@ -311,11 +315,22 @@ def _tagged(mentions: list[Mention], narration: str) -> str | None:
     return None
 
 
+def _joined(speech: list[str]) -> str:
+    """The pieces of a quote its tag broke ('"Sir," said the Lamb, "the water ..."') as one line, the
+    comma the break took put back."""
+    text = ""
+    for piece in speech:
+        if text and text[-1] not in ".!?…-":
+            text += ","
+        text = f"{text} {piece}".strip()
+    return text
+
+
 def _speaking(cast: Cast, speaker: str, listener: str | None, sentence: Sentence) -> str:
     """What we see while a line is said: the narration around it, or who speaks to whom."""
     rest = " ".join(sentence.narration.split()).strip(" ,.")
     words = [w.strip(",:;.!?") for w in rest.lower().split()]
-    if rest and (len(words) > 5 or not any(w in SPEECH_VERBS for w in words)):
+    if rest and (len(words) > 5 or not any(w in SPEECH_VERBS or w in SAY_VERBS for w in words)):
         return shorten(rest)
     name = cast.people[speaker].name
     return f"{name} speaks to {cast.people[listener].name}" if listener else f"{name} speaks"

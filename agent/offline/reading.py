@@ -29,6 +29,12 @@ SAY_VERBS = SPEECH_VERBS | {
     "grumbles", "grumbled", "chuckles", "chuckled", "calls", "pleads", "whimpered", "stammers", "stammered",
     "explains", "explained", "announces", "announced", "tells", "promises", "promised", "shouts", "yelled",
     "beg", "sneers", "sneered", "jeers", "jeered", "answers", "warned", "insisted", "admitted",
+    "purrs", "purred", "bleats", "bleated", "squeals", "squealed", "chirps", "chirped", "hoots", "hooted",
+    "neighs", "neighed", "quacks", "quacked", "grunts", "grunted", "snarls", "snarled", "cackles", "cackled",
+    "whines", "whined", "mumbles", "mumbled", "stutters", "stuttered", "bellows", "bellowed", "declares",
+    "declared", "replies", "observes", "observed", "remarks", "remarked", "interrupts", "interrupted",
+    "tell", "reply", "answer", "whisper", "shout", "mutter", "murmur", "suggests", "suggested", "adds", "added",
+    "breathed", "called", "confesses", "confessed",
 }  # fmt: skip
 """Verbs that tag a quote with its speaker when they stand in the quote's sentence."""
 TAG_VERBS = SAY_VERBS - {
@@ -145,6 +151,13 @@ def sentences(text: str) -> list[Sentence]:
 _CONJUNCTION = re.compile(r"^[\s,;]*(?:and|but|then|while|so|and then)\b", re.IGNORECASE)
 
 
+_LATER_TAG = re.compile(
+    r"[,;]\s+(?=(?:and|but)\s+(?:then\s+)?(?:[A-Za-z'-]+\s+){0,3}?(?:"
+    + "|".join(sorted(SAY_VERBS, key=len, reverse=True))
+    + r")\b)"
+)
+
+
 def _split_exchange(sentence: Sentence) -> list[Sentence]:
     """'Kit said, "We are late," and Anselm answered, "We always are."': one sentence, two speakers,
     so two sentences. A tag between two quotes brings in the second when the first has its own tag
@@ -155,6 +168,10 @@ def _split_exchange(sentence: Sentence) -> list[Sentence]:
     cuts: list[int] = []
     for before, quote in zip(quotes, quotes[1:], strict=False):
         between = sentence.text[before.end() : quote.start()]
+        later = _LATER_TAG.search(between)
+        if later is not None and later.start() > 0:
+            cuts.append(before.end() + later.start())  # '"...," she whispers, and then she shouts, "..."'
+            continue
         if not _INTRODUCER.match(between.lstrip(" ,;") + '"'):
             continue
         opening = sentence.text[: quotes[0].start()] if not cuts else sentence.text[cuts[-1] : before.start()]
