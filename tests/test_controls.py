@@ -107,6 +107,25 @@ def test_every_proposed_option_is_words_the_grammar_reads_and_the_position_now_i
     assert current_options(project, look) == ["make it all day", "clear sky in all shots", "style: storyboard"]
 
 
+def test_a_controls_words_read_as_the_chat_reads_them() -> None:
+    """check_command reads without applying to the whole film (cheap on a long one); what it says of each
+    option, readable or not and already so or not, is what the chat's turn makes of the same words."""
+    from agent.offline import OfflineDirector
+    from story import apply
+
+    odd = ["make it sparkle", "make shot 9 night", "undo", "surprise me", "give Zed a deeper voice", "style: noir"]
+    for project in (two_scenes(), two_scenes(["film noir"]), two_scenes(["anime"])):
+        said = {o.command for shot in (None, "s2", "s4", "s5") for c in offline_controls(project, shot).controls
+                for o in c.options}  # fmt: skip
+        for words in sorted(said) + odd:
+            plan = OfflineDirector().turn(project, words)
+            reading = check_command(project, words)
+            readable = not plan.refused and plan.action == "edit" and bool(plan.edits)
+            assert (reading.error is None) == readable, (words, reading, plan.reply)
+            if readable:
+                assert reading.current == (apply(project, plan.edits) == project), words
+
+
 # The model's proposal --------------------------------------------------------------------------------
 
 PROPOSAL = {

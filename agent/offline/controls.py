@@ -112,22 +112,60 @@ class Reading:
 
 
 def check_command(project: Project, words: str) -> Reading:
-    """Read `words` as the chat's offline grammar would, on `project`; nothing is applied."""
-    from agent.offline import OfflineDirector
+    """Read `words` as the chat's offline grammar would, on `project`; nothing is applied.
 
-    plan = OfflineDirector().turn(project, words)
-    if plan.refused or plan.action != "edit" or not plan.edits:
-        reason = plan.reply.split(" I can do things like")[0].strip() or "not an edit of the story"
-        return Reading(error=reason if plan.refused else f"{words!r} is not an edit of the story")
-    kinds = {type(edit) for edit in plan.edits}
+    A control's words are read once per option every time the panel is shown, so this stays cheap on a long
+    film: one instruction is read clause by clause (`read_clause`, as the chat does) without applying it to
+    the whole project; each edit is checked against a copy holding only the shot it changes, and whether it
+    changes anything is read from the fields it sets. Several instructions go through the whole turn.
+    """
+    from agent.offline import OfflineDirector, clauses, read_clause
+    from agent.offline.addressing import NoSuchShot, Refusal
+    from agent.offline.grammar import Context
+    from agent.offline.surprise import read_branch_words
+
+    text = " ".join(words.split())
+    if read_branch_words(project, text.lower().strip(" .!")) is not None:
+        return Reading(error=f"{words!r} is not an edit of the story")
+    parts = clauses(text)
+    if len(parts) != 1:
+        plan = OfflineDirector().turn(project, text)
+        if plan.refused or plan.action != "edit" or not plan.edits:
+            reason = plan.reply.split(" I can do things like")[0].strip()
+            return Reading(error=reason if plan.refused else f"{words!r} is not an edit of the story")
+        edits = plan.edits
+    else:
+        try:
+            step = read_clause(project, parts[0], Context())
+        except (NoSuchShot, Refusal, EditError) as exc:
+            return Reading(error=str(exc))
+        if step is None or not step.edits:
+            return Reading(error=f"I did not understand “{parts[0]}”.")
+        edits = step.edits
+    kinds = {type(edit) for edit in edits}
     if not kinds <= CONTROL_EDITS:
         others = ", ".join(sorted(k.__name__ for k in kinds - CONTROL_EDITS))
         return Reading(error=f"a control changes how shots look and sound, not which shots there are ({others})")
     try:
-        after = apply(project, plan.edits)
+        for edit in edits:
+            shots = [s for s in project.shots if isinstance(edit, UpdateShot) and s.id == edit.shot_id]
+            apply(project.model_copy(update={"shots": shots}), edit)
     except EditError as exc:
         return Reading(error=str(exc))
-    return Reading(error=None, current=after == project)
+    return Reading(error=None, current=all(_changes_nothing(project, edit) for edit in edits))
+
+
+def _changes_nothing(project: Project, edit: object) -> bool:
+    """True when every field the edit sets already has that value."""
+    if isinstance(edit, UpdateShot):
+        now, changes = project.shot(edit.shot_id).model_dump(), edit.changes.model_dump(exclude_unset=True)
+    elif isinstance(edit, UpdateCharacter):
+        now, changes = project.character(edit.character_id).model_dump(), edit.changes.model_dump(exclude_unset=True)
+    elif isinstance(edit, SetStyle):
+        now, changes = project.style.model_dump(), edit.changes
+    else:
+        return False
+    return all(key in now and now[key] == value for key, value in changes.items())
 
 
 # What the person is doing ------------------------------------------------------------------------
