@@ -416,10 +416,15 @@ def markdown(rows: list[Row]) -> str:
     for r in rows:
         ok = "–" if r.ok is None else ("yes" if r.ok else "NO")
         lines.append(
-            f"| {r.measure} | {r.value:.3g} {r.unit} | {r.baseline} | {r.baseline_value:.3g} {r.unit} | "
+            f"| {r.measure} | {_number(r.value)} {r.unit} | {r.baseline} | {_number(r.baseline_value)} {r.unit} | "
             f"{r.ratio:.3f} | {r.target} | {ok} | {r.note} |"
         )
     return "\n".join(lines)
+
+
+def _number(value: float) -> str:
+    """A measured value as people read it: 1,000 and up whole with thousands separators, else 3 figures."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
 
 
 def main() -> None:

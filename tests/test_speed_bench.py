@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.speed import PIECES, markdown, run_all
+from evals.speed import PIECES, Row, markdown, run_all
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -42,3 +42,13 @@ def test_an_unknown_piece_is_a_clear_mistake() -> None:
 def test_a_piece_that_needs_the_reel_says_so_in_its_row() -> None:
     rows = run_all(only={"assembly"})
     assert len(rows) == 1 and rows[0].ok is False and "needs the reel" in rows[0].note
+
+
+def test_the_table_prints_counts_as_people_read_them() -> None:
+    rows = [
+        Row("prompt tokens: new", 1344, "tokens", "target", 1500, 0.896, "<= 1,500", True),
+        Row("memory recall p95", 0.0123, "s", "bare query", 0.0101, 1.22, "<= 1.5", True),
+    ]
+    table = markdown(rows)
+    assert "| 1,344 tokens | target | 1,500 tokens |" in table and "e+" not in table
+    assert "| 0.0123 s | bare query | 0.0101 s |" in table
