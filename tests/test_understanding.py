@@ -442,3 +442,233 @@ def test_more_ways_to_name_shots(message: str, field: str, numbers: list[int]) -
     project = film()
     plan, after = say(project, message)
     assert changed(project, after, field) == numbers, plan.reply
+
+
+# Said the way people talk (issue 17, second round) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("message", "numbers"),
+    [
+        ("make everything after shot 5 night", [6, 7, 8, 9]),
+        ("all the shots before shot 3 should be night", [1, 2]),
+        ("everything from shot 7 on should be night", [7, 8, 9]),
+        ("make everything after the moth night", [3, 4, 5, 6, 7, 8, 9]),
+        ("everything after she cries should be night", [6, 7, 8, 9]),
+        ("make the second half night", [6, 7, 8, 9]),
+        ("the first half should be night", [1, 2, 3, 4, 5]),
+    ],
+)
+def test_a_stretch_before_or_after_a_shot_or_a_moment(message: str, numbers: list[int]) -> None:
+    project = film()
+    plan, after = say(project, message)
+    assert changed(project, after, "time_of_day") == numbers, plan.reply
+
+
+@pytest.mark.parametrize(
+    ("message", "sizes"),
+    [
+        ("make 3 a wide shot and 4 a close-up", {3: ShotSize.WS, 4: ShotSize.CU}),
+        ("make 5 wide and 6 a close up", {5: ShotSize.WS, 6: ShotSize.CU}),
+        ("make shot 7 a close-up and shot 8 a wide", {7: ShotSize.CU, 8: ShotSize.WS}),
+    ],
+)
+def test_two_shots_under_one_verb(message: str, sizes: dict[int, ShotSize]) -> None:
+    project = film()
+    plan, after = say(project, message)
+    assert {n: after.shots[n - 1].size for n in changed(project, after, "size")} == sizes, plan.reply
+
+
+def test_bare_numbers_name_shots_to_swap_and_join() -> None:
+    project = film()
+    _, swapped = say(project, "swap 3 and 4")
+    assert [s.id for s in swapped.shots][2:4] == ["s4", "s3"]
+    plan, joined = say(project, "put a dissolve between 4 and 5")
+    assert changed(project, joined, "transition") == [5], plan.reply
+
+
+def test_the_next_shot_and_the_one_before_are_neighbours_of_the_last_one() -> None:
+    director, project = OfflineDirector(), film()
+    project = apply(project, director.turn(project, "make shot 6 a close-up").edits)
+    plan = director.turn(project, "make the next shot wider")
+    after = apply(project, plan.edits)
+    assert changed(project, after, "size") == [7], plan.reply
+    plan = director.turn(after, "the one before that should be a wide shot")
+    again = apply(after, plan.edits)
+    assert changed(after, again, "size") == [6] and again.shots[5].size == ShotSize.WS, plan.reply
+
+
+def test_the_next_shot_with_nothing_said_before_asks() -> None:
+    plan, _ = say(film(), "make the next shot wider")
+    assert plan.refused and plan.edits == [] and "which shot" in plan.reply
+
+
+@pytest.mark.parametrize(
+    "message", ["actually no, put it back", "actually no, undo that", "oops, go back", "no, change it back please"]
+)
+def test_second_thoughts_undo(message: str) -> None:
+    assert OfflineDirector().turn(film(), message).action == "undo"
+
+
+@pytest.mark.parametrize("message", ["redo the last change", "undo the undo"])
+def test_redo_said_other_ways(message: str) -> None:
+    assert OfflineDirector().turn(film(), message).action == "redo"
+
+
+@pytest.mark.parametrize(
+    ("message", "seconds"),
+    [
+        ("make shot 3 longer by 2", 5.0),
+        ("make shot 3 longer, like 5 seconds", 5.0),
+        ("shot 3 about 4 seconds", 4.0),
+    ],
+)
+def test_a_length_said_loosely(message: str, seconds: float) -> None:
+    project = film()
+    plan, after = say(project, message)
+    assert after.shots[2].duration_frames == round(seconds * 24), plan.reply
+
+
+def test_an_elided_unit_in_the_second_clause_is_seconds() -> None:
+    project = film()
+    plan, after = say(project, "make shot 4 shorter by a second and shot 5 longer by 2")
+    assert [after.shots[3].duration_frames, after.shots[4].duration_frames] == [48, 120], plan.reply
+
+
+@pytest.mark.parametrize(
+    ("message", "who", "part", "value"),
+    [
+        ("make her hair grey", "rosa", "hair", "grey"),
+        ("make his beard white", "elias", "beard", "white"),
+        ("make Elias's coat blue", "elias", "coat", "blue"),
+        ("her scarf should be green", "rosa", "scarf", "green"),
+        ("change her coat to red", "rosa", "coat", "red"),
+        ("give Rosa grey hair", "rosa", "hair", "grey"),
+    ],
+)
+def test_a_look_said_part_first(message: str, who: str, part: str, value: str) -> None:
+    plan, after = say(film(), message)
+    assert after.character(who).traits.get(part) == value, plan.reply
+
+
+def test_her_is_the_woman_talked_about_last() -> None:
+    two_women = film().model_copy(
+        update={"characters": [*film().characters, Character(id="nora", name="Nora", description="a ferry woman")]}
+    )
+    director = OfflineDirector()
+    project = apply(two_women, director.turn(two_women, "Rosa wears a yellow hat").edits)
+    plan = director.turn(project, "make her hair grey")
+    after = apply(project, plan.edits)
+    assert after.character("rosa").traits.get("hair") == "grey" and "hair" not in after.character("nora").traits
+
+
+def test_with_two_women_her_scarf_is_the_one_who_wears_a_scarf() -> None:
+    cast = [
+        *film().characters,
+        Character(id="nora", name="Nora", description="a ferry woman", traits={"scarf": "grey"}),
+    ]
+    plan, after = say(film().model_copy(update={"characters": cast}), "her scarf should be green")
+    assert after.character("nora").traits["scarf"] == "green" and "scarf" not in after.character("rosa").traits
+
+
+# Moods by meaning ----------------------------------------------------------------------------------
+
+
+def test_sadder_lingers_and_looks_down_on_someone_alone() -> None:
+    project = film()
+    plan, after = say(project, "make it sadder")
+    assert after.shots[0].angle == Angle.HIGH and after.shots[8].angle == Angle.HIGH  # Elias, Bjorn alone
+    assert all(b.duration_frames == 90 for b in after.shots), plan.reply
+    assert plan.reply.startswith("Done: sadder") and "high angle on someone alone (shots 1, 3, 5, 7, 9)" in plan.reply
+
+
+def test_spookier_darkens_fogs_and_tilts() -> None:
+    project = film()
+    plan, after = say(project, "make it spookier")
+    assert all(s.time_of_day == TimeOfDay.NIGHT for s in after.shots)
+    assert all(s.weather == Weather.FOG for s in after.shots) and after.shots[0].angle == Angle.DUTCH, plan.reply
+
+
+@pytest.mark.parametrize("message", ["more cheerful please", "make it happier", "a bit jollier", "make it more upbeat"])
+def test_cheerful_said_many_ways(message: str) -> None:
+    project = film().model_copy(
+        update={"shots": [s.model_copy(update={"weather": Weather.RAIN}) for s in film().shots]}
+    )
+    plan, after = say(project, message)
+    assert all(s.weather == Weather.CLEAR for s in after.shots) and "more cheerful" in plan.reply, plan.reply
+    assert all(s.acting == p.acting for s, p in zip(after.shots, project.shots, strict=True))  # no one is made to smile
+
+
+def test_the_scene_of_a_moment_takes_the_mood() -> None:
+    project = film()
+    plan, after = say(project, "make the ferry scene scarier")
+    assert sorted(set(changed(project, after, "time_of_day"))) == [6, 7, 8, 9], plan.reply
+
+
+def test_a_moment_no_shot_holds_is_said_not_guessed() -> None:
+    plan, _ = say(film(), "make the rescue more tense")
+    assert plan.refused and "no shot with 'rescue'" in plan.reply and plan.edits == []
+
+
+@pytest.mark.parametrize(("message", "faster"), [("it feels too slow", True), ("too fast", False)])
+def test_a_complaint_asks_for_the_opposite(message: str, faster: bool) -> None:
+    project = film()
+    plan, after = say(project, message)
+    assert all((s.duration_frames < 72) if faster else (s.duration_frames > 72) for s in after.shots), plan.reply
+
+
+def test_a_complaint_then_the_fix_is_one_change_not_two() -> None:
+    project = film()
+    plan, after = say(project, "the whole thing feels too slow, speed it up")
+    assert all(s.duration_frames == 54 for s in after.shots), plan.reply
+
+
+def test_darker_steps_the_light_toward_night() -> None:
+    project = film().model_copy(
+        update={"shots": [s.model_copy(update={"time_of_day": TimeOfDay.DAY}) for s in film().shots]}
+    )
+    plan, after = say(project, "can you make the whole thing a bit darker")
+    assert all(s.time_of_day == TimeOfDay.DUSK for s in after.shots), plan.reply
+
+
+def test_a_mood_word_no_table_holds_is_found_by_meaning() -> None:
+    from agent.offline.moods import MOOD_OF, nearest_mood
+
+    assert "macabre" not in MOOD_OF and "festive" not in MOOD_OF and "morbid" not in MOOD_OF
+    assert nearest_mood("morbid") == "sad"
+    assert nearest_mood("green") is None and nearest_mood("wide") is None  # no mood: not guessed
+    project = film()
+    plan, after = say(project, "make it more morbid")
+    assert plan.reply.startswith("Done: “morbid” read as sad") and after.shots[0].angle == Angle.HIGH, plan.reply
+
+
+def test_a_negated_mood_word_is_not_guessed() -> None:
+    plan, _ = say(film(), "make it joyless")
+    assert plan.refused and plan.edits == []
+
+
+# Typos, style and the camera on a thing ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("message", ["shot 4 shoudl be a wide shot", "make teh fourth shot a wide shot"])
+def test_more_slips_are_read(message: str) -> None:
+    project = film()
+    plan, after = say(project, message)
+    assert changed(project, after, "size") == [4] and after.shots[3].size == ShotSize.WS, plan.reply
+
+
+def test_a_style_for_one_shot_says_a_style_is_the_films() -> None:
+    plan, _ = say(film(), "make shot 2 look like noir")
+    assert plan.refused and "whole film" in plan.reply and "make it noir" in plan.reply.split("Nothing changed")[0]
+
+
+def test_a_camera_move_on_a_thing_finds_its_shot() -> None:
+    project = film()
+    plan, after = say(project, "can we have a slow zoom in on the stopped clock")
+    assert after.shots[2].movement == Movement.PUSH_IN and changed(project, after, "movement") == [3], plan.reply
+
+
+def test_put_the_last_shot_first() -> None:
+    project = film()
+    plan, after = say(project, "put the last shot first")
+    assert after.shots[0].id == "s9", plan.reply

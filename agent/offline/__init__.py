@@ -15,7 +15,7 @@ from agent.brief import is_fountain
 from agent.offline.addressing import NoSuchShot
 from agent.offline.fountain import plan_fountain
 from agent.offline.grammar import Context, Refusal, Step, commands, insert
-from agent.offline.moods import is_mood, mood
+from agent.offline.moods import COMPLAINT, is_mood, mood, mood_by_meaning
 from agent.offline.planner import plan_prose
 from agent.offline.questions import answer
 from agent.offline.render_commands import commands as render_commands
@@ -56,8 +56,20 @@ EXAMPLES = (
 )
 MODEL_HINT = "For free-form direction, connect a language model: set OPENAI_BASE_URL and STORYREEL_MODEL."
 
-_UNDO = re.compile(r"^(?:please\s+)?(?:undo|undo (?:that|it|the last (?:change|edit))|go back|take that back|revert)$")
-_REDO = re.compile(r"^(?:please\s+)?(?:redo|redo (?:that|it)|do that again|put it back)$")
+_SECOND_THOUGHTS = (
+    r"^(?:(?:actually|no|nope|nah|oops|whoops|wait|hmm+|um+|sorry|hold on|on second thoughts?|scratch that|"
+    r"i changed my mind|never ?mind|ok|okay|please)[,.!\s]+)*"
+)
+_UNDO = re.compile(
+    _SECOND_THOUGHTS + r"(?:undo|undo (?:that|it|this|the last (?:change|edit|one))|go back|take (?:that|it) back|"
+    r"revert(?: (?:that|it|the last (?:change|edit)))?|put it back(?: (?:the way it was|how it was|as it was))?|"
+    r"change it back|set it back|back to (?:how|what) it was|scratch that|"
+    r"(?:(?:i )?(?:don't|do not) like (?:that|it)|that's wrong),? undo(?: it| that)?)(?: please)?$"
+)
+_REDO = re.compile(
+    _SECOND_THOUGHTS + r"(?:redo|redo (?:that|it|the last (?:change|edit|one))|do that again|"
+    r"undo the undo)(?: please)?$"
+)
 _CHECK = re.compile(
     r"^(?:please\s+)?(?:check(?: the)?(?: film| reel| story)?(?: for)?(?: continuity)?(?: problems| errors)?|"
     r"continuity(?: check)?|any (?:continuity )?(?:problems|errors)\??)$"
@@ -123,7 +135,11 @@ class OfflineDirector:
         if not lowered:
             return self._not_understood([], [text])
         working, edits, done, missed = project, [], [], []
-        context = Context(last_shot=self._context.last_shot, resolve_character=self._resolve)
+        context = Context(
+            last_shot=self._context.last_shot,
+            last_character=self._context.last_character,
+            resolve_character=self._resolve,
+        )
         for clause in clauses(text):
             try:
                 step = read_clause(working, clause, context)
@@ -208,13 +224,20 @@ def read_clause(project: Project, clause: str, context: Context) -> Step | None:
         step = each(project, lowered, context)
         if step is not None:
             return step
-    return None
+    return mood_by_meaning(project, lowered, context)  # last: a mood word no table holds, by meaning
 
 
 def clauses(text: str) -> list[str]:
     """The instructions in a message: split at ';', sentences and 'then', and at 'and' where
     what follows reads as an instruction of its own ('swap shots 2 and 3' stays whole)."""
     parts = [p for p in _SPLIT.split(text) if p and p.strip()]
+    # "it feels too slow, speed it up" / "Too dark. Brighter please": the complaint is the reason for
+    # what follows, not a second change
+    lead = COMPLAINT.match(parts[0].lower()) if parts else None
+    if lead and re.match(r"^\s*(?:,|;|:|-|—|\.\.\.)?\s*(?:so\s+)?\S", parts[0][lead.end() :]):
+        parts[0] = re.sub(r"^\s*(?:,|;|:|-|—|\.\.\.)?\s*(?:so\s+)?", "", parts[0][lead.end() :])
+    elif lead and lead.end() == len(parts[0].rstrip(" .!")) and len(parts) > 1:
+        parts = parts[1:]
     found: list[str] = []
     for part in parts:
         if part.lower().startswith(("add ", "insert ")) and ":" in part or MERGING.search(part.lower()):
@@ -227,15 +250,23 @@ def clauses(text: str) -> list[str]:
             pairs = pairs or bool(
                 _NAMES_ONLY.fullmatch(current.lower())
             )  # "make the first shot and the last shot night"
-            if _stands_alone(piece) and not pairs:
+            alone = _stands_alone(piece)
+            elided = not alone and _ELIDED.match(piece.lower()) and not re.search(r"\d+[a-z]?\s*$", current.lower())
+            if (alone or elided) and not pairs:
                 found.append(current)
-                current = piece
+                verb = re.match(r"^(?:make|set|turn|change|give|have)\s+", current, re.IGNORECASE)
+                current = f"{verb.group(0)}{piece}" if verb and elided else piece  # "... and 4 a wide": make 4 a wide
             else:
                 current = f"{current} and {piece}"
         found.append(current)
     return [c.strip() for c in found if c.strip()]
 
 
+_ELIDED = re.compile(
+    r"^(?:shot\s+)?#?\d+[a-z]?\s+(?!(?:s|sec|secs|seconds?|frames?|mm|min|mins|minutes?|takes?|more)\b)"
+    r"(?:an?\s+|the\s+)?[a-z]"
+)
+"""'4 a wide' after 'make 3 a close-up and': another shot, the verb said once for both."""
 _NAMES_ONLY = re.compile(
     r"(?:make|set|turn|change|give|put|have)\s+(?:(?:the|all|every|each|my)\s+)?(?:[\w'-]+\s+){0,2}?shots?(?:\s+#?\d+[a-z]?)?"
 )

@@ -17,7 +17,30 @@ class Refusal(Exception):
 _ORDINAL = "|".join(sorted(ORDINALS, key=len, reverse=True))
 _COUNT = "|".join(w for w in sorted(NUMBER_WORDS, key=len, reverse=True) if w not in ("a", "an", "half a"))
 _NUMBER = rf"(?:#?\d+(?:[a-z]{{1,8}}(?<!st|nd|rd|th))?|{_COUNT})"  # a label: 3, 2a; not 3rd
+_UNIT = r"(?:s|sec|secs|seconds?|frames?|mm|min|mins|minutes?|takes?|versions?|more|x|%)"
+_SPAN = re.compile(
+    rf"\b(?:everything|every\s+shot|all(?:\s+of)?(?:\s+the)?\s+shots|all|the\s+(?:other\s+)?shots|the\s+rest)\s+"
+    rf"(?P<rel>after|following|before|from|since|until|till|up\s+to)\s+(?:shot\s+)?(?P<anchor>{_NUMBER})\b"
+    rf"(?!\s*{_UNIT}\b)(?:\s+onwards?\b|\s+on(?=\s*(?:$|[,;:.]|should\b|must\b|needs?\b|is\b|are\b)))?"
+    rf"|\b(?:from\s+)?shot\s+(?P<onward>{_NUMBER})\s+(?:onwards?\b|and\s+(?:after|later|everything\s+after)\b|"
+    r"on(?=\s*(?:$|[,;:.]|should\b|must\b|needs?\b|to\b)))"
+)
+"""'everything after shot 5', 'all shots before 4', 'from shot 6 on': a stretch up to or from a shot."""
 _PATTERNS = [
+    _SPAN,
+    # "the first half", "the second half of the film": the shots of that half
+    re.compile(
+        r"\b(?:the\s+)?(?P<half>first|second|last|latter|front|back)\s+half\b(?!\s+(?:a|an)\b)"
+        r"(?:\s+of\s+the\s+(?:film|reel|story|movie))?"
+    ),
+    # "make 3 a close-up", "4 a wide", "between 4 and 5": a bare number where a shot is the only thing it can be
+    re.compile(
+        rf"^(?:make|set|turn|change|have|give)\s+#?(?P<bare>\d+[a-z]?)\b(?!\s*(?:{_UNIT}|copies|of)\b)"
+        rf"|^#?(?P<bare2>\d+[a-z]?)\b(?!\s*{_UNIT}\b)(?=\s+(?:a|an|to|into|"
+        r"should|is|at|in|on|with|wider|closer|tighter|longer|shorter|night|day|dusk|dawn|low|high|eye|dutch|close|"
+        r"medium|wide|extreme|ecu|cu|mcu|ms|mws|ws|ews|and)\b)"
+    ),
+    re.compile(rf"\bbetween\s+(?:shots?\s+)?(?P<pair>\d+[a-z]?\s+and\s+(?:shot\s+)?\d+[a-z]?)\b(?!\s*{_UNIT}\b)"),
     # "shots 2 to 5", "shots 2-5", "from shot 2 to shot 5", "shots two through six": every shot between
     re.compile(
         rf"\b(?:from\s+)?shots?\s+(?P<low>{_NUMBER})\s*(?:-|–|—|to|through|thru|till|until)\s*"
@@ -88,7 +111,31 @@ def find_shots(project: Project, text: str) -> list[ShotRef]:
         for match in pattern.finditer(text):
             groups = match.groupdict()
             numbers: list[tuple[int, int]] = []
-            if groups.get("low") or groups.get("low2"):
+            if groups.get("rel") or groups.get("onward"):
+                anchor = _number(project, groups.get("anchor") or groups["onward"])
+                rel = re.sub(r"\s+", " ", groups.get("rel") or "from")
+                span = (
+                    range(anchor + 1, count + 1) if rel in ("after", "following")
+                    else range(anchor, count + 1) if rel in ("from", "since")
+                    else range(1, anchor) if rel == "before"
+                    else range(1, anchor + 1)
+                )  # fmt: skip
+                numbers += [(match.start() + i, n) for i, n in enumerate(span)]
+                text = blank(text, match.start(), match.end())  # its anchor is not a shot named besides
+            elif groups.get("half"):
+                middle = (count + 1) // 2
+                first = groups["half"] in ("first", "front")
+                numbers += [
+                    (match.start() + i, n)
+                    for i, n in enumerate(range(1, middle + 1) if first else range(middle + 1, count + 1))
+                ]
+            elif groups.get("bare") or groups.get("bare2"):
+                bare = "bare" if groups.get("bare") else "bare2"
+                numbers.append((match.start(bare), _number(project, groups[bare])))
+            elif groups.get("pair"):
+                for part in re.finditer(r"\d+[a-z]?", groups["pair"]):
+                    numbers.append((match.start("pair") + part.start(), _number(project, part.group(0))))
+            elif groups.get("low") or groups.get("low2"):
                 low = _number(project, groups.get("low") or groups["low2"])
                 high = _number(project, groups.get("high") or groups["high2"])
                 numbers += [(match.start() + i, n) for i, n in enumerate(range(min(low, high), max(low, high) + 1))]

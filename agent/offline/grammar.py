@@ -22,7 +22,7 @@ from agent.offline.addressing import (
     no_such_shot,
     without_shots,
 )
-from agent.offline.selection import FINDERS, by_content, by_size
+from agent.offline.selection import FINDERS, by_content, by_size, by_subject
 from agent.offline.shots import action_seconds, seed_for, shorten
 from agent.offline.vocabulary import (
     ANGLE_WORDS,
@@ -68,10 +68,12 @@ Command = Callable[[Project, str, "Context"], Step | None]
 
 @dataclass
 class Context:
-    """What a clause may lean on: the shot talked about last (for 'make it longer'), and a way to
-    find who a description means ('the girl in the red coat' -> mara) when no name is said."""
+    """What a clause may lean on: the shot and the character talked about last (for 'make it longer',
+    'make her hair grey'), and a way to find who a description means ('the girl in the red coat' -> mara)
+    when no name is said."""
 
     last_shot: str | None = None
+    last_character: str | None = None
     resolve_character: Callable[[str, Project], str | None] | None = None
 
 
@@ -87,14 +89,41 @@ def _find(table: list[tuple[str, object]], text: str) -> tuple[object, re.Match[
     return None
 
 
+_RELATIVE = re.compile(
+    r"\bthe\s+(?P<side>next|following|previous|preceding|prior)\s+(?:shot|one)\b"
+    r"|\bthe\s+(?:shot|one)\s+(?P<side2>before|after)(?:\s+(?:that|it|this)(?:\s+(?:one|shot))?)?(?!\s*(?:the|shot|\d|#))\b"
+)
+
+
+def relative_shots(project: Project, text: str, context: Context) -> tuple[list[ShotRef], str] | None:
+    """'the next shot', 'the one before', 'the previous shot': a neighbour of the shot talked about last."""
+    match = _RELATIVE.search(text)
+    if not match:
+        return None
+    if not context.last_shot or all(s.id != context.last_shot for s in project.shots):
+        raise Refusal(f"“{match.group(0)}” of which shot? Name it, e.g. 'shot 3'.")
+    number = project.shot_number(context.last_shot)
+    step = 1 if (match.group("side") or match.group("side2")) in ("next", "following", "after") else -1
+    if not 1 <= number + step <= len(project.shots):
+        raise Refusal(
+            f"Shot {project.shot(context.last_shot).label} has no shot {'after' if step > 0 else 'before'} it."
+        )
+    ref = ShotRef(id=project.shots[number + step - 1].id, number=number + step, offset=match.start())
+    return [ref], blank(text, match.start(), match.end())
+
+
 def select_shots(project: Project, text: str, context: Context) -> tuple[list[ShotRef], str] | None:
     """Shots named by what they hold ('every close-up', 'in the kitchen', 'scene 2', "Mara's shots",
-    'the moth shot'), and the text with those words blanked; None when the text names none so."""
+    'the moth shot'), or by where they stand from the shot talked about last ('the next shot'), and
+    the text with those words blanked; None when the text names none so."""
+    relative = relative_shots(project, text, context)
+    if relative:
+        return relative
     for finder in FINDERS:
         found = finder(project, text)
         if found:
             return found
-    return by_content(project, text)
+    return by_content(project, text) or by_subject(project, text)
 
 
 _THAT_SHOT = re.compile(r"\b(?:that|this|the same)\s+(?:shot|one)\b")
@@ -143,6 +172,9 @@ def _shot_list(refs: list[ShotRef], project: Project | None = None) -> str:
 _AMOUNT = r"(?P<amount>\d+(?:\.\d+)?|half a|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty)"
 _SECONDS = re.compile(rf"(?:\bby\s+)?(?<![\w.]){_AMOUNT}\s*(?:-\s*)?(?:s|sec|secs|seconds?)\b")
 _FRAMES = re.compile(r"(?<![\w.])(?P<amount>\d+)\s*(?:frames?|f)\b")
+_BARE_AMOUNT = re.compile(
+    r"\bby\s+(?P<amount>\d+(?:\.\d+)?|two|three|four|five|six|seven|eight|nine|ten)\b(?!\s*(?:%|x)\b)"
+)
 _MINUTES = re.compile(rf"(?:\bby\s+)?(?<![\w.]){_AMOUNT}\s*(?:-\s*)?(?:min|mins|minutes?)\b")
 # A length said of the whole film is its total, shared among the shots in proportion, not each shot's.
 _WHOLE_FILM = re.compile(r"\b(?:whole|entire)\s+(?:film|thing|reel|story)\b|\b(?:in total|overall|total length)\b")
@@ -163,6 +195,8 @@ def _duration(project: Project, text: str) -> tuple[str, float, str] | None:
     if re.search(r"\b(half as long|halve|half the length)\b", text):
         return "scale", 0.5, text
     match = _SECONDS.search(text) or _FRAMES.search(text) or _MINUTES.search(text)
+    if match is None and (longer or shorter):  # "longer by 2": seconds, the unit said before or not at all
+        match = _BARE_AMOUNT.search(text)
     if match:
         value = _seconds_of(match.group("amount"))
         if match.re is _FRAMES:
@@ -170,7 +204,7 @@ def _duration(project: Project, text: str) -> tuple[str, float, str] | None:
         elif match.re is _MINUTES:
             value *= 60
         rest = blank(text, match.start(), match.end())
-        if re.search(r"\b(?:to|down to|up to|at)\s*$", text[: match.start()]):
+        if re.search(r"\b(?:to|down to|up to|at|like|about|around|roughly|say|maybe)\s*$", text[: match.start()]):
             return ("total" if _WHOLE_FILM.search(text) else "set"), value, rest  # "trim shot 4 to 3 seconds"
         if shorter:
             return "add", -value, rest
@@ -350,7 +384,7 @@ as well at so is are whole film reel story everything light lighting time day sc
 put same thanks thank it's from by up over was there let have has need needs insert get done much very longer shorter
 extend lengthen trim shorten tighten quicker faster snappier hold add twice double half halve closer tighter
 wider looser
-further farther back punch slower time less cut clip chop off down"""
+further farther back punch slower time less cut clip chop off down about around roughly like maybe approximately"""
 _FILLER = frozenset(_FILLER_WORDS.split())
 
 
@@ -371,6 +405,11 @@ def swap(project: Project, text: str, context: Context) -> Step | None:
     if not re.search(r"\b(swap|switch|exchange|trade)\b", text):
         return None
     refs = find_shots(project, text)
+    bare = re.match(
+        r"^\w+\s+(?:shots?\s+)?#?(?P<a>\d+[a-z]?)\s*(?:and|with|for|&|,)\s*(?:shot\s+)?#?(?P<b>\d+[a-z]?)$", text
+    )
+    if len(refs) != 2 and bare:  # "swap 3 and 4"
+        refs = find_shots(project, f"shots {bare.group('a')} and {bare.group('b')}")
     sides = re.match(r"^\w+\s+(?P<a>.+?)\s+(?:and|with|for)\s+(?P<b>.+)$", text)
     if len(refs) != 2 and sides:  # "swap the moth shot and the clock shot"
         named = [
@@ -393,6 +432,11 @@ def move(project: Project, text: str, context: Context) -> Step | None:
     if not re.search(r"\b(move|put|place|shift)\b", text) or re.search(r"\b(camera|in on)\b", text):
         return None
     where = re.search(r"\b(before|after|to the (?:end|start|beginning|front|back)|to position|to\b)", text)
+    at_edge = re.search(r"\s+(?:at\s+the\s+)?(?P<edge>first|last|start|beginning|end)\s*$", text)
+    if where is None and at_edge and find_shots(project, text[: at_edge.start()]):  # "put the last shot first"
+        edge = "start" if at_edge.group("edge") in ("first", "start", "beginning") else "end"
+        text = f"{text[: at_edge.start()]} to the {edge}"
+        where = re.search(r"\b(to the (?:end|start))", text)
     if where is None:
         return None
     head, tail = text[: where.start()], text[where.start() :]

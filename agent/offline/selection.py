@@ -10,7 +10,17 @@ import re
 from collections.abc import Callable
 
 from agent.offline.addressing import ShotRef, blank, find_character
-from agent.offline.vocabulary import EXPRESSION_WORDS, ORDINALS, PERSON_NOUNS, SIZE_WORDS
+from agent.offline.vocabulary import (
+    ANGLE_WORDS,
+    EXPRESSION_WORDS,
+    MOVEMENT_WORDS,
+    ORDINALS,
+    PERSON_NOUNS,
+    SIZE_WORDS,
+    TIME_WORDS,
+    TRANSITION_WORDS,
+    WEATHER_WORDS,
+)
 from story import Character, Project, Shot
 
 Found = tuple[list[ShotRef], str]
@@ -134,6 +144,37 @@ _CONTENT = re.compile(
 )
 
 
+_PRONOUNS = {"she", "he", "they", "her", "his", "him", "them", "their", "it", "its"}
+_INSTRUCTION = "|".join(
+    sorted(
+        {
+            re.escape(p).replace(r"\ ", r"[\s-]+")
+            for p, _ in (*SIZE_WORDS, *ANGLE_WORDS, *MOVEMENT_WORDS, *TRANSITION_WORDS)
+        },
+        key=len,
+        reverse=True,
+    )
+)
+_ENDS_DESCRIPTION = re.compile(
+    rf"\s*(?:[,;:.!?]|\b(?:should|must|needs?|has\s+to|have\s+to|could|would|is|are|becomes?|gets?|to\s+be|be|into|as|"
+    rf"please|longer|shorter|wider|closer|tighter|looser|slower|faster|more|less|twice|half|by)\b|"
+    rf"\b(?:(?:a|an|the)\s+)?(?:{_INSTRUCTION})(?![\w-])|\b\d|"
+    rf"\b(?:{'|'.join(sorted(map(re.escape, (*TIME_WORDS, *WEATHER_WORDS)), key=len, reverse=True))})\s*$)"
+)
+"""Where a description stops and the instruction starts; light and weather words only at the very
+end ('make the shot after the storm night': the storm is what is seen, night what to do)."""
+
+
+def described(what: str) -> list[str]:
+    """The words of a description that runs on into the instruction ('where she finds the girl
+    should be a close-up' -> where she finds the girl): up to the first word that tells what to do."""
+    for match in re.finditer(r"\S+", what):
+        before = [w for w in what[: match.start()].split() if w not in _STOP]
+        if before and _ENDS_DESCRIPTION.match(what, match.start()):
+            return what[: match.start()].split()
+    return what.split()
+
+
 def stem(word: str) -> str:
     """A crude stem, so 'cries', 'crying' and 'cried' meet."""
     word = word.lower().strip("'")
@@ -173,6 +214,8 @@ def by_content(project: Project, text: str, recall: Callable[[str, Project], str
     most of the phrase's words (a pronoun counts for a shot with someone of that gender in it)."""
     for match in _CONTENT.finditer(text):
         words = (match.group("what") or match.group("noun") or "").split()
+        if match.group("what"):
+            words = described(match.group("what"))
         if match.group("noun") and (set(words) & _NOT_CONTENT or any(re.fullmatch(_SIZES, w) for w in words)):
             continue
         wanted = [w for w in words if w not in _STOP]
@@ -185,23 +228,23 @@ def by_content(project: Project, text: str, recall: Callable[[str, Project], str
 
             raise Refusal(f"I found no shot with {shown!r} in it; name it by number, e.g. 'shot 3'.")
         number, used = best
+        told = {stem(w) for w in wanted if w not in _PRONOUNS}
+        if len(told) > 2 * len(used & told):  # most of what was said is in no shot: a guess, not a find
+            from agent.offline.addressing import Refusal
+
+            shown = " ".join(wanted)
+            raise Refusal(f"I found no shot with {shown!r} in it; name it by number, e.g. 'shot 3'.")
         end = match.end()
-        if match.group("what"):  # the phrase runs on to the instruction: blank only the words that matched
-            tail = match.group("what").split()
-            kept = 0
-            for index, word in enumerate(tail):
-                if word in _STOP or stem(word) in used or word in {"she", "he", "they", "her", "his", "him"}:
-                    kept = index + 1
-                else:
-                    break
-            end = match.start("what") + len(" ".join(tail[:kept]))
+        if match.group("what"):  # the phrase runs on to the instruction: blank the description, not what follows
+            end = match.start("what") + len(" ".join(words))
         ref = ShotRef(id=project.shots[number - 1].id, number=number, offset=match.start())
         return [ref], blank(text, match.start(), end)
     return None
 
 
-def _best_shot(project: Project, wanted: list[str]) -> tuple[int, set[str]] | None:
-    """(number, stems matched) of the shot that holds most of the wanted words; None when none holds any."""
+def _best_shot(project: Project, wanted: list[str], every: bool = False) -> tuple[int, set[str]] | None:
+    """(number, stems matched) of the shot that holds most of the wanted words (with `every`, the
+    first that holds them all); None when none holds any."""
     pronoun = next(({"she": "f", "her": "f", "he": "m", "his": "m", "him": "m"}[w] for w in wanted if w in
                     {"she", "her", "he", "his", "him"}), "")  # fmt: skip
     stems = {stem(w) for w in wanted if w not in {"she", "her", "he", "his", "him", "they", "them"}}
@@ -213,6 +256,8 @@ def _best_shot(project: Project, wanted: list[str]) -> tuple[int, set[str]] | No
         score = len(stems & held) + 0.5 * len((stems & place) - held) + (0.5 if feelings & held else 0.0)
         if pronoun and any(gender_of(project.character(c)) == pronoun for c in shot.characters):
             score += 0.25
+        if every and matched < stems:
+            continue
         if score >= 1 and (best is None or score > best[0]):
             best = (score, number, matched)
     return (best[1], best[2]) if best else None
@@ -228,4 +273,67 @@ def by_description(project: Project, text: str) -> Found | None:
     return by_content(project, text)
 
 
-FINDERS = (by_size, by_scene, by_description, by_place, by_character)
+_SUBJECT = re.compile(r"\b(?:on|at)\s+(?P<what>the\s+[a-z][\w' -]*)")
+
+
+def by_subject(project: Project, text: str) -> Found | None:
+    """'a slow zoom in on the burnt loaf', 'low angle on the lantern': the one shot that holds what
+    the camera is on (tried last, when nothing else names a shot)."""
+    match = _SUBJECT.search(text)
+    if not match:
+        return None
+    words = described(match.group("what"))
+    if set(words) & {*_NOT_CONTENT, "end", "start", "beginning", "top", "front", "back", "close", "middle"}:
+        return None  # "fade out at the end": a place in the film, not a thing in it
+    from agent.offline.addressing import Refusal
+
+    try:
+        found = by_content(project, f"the shot with {' '.join(words)}")
+    except Refusal:
+        return None  # "low angle on the dragon": no shot holds it, so the shot is asked for
+    if not found:
+        return None
+    return found[0], blank(text, match.start(), match.start("what") + len(" ".join(words)))
+
+
+_SPAN = re.compile(
+    r"\b(?:everything|every\s+shot|all(?:\s+of)?(?:\s+the)?\s+shots|all|the\s+(?:other\s+)?shots|the\s+rest)\s+"
+    r"(?P<rel>after|following|before|from|since|until|till|up\s+to)\s+(?!shots?\b|\d|#)(?P<what>[a-z][\w' -]*)"
+)
+
+
+def by_span(project: Project, text: str) -> Found | None:
+    """'everything after the storm', 'all the shots before she leaves': a stretch of the film up to
+    or from the shot a description finds (the anchor itself only with 'from' and 'until')."""
+    match = _SPAN.search(text)
+    if not match:
+        return None
+    words = described(match.group("what"))
+    kept: list[str] = []
+    for word in words:  # the anchor runs while one shot still holds every word of it
+        trial = [w for w in (*kept, word) if w not in _STOP]
+        if [w for w in trial if w not in _PRONOUNS] and _best_shot(project, trial, every=True) is None:
+            break
+        kept.append(word)
+    wanted = [w for w in kept if w not in _STOP]
+    best = _best_shot(project, wanted, every=True) if wanted else None
+    if best is None:
+        return None
+    anchor, count = best[0], len(project.shots)
+    rel = re.sub(r"\s+", " ", match.group("rel"))
+    span = (
+        range(anchor + 1, count + 1) if rel in ("after", "following")
+        else range(anchor, count + 1) if rel in ("from", "since")
+        else range(1, anchor) if rel == "before"
+        else range(1, anchor + 1)
+    )  # fmt: skip
+    refs = [ShotRef(id=project.shots[n - 1].id, number=n, offset=match.start()) for n in span]
+    if not refs:
+        from agent.offline.addressing import Refusal
+
+        raise Refusal(f"No shot comes {rel} shot {anchor}, where {' '.join(wanted)} is.")
+    end = match.start("what") + len(" ".join(kept))
+    return refs, blank(text, match.start(), end)
+
+
+FINDERS = (by_span, by_size, by_scene, by_description, by_place, by_character)

@@ -8,12 +8,20 @@ import re
 from pathlib import Path
 
 from agent.commands import MAX_LINES, CommandError, CutToBeats, RecordLine, RemoveMusic, expand
-from agent.offline.addressing import find_character
+from agent.offline.addressing import find_character, find_shots
 from agent.offline.grammar import Context, Refusal, Step, target_shots
 from agent.offline.reading import describe_looks, looks, person_traits
 from agent.offline.selection import gender_of
 from agent.offline.shots import shorten
-from agent.offline.vocabulary import EXPRESSION_WORDS, PERSON_NOUNS, STYLE_ALIASES, STYLES, WEATHER_WORDS
+from agent.offline.vocabulary import (
+    EXPRESSION_WORDS,
+    GARMENTS,
+    HAIR_WORDS,
+    PERSON_NOUNS,
+    STYLE_ALIASES,
+    STYLES,
+    WEATHER_WORDS,
+)
 from story import (
     AnyEdit,
     Character,
@@ -43,6 +51,18 @@ def style(project: Project, text: str, context: Context) -> Step | None:
             text,
         ) or re.match(r"^(?P<name>.+?)\s+(?:style|look)$", text)
         if not match:
+            one = re.match(
+                r"^make\s+(?P<shots>.+?)\s+(?:look\s+)?(?:like\s+)?(?:an?\s+)?(?P<name>[a-z ]+?)"
+                r"(?:\s+(?:style|look))?$",
+                text,
+            )
+            if (
+                one
+                and STYLE_ALIASES.get(one.group("name"), one.group("name")) in STYLES
+                and find_shots(project, one.group("shots"))
+            ):
+                name = STYLE_ALIASES.get(one.group("name"), one.group("name"))
+                raise Refusal(f"A style is the look of the whole film, not one shot's: say 'make it {name}'.")
             return None
         name = match.group("name").strip(" .")
         if STYLE_ALIASES.get(name, name) not in STYLES:
@@ -121,11 +141,46 @@ _LOOK = re.compile(
 )
 
 
+_PARTS = "|".join(sorted(GARMENTS | HAIR_WORDS, key=len, reverse=True))
+_HAIRS = "|".join(sorted(HAIR_WORDS, key=len, reverse=True))
+_PART_CHANGE = (
+    # "make her hair grey", "turn Mara's coat blue", "change his scarf to green", "dye her hair red"
+    re.compile(
+        rf"^(?:make|turn|change|dye|paint|colou?r|switch)\s+(?P<owner>[a-z][\w' -]*?)(?:'s|s')?\s+(?P<part>{_PARTS})\s+"
+        r"(?:to\s+(?:be\s+)?|into\s+|for\s+an?\s+)?(?P<value>[a-z][a-z -]*?)(?:\s+(?:one|instead|now))?$"
+    ),
+    # "give Ana grey hair", "give him a white beard": hair needs no article
+    re.compile(rf"^give\s+(?P<owner>[a-z][\w' -]*?)\s+(?:an?\s+)?(?P<value>(?:[a-z-]+\s+){{1,2}}?)(?P<part>{_HAIRS})$"),
+    # "her hair should be grey", "Mara's coat is blue now"
+    re.compile(
+        rf"^(?P<owner>[a-z][\w' -]*?)(?:'s|s')?\s+(?P<part>{_PARTS})\s+(?:should be|must be|is|is now|needs to be|"
+        r"has to be|becomes|turns|goes)\s+(?P<value>[a-z][a-z -]*?)(?:\s+(?:now|instead|please))?$"
+    ),
+)
+
+
+def _part_change(project: Project, text: str, context: Context) -> Step | None:
+    """A look said part first ('make her hair grey'): read as the owner having that look."""
+    match = next((m for m in (p.match(text) for p in _PART_CHANGE) if m), None)
+    if match is None:
+        return None
+    owner, part, value = match.group("owner", "part", "value")
+    value = value.strip()
+    pronoun = {"her": "she", "his": "he", "their": "they", "she": "she", "he": "he"}.get(owner.strip())
+    if pronoun:
+        meant = meant_by_pronoun(project, pronoun, context, part)
+        if meant is None:
+            return None
+        owner = meant.name.lower()
+    verb = "has" if part in HAIR_WORDS else "wears"
+    return character_look(project, f"{owner} {verb} {'a ' if verb == 'wears' else ''}{value} {part}", context)
+
+
 def character_look(project: Project, text: str, context: Context) -> Step | None:
-    """'Mara wears a red coat', 'the girl has curly black hair', 'give Tomas a grey beard'."""
+    """'Mara wears a red coat', 'the girl has curly black hair', 'give Tomas a grey beard', 'make her hair grey'."""
     match = _LOOK.match(text)
     if not match:
-        return None
+        return _part_change(project, text, context)
     who, what = (
         (match.group("given"), match.group("gift"))
         if match.group("given")
@@ -137,7 +192,8 @@ def character_look(project: Project, text: str, context: Context) -> Step | None
             project, {"her": "she", "him": "he", "them": "they"}.get(who.strip(), who.strip()), context
         )
     if character is None:
-        return None
+        return _part_change(project, text, context)
+    context.last_character = character.id
     what = what.strip(" .")
     traits = {part: value for _, part, value in looks(what)}
     traits.update(person_traits(what.split(), ""))
@@ -290,7 +346,9 @@ _WEATHER = re.compile(
     r"^(?:(?:add|put|bring|make it|let it)\s+)?(?:some\s+|a\s+|an\s+)?(?P<what>"
     + "|".join(sorted(WEATHER_WORDS, key=len, reverse=True))
     + r"|clear sky|no weather)(?:\s+(?:to|in|on|into|for)\s+(?P<where>.+))?$"
-    + r"|^make\s+(?P<where2>.+?)\s+(?P<what2>"
+    + r"|^(?:make\s+(?P<where2>.+?)|"
+    + r"(?P<where3>.+?)\s+(?:(?:should|must|needs? to|has to|could)\s+(?:be|have)|is|to\s+be))\s+"
+    + r"(?P<what2>"
     + "|".join(sorted(WEATHER_WORDS, key=len, reverse=True))
     + r")$"
 )
@@ -301,13 +359,18 @@ _PROP = re.compile(
 )
 
 
-def meant_by_pronoun(project: Project, pronoun: str, context: Context) -> Character | None:
-    """Who 'she' or 'he' means with no shot to look in: the only one of that gender, else the one of
-    them in the shot talked about last, else the last of them in the cast; 'they' only in a cast of one."""
+def meant_by_pronoun(project: Project, pronoun: str, context: Context, part: str = "") -> Character | None:
+    """Who 'she' or 'he' means with no shot to look in: the only one of that gender, else the one
+    talked about last, else the one of them in the shot talked about last, else the one who already
+    has the `part` named ('her scarf': the woman with a scarf), else the one in most shots; 'they'
+    only in a cast of one."""
     if pronoun == "they" or len(project.characters) == 1:
         return project.characters[0] if len(project.characters) == 1 else None
     sex = "f" if pronoun in {"she", "her"} else "m"
     matching = [c for c in project.characters if gender_of(c) == sex]
+    last = next((c for c in matching if c.id == context.last_character), None)
+    if last is not None:  # "give Rosa a red coat. Make her hair grey": the one just talked about
+        return last
     if len(matching) > 1 and context.last_shot and any(s.id == context.last_shot for s in project.shots):
         present = [c for c in matching if c.id in project.shot(context.last_shot).characters]
         matching = present or matching
@@ -317,7 +380,11 @@ def meant_by_pronoun(project: Project, pronoun: str, context: Context) -> Charac
             if len([c for c in project.characters if not gender_of(c)]) == 1
             else []
         )
-    return matching[-1] if matching else None
+    wearing = [c for c in matching if part and part in c.traits]
+    if len(wearing) == 1:
+        return wearing[0]
+    shots = {c.id: sum(c.id in s.characters for s in project.shots) for c in matching}
+    return max(reversed(matching), key=lambda c: shots[c.id]) if matching else None
 
 
 def _gendered(project: Project, who: str, cast: list[str]) -> str | None:
@@ -367,7 +434,7 @@ def weather(project: Project, text: str, context: Context) -> Step | None:
     if not match:
         return None
     what = match.group("what") or match.group("what2")
-    where = match.group("where") or match.group("where2") or ""
+    where = match.group("where") or match.group("where2") or match.group("where3") or ""
     sky = Weather.CLEAR if what in {"clear sky", "no weather"} else WEATHER_WORDS[what]
     refs = target_shots(project, where, context, f"have {what}", whole_film=True)
     edits: list[AnyEdit] = [UpdateShot(shot_id=r.id, changes=ShotChanges(weather=sky)) for r in refs]

@@ -64,7 +64,11 @@ longer shorter seconds second minutes frames closer tighter wider looser lens an
 beginning start end rename title style music dramatic calmer faster slower quicker slowly quickly gently scene whole
 film everything every each close-up close-ups extreme medium wide trim shorten lengthen extend takes take render undo
 redo continuity please lose drop kill scrap cut clip close closely slow fast quick mood night light lighter darker
-brighter length where with which while what when there their these those then than this that them they again"""
+brighter length where with which while what when there their these those then than this that them they again
+should could would before after through everything everyone little bigger smaller"""
+_SHORT_WORDS = ("the", "and", "add", "cut", "one", "end", "two")
+"""Three-letter words a slip is put right in only by two swapped letters ('teh', 'adn'): one wrong
+letter in so short a word is too often another word."""
 
 
 @cache
@@ -103,7 +107,12 @@ def corrected(text: str, keep: set[str] | frozenset[str] = frozenset()) -> str:
     def fix(match: re.Match[str]) -> str:
         word = match.group(0)
         lowered = word.lower()
-        if lowered in known or lowered in keep or len(lowered) < 4 or not lowered.isascii():
+        if lowered in known or lowered in keep or not lowered.isascii():
+            return word
+        if len(lowered) == 3:
+            swapped = [k for k in _SHORT_WORDS if sorted(k) == sorted(lowered) and _one_slip(lowered, k)]
+            return swapped[0] if len(swapped) == 1 else word
+        if len(lowered) < 4:
             return word
         candidates = sorted(k for k in known if _one_slip(lowered, k))
         return candidates[0] if len(candidates) == 1 else word
