@@ -51,10 +51,16 @@ class ProposalRefused(ValueError):
 
 
 def controls_tool() -> dict[str, Any]:
-    """The tool the model answers through, its schema made from `ControlSet` (validated against the same)."""
+    """The tool the model answers through, its schema made from `ControlSet` (validated against the same),
+    each part written where it is used, so the schema holds no `$ref` for a small model to follow."""
+    from agent.tools import inline_refs
+
+    schema = ControlSet.model_json_schema()
+    parts: dict[str, Any] = schema.pop("$defs", {})
+    parameters = inline_refs(schema, parts.get)
     return {
         "type": "function",
-        "function": {"name": TOOL_NAME, "description": TOOL_DESCRIPTION, "parameters": ControlSet.model_json_schema()},
+        "function": {"name": TOOL_NAME, "description": TOOL_DESCRIPTION, "parameters": parameters},
     }
 
 

@@ -160,6 +160,8 @@ def test_the_models_proposal_is_used_when_every_control_holds(model: ChatServer)
     assert proposed.controls == ControlSet.model_validate(PROPOSAL)
     (request,) = model.requests
     assert [t["function"]["name"] for t in request["tools"]] == [TOOL_NAME]
+    sent = request["tools"][0]["function"]["parameters"]
+    assert "$ref" not in json.dumps(sent) and "command" in json.dumps(sent)
     assert request["tool_choice"] == {"type": "function", "function": {"name": TOOL_NAME}}
     assert "selected shot 5" in request["messages"][1]["content"]
 
