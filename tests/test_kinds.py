@@ -139,6 +139,17 @@ def test_a_prop_that_is_the_animal_in_frame_is_not_drawn_twice() -> None:
     assert "beak (as bird)" in log.drawn and not log.not_drawn
 
 
+def test_a_take_that_draws_an_animal_credits_the_icons(tmp_path: Path) -> None:
+    project = film(a_shot("s1", ["fox"], size="MS"), a_shot("s2", ["mara"], size="MS"))
+    for shot_id, credited in (("s1", True), ("s2", False)):
+        shot = project.shot(shot_id)
+        request = RenderRequest(project=project, shot=shot, number=1, output=tmp_path / f"{shot_id}.mp4", seed=0)
+        details = AnimaticRenderer().render(request).details
+        assert ("credit" in details) is credited and details["draw_log"] == (
+            ["drawn: fox (as fox face)"] if credited else []
+        )
+
+
 def test_an_animals_kind_is_in_the_render_key() -> None:
     shot = a_shot("s1", ["fox"])
     project = film(shot)

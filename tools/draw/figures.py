@@ -200,12 +200,14 @@ def look_for(character: Character) -> Look:
     default_bottom = chooser.choice(_DEFAULT_BOTTOMS)
     old = bool(found.get("old"))
     child = bool(found.get("child"))
-    hair = found.get("hair") or (HAIR_COLOURS["grey"] if old else default_hair)
+    grown, creature_skin = creature_build(character)  # a troll stands tall in its own colour
+    hair = found.get("hair") or (
+        darker(creature_skin, 0.5) if creature_skin else HAIR_COLOURS["grey"] if old else default_hair
+    )
     beard_given = "beard" in found
     beard = (found.get("beard") or hair) if beard_given and not child else None
     hat = found.get("hat") or (COLOURS["brown"] if "hat" in found else None)
     scarf = found.get("scarf") or (chooser.choice(_DEFAULT_TOPS) if "scarf" in found else None)
-    grown, creature_skin = creature_build(character)  # a troll stands tall in its own colour
     return Look(
         skin=found.get("skin") or creature_skin or default_skin,  # type: ignore[arg-type]
         hair=hair,  # type: ignore[arg-type]

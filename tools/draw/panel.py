@@ -516,6 +516,7 @@ class DrawLog:
     drawn: list[str]
     not_drawn: list[str]
     set_pieces: list[str] = field(default_factory=list)  # what the place's set showed (see `sets.dress`)
+    icons: bool = False  # an OpenMoji glyph stands for someone or something of the set (CC BY-SA: credit it)
 
     def details(self) -> dict[str, object]:
         """The log as a take's metadata: lines a person reads, the words not drawn, and the set's pieces."""
@@ -725,6 +726,7 @@ def draw_scene(
         elif subject.name not in log.not_drawn:
             log.not_drawn.append(subject.name)
     shown = {cid: kinds[cid] for cid in (f.character for f in figures) if cid in kinds}
+    log.icons = bool(shown) or bool(dressing.landmarks and not interior and shot.angle != Angle.OVERHEAD)
     log.drawn.extend(f"{cid} (as {kind.glyph.name})" for cid, kind in shown.items())
     _draw_props(c, shot, props, light, log, None, figures, shown)
     if shot.weather == Weather.FOG:  # the set fades into the fog; the figures stand in front of most of it

@@ -160,7 +160,7 @@ def overlay_for(
         return Overlay(loop, np.array((238, 240, 248), np.uint8), frozenset(), width, rows)
     storm = weather == Weather.STORM
     # streaks thick and pale enough to read on a contact sheet's panel a quarter of the frame's width
-    period, count = 8, 260 if storm else 200
+    period, count = 8, 220 if storm else 200
     slant = 0.28 if storm else 0.12
     length = (64 if storm else 50) * scale
     drops = [(rng.uniform(0, width), rng.uniform(0, height)) for _ in range(count)]
@@ -176,7 +176,8 @@ def overlay_for(
     flashes: frozenset[int] = frozenset()
     bolt = None
     if storm:
-        start = min(frames - 1, max(0, round(frames * rng.uniform(0.3, 0.5))))
+        # late in the shot: the middle frame (a board's keyframe) shows the storm, not the flash's white
+        start = min(frames - 1, max(0, round(frames * rng.uniform(0.6, 0.8))))
         flashes = frozenset(f for f in (start, start + 1, start + 3) if f < frames)
         mask = Image.new("L", (width, height), 0)
         x, y = width * rng.uniform(0.2, 0.8), 0.0

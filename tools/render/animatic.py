@@ -80,7 +80,7 @@ class AnimaticRenderer(Renderer):
                 encoder.write(frame)
                 _report(request.on_frame, n + 1, len(boxes))
         details = log.details()
-        if shot.props:
+        if shot.props or log.icons:  # what OpenMoji drew is credited, as its licence asks
             details["credit"] = CREDIT
         return RenderResult(frames=encoder.frames, details=details)
 
