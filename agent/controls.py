@@ -19,10 +19,10 @@ from story import Project
 
 TOOL_NAME = "propose_controls"
 TOOL_DESCRIPTION = (
-    "Propose the 3 to 6 controls the studio shows beside its fixed ones for what the person is doing now "
-    "(a dialogue scene: pace, voices, who is favoured; a chase: cut rate, camera energy, handheld; a look: "
-    "light, weather, palette), fitted to the film's style. Each control has 2 to 6 options; each option's "
-    "command is one plain instruction that names its shot or scene, in the words the person would type."
+    "Propose 3 to 6 controls for what the person is doing now, each option one plain instruction. "
+    "The studio shows them beside its fixed ones (a dialogue scene: pace, voices, who is favoured; a chase: "
+    "cut rate, camera energy, handheld; a look: light, weather, palette), fitted to the film's style. Each "
+    "control has 2 to 6 options; each option's command names its shot or scene, in the words the person would type."
 )
 PROMPT = """You design the controls a storyteller moves in the studio of a story reel (an animatic).
 Call {tool} once. Fit the controls to the task below and to the film's style (a cartoon plays big:

@@ -49,8 +49,8 @@ class ControlOption(BaseModel):
         description="What the option is called on the control, a word or two ('faster', 'night', 'Mara')."
     )
     command: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=200)] = Field(
-        description="The instruction the option says, as a person would type it in the chat and as the offline "
-        "grammar reads it, naming its shots or scene ('make scene 2 faster', 'add rain to shot 3')."
+        description="One instruction, as the person would type it ('make scene 2 faster', 'add rain to shot 3'). "
+        "It names its shots or scene, and the offline grammar must read it."
     )
 
 
