@@ -88,6 +88,20 @@ def test_noir_and_a_cartoon_get_different_controls_for_the_same_scene() -> None:
     assert palettes == [["noir", "sepia", "ink", "neon"], ["comic", "anime", "flat", "claymation"]]
 
 
+def test_a_moment_and_an_empty_place_get_their_own_controls() -> None:
+    project = small_project()  # scene 1: boats (no one), Mara walks, Tom's one line, the kitchen, a kettle
+    alone = project.model_copy(update={"shots": [s.model_copy(update={"dialogue": []}) for s in project.shots]})
+    moment = offline_controls(alone, "s2")
+    assert moment.task == "a moment (scene 1)"
+    assert names(moment) == ["Framing of shot 2", "Feeling: Mara in shot 2", "Pace of scene 1"]
+    empty = small_project(shots=[project.shots[0], project.shots[4].model_copy(update={"scene": 2})])
+    assert offline_controls(empty, "s5").task == "the look (scene 2)"
+    assert names(offline_controls(empty, "s5")) == ["Light", "Weather", "Palette"]
+    painted = offline_controls(empty.model_copy(update={"style": Style(look=["watercolour"])}), "s5")
+    assert names(painted) == ["Light", "Weather", "Palette"]  # its golden light and palette are aspects already there
+    assert [o.label for o in painted.controls[2].options] == ["watercolour", "oil painting", "pastel", "storybook"]
+
+
 def test_every_proposed_option_is_words_the_grammar_reads_and_the_position_now_is_shown() -> None:
     from agent.offline import OfflineDirector
 
