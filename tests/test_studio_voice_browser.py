@@ -60,8 +60,8 @@ def test_a_recorded_instruction_is_transcribed_through_the_local_server_and_appl
         page = context.new_page()
         page.goto(url)
         page_before = page.locator("#voice-note").inner_text()
-        page.get_by_label("Open a project").fill("dock")
-        page.get_by_label("Open a project").press("Enter")
+        page.get_by_label("Open a project").click()  # its choices come with the page's first event
+        page.get_by_role("option", name="dock", exact=True).click()
         page.get_by_role("button", name="Open", exact=True).click()
         page.wait_for_function("() => document.querySelector('#chat').innerText.includes('Opened')", timeout=90_000)
         monkeypatch.setenv("OPENAI_BASE_URL", server.url)  # the endpoint comes now: the project opened offline

@@ -20,6 +20,7 @@ import gradio as gr  # noqa: E402 - analytics must be off before gradio is impor
 from story import Angle, Movement, ShotSize  # noqa: E402
 from ui.studio import live as live_view  # noqa: E402
 from ui.studio import task_controls  # noqa: E402
+from ui.studio.comparing import compare_panel, wire_compare  # noqa: E402
 from ui.studio.handlers import Studio  # noqa: E402
 from ui.studio.safety import BRIEF, IMAGE, MUSIC, RECORDING  # noqa: E402
 from ui.studio.speaking import brief_mic, instruction_mic, wire_voice  # noqa: E402
@@ -152,6 +153,7 @@ def build_studio(projects_root: Path, *, start: Path | None = None) -> gr.Blocks
                 name_branch = gr.Button("Name it")
             differences = gr.Markdown()
             show_versions = gr.Button("Refresh", size="sm")
+            compared = compare_panel()  # two branches' reels side by side, in sync; keep one
 
         view = [
             title,
@@ -210,6 +212,15 @@ def build_studio(projects_root: Path, *, start: Path | None = None) -> gr.Blocks
                 api_name=api,
                 **limit,
             ).then(versions_and_branches, inputs=project, outputs=trying_outputs, api_visibility="private")
+        wire_compare(
+            studio,
+            compared,
+            project=project,
+            turn_inputs=[project, selected, chat, waiting],
+            turn_outputs=turn_outputs,
+            refreshed=[branch],
+            limit=limit,
+        )
         wire_voice(
             studio,
             speak,
