@@ -236,6 +236,7 @@ def colour_of(frame: np.ndarray, centre: float, expected: tuple[int, int, int]) 
 
 def character_colours(project: Project, reel: Path, starts: list[int]) -> list[CharacterColour]:
     """Each character's clothing colour in the middle frame of every shot it is drawn standing in."""
+    from tools.draw import creatures, icons
     from tools.draw.figures import look_for
     from tools.draw.panel import figure_positions
 
@@ -250,6 +251,8 @@ def character_colours(project: Project, reel: Path, starts: list[int]) -> list[C
         frame = read_frame(reel, start + shot.duration_frames // 2, project.fps)
         for character_id, share in placed:
             character = project.character(character_id)
+            if icons.enabled(project.style.look) and creatures.species(character) is not None:
+                continue  # an animal drawn as its glyph wears no clothes; one glyph a character keeps it the same
             expected = look_for(character).top
             entry = results.setdefault(character_id, CharacterColour(character.name, expected, 0, 0, 0.0))
             found, distance = colour_of(frame, share, expected)

@@ -245,3 +245,14 @@ def test_rain_is_plainly_visible_at_a_sheets_size_in_its_shot_and_nowhere_else(t
     streaks = at_sheet_size(wet[0]).mean(axis=2) - at_sheet_size(dry[0]).mean(axis=2) > 30
     assert streaks.mean() > 0.02, "pale streaks that survive shrinking to a panel"
     assert all(np.array_equal(a, b) for a, b in zip(other_before, other_after, strict=True))
+
+
+def test_the_visual_check_looks_for_clothes_only_on_people(tmp_path: Path) -> None:
+    from evals.visual import character_colours
+
+    shot = a_shot("s1", ["fox", "mara"], size="WS", positions={"fox": 0.3, "mara": 0.7})
+    project = film(shot)
+    reel = tmp_path / "reel.mp4"
+    AnimaticRenderer().render(RenderRequest(project=project, shot=shot, number=1, output=reel, seed=shot.seed))
+    checked = {c.character: (c.shots_checked, c.missing) for c in character_colours(project, reel, [0])}
+    assert checked == {"Mara": (1, [])}, "a fox drawn as a fox wears no coat to miss"
