@@ -117,6 +117,21 @@ def test_an_animal_turns_to_face_the_one_it_looks_at() -> None:
         assert facing < 5 < away, f"the crow at {crow_at} faces Mara at {mara_at}"
 
 
+def test_an_animals_coat_said_in_words_colours_its_glyph_in_the_shot_and_on_the_sheet() -> None:
+    plain = Character(id="cat", name="Tom", description="a cat", metadata={"kind": "animal"})
+    black = plain.model_copy(update={"description": "a black cat"})
+    shot = a_shot("s1", ["cat"], size="MS")
+    orange = body_colour(creatures.species(plain).glyph.char)  # type: ignore[union-attr]
+    coat = creatures.COAT_COLOURS["black"]
+    for draw in (
+        lambda c: view(film(shot, cast=(c,)), shot),
+        lambda c: np.asarray(draw_sheet(c, Style())).astype(np.int16),
+    ):
+        before, after = draw(plain), draw(black)
+        assert near(before, orange, 8).sum() > 1000 and near(after, orange, 8).sum() == 0, "no orange cat"
+        assert near(after, coat, 12).sum() > 1000 > near(before, coat, 12).sum(), "a black one"
+
+
 def test_an_animals_feeling_shows_beside_it() -> None:
     calm, sad = (
         a_shot("s1", ["crow"], size="CU"),

@@ -70,12 +70,24 @@ MOODS = {"happy": "\U0001f60a", "laughing": "\U0001f606", "sad": "\U0001f61e", "
 _CUT = re.compile(r",|;|\b(?:with|in|who|that|which|and|wearing|from|of)\b")
 
 
+# An animal's coat said in words ('a black cat', 'the white horse'): its glyph's body takes the colour.
+COAT_COLOURS: dict[str, tuple[int, int, int]] = {
+    "black": (52, 50, 56), "white": (244, 242, 236), "grey": (150, 150, 156), "gray": (150, 150, 156),
+    "silver": (190, 192, 198), "brown": (130, 84, 48), "golden": (222, 170, 60), "gold": (222, 170, 60),
+    "ginger": (214, 112, 44), "red": (200, 84, 40), "tan": (196, 154, 104), "cream": (240, 228, 196),
+    "yellow": (240, 204, 60), "orange": (232, 124, 40), "green": (80, 150, 70), "blue": (70, 120, 200),
+    "pink": (236, 150, 176), "purple": (130, 80, 170),
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Species:
-    """The glyph a character is drawn as, and which way it faces as drawn (1 screen right, -1 left, 0 the camera)."""
+    """The glyph a character is drawn as, which way it faces as drawn (1 screen right, -1 left, 0 the camera),
+    and the colour its body takes when the words give its coat one."""
 
     glyph: icons.Glyph
     faces: int
+    coat: tuple[int, int, int] | None = None
 
 
 def kind_of(character: Character) -> str:
@@ -152,8 +164,18 @@ def _words(character: Character) -> list[str]:
     return list(dict.fromkeys([_head(character.description), *re.findall(r"[a-z-]+", text)]))
 
 
+def _coat(description: str, traits: tuple[tuple[str, str], ...]) -> tuple[int, int, int] | None:
+    """The coat colour the words give: a trait's ('fur': 'black'), else a colour before the head word."""
+    for _, value in traits:
+        for word in re.findall(r"[a-z]+", value.lower()):
+            if word in COAT_COLOURS:
+                return COAT_COLOURS[word]
+    before = re.findall(r"[a-z-]+", _CUT.split(description.lower(), maxsplit=1)[0])[:-1]
+    return next((COAT_COLOURS[w] for w in before if w in COAT_COLOURS), None)
+
+
 @functools.lru_cache(maxsize=512)
-def _species(kind: str, name: str, description: str) -> Species | None:
+def _species(kind: str, name: str, description: str, traits: tuple[tuple[str, str], ...] = ()) -> Species | None:
     character = Character(id="x", name=name or "x", description=description)
     glyph = next((g for w in _words(character) if w and (g := _by_name(w)) is not None), None)
     if kind == "creature" and (glyph is None or _HUMANOID.search(glyph.name)):
@@ -168,7 +190,7 @@ def _species(kind: str, name: str, description: str) -> Species | None:
         faces = 0
     else:
         faces = 1 if glyph.name in _FACES_RIGHT else -1
-    return Species(glyph, faces)
+    return Species(glyph, faces, _coat(description, traits))
 
 
 def species(character: Character) -> Species | None:
@@ -176,7 +198,7 @@ def species(character: Character) -> Species | None:
     kind = kind_of(character)
     if kind == "person" or not icons.glyphs():
         return None
-    return _species(kind, character.name, character.description)
+    return _species(kind, character.name, character.description, tuple(sorted(character.traits.items())))
 
 
 def creature_build(character: Character) -> tuple[float, tuple[int, int, int] | None]:
@@ -205,15 +227,48 @@ def _body_colour(char: str) -> tuple[int, int, int] | None:
 
 
 @functools.lru_cache(maxsize=512)
-def sprite(char: str, size: int, mirrored: bool, level: float = 1.0) -> Image.Image:
-    """A glyph's picture `size` pixels tall, mirrored or not, lit at `level`: drawn once, then kept."""
+def sprite(
+    char: str, size: int, mirrored: bool, level: float = 1.0, coat: tuple[int, int, int] | None = None
+) -> Image.Image:
+    """A glyph's picture `size` pixels tall, mirrored or not, lit at `level`, its body in `coat`'s colour:
+    drawn once, then kept."""
     image = icons._sprite(char, size)
+    if coat is not None:
+        image = _recoated(image, char, coat)
     if mirrored:
         image = ImageOps.mirror(image)
     if level < 0.98:
         r, g, b, a = image.split()
         image = Image.merge("RGBA", (*(band.point(lambda v: round(v * level)) for band in (r, g, b)), a))
     return image
+
+
+def _recoated(image: Image.Image, char: str, coat: tuple[int, int, int]) -> Image.Image:
+    """The glyph with its body's colour, and its shades (the same hue), turned to `coat`, keeping their light."""
+    body = _body_colour(char) or _any_body_colour(char)
+    if body is None:
+        return image
+    hsv = np.asarray(image.convert("RGB").convert("HSV")).astype(np.int16)
+    hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
+    body_hsv = np.asarray(Image.new("RGB", (1, 1), body).convert("HSV")).astype(np.int16)[0, 0]
+    turn = np.abs(hue - body_hsv[0])
+    same = (np.minimum(turn, 256 - turn) < 16) & (sat > 60) & (val > 60)
+    pixels = np.asarray(image).astype(np.float32)
+    light = val[same, None] / max(1.0, float(body_hsv[2]))
+    pixels[:, :, :3][same] = np.clip(np.array(coat, np.float32) * light, 0, 255)
+    return Image.fromarray(pixels.astype(np.uint8))
+
+
+@functools.cache
+def _any_body_colour(char: str) -> tuple[int, int, int] | None:
+    """The glyph's commonest colour that is not ink or white (yellow included: a chick is yellow)."""
+    pixels = np.asarray(icons._sprite(char, 64)).reshape(-1, 4)
+    pixels = pixels[pixels[:, 3] > 200, :3].astype(int)
+    pixels = pixels[(pixels.max(axis=1) > 70) & (pixels.min(axis=1) < 220)]
+    if not len(pixels):
+        return None
+    colours, counts = np.unique(pixels // 8 * 8, axis=0, return_counts=True)
+    return tuple(int(v) + 4 for v in colours[int(np.argmax(counts))])  # type: ignore[return-value]
 
 
 def draw_species(
@@ -230,7 +285,7 @@ def draw_species(
     """Draw the glyph `size` tall standing on `bottom` at `cx`, facing where `turn` says (-1 left, 1 right),
     with its feeling as a small face at its head; where its mouth (or hand) is: x, y and a head's size."""
     mirrored = kind.faces != 0 and turn != 0 and (turn > 0) != (kind.faces > 0)
-    image = sprite(kind.glyph.char, max(8, round(size)), mirrored, round(level, 2))
+    image = sprite(kind.glyph.char, max(8, round(size)), mirrored, round(level, 2), kind.coat)
     left, top = round(cx - image.width / 2), round(bottom - image.height)
     canvas.paste(image, (left, top), image)
     facing = kind.faces * (-1 if mirrored else 1) or (1 if turn >= 0 else -1)
