@@ -165,7 +165,7 @@ def test_storyreel_new_says_where_the_reel_plays_while_it_renders(tmp_path: Path
 
 
 def test_the_first_playable_line_comes_while_the_pass_renders_and_never_from_an_old_playlist(tmp_path: Path) -> None:
-    from tools.render.live import on_first_playable
+    from tools.render.live import first_playable_check
 
     project = small_project()
     folder = ProjectFolder.create(tmp_path / "film", project)
@@ -176,11 +176,11 @@ def test_the_first_playable_line_comes_while_the_pass_renders_and_never_from_an_
     def playing(playlist: Path) -> None:
         heard.append((playlist, bool((live_state(folder.root) or {}).get("complete"))))
 
-    tell = on_first_playable(folder.root, lambda *_: None, playing)
-    tell("assembling", 1, 1)  # progress before this command's pass began: the old playlist says nothing
+    check = first_playable_check(folder.root, playing)
+    check()  # before this command's pass began: the old playlist says nothing
     assert heard == []
     project, _ = folder.commit([UpdateShot(shot_id="s4", changes=ShotChanges(size=ShotSize.CU))])
-    render_shots(folder, project, progress=tell, workers=1)
+    render_shots(folder, project, progress=lambda *_: check(), workers=1)
     assert heard == [(folder.root / PLAYLIST, False)], "once, while the pass still renders"
 
 

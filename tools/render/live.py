@@ -217,24 +217,10 @@ def playable_seconds(playlist: Path) -> float:
     return sum(float(line[8:].split(",")[0]) for line in text.splitlines() if line.startswith("#EXTINF:"))
 
 
-def on_first_playable(
-    root: Path, progress: Callable[[str, int, int], None], playable: Callable[[Path], None]
-) -> Callable[[str, int, int], None]:
-    """`progress` that also calls `playable(playlist)` once, at the first call after the live playlist of
-    the project at `root` lists a shot (a render's other shots report progress while it plays). Only a
-    pass begun after this call counts: the playlist a past command left says nothing of this one."""
-    check = first_playable_check(root, playable)
-
-    def wrapped(label: str, frames: int, total: int) -> None:
-        progress(label, frames, total)
-        check()
-
-    return wrapped
-
-
 def first_playable_check(root: Path, playable: Callable[[Path], None]) -> Callable[[], None]:
     """A call that, once the live playlist of a pass begun after now lists a shot, calls
-    `playable(playlist)`, once; call it whenever a render may have moved on (progress, a new step)."""
+    `playable(playlist)`, once; call it whenever a render may have moved on (progress, a new step).
+    The playlist a past command left says nothing of this one."""
     playlist = Path(root) / PLAYLIST
     since = time.time()
     said = False
