@@ -672,3 +672,26 @@ def test_put_the_last_shot_first() -> None:
     project = film()
     plan, after = say(project, "put the last shot first")
     assert after.shots[0].id == "s9", plan.reply
+
+
+def test_the_shots_said_first_then_the_weather() -> None:
+    project = film()
+    plan, after = say(project, "from shot 7 on, make it rainy")
+    assert changed(project, after, "weather") == [7, 8, 9], plan.reply
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "field", "numbers"),
+    [
+        ("make shot 6 a close-up", "now the next one too", "size", [7]),
+        ("make shot 3 night", "same for shot 5", "time_of_day", [5]),
+        ("make shot 2 low angle", "do the same for shots 4 and 5", "angle", [4, 5]),
+        ("make shot 2 a close-up", "and the last shot as well", "size", [9]),
+    ],
+)
+def test_the_same_again_on_other_shots(first: str, then: str, field: str, numbers: list[int]) -> None:
+    director, project = OfflineDirector(), film()
+    project = apply(project, director.turn(project, first).edits)
+    plan = director.turn(project, then)
+    after = apply(project, plan.edits)
+    assert changed(project, after, field) == numbers and plan.reply.startswith("Done"), plan.reply

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from agent.brief import is_fountain
-from agent.offline.addressing import NoSuchShot
+from agent.offline.addressing import NoSuchShot, find_shots, pointed_at_that
 from agent.offline.fountain import plan_fountain
-from agent.offline.grammar import Context, Refusal, Step, commands, insert
+from agent.offline.grammar import Context, Refusal, Step, commands, insert, select_shots
 from agent.offline.moods import COMPLAINT, is_mood, mood, mood_by_meaning
 from agent.offline.planner import plan_prose
 from agent.offline.questions import answer
@@ -138,11 +139,12 @@ class OfflineDirector:
         context = Context(
             last_shot=self._context.last_shot,
             last_character=self._context.last_character,
+            last_clause=self._context.last_clause,
             resolve_character=self._resolve,
         )
         for clause in clauses(text):
             try:
-                step = read_clause(working, clause, context)
+                step = again(working, clause, context) or read_clause(working, clause, context)
                 if step is None:
                     missed.append(clause)
                     continue
@@ -155,6 +157,8 @@ class OfflineDirector:
             edits.extend(step.edits)
             done.append(step.summary)
             context.last_shot = step.shot_id or context.last_shot
+            if step.shot_id and pointed_at_that(clause.lower()):
+                context.last_clause = clause  # "the next one too" says it again of another shot
         if missed:
             return self._not_understood(done, missed)
         self._context = context
@@ -183,6 +187,38 @@ def continuity_report(project: Project) -> str:
         return f"No continuity problems in {len(project.shots)} shot{'s' if len(project.shots) != 1 else ''}."
     lines = "\n".join(f"• {problem}" for problem in problems)
     return f"{len(problems)} continuity problem{'s' if len(problems) > 1 else ''}:\n{lines}"
+
+
+_AGAIN = re.compile(
+    r"^(?:(?:now|and|also|ok|okay|then)[,\s]+)*(?:(?:do|make|give)\s+)?(?:(?P<ref>.+?)\s+(?:too|as well)"
+    r"|(?:(?:do|make)\s+)?(?:the\s+)?same\s+(?:thing\s+|again\s+)?(?:for|to|with|on)\s+(?P<ref2>.+?))$"
+)
+
+
+def again(project: Project, clause: str, context: Context) -> Step | None:
+    """'the next one too', 'same for shot 5', 'do the same to the last shot': the instruction said
+    last, said again of the shots named now."""
+    match = _AGAIN.match(clause.lower().strip(" .!?"))
+    if not match or not context.last_clause:
+        return None
+    said = (match.group("ref") or match.group("ref2")).strip()
+    refs = find_shots(project, said) or (select_shots(project, said, context) or ([], ""))[0]
+    if not refs:
+        return None
+    last = pointed_at_that(context.last_clause.lower())
+    if last is None:
+        return None
+    edits: list[AnyEdit] = []
+    summaries: list[str] = []
+    working = project
+    for ref in refs:
+        step = read_clause(working, last, replace(context, last_shot=ref.id))
+        if step is None:
+            return None
+        working = apply(working, step.edits)
+        edits += step.edits
+        summaries.append(step.summary)
+    return Step(edits, "; ".join(summaries), refs[-1].id if len(refs) == 1 else None)
 
 
 def read_clause(project: Project, clause: str, context: Context) -> Step | None:

@@ -187,6 +187,17 @@ def without_shots(text: str) -> str:
     return text
 
 
+def pointed_at_that(text: str) -> str | None:
+    """The text with the shots it names by number or place said as 'that shot' ('make shot 6 night'
+    -> 'make that shot night', never the whole film), so it can be said again of another shot; None
+    when it names none so."""
+    for pattern in _PATTERNS:
+        match = pattern.search(text)
+        if match:
+            return f"{text[: match.start()]}that shot{text[match.end() :]}"
+    return None
+
+
 def names_all(text: str) -> bool:
     """True when the text means every shot ('all shots', 'make it all dawn', 'everything')."""
     return bool(_ALL.search(text))

@@ -74,6 +74,7 @@ class Context:
 
     last_shot: str | None = None
     last_character: str | None = None
+    last_clause: str | None = None
     resolve_character: Callable[[str, Project], str | None] | None = None
 
 

@@ -429,12 +429,15 @@ def feeling(project: Project, text: str, context: Context) -> Step | None:
 
 
 def weather(project: Project, text: str, context: Context) -> Step | None:
-    """'add rain to shot 3', 'snow in shot 2', 'make shot 5 stormy', 'clear sky in shot 1'."""
-    match = _WEATHER.match(text)
+    """'add rain to shot 3', 'snow in shot 2', 'make shot 5 stormy', 'clear sky in shot 1', 'from
+    shot 7 on, make it rainy'."""
+    lead = re.match(r"^(?P<lead>[^,]+?),\s*(?P<rest>.+)$", text)  # the shots said first, then what to do
+    match = _WEATHER.match(text) or (_WEATHER.match(lead.group("rest")) if lead else None)
     if not match:
         return None
+    said_first = lead.group("lead") if lead and match.string == lead.group("rest") else ""
     what = match.group("what") or match.group("what2")
-    where = match.group("where") or match.group("where2") or match.group("where3") or ""
+    where = match.group("where") or match.group("where2") or match.group("where3") or said_first
     sky = Weather.CLEAR if what in {"clear sky", "no weather"} else WEATHER_WORDS[what]
     refs = target_shots(project, where, context, f"have {what}", whole_film=True)
     edits: list[AnyEdit] = [UpdateShot(shot_id=r.id, changes=ShotChanges(weather=sky)) for r in refs]
