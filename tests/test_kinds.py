@@ -271,3 +271,19 @@ def test_the_visual_check_looks_for_clothes_only_on_people(tmp_path: Path) -> No
     AnimaticRenderer().render(RenderRequest(project=project, shot=shot, number=1, output=reel, seed=shot.seed))
     checked = {c.character: (c.shots_checked, c.missing) for c in character_colours(project, reel, [0])}
     assert checked == {"Mara": (1, [])}, "a fox drawn as a fox wears no coat to miss"
+
+
+def test_a_shot_with_no_take_yet_shows_its_rain_on_the_boards(tmp_path: Path) -> None:
+    from story import ProjectFolder
+    from tools.export.keyframes import shot_keyframes
+
+    shots = [a_shot("s1", ["mara"], size="MS"), a_shot("s2", ["mara"], size="MS", weather="rain")]
+    project = film(*shots).model_copy(update={"style": Style(width=REEL_W, height=REEL_H)})
+    folder = ProjectFolder.create(tmp_path / "film", project)
+    dry, wet = shot_keyframes(folder, folder.load(), width=REEL_W // 4)
+    assert (dry.source, wet.source) == ("drawn", "drawn")
+    assert dry.image.size == wet.image.size == (REEL_W // 4, REEL_H // 4), "the frame, not the wider panel"
+    picture = slice(0, int(REEL_H // 4 * 0.9))
+    streaks = np.asarray(wet.image).astype(np.int16)[picture].mean(axis=2)
+    streaks -= np.asarray(dry.image).astype(np.int16)[picture].mean(axis=2)
+    assert (streaks > 30).mean() > 0.02, "rain falls on a board drawn before its take"

@@ -44,11 +44,13 @@ def frame_of(video: Path, index: int, width: int) -> Image.Image:
     return Image.open(io.BytesIO(done.stdout)).convert("RGB")
 
 
-def _drawn(project: Project, shot: Shot, width: int) -> Image.Image:
-    from tools.draw.panel import draw_scene
+def _drawn(project: Project, shot: Shot, number: int, width: int) -> Image.Image:
+    """The shot's first frame as its take would show it (the view, the caption, rain falling), scaled to `width`."""
+    from tools.render.animatic import panel_still
 
-    height = round(width * project.style.height / project.style.width)
-    return draw_scene(project, shot, shot.seed, width, height - height % 2)
+    still = panel_still(project, shot, number, shot.seed)
+    height = round(width * still.height / still.width)
+    return still.resize((width, height - height % 2), Image.Resampling.BOX)
 
 
 def shot_keyframes(folder: ProjectFolder, project: Project, *, width: int = 480) -> list[Keyframe]:
@@ -59,7 +61,7 @@ def shot_keyframes(folder: ProjectFolder, project: Project, *, width: int = 480)
         if take is not None and (folder.root / take.path).is_file():
             middle = min(take.frames, shot.duration_frames) // 2
             return Keyframe(job_number, shot, frame_of(folder.root / take.path, middle, width), take.path)
-        return Keyframe(job_number, shot, _drawn(project, shot, width), "drawn")
+        return Keyframe(job_number, shot, _drawn(project, shot, job_number, width), "drawn")
 
     jobs = plan_jobs(project)
     with ThreadPoolExecutor(max_workers=4) as pool:
