@@ -695,3 +695,27 @@ def test_the_same_again_on_other_shots(first: str, then: str, field: str, number
     plan = director.turn(project, then)
     after = apply(project, plan.edits)
     assert changed(project, after, field) == numbers and plan.reply.startswith("Done"), plan.reply
+
+
+def test_a_feeling_when_something_happens_finds_that_shot() -> None:
+    project = film()
+    plan, after = say(project, "she should look scared when she's crying")
+    assert after.shots[4].acting["rosa"].expression == Expression.AFRAID, plan.reply
+    assert [n for n, (a, b) in enumerate(zip(project.shots, after.shots, strict=True), 1) if a != b] == [5]
+
+
+def test_fade_it_out_after_another_change_to_the_same_shot() -> None:
+    project = film()
+    plan, after = say(project, "make the final shot longer and fade it out")
+    assert after.shots[8].transition.value == "fade-out" and after.shots[8].duration_frames == 96, plan.reply
+
+
+def test_the_first_two_without_saying_shots() -> None:
+    project = film()
+    plan, after = say(project, "delete the third shot, then swap the first two")
+    assert [s.id for s in after.shots][:3] == ["s2", "s1", "s4"], plan.reply
+
+
+def test_a_mood_for_part_of_a_shot_is_not_done_to_all_of_it() -> None:
+    plan, _ = say(film(), "make the first 2 seconds of shot 3 darker")
+    assert plan.refused and plan.edits == [] and "Done" not in plan.reply

@@ -48,7 +48,10 @@ _PATTERNS = [
     ),
     re.compile(r"(?<![\w.#-])(?P<low2>\d+)\s*[-–]\s*(?P<high2>\d+)\b(?!\s*(?:s|sec|secs|seconds?|frames?|mm)\b)"),
     # "the first three shots", "the last 2 shots", "the opening two shots"
-    re.compile(rf"\b(?:the\s+)?(?P<end>first|opening|last|final|closing)\s+(?P<count>\d+|{_COUNT})\s+shots\b"),
+    re.compile(
+        rf"\b(?:the\s+)?(?P<end>first|opening|last|final|closing)\s+(?P<count>\d+|{_COUNT})"
+        rf"(?:\s+(?:shots|ones)\b|(?=\s*(?:$|[,;.]|and\b|should\b|to\b|into\b|a\b|an\b)))(?!\s*{_UNIT}\b)"
+    ),
     # "shots 2 and 3", "shot 2, 4 & 6", "shot #3", "shot three"
     re.compile(
         rf"\bshots?\s+(?:number\s+|no\.?\s*)?(?P<list>{_NUMBER}(?:\s*(?:,|and|&|or|with)\s*(?:shots?\s+)?{_NUMBER})*)\b"

@@ -610,7 +610,8 @@ def _characters_named(project: Project, action: str, anchor: Shot | None) -> lis
 
 
 def transition(project: Project, text: str, context: Context) -> Step | None:
-    """'dissolve into shot 4', 'fade out at the end', 'fade in at the start', 'cut to shot 3'."""
+    """'dissolve into shot 4', 'fade out at the end', 'fade in at the start', 'cut to shot 3', 'fade it out'."""
+    text = re.sub(r"\bfade\s+(it|that|this|that shot|this shot)\s+(out|in)\b", r"fade \2 \1", text)
     found = _find(TRANSITION_WORDS, text)  # type: ignore[arg-type]
     if not found:
         return None

@@ -229,8 +229,8 @@ def _scoped(project: Project, scope: str, context: Context) -> list[ShotRef] | N
     if not scope or names_all(scope):
         return everything
     refs = find_shots(project, scope)
-    if refs:
-        return refs
+    if refs:  # "the first 2 seconds of shot 3" names more than shot 3: not a mood for it all
+        return refs if not _SCOPE_FILLER.sub("", without_shots(scope)).strip(" ,") else None
     if re.fullmatch(r"(?:the\s+)?(?:ending|end|finale|climax|last scene)", scope):
         last = project.shots[-1].scene
         return [r for r in everything if project.shot(r.id).scene == last]

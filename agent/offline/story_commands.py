@@ -340,7 +340,7 @@ def voice_change(project: Project, text: str, context: Context) -> Step | None:
 _FEELING = re.compile(
     r"^(?:make\s+)?(?P<who>[a-z][\w' -]*?)\s+(?:(?:looks?|is|seems?|should (?:look|be)|feels?)\s+)?"
     r"(?P<how>" + "|".join(sorted(EXPRESSION_WORDS, key=len, reverse=True)) + r"|neutral|calm)"
-    r"(?:\s+(?:in|on|for)\s+(?P<where>.+))?$"
+    r"(?:\s+(?:in|on|for)\s+(?P<where>.+)|\s+(?P<when>(?:when|where|while|as)\s+.+))?$"
 )
 _WEATHER = re.compile(
     r"^(?:(?:add|put|bring|make it|let it)\s+)?(?:some\s+|a\s+|an\s+)?(?P<what>"
@@ -408,7 +408,10 @@ def feeling(project: Project, text: str, context: Context) -> Step | None:
         return None
     who, how = match.group("who").strip(), match.group("how")
     expression = Expression.NEUTRAL if how in {"neutral", "calm"} else EXPRESSION_WORDS[how]
-    refs = target_shots(project, match.group("where") or "", context, f"show {who} {how}")
+    where = match.group("where") or ""
+    if match.group("when"):  # "scared when she's on the mast": the shot where she is
+        where = "the shot " + re.sub(r"\b(she|he|they|it)(?:'s|'re|\s+is|\s+are)\b", r"\1", match.group("when"))
+    refs = target_shots(project, where, context, f"show {who} {how}")
     edits: list[AnyEdit] = []
     for ref in refs:
         shot = project.shot(ref.id)
