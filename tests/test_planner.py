@@ -48,7 +48,7 @@ def test_example_has_named_and_unnamed_people_two_places_a_change_of_light_and_t
     ids = {c.id for c in keeper.characters}
     assert {"mara", "tomas"} <= ids
     assert "young-girl" in ids
-    assert {loc.id for loc in keeper.locations} == {"lighthouse", "harbour"}
+    assert {loc.id for loc in keeper.locations} == {"lighthouse", "harbour", "wreck"}  # they row out to the wreck
     assert len({s.time_of_day for s in keeper.shots}) >= 2
     assert sum(len(s.dialogue) for s in keeper.shots) >= 3
 

@@ -103,7 +103,7 @@ _TWO_NAMES = re.compile(r"(?=\b([A-Z][a-z]+ [A-Z][a-z]+)\b)")
 _PLACE_PREPOSITIONS = {"in", "at", "to", "from", "into", "near", "towards", "toward", "of", "across", "on", "the", "a"}
 _DETERMINERS = r"(?:a|an|the|her|his|their|its|my|our|your)"
 _NOUNS = "|".join(sorted(CHARACTER_NOUNS, key=len, reverse=True))
-_PERSON = re.compile(rf"\b({_DETERMINERS})\s+((?:(?!{_DETERMINERS}\b)[a-z][a-z-]*,?\s+){{0,2}}?)({_NOUNS})\b")
+_PERSON = re.compile(rf"\b({_DETERMINERS})\s+((?:(?!{_DETERMINERS}\b)[a-z][a-z-]*,?\s+){{0,3}}?)({_NOUNS})\b")
 _POSSESSIVES = {"her", "his", "their", "its", "my", "our", "your"}
 # Someone only spoken of, not there: "her father is away at sea", "she misses her mother".
 _ABSENT_AFTER = re.compile(
@@ -119,7 +119,7 @@ _ABSENT_BEFORE = re.compile(
 )
 _PLACE = re.compile(
     rf"\b(?:(\w+)\s+)?({_DETERMINERS})\s+((?:(?!{_DETERMINERS}\b)[a-z][a-z-]*(?:'s)?\s+){{0,2}}?)"
-    rf"({'|'.join(sorted(PLACE_NOUNS, key=len, reverse=True))})\b"
+    rf"({'|'.join(sorted(PLACE_NOUNS, key=len, reverse=True))})\b(?!-)"
 )
 _APPOSITIVE = re.compile(r"^,\s+((?:a|an|the)\s+[^,.;:!?\"]{2,80}?)\s*[,.;]")
 
@@ -194,6 +194,12 @@ def find_named(found: list[Sentence]) -> list[str]:
                 seen.setdefault(word, len(seen))  # "the Tortoise": an animal written as a name is a character
                 acts[word] += 2
                 continue
+            if (
+                lower in CHARACTER_NOUNS
+                and (previous in AGE_WORDS or previous in PERSON_ADJECTIVES)
+                and two_back in ("a", "an", "the")
+            ):
+                continue  # "a young Mouse" and "an old Mouse": two mice, told apart by their age, not one Mouse
             if " " not in word and following in CHARACTER_NOUNS and lower not in SAY_VERBS:
                 continue  # "a white Pomeranian dog": a breed, said of the dog
             if " " in word:
@@ -253,13 +259,18 @@ def _is_subject(lowered: str, offset: int) -> bool:
     """True when the mention at `offset` opens its clause ('a wolf met her'), not when a verb or a
     preposition takes it ('lifts the girl', 'with Tomas')."""
     words = re.findall(r"[a-z'-]+|[,;:.!?]", lowered[:offset])
+    article = next(
+        (i for i in range(len(words) - 1, max(-1, len(words) - 4), -1) if words[i] in ("a", "an", "the")), None
+    )
+    if article is not None and all(w.isalpha() or "-" in w for w in words[article:]):
+        del words[article:]  # "A white Pomeranian dog was running": the dog opens its clause
     while words and words[-1] in _MODIFIERS:
         words.pop()
     last = words[-1] if words else ""
     return last in _CLAUSE_OPENERS or last in ",;:.!?"
 
 
-_SECOND_NAME = re.compile(r" ([A-Z][a-z]+)\b")
+_SECOND_NAME = re.compile(r" ([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b")
 
 
 def _two_word_name(first: str, second: str, previous: str, after: str, before: str) -> bool:
@@ -313,6 +324,8 @@ class Cast:
     _passing: set[str] = field(default_factory=set)  # animals only glimpsed, not characters
     _subject: str | None = None  # who the last sentence that named anyone was about
     _last: list[str] = field(default_factory=list)  # everyone that sentence named
+    _object_gendered: set[str] = field(default_factory=set)  # known as 'him'/'her' only, as someone acted on
+    _subject_gendered: set[str] = field(default_factory=set)  # known as 'he'/'she' doing something
 
     @classmethod
     def read(cls, found: list[Sentence]) -> Cast:
@@ -323,7 +336,8 @@ class Cast:
             cast._add_named(name)
         # A heron that watches once is part of the scene; a mouse the story comes back to is a character.
         counts = Counter(w for s in found for w in set(re.findall(r"[a-z]+", s.narration.lower())))
-        cast._passing = {noun for noun in ANIMAL_NOUNS - PERSON_NOUNS.keys() if counts[noun] < 2}
+        introduced = {w for s in found for w in re.findall(r"\b([a-z]+),? who\b", s.narration.lower())}
+        cast._passing = {noun for noun in ANIMAL_NOUNS - PERSON_NOUNS.keys() - introduced if counts[noun] < 2}
         for sentence in found:
             cast._learn_epithets(sentence.narration)
         told = sum(len(_FIRST_PERSON.findall(s.narration)) for s in found)
@@ -535,11 +549,20 @@ class Cast:
                 word in ("she", "he")
                 and not earlier
                 and subject
-                and (self.people[subject].gender == gender or (not rivals and not self.people[subject].gender))
+                and (
+                    self.people[subject].gender == gender
+                    or not self.people[subject].gender
+                    and not [r for r in rivals if r not in self._object_gendered]
+                )
             ):
                 person_id = subject  # "A Swallow flew over the city. He alighted ...": the one just acting
                 self.people[subject].gender = gender
             person_id = person_id or self._latest(gender, exclude, earlier, objective)
+            if person_id and objective and person_id not in self._subject_gendered:
+                self._object_gendered.add(person_id)  # 'hands on him': a gender only an object pronoun gave
+            if person_id and not objective:
+                self._subject_gendered.add(person_id)
+                self._object_gendered.discard(person_id)
             if person_id and not any(m.id == person_id for m in resolved):
                 resolved.append(Mention(match.start(), person_id))
         return sorted(resolved, key=lambda m: m.offset)

@@ -297,7 +297,10 @@ def _speaker(
 
 
 _SAY = re.compile(r"\b(" + "|".join(sorted(SAY_VERBS, key=len, reverse=True)) + r")\b")
-_BETWEEN = re.compile(r"^[\s,]*(?:(?:the|a|an|old|young|little|then|quietly|softly|again|finally|at last)\s+)*$")
+_BETWEEN = re.compile(
+    r"^[\s,]*(?:(?:then|quietly|softly|again|finally|at last)\s+)*"
+    r"(?:(?:the|a|an)\s+(?:(?!to\b|at\b|with\b|of\b)[a-z-]+\s+){0,3})?$"
+)  # '"...," said a very self-possessed young lady'; not 'said to the boy
 
 
 def _tagged(mentions: list[Mention], narration: str) -> str | None:
@@ -307,9 +310,13 @@ def _tagged(mentions: list[Mention], narration: str) -> str | None:
     for verb in _SAY.finditer(lowered):
         for mention in sorted(mentions, key=lambda m: -m.offset):
             word_end = mention.offset + len(re.match(r"[\w'-]*", lowered[mention.offset :]).group(0))
-            if word_end <= verb.start() and re.fullmatch(r"[\s,]*(?:[a-z]+ly\s+)?", lowered[word_end : verb.start()]):
+            if word_end <= verb.start() and re.fullmatch(
+                r"[\s,]*(?:[a-z]+ly\s+|thus\s+|then\s+)?", lowered[word_end : verb.start()]
+            ):
                 return mention.id
         for mention in sorted(mentions, key=lambda m: m.offset):
+            if re.match(r"(?:him|her|them)\b", lowered[mention.offset :]):
+                continue  # 'addressed him': the one spoken to
             if mention.offset >= verb.end() and _BETWEEN.match(lowered[verb.end() : mention.offset]):
                 return mention.id
     return None

@@ -34,7 +34,7 @@ SAY_VERBS = SPEECH_VERBS | {
     "whines", "whined", "mumbles", "mumbled", "stutters", "stuttered", "bellows", "bellowed", "declares",
     "declared", "replies", "observes", "observed", "remarks", "remarked", "interrupts", "interrupted",
     "tell", "reply", "answer", "whisper", "shout", "mutter", "murmur", "suggests", "suggested", "adds", "added",
-    "breathed", "called", "confesses", "confessed",
+    "breathed", "called", "confesses", "confessed", "addresses", "addressed", "pursues", "pursued",
 }  # fmt: skip
 """Verbs that tag a quote with its speaker when they stand in the quote's sentence."""
 TAG_VERBS = SAY_VERBS - {

@@ -240,6 +240,17 @@ class ShotList:
         ordered = [next(rest) if c not in self._sides else known.pop(0) for c in characters]
         return _spread(ordered)
 
+    def _keep_order(self, left_to_right: list[str]) -> None:
+        """Remember the scene's left-to-right order: a newcomer goes just right of whoever stood left of
+        it in this shot, so people already placed never swap sides (the 180-degree line)."""
+        order = sorted(self._sides, key=self._sides.__getitem__)
+        for index, character in enumerate(left_to_right):
+            if character in order:
+                continue
+            left = next((c for c in reversed(left_to_right[:index]) if c in order), None)
+            order.insert(order.index(left) + 1 if left is not None else 0, character)
+        self._sides = {c: float(i) for i, c in enumerate(order)}
+
     def _add(
         self,
         *,
@@ -263,7 +274,7 @@ class ShotList:
         characters = list(dict.fromkeys(characters))[:20]
         placed = {c: p for c, p in positions.items() if c in characters}
         if len(placed) > 1:
-            self._sides.update(placed)
+            self._keep_order(sorted(placed, key=placed.__getitem__))
         seen = read_in_frame(f"{action} {' '.join(line.parenthetical for line in dialogue or [])}", characters)
         place_words = set((self.location or "").split("-"))  # the lighthouse the scene is at is the set, not a prop
         seen = replace(seen, props=[p for p in seen.props if p.name not in place_words])
