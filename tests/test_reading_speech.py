@@ -211,3 +211,51 @@ def test_the_one_who_says_i_is_a_character_who_speaks_and_is_in_their_shots() ->
 def test_a_place_someone_owns_is_a_place() -> None:
     project = plan(FIRST_PERSON)
     assert project.shots[0].location == "cottage"
+
+
+# Told apart, tagged, and kept on their side ---------------------------------------------------------
+
+
+def test_two_animals_of_one_kind_told_apart_by_age_are_two_characters() -> None:
+    text = """The hens met in the yard. A young Hen said she had a plan. "We hide the eggs," said she.
+An old Hen shook her head. "He will find them," she said."""
+    project = plan(text)
+    names = {c.name.lower() for c in project.characters}
+    assert {"young hen", "old hen"} <= names
+
+
+def test_a_tag_may_name_its_speaker_with_several_adjectives() -> None:
+    text = """Otto waits in the hall. "Sit down," said a very tall thin woman; "she is late."
+"Thank you," said Otto."""
+    project = plan(text)
+    said = [speaker for speaker, _ in lines(project)]
+    assert said[0] != "otto" and project.character(said[0]).name.lower().endswith("woman")
+
+
+def test_the_one_addressed_is_not_the_one_speaking() -> None:
+    text = """A Bear, meeting a Hare in the wood, decided to frighten him.
+He thus addressed him: "This is my wood."
+"Then I shall leave it," said the Hare."""
+    assert [speaker for speaker, _ in lines(plan(text))] == ["bear", "hare"]
+
+
+def test_a_front_or_a_side_of_a_place_is_not_the_place() -> None:
+    project = plan("Ana walks along the sea-front with her dog Pip. Ana throws a stick.")
+    assert "sea" not in {loc.id for loc in project.locations}
+
+
+def test_people_keep_their_sides_when_someone_new_joins_the_scene() -> None:
+    text = """In the square, Ada walks with her goat Bella.
+The baker Hugo comes out to meet Ada.
+Bella nuzzles Ada.
+"""
+    project = plan(text)
+    left = [sorted(s.positions, key=s.positions.__getitem__) for s in project.shots if len(s.positions) > 1]
+    pairs = {(a, b) for row in left for i, a in enumerate(row) for b in row[i + 1 :]}
+    assert not any((b, a) in pairs for a, b in pairs), left
+
+
+def test_an_animal_named_once_with_who_is_a_character() -> None:
+    text = 'There was once a grey goat who kept a shop in the forest. "Buy a lamp," she called to the dark.'
+    project = plan(text)
+    assert [speaker for speaker, _ in lines(project)] == ["goat"]
