@@ -259,3 +259,14 @@ def test_an_animal_named_once_with_who_is_a_character() -> None:
     text = 'There was once a grey goat who kept a shop in the forest. "Buy a lamp," she called to the dark.'
     project = plan(text)
     assert [speaker for speaker, _ in lines(project)] == ["goat"]
+
+
+@pytest.mark.parametrize(
+    ("text", "who", "trade"),
+    [
+        ("The commander Osei waits by the airlock. Osei checks the clock.", "osei", "commander"),
+        ("A young climber named Suki hangs from the ledge. Suki looks down.", "suki", "climber"),
+    ],
+)
+def test_a_trade_before_a_name_describes_that_person(text: str, who: str, trade: str) -> None:
+    assert trade in plan(text).character(who).description

@@ -83,6 +83,15 @@ CHARACTER_NOUNS: dict[str, str] = {
         "emperor": "m",
         "empress": "f",
         "old-timer": "",
+        "commander": "",
+        "climber": "",
+        "ranger": "",
+        "miner": "",
+        "blacksmith": "",
+        "carpenter": "",
+        "lieutenant": "",
+        "sergeant": "",
+        "ferrywoman": "f",
     },  # fmt: skip
     **PERSON_NOUNS,
 }
