@@ -719,3 +719,73 @@ def test_the_first_two_without_saying_shots() -> None:
 def test_a_mood_for_part_of_a_shot_is_not_done_to_all_of_it() -> None:
     plan, _ = say(film(), "make the first 2 seconds of shot 3 darker")
     assert plan.refused and plan.edits == [] and "Done" not in plan.reply
+
+
+@pytest.mark.parametrize(
+    ("message", "number", "angle"),
+    [
+        ("could we see the ferry shot from above", 6, Angle.HIGH),
+        ("shoot shot 3 from below", 3, Angle.LOW),
+        ("look down on her in shot 5", 5, Angle.HIGH),
+        ("shot 4 from a worm's-eye view", 4, Angle.LOW),
+        ("over her shoulder in shot 4", 4, Angle.OVER_THE_SHOULDER),
+        ("shot 7 from directly above", 7, Angle.OVERHEAD),
+    ],
+)
+def test_an_angle_said_as_where_the_camera_is(message: str, number: int, angle: Angle) -> None:
+    project = film()
+    plan, after = say(project, message)
+    assert changed(project, after, "angle") == [number] and after.shots[number - 1].angle == angle, plan.reply
+    assert project.style == after.style, plan.reply  # 'look down on her' is an angle, never a style
+
+
+def test_an_angle_on_someone_is_on_every_shot_they_are_in_and_says_so() -> None:
+    project = film()
+    plan, after = say(project, "can we go low angle on rosa")
+    assert changed(project, after, "angle") == [4, 5] and "every shot with Rosa" in plan.reply, plan.reply
+
+
+def test_an_angle_on_someone_in_a_named_shot_is_that_shot_only() -> None:
+    project = film()
+    plan, after = say(project, "low angle on rosa in shot 5")
+    assert changed(project, after, "angle") == [5], plan.reply
+
+
+@pytest.mark.parametrize(
+    ("message", "number"),
+    [
+        ("put a fade between the last two shots", 9),
+        ("dissolve between 3 and 4", 4),
+        ("crossfade into the last shot", 9),
+        ("a fade from shot 4 to shot 5 please", 5),
+    ],
+)
+def test_a_transition_between_two_shots_is_on_the_second(message: str, number: int) -> None:
+    project = film()
+    plan, after = say(project, message)
+    assert changed(project, after, "transition") == [number], plan.reply
+    assert after.shots[number - 1].transition.value == "dissolve", plan.reply
+
+
+@pytest.mark.parametrize(("message", "longer"), [("make shot 3 slow", True), ("shot 4 faster", False)])
+def test_one_shot_slow_or_fast_is_its_length(message: str, longer: bool) -> None:
+    project = film()
+    plan, after = say(project, message)
+    number = int(message.split()[message.split().index("shot") + 1])
+    assert changed(project, after, "duration_frames") == [number], plan.reply
+    assert (after.shots[number - 1].duration_frames > 72) == longer, plan.reply
+
+
+def test_a_style_for_some_shots_says_in_one_line_that_a_style_is_the_films() -> None:
+    project = film()
+    plan, after = say(project, "make the last 2 shots black and white")
+    assert plan.refused and after == project and "whole film" in plan.reply and "\n" not in plan.reply
+    assert "make it black and white" in plan.reply
+
+
+def test_the_next_one_too_after_a_shot_named_by_its_content() -> None:
+    director, project = OfflineDirector(), film()
+    project = apply(project, director.turn(project, "make the ferry shot a close-up").edits)
+    plan = director.turn(project, "the next one too")
+    after = apply(project, plan.edits)
+    assert changed(project, after, "size") == [7] and plan.reply.startswith("Done"), plan.reply

@@ -144,10 +144,12 @@ class OfflineDirector:
         )
         for clause in clauses(text):
             try:
-                step = again(working, clause, context) or read_clause(working, clause, context)
+                repeated = again(working, clause, context)
+                step = repeated or read_clause(working, clause, context)
                 if step is None:
                     missed.append(clause)
                     continue
+                said_of_that = None if repeated or not step.shot_id else _said_of_one_shot(working, clause, context)
                 working = apply(working, step.edits)
             except (NoSuchShot, Refusal) as exc:
                 return TurnPlan(edits=[], reply=f"{exc} Nothing changed.", action="none", refused=True)
@@ -157,8 +159,8 @@ class OfflineDirector:
             edits.extend(step.edits)
             done.append(step.summary)
             context.last_shot = step.shot_id or context.last_shot
-            if step.shot_id and pointed_at_that(clause.lower()):
-                context.last_clause = clause  # "the next one too" says it again of another shot
+            if said_of_that:
+                context.last_clause = said_of_that  # "the next one too" says it again of another shot
         if missed:
             return self._not_understood(done, missed)
         self._context = context
@@ -195,6 +197,25 @@ _AGAIN = re.compile(
 )
 
 
+def _said_of_one_shot(project: Project, clause: str, context: Context) -> str | None:
+    """The clause with the one shot it names, by number, place or content ('the calf shot'), said as
+    'that shot', so it can be said again of another; None when it names no one shot."""
+    lowered = clause.lower()
+    pointed = pointed_at_that(lowered)
+    if pointed is not None:
+        return pointed
+    try:
+        selected = select_shots(project, lowered, context)
+    except Refusal:
+        return None
+    if not selected or len(selected[0]) != 1 or len(selected[1]) != len(lowered):
+        return None
+    gone = [i for i, (a, b) in enumerate(zip(lowered, selected[1], strict=True)) if a != b]
+    if not gone:
+        return None
+    return f"{lowered[: gone[0]]}that shot{lowered[gone[-1] + 1 :]}"
+
+
 def again(project: Project, clause: str, context: Context) -> Step | None:
     """'the next one too', 'same for shot 5', 'do the same to the last shot': the instruction said
     last, said again of the shots named now."""
@@ -205,9 +226,7 @@ def again(project: Project, clause: str, context: Context) -> Step | None:
     refs = find_shots(project, said) or (select_shots(project, said, context) or ([], ""))[0]
     if not refs:
         return None
-    last = pointed_at_that(context.last_clause.lower())
-    if last is None:
-        return None
+    last = context.last_clause  # said of 'that shot' already
     edits: list[AnyEdit] = []
     summaries: list[str] = []
     working = project

@@ -37,6 +37,7 @@ from agent.offline.vocabulary import (
 from story import (
     AddShot,
     AnyEdit,
+    Character,
     MoveShot,
     Project,
     RemoveShot,
@@ -249,7 +250,7 @@ def shot_properties(project: Project, text: str, context: Context) -> Step | Non
         if found:
             changes["lens_mm"], text = found[0], blank(text, found[1].start(), found[1].end())
             words.append(f"{found[0]}mm lens")
-    pace = None
+    pace = felt = None
     for field, table in (("angle", ANGLE_WORDS), ("movement", MOVEMENT_WORDS), ("time_of_day", TIME_WORDS.items())):
         found = _find(sorted(table, key=lambda p: -len(p[0])), text)
         if found:
@@ -270,10 +271,19 @@ def shot_properties(project: Project, text: str, context: Context) -> Step | Non
     elif re.search(r"\b(wider|looser|further back|farther back)\b", text):
         step = 1
     if not changes and duration is None and step is None:
-        return None
+        felt, text = _shot_pace(text)
+        if felt is None:
+            return None
+        duration = ("scale", felt, text)
     whole_film = set(changes) <= {"time_of_day"} and step is None and duration is None
+    someone = None
+    if changes.keys() & {"angle", "movement"}:
+        someone, text = _camera_on(project, text)
     if chosen:
         refs = chosen[0]
+    elif someone is not None and not find_shots(project, text):
+        refs = _shots_with(project, someone)
+        words.append(f"every shot with {someone.name}")
     else:
         selected = None if find_shots(project, text) else select_shots(project, text, context)
         refs = selected[0] if selected else target_shots(project, text, context, "change", whole_film=whole_film)
@@ -306,7 +316,10 @@ def shot_properties(project: Project, text: str, context: Context) -> Step | Non
         words.append(f"framed on {subject}")
     if pace is not None:
         words.append(f"{'slower' if pace > 1 else 'quicker'} move (the shot x{pace:g} long)")
-    if duration is not None and not (pace is not None and duration[0] == "scale" and duration[1] == pace):
+    elif felt is not None:
+        words.append(f"{'slower' if felt > 1 else 'quicker'} (the shot x{felt:g} long)")
+    said_by_pace = pace is not None and duration is not None and duration[0] == "scale" and duration[1] == pace
+    if duration is not None and felt is None and not said_by_pace:
         kind, value, _ = duration
         words.append(
             f"{total:g}s in total"
@@ -318,6 +331,43 @@ def shot_properties(project: Project, text: str, context: Context) -> Step | Non
             else f"{'+' if value > 0 else ''}{value:g}s"
         )
     return Step(edits, f"{_shot_list(refs, project)}: {', '.join(words)}", refs[-1].id if len(refs) == 1 else None)
+
+
+_CAMERA_ON = re.compile(r"\b(?:on|at|of)\s+(?P<who>[a-z][a-z'-]*)(?=\s|$)|(?<=\s\s)(?P<pronoun>her|him|them)\b")
+
+
+def _camera_on(project: Project, text: str) -> tuple[Character | None, str]:
+    """Who an angle or a move is on ('low angle on Tomas', 'look down on her'): the character named,
+    or None for a pronoun (the person in the shots named), and the text without those words."""
+    match = _CAMERA_ON.search(text)
+    if not match:
+        return None, text
+    if match.group("pronoun") or match.group("who") in ("her", "him", "them"):
+        return None, blank(text, match.start(), match.end())
+    character = find_character(project, match.group("who"))
+    if character is None:
+        return None, text  # "on the lantern": a thing, found by what the shots hold
+    return character, blank(text, match.start(), match.end())
+
+
+def _shots_with(project: Project, character: Character) -> list[ShotRef]:
+    """Every shot a character is in: an angle on someone with no shot named is an angle on them
+    wherever they are (a director's 'go low on Tomas'), and the reply lists the shots."""
+    shots = enumerate(project.shots, 1)
+    refs = [ShotRef(id=s.id, number=n, offset=0) for n, s in shots if character.id in s.characters]
+    if not refs:
+        raise Refusal(f"{character.name} is in no shot; name the shot, e.g. 'low angle on shot 3'.")
+    return refs
+
+
+def _shot_pace(text: str) -> tuple[float | None, str]:
+    """A shot said to be slow or fast with no move named ('make shot 3 slow'): its length, the pace a
+    cut is felt at (slow half again as long, fast two thirds), and the text without the word."""
+    match = re.search(rf"\b(?P<word>{_SLOW}|{_QUICK}|slow-paced|fast-paced|leisurely|brisk)\b", text)
+    if not match:
+        return None, text
+    slow = re.fullmatch(rf"{_SLOW}|slow-paced|leisurely", match.group("word"))
+    return (1.5 if slow else 0.67), blank(text, match.start(), match.end())
 
 
 _SLOW = r"slow|slowly|gentle|gently|gradual|gradually|very slow|very slowly|creeping|lingering"
@@ -385,7 +435,8 @@ as well at so is are whole film reel story everything light lighting time day sc
 put same thanks thank it's from by up over was there let have has need needs insert get done much very longer shorter
 extend lengthen trim shorten tighten quicker faster snappier hold add twice double half halve closer tighter
 wider looser
-further farther back punch slower time less cut clip chop off down about around roughly like maybe approximately"""
+further farther back punch slower time less cut clip chop off down about around roughly like maybe approximately
+see shoot shooting view show perspective"""
 _FILLER = frozenset(_FILLER_WORDS.split())
 
 
@@ -612,6 +663,8 @@ def _characters_named(project: Project, action: str, anchor: Shot | None) -> lis
 def transition(project: Project, text: str, context: Context) -> Step | None:
     """'dissolve into shot 4', 'fade out at the end', 'fade in at the start', 'cut to shot 3', 'fade it out'."""
     text = re.sub(r"\bfade\s+(it|that|this|that shot|this shot)\s+(out|in)\b", r"fade \2 \1", text)
+    # a fade between two shots, or into one, joins them: a dissolve into the later one
+    text = re.sub(r"\b(?:a\s+)?(?:fade|mix|blend)s?\b(?=\s+(?:between|into|from)\b)", "dissolve", text)
     found = _find(TRANSITION_WORDS, text)  # type: ignore[arg-type]
     if not found:
         return None

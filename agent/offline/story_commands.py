@@ -9,7 +9,7 @@ from pathlib import Path
 
 from agent.commands import MAX_LINES, CommandError, CutToBeats, RecordLine, RemoveMusic, expand
 from agent.offline.addressing import find_character, find_shots
-from agent.offline.grammar import Context, Refusal, Step, target_shots
+from agent.offline.grammar import Context, Refusal, Step, select_shots, target_shots
 from agent.offline.reading import describe_looks, looks, person_traits
 from agent.offline.selection import gender_of
 from agent.offline.shots import shorten
@@ -36,11 +36,15 @@ from story import (
 )
 from story.model import MAX_NAME, MAX_SHOT_FRAMES, MAX_SHOTS, Acting, Expression, Prop, PropPlace, Weather
 
+_STYLE_NAMES = "|".join(re.escape(n) for n in sorted([*STYLES, *STYLE_ALIASES], key=len, reverse=True))
+
 
 def style(project: Project, text: str, context: Context) -> Step | None:
     """'make it noir', 'style: watercolour', 'in the style of a comic'."""
-    explicit = re.match(r"^(?:style|look)\s*[:=]?\s*(?P<name>.+)$", text) or re.search(
-        r"\bin (?:the|a) style of (?:an?\s+)?(?P<name>.+)$", text
+    explicit = (
+        re.match(r"^(?:style\s*[:=]?|look\s*[:=])\s*(?P<name>.+)$", text)
+        or re.search(r"\bin (?:the|a) style of (?:an?\s+)?(?P<name>.+)$", text)
+        or re.match(rf"^look\s+(?:like\s+)?(?:an?\s+)?(?P<name>{_STYLE_NAMES})$", text)
     )
     if explicit:
         name = explicit.group("name").strip(" .")
@@ -51,18 +55,16 @@ def style(project: Project, text: str, context: Context) -> Step | None:
             text,
         ) or re.match(r"^(?P<name>.+?)\s+(?:style|look)$", text)
         if not match:
-            one = re.match(
-                r"^make\s+(?P<shots>.+?)\s+(?:look\s+)?(?:like\s+)?(?:an?\s+)?(?P<name>[a-z ]+?)"
-                r"(?:\s+(?:style|look))?$",
+            one = re.search(
+                rf"\s(?:look\s+)?(?:like\s+)?(?:in\s+)?(?:an?\s+)?(?P<name>{_STYLE_NAMES})(?:\s+(?:style|look))?$",
                 text,
             )
-            if (
-                one
-                and STYLE_ALIASES.get(one.group("name"), one.group("name")) in STYLES
-                and find_shots(project, one.group("shots"))
-            ):
-                name = STYLE_ALIASES.get(one.group("name"), one.group("name"))
-                raise Refusal(f"A style is the look of the whole film, not one shot's: say 'make it {name}'.")
+            shots = text[: one.start()] if one else ""
+            if one and (find_shots(project, shots) or select_shots(project, shots, context)):
+                name = one.group("name")
+                raise Refusal(
+                    f"A style is the look of the whole film, not of some shots: say 'make it {name}' for every shot."
+                )
             return None
         name = match.group("name").strip(" .")
         if STYLE_ALIASES.get(name, name) not in STYLES:

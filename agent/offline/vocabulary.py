@@ -204,6 +204,17 @@ ANGLE_WORDS: list[tuple[str, Angle]] = [
     ("eye-level", Angle.EYE_LEVEL), ("point of view", Angle.POV), ("pov", Angle.POV),
     ("over the shoulder", Angle.OVER_THE_SHOULDER), ("over-the-shoulder", Angle.OVER_THE_SHOULDER),
     ("ots", Angle.OVER_THE_SHOULDER),
+    # where the camera is, said as a person would: above looks down (high), below looks up (low)
+    ("from above", Angle.HIGH), ("from up high", Angle.HIGH), ("from high up", Angle.HIGH),
+    ("looking down on", Angle.HIGH), ("look down on", Angle.HIGH), ("looking down at", Angle.HIGH),
+    ("look down at", Angle.HIGH), ("from below", Angle.LOW), ("from down low", Angle.LOW),
+    ("from the ground", Angle.LOW), ("looking up at", Angle.LOW), ("look up at", Angle.LOW),
+    ("worm's-eye", Angle.LOW), ("worms eye", Angle.LOW), ("worm's eye", Angle.LOW),
+    ("from straight above", Angle.OVERHEAD), ("from directly above", Angle.OVERHEAD), ("top shot", Angle.OVERHEAD),
+    ("birdseye", Angle.OVERHEAD), ("over her shoulder", Angle.OVER_THE_SHOULDER),
+    ("over his shoulder", Angle.OVER_THE_SHOULDER), ("over their shoulder", Angle.OVER_THE_SHOULDER),
+    ("tilted", Angle.DUTCH), ("straight on", Angle.EYE_LEVEL), ("from her eyes", Angle.POV),
+    ("from his eyes", Angle.POV), ("through her eyes", Angle.POV), ("through his eyes", Angle.POV),
 ]
 MOVEMENT_WORDS: list[tuple[str, Movement]] = [
     ("push in", Movement.PUSH_IN), ("push-in", Movement.PUSH_IN), ("dolly in", Movement.PUSH_IN),
