@@ -52,7 +52,7 @@ def complete_plan(story: ReplaceStory, brief: str, reading: ReplaceStory) -> Com
     if not peopled and read_peopled:
         names = ", ".join(c.name for c in reading.characters[:4])
         raise DirectorError(
-            f"the model's plan puts no one in any of its {len(shots)} shots, though the brief has {names}"
+            f"the model's plan puts no one in {_its(len(shots))}, though the brief has {names}"
         )
     shots = [_in_frame(shot) for shot in shots]
     notes = []
@@ -107,3 +107,8 @@ def _free_id(wanted: str, taken: set[str]) -> str:
 
 def _numbers(numbers: list[int]) -> str:
     return ", ".join(str(n) for n in numbers[:-1]) + (" and " if len(numbers) > 1 else "") + str(numbers[-1])
+
+
+def _its(count: int) -> str:
+    """'its only shot', 'any of its 3 shots'."""
+    return "its only shot" if count == 1 else f"any of its {count} shots"

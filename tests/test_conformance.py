@@ -204,6 +204,10 @@ def test_a_plan_with_no_one_in_it_is_refused_with_the_reason() -> None:
         server.queue += [tool_call("create_story", model_plan("A lighthouse at dusk.", "Waves.")), text("")]
         with pytest.raises(DirectorError, match="puts no one in any of its 2 shots, though the brief has Mara"):
             director(server).plan(BRIEF)
+    with StrictServer() as server:
+        server.queue += [tool_call("create_story", model_plan("A lighthouse at dusk.")), text("")]
+        with pytest.raises(DirectorError, match="puts no one in its only shot, though the brief has Mara"):
+            director(server).plan(BRIEF)
 
 
 def test_a_refused_change_says_what_was_asked_and_why_nothing_applied() -> None:
