@@ -140,8 +140,13 @@ def build_studio(projects_root: Path, *, start: Path | None = None) -> gr.Blocks
                         )
         with gr.Accordion("Versions and branches", open=False, elem_id="versions"):
             with gr.Row():
-                versions_sheet = gr.Image(label="Versions: the shot now, then each", type="filepath", interactive=False)
-                versions_video = gr.Video(label="Side by side, in sync", interactive=False)
+                versions_sheet = gr.Image(
+                    label="Versions: the shot now, then each",
+                    type="filepath",
+                    interactive=False,
+                    elem_id="versions-sheet",
+                )
+                versions_video = gr.Video(label="Side by side, in sync", interactive=False, elem_id="versions-video")
             with gr.Row():
                 version = gr.Radio(label="Version", choices=[], elem_id="version", scale=3)
                 keep_version = gr.Button("Keep this version", variant="primary")
@@ -151,7 +156,7 @@ def build_studio(projects_root: Path, *, start: Path | None = None) -> gr.Blocks
                 switch = gr.Button("Switch to it")
                 branch_name = gr.Textbox(label="Name this version", placeholder="noir")
                 name_branch = gr.Button("Name it")
-            differences = gr.Markdown()
+            differences = gr.Markdown(elem_id="differences")
             show_versions = gr.Button("Refresh", size="sm")
             compared = compare_panel()  # two branches' reels side by side, in sync; keep one
 
