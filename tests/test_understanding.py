@@ -789,3 +789,48 @@ def test_the_next_one_too_after_a_shot_named_by_its_content() -> None:
     plan = director.turn(project, "the next one too")
     after = apply(project, plan.edits)
     assert changed(project, after, "size") == [7] and plan.reply.startswith("Done"), plan.reply
+
+
+@pytest.mark.parametrize(
+    ("message", "number"),
+    [
+        ("put a dissolve between the moth shot and the next one", 3),
+        ("crossfade from 4 into 5", 5),
+        ("a slow fade into shot 8", 8),
+    ],
+)
+def test_a_transition_between_shots_named_every_way(message: str, number: int) -> None:
+    project = film()
+    plan, after = say(project, message)
+    assert (
+        changed(project, after, "transition") == [number]
+        and after.shots[number - 1].props == project.shots[number - 1].props
+    ), plan.reply
+
+
+@pytest.mark.parametrize(("message", "longer"), [("shot 5 is too slow", False), ("shot 4 is too fast", True)])
+def test_a_shot_too_slow_is_made_quicker(message: str, longer: bool) -> None:
+    project = film()
+    plan, after = say(project, message)
+    number = int(message.split()[1])
+    assert changed(project, after, "duration_frames") == [number], plan.reply
+    assert (after.shots[number - 1].duration_frames > 72) == longer, plan.reply
+
+
+def test_one_more_word_after_and_stays_on_the_shot_named() -> None:
+    project = film()
+    plan, after = say(project, "make shot 2 overhead and slower")
+    assert changed(project, after, "duration_frames") == [2] and changed(project, after, "angle") == [2], plan.reply
+
+
+@pytest.mark.parametrize("message", ["lets see rosa from below", "look up at rosa in shot 5"])
+def test_a_name_said_anywhere_with_an_angle(message: str) -> None:
+    project = film()
+    plan, after = say(project, message)
+    assert set(changed(project, after, "angle")) <= {4, 5} and 5 in changed(project, after, "angle"), plan.reply
+
+
+def test_a_place_seen_from_above_is_every_shot_set_there() -> None:
+    project = film()
+    plan, after = say(project, "can we see the pier from above")
+    assert changed(project, after, "angle") == [6, 7, 8, 9] and after.shots[5].angle == Angle.HIGH, plan.reply

@@ -302,10 +302,13 @@ def clauses(text: str) -> list[str]:
         current = pieces[0]
         for piece in pieces[1:]:
             pairs = re.match(r"^(?:swap|switch|exchange|trade)\b", current.lower()) and " and " not in current
+            pairs = pairs or (re.search(r"\bbetween\b", current.lower()) and " and " not in current)  # A and B
             pairs = pairs or bool(
                 _NAMES_ONLY.fullmatch(current.lower())
             )  # "make the first shot and the last shot night"
-            alone = _stands_alone(piece)
+            alone = _stands_alone(piece) and not (
+                _ONE_MORE_WORD.fullmatch(piece.lower().strip(" .!")) and re.search(r"\bshots?\b", current.lower())
+            )
             elided = not alone and _ELIDED.match(piece.lower()) and not re.search(r"\d+[a-z]?\s*$", current.lower())
             if (alone or elided) and not pairs:
                 found.append(current)
@@ -322,6 +325,8 @@ _ELIDED = re.compile(
     r"(?:an?\s+|the\s+)?[a-z]"
 )
 """'4 a wide' after 'make 3 a close-up and': another shot, the verb said once for both."""
+_ONE_MORE_WORD = re.compile(r"(?:a\s+(?:bit|little)\s+)?(?:slower|faster|quicker|longer|shorter|wider|tighter|closer)")
+"""'make shot 2 overhead and slower': one more change to the same shot, not a film-wide mood."""
 _NAMES_ONLY = re.compile(
     r"(?:make|set|turn|change|give|put|have)\s+(?:(?:the|all|every|each|my)\s+)?(?:[\w'-]+\s+){0,2}?shots?(?:\s+#?\d+[a-z]?)?"
 )

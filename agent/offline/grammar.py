@@ -333,21 +333,26 @@ def shot_properties(project: Project, text: str, context: Context) -> Step | Non
     return Step(edits, f"{_shot_list(refs, project)}: {', '.join(words)}", refs[-1].id if len(refs) == 1 else None)
 
 
-_CAMERA_ON = re.compile(r"\b(?:on|at|of)\s+(?P<who>[a-z][a-z'-]*)(?=\s|$)|(?<=\s\s)(?P<pronoun>her|him|them)\b")
+_CAMERA_ON = re.compile(
+    r"(?:\b(?:on|at|of)\s+|(?<=\s\s))(?P<who>[a-z][a-z'-]*)(?=\s|$)"
+    r"|\b(?:frames?|see|shoot|film|show|get|catch)\s+(?P<pronoun>her|him|them)\b"
+)
 
 
 def _camera_on(project: Project, text: str) -> tuple[Character | None, str]:
     """Who an angle or a move is on ('low angle on Tomas', 'look down on her'): the character named,
     or None for a pronoun (the person in the shots named), and the text without those words."""
-    match = _CAMERA_ON.search(text)
-    if not match:
-        return None, text
-    if match.group("pronoun") or match.group("who") in ("her", "him", "them"):
-        return None, blank(text, match.start(), match.end())
-    character = find_character(project, match.group("who"))
-    if character is None:
-        return None, text  # "on the lantern": a thing, found by what the shots hold
-    return character, blank(text, match.start(), match.end())
+    for match in _CAMERA_ON.finditer(text):
+        if match.group("pronoun") or match.group("who") in ("her", "him", "them"):
+            return None, blank(text, match.start(), match.end())
+        character = find_character(project, match.group("who"))
+        if character is not None:  # else "on the lantern": a thing, found by what the shots hold
+            return character, blank(text, match.start(), match.end())
+    for character in project.characters:  # "let's see Tomas from below": the name said anywhere
+        named = re.search(rf"\b{re.escape(character.name.lower())}\b", text)
+        if named:
+            return character, blank(text, named.start(), named.end())
+    return None, text
 
 
 def _shots_with(project: Project, character: Character) -> list[ShotRef]:
@@ -366,8 +371,10 @@ def _shot_pace(text: str) -> tuple[float | None, str]:
     match = re.search(rf"\b(?P<word>{_SLOW}|{_QUICK}|slow-paced|fast-paced|leisurely|brisk)\b", text)
     if not match:
         return None, text
-    slow = re.fullmatch(rf"{_SLOW}|slow-paced|leisurely", match.group("word"))
-    return (1.5 if slow else 0.67), blank(text, match.start(), match.end())
+    slow = bool(re.fullmatch(rf"{_SLOW}|slow-paced|leisurely", match.group("word")))
+    too = re.search(r"\btoo\s+$", text[: match.start()])  # "shot 5 is too slow": a complaint asks the other way
+    slow = slow != bool(too)
+    return (1.5 if slow else 0.67), blank(text, too.start() if too else match.start(), match.end())
 
 
 _SLOW = r"slow|slowly|gentle|gently|gradual|gradually|very slow|very slowly|creeping|lingering"
@@ -664,15 +671,21 @@ def transition(project: Project, text: str, context: Context) -> Step | None:
     """'dissolve into shot 4', 'fade out at the end', 'fade in at the start', 'cut to shot 3', 'fade it out'."""
     text = re.sub(r"\bfade\s+(it|that|this|that shot|this shot)\s+(out|in)\b", r"fade \2 \1", text)
     # a fade between two shots, or into one, joins them: a dissolve into the later one
-    text = re.sub(r"\b(?:a\s+)?(?:fade|mix|blend)s?\b(?=\s+(?:between|into|from)\b)", "dissolve", text)
+    text = re.sub(
+        r"\b(?:a\s+)?(?:(?:slow|quick|soft|gentle|long|short|nice)\s+)?(?:fade|mix|blend)s?\b(?=\s+(?:between|into|from)\b)",
+        "dissolve",
+        text,
+    )
     found = _find(TRANSITION_WORDS, text)  # type: ignore[arg-type]
     if not found:
         return None
     kind: Transition = found[0]  # type: ignore[assignment]
     if kind == Transition.CUT and not re.search(r"\b(?:hard\s+)?cut\s+(?:in)?to\b", text):
         return None
-    selected = None if find_shots(project, text) else select_shots(project, text, context)
-    refs = find_shots(project, text) or (selected[0] if selected else [])
+    refs = _two_sides(project, text, context)
+    if not refs:
+        selected = None if find_shots(project, text) else select_shots(project, text, context)
+        refs = find_shots(project, text) or (selected[0] if selected else [])
     if refs:
         ref = max(refs, key=lambda r: r.number) if len(refs) > 1 else refs[0]
     elif re.search(r"\b(end|ending|finish|close)\b", text) or (kind == Transition.FADE_OUT and not refs):
@@ -683,6 +696,26 @@ def transition(project: Project, text: str, context: Context) -> Step | None:
         ref = target_shots(project, text, context, f"{kind.value}")[0]
     edit = UpdateShot(shot_id=ref.id, changes=ShotChanges(transition=kind))
     return Step([edit], f"shot {project.shot(ref.id).label}: {kind.value}", ref.id)
+
+
+_SIDES = re.compile(r"\b(?:between|from)\s+(?P<a>.+?)\s+(?:and|to|into)\s+(?P<b>.+?)\s*$")
+
+
+def _two_sides(project: Project, text: str, context: Context) -> list[ShotRef]:
+    """The two shots a transition joins ('between 3 and 4', 'from the boat shot into the next one'),
+    the second read from the first; [] when the text does not name two so."""
+    match = _SIDES.search(text)
+    if not match:
+        return []
+    found: list[ShotRef] = []
+    for side in match.group("a", "b"):
+        side = f"shot {side}" if re.fullmatch(r"#?\d+[a-z]?", side) else side
+        near = Context(last_shot=found[0].id if found else context.last_shot)
+        named = find_shots(project, side) or (select_shots(project, side, near) or ([], ""))[0]
+        if len(named) != 1:
+            return []
+        found.append(named[0])
+    return found
 
 
 def renumber(project: Project, text: str, context: Context) -> Step | None:

@@ -100,12 +100,13 @@ def by_place(project: Project, text: str) -> Found | None:
     names = "|".join(re.escape(w) for w in sorted(places, key=len, reverse=True))
     match = re.search(
         rf"\b(?:(?:in|at|on|inside|outside|by)\s+the\s+(?P<a>{names})(?:\s+(?:scenes?|shots?))?|"
-        rf"(?:the|every|all(?:\s+the)?)\s+(?P<b>{names})\s+(?:scenes?|shots?))\b",
+        rf"(?:the|every|all(?:\s+the)?)\s+(?P<b>{names})\s+(?:scenes?|shots?)|"
+        rf"(?<![\w-])(?:see|show|shoot|film)\s+the\s+(?P<c>{names}))\b",  # "can we see the village from above"
         text,
     )
     if not match:
         return None
-    place = places[match.group("a") or match.group("b")]
+    place = places[match.group("a") or match.group("b") or match.group("c")]
     refs = [
         ShotRef(id=s.id, number=n, offset=match.start()) for n, s in enumerate(project.shots, 1) if s.location == place
     ]

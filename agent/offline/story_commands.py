@@ -461,6 +461,8 @@ def prop(project: Project, text: str, context: Context) -> Step | None:
     what = match.group("what").strip()
     if what.split()[0] in {"shot", "take", "close", "closeup", "wide", "new"} or what in WEATHER_WORDS:
         return None
+    if re.search(r"\b(?:fade|dissolve|crossfade|cross-dissolve|transition|mix|blend|wipe)s?$", what):
+        return None  # "a slow fade into shot 8": how shots join, not a thing in frame
     refs = target_shots(project, match.group("where"), context, f"show {what}")
     holder = None
     if match.group("holder"):

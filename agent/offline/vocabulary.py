@@ -213,6 +213,7 @@ ANGLE_WORDS: list[tuple[str, Angle]] = [
     ("from straight above", Angle.OVERHEAD), ("from directly above", Angle.OVERHEAD), ("top shot", Angle.OVERHEAD),
     ("birdseye", Angle.OVERHEAD), ("over her shoulder", Angle.OVER_THE_SHOULDER),
     ("over his shoulder", Angle.OVER_THE_SHOULDER), ("over their shoulder", Angle.OVER_THE_SHOULDER),
+    ("behind her shoulder", Angle.OVER_THE_SHOULDER), ("behind his shoulder", Angle.OVER_THE_SHOULDER),
     ("tilted", Angle.DUTCH), ("straight on", Angle.EYE_LEVEL), ("from her eyes", Angle.POV),
     ("from his eyes", Angle.POV), ("through her eyes", Angle.POV), ("through his eyes", Angle.POV),
 ]
