@@ -834,3 +834,17 @@ def test_a_place_seen_from_above_is_every_shot_set_there() -> None:
     project = film()
     plan, after = say(project, "can we see the pier from above")
     assert changed(project, after, "angle") == [6, 7, 8, 9] and after.shots[5].angle == Angle.HIGH, plan.reply
+
+
+def test_an_angle_on_a_thing_in_the_shot_named() -> None:
+    project = film()
+    plan, after = say(project, "make shot 2 low angle on the lamp")
+    assert changed(project, after, "angle") == [2], plan.reply
+    plan, after = say(project, "make shot 2 low angle on the dragon")  # no dragon in shot 2: not read
+    assert plan.refused and after == project, plan.reply
+
+
+def test_someones_shots_with_a_verb_before_the_name() -> None:
+    project = film()
+    plan, after = say(project, "make rosa's shots from below")
+    assert changed(project, after, "angle") == [4, 5], plan.reply

@@ -288,6 +288,8 @@ def shot_properties(project: Project, text: str, context: Context) -> Step | Non
         selected = None if find_shots(project, text) else select_shots(project, text, context)
         refs = selected[0] if selected else target_shots(project, text, context, "change", whole_film=whole_film)
         text = selected[1] if selected else text
+    if changes.keys() & {"angle", "movement"}:
+        text = _on_a_thing_in(project, refs, text)
     _read_whole(clause, text, duration is not None)
     total = duration[1] if duration is not None and duration[0] == "total" else None
     if duration is not None and total is not None:  # scale every shot named so their sum is the length
@@ -349,10 +351,25 @@ def _camera_on(project: Project, text: str) -> tuple[Character | None, str]:
         if character is not None:  # else "on the lantern": a thing, found by what the shots hold
             return character, blank(text, match.start(), match.end())
     for character in project.characters:  # "let's see Tomas from below": the name said anywhere
-        named = re.search(rf"\b{re.escape(character.name.lower())}\b", text)
+        named = re.search(rf"\b{re.escape(character.name.lower())}\b(?:'s\b)?", text)
         if named:
             return character, blank(text, named.start(), named.end())
     return None, text
+
+
+def _on_a_thing_in(project: Project, refs: list[ShotRef], text: str) -> str:
+    """The text without 'on the lamp' when every shot named holds a lamp ('make shot 2 low angle on
+    the lamp'): what the camera is on, in the shots it is on."""
+    match = re.search(r"\b(?:on|at)\s+(?:the|a|an|his|her|their|its)\s+(?P<what>[a-z][a-z' -]*?)\s*(?=\bin\b|$)", text)
+    if not match:
+        return text
+    wanted = match.group("what").split()
+    for ref in refs:
+        shot = project.shot(ref.id)
+        held = " ".join([shot.action.lower(), *(p.name.lower() for p in shot.props)])
+        if not all(re.search(rf"\b{re.escape(w)}", held) for w in wanted):
+            return text
+    return blank(text, match.start(), match.end())
 
 
 def _shots_with(project: Project, character: Character) -> list[ShotRef]:

@@ -126,6 +126,8 @@ def by_character(project: Project, text: str) -> Found | None:
     if not match:
         return None
     character = find_character(project, match.group("a") or match.group("b"))
+    if character is None and match.group("b"):  # "make tomas's shots": the name is the last word
+        character = find_character(project, match.group("b").split()[-1])
     if character is None:
         return None
     refs = [
