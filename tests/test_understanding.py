@@ -848,3 +848,13 @@ def test_someones_shots_with_a_verb_before_the_name() -> None:
     project = film()
     plan, after = say(project, "make rosa's shots from below")
     assert changed(project, after, "angle") == [4, 5], plan.reply
+
+
+def test_a_change_beside_a_transition_is_done_or_refused_never_dropped() -> None:
+    project = film()
+    plan, after = say(project, "shot 4 a bit faster please and a dissolve into it")
+    assert changed(project, after, "transition") == [4] and changed(project, after, "duration_frames") == [4], (
+        plan.reply
+    )
+    plan, after = say(project, "dissolve into shot 4 longer")
+    assert plan.refused and after == project and "Done" not in plan.reply, plan.reply

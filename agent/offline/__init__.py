@@ -355,6 +355,11 @@ def _stands_alone(piece: str) -> bool:
     )
     if re.match(starters, lowered) or is_mood(lowered):
         return True
+    if re.match(
+        r"^(?:an?\s+)?(?:(?:slow|quick|soft|gentle|long|short)\s+)?(?:dissolve|fade|crossfade|cross-dissolve)\b",
+        lowered,
+    ):
+        return True  # "shot 4 faster and a dissolve into it": a join of its own
     if _CONTINUES.match(lowered) or _DESCRIBES.match(lowered):
         return False
     # 'and florp the kettle': any other word opens an instruction of its own, read or refused whole,

@@ -460,7 +460,7 @@ put same thanks thank it's from by up over was there let have has need needs ins
 extend lengthen trim shorten tighten quicker faster snappier hold add twice double half halve closer tighter
 wider looser
 further farther back punch slower time less cut clip chop off down about around roughly like maybe approximately
-see shoot shooting view show perspective"""
+see shoot shooting view show perspective tad touch"""
 _FILLER = frozenset(_FILLER_WORDS.split())
 
 
@@ -699,6 +699,9 @@ def transition(project: Project, text: str, context: Context) -> Step | None:
     kind: Transition = found[0]  # type: ignore[assignment]
     if kind == Transition.CUT and not re.search(r"\b(?:hard\s+)?cut\s+(?:in)?to\b", text):
         return None
+    rest = blank(text, found[1].start(), found[1].end())
+    if _duration(project, rest) or any(_find(t, rest) for t in (ANGLE_WORDS, MOVEMENT_WORDS)):  # type: ignore[arg-type]
+        raise Refusal(f"I could read the {kind.value} but not the rest of “{text.strip()}”; say it apart.")
     refs = _two_sides(project, text, context)
     if not refs:
         selected = None if find_shots(project, text) else select_shots(project, text, context)

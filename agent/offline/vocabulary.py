@@ -216,6 +216,7 @@ ANGLE_WORDS: list[tuple[str, Angle]] = [
     ("behind her shoulder", Angle.OVER_THE_SHOULDER), ("behind his shoulder", Angle.OVER_THE_SHOULDER),
     ("tilted", Angle.DUTCH), ("straight on", Angle.EYE_LEVEL), ("from her eyes", Angle.POV),
     ("from his eyes", Angle.POV), ("through her eyes", Angle.POV), ("through his eyes", Angle.POV),
+    ("from her pov", Angle.POV), ("from his pov", Angle.POV), ("from their pov", Angle.POV),
 ]
 MOVEMENT_WORDS: list[tuple[str, Movement]] = [
     ("push in", Movement.PUSH_IN), ("push-in", Movement.PUSH_IN), ("dolly in", Movement.PUSH_IN),
