@@ -858,3 +858,24 @@ def test_a_change_beside_a_transition_is_done_or_refused_never_dropped() -> None
     )
     plan, after = say(project, "dissolve into shot 4 longer")
     assert plan.refused and after == project and "Done" not in plan.reply, plan.reply
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "numbers"),
+    [
+        ("make the moth shot low angle", "same for the next two", [3, 4]),
+        ("shot 5 low angle", "and the previous two as well", [3, 4]),
+    ],
+)
+def test_the_next_two_are_that_many_neighbours(first: str, then: str, numbers: list[int]) -> None:
+    director, project = OfflineDirector(), film()
+    project = apply(project, director.turn(project, first).edits)
+    plan = director.turn(project, then)
+    assert changed(project, apply(project, plan.edits), "angle") == numbers, plan.reply
+
+
+def test_the_next_three_past_the_end_changes_nothing_and_says_so() -> None:
+    director, project = OfflineDirector(), film()
+    project = apply(project, director.turn(project, "make shot 8 a close-up").edits)
+    plan = director.turn(project, "the next 3 too")
+    assert plan.refused and plan.edits == [] and "no 3 shots after" in plan.reply, plan.reply

@@ -94,7 +94,9 @@ def _find(table: list[tuple[str, object]], text: str) -> tuple[object, re.Match[
 _RELATIVE = re.compile(
     r"\bthe\s+(?P<side>next|following|previous|preceding|prior)\s+(?:shot|one)\b"
     r"|\bthe\s+(?:shot|one)\s+(?P<side2>before|after)(?:\s+(?:that|it|this)(?:\s+(?:one|shot))?)?(?!\s*(?:the|shot|\d|#))\b"
+    r"|\bthe\s+(?P<side3>next|following|previous|preceding)\s+(?P<count>two|three|four|five|[2-9])(?:\s+(?:shots|ones))?\b"
 )
+_FORWARD = ("next", "following", "after")
 
 
 def relative_shots(project: Project, text: str, context: Context) -> tuple[list[ShotRef], str] | None:
@@ -105,7 +107,15 @@ def relative_shots(project: Project, text: str, context: Context) -> tuple[list[
     if not context.last_shot or all(s.id != context.last_shot for s in project.shots):
         raise Refusal(f"“{match.group(0)}” of which shot? Name it, e.g. 'shot 3'.")
     number = project.shot_number(context.last_shot)
-    step = 1 if (match.group("side") or match.group("side2")) in ("next", "following", "after") else -1
+    step = 1 if (match.group("side") or match.group("side2") or match.group("side3")) in _FORWARD else -1
+    if match.group("count"):  # "the next two": that many neighbours, all inside the film
+        count = int(NUMBER_WORDS.get(match.group("count"), match.group("count")))
+        numbers = [number + step * k for k in range(1, count + 1)]
+        if not all(1 <= n <= len(project.shots) for n in numbers):
+            label = project.shot(context.last_shot).label
+            raise Refusal(f"Shot {label} has no {count} shots {'after' if step > 0 else 'before'} it.")
+        refs = [ShotRef(id=project.shots[n - 1].id, number=n, offset=match.start()) for n in sorted(numbers)]
+        return refs, blank(text, match.start(), match.end())
     if not 1 <= number + step <= len(project.shots):
         raise Refusal(
             f"Shot {project.shot(context.last_shot).label} has no shot {'after' if step > 0 else 'before'} it."
