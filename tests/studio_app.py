@@ -20,6 +20,27 @@ LIGHTHOUSE = (
     "Far out, a small boat tosses between the rocks."
 )
 ORCHARD = "Title: The Orchard Thief\n\nIn the morning Pip climbs the orchard wall.\nPip runs through the grass."
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's; Playwright's own download is not reachable here
+
+
+def skip_without_chromium() -> None:
+    """Skip the calling browser-test module with one line where Debian's Chromium is not installed."""
+    if not CHROMIUM.exists():
+        pytest.skip(
+            f"no Chromium at {CHROMIUM}: apt-get install chromium to run the studio's browser tests",
+            allow_module_level=True,
+        )
+
+
+@contextmanager
+def offline_studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """`running_studio` with no model configured: the offline director answers."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("OPENAI_BASE_URL", raising=False)
+        with running_studio(tmp_path_factory) as running:
+            yield running
+
+
 BROWSER_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

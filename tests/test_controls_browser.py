@@ -9,14 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from studio_app import ARTIFACTS, BROWSER_ARGS, running_studio
+from studio_app import ARTIFACTS, BROWSER_ARGS, CHROMIUM, running_studio, skip_without_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(
-        f"no Chromium at {CHROMIUM}: apt-get install chromium to run the studio's browser tests",
-        allow_module_level=True,
-    )
+skip_without_chromium()
 
 KITCHEN = (
     "Title: Kitchen Light\n\nAt night Mara sits with Tom in the kitchen.\n"

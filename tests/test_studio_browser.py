@@ -8,14 +8,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from studio_app import ARTIFACTS, BROWSER_ARGS, LIGHTHOUSE, ORCHARD, running_studio, story
+from studio_app import (
+    ARTIFACTS,
+    BROWSER_ARGS,
+    CHROMIUM,
+    LIGHTHOUSE,
+    ORCHARD,
+    running_studio,
+    skip_without_chromium,
+    story,
+)
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(
-        f"no Chromium at {CHROMIUM}: apt-get install chromium to run the studio's browser tests",
-        allow_module_level=True,
-    )
+skip_without_chromium()
 
 
 @pytest.fixture(scope="module")

@@ -9,14 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from studio_app import ARTIFACTS, BROWSER_ARGS, running_studio, story
+from studio_app import ARTIFACTS, BROWSER_ARGS, CHROMIUM, offline_studio, skip_without_chromium, story
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(
-        f"no Chromium at {CHROMIUM}: apt-get install chromium to run the studio's browser tests",
-        allow_module_level=True,
-    )
+skip_without_chromium()
 
 BRIEF = "Title: Dock\n\nAt dawn Mara walks to the dock.\nMara looks out to sea.\nA boat drifts in."
 BOTH = "() => [...document.querySelectorAll('#branch-a video, #branch-b video')]"
@@ -24,10 +19,8 @@ BOTH = "() => [...document.querySelectorAll('#branch-a video, #branch-b video')]
 
 @pytest.fixture(scope="module")
 def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.delenv("OPENAI_BASE_URL", raising=False)
-        with running_studio(tmp_path_factory) as running:
-            yield running
+    with offline_studio(tmp_path_factory) as running:
+        yield running
 
 
 def times(page: object) -> tuple[float, float, bool, bool]:

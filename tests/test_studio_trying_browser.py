@@ -12,14 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from studio_app import ARTIFACTS, BROWSER_ARGS, running_studio, story
+from studio_app import ARTIFACTS, BROWSER_ARGS, CHROMIUM, offline_studio, skip_without_chromium, story
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(
-        f"no Chromium at {CHROMIUM}: apt-get install chromium to run the studio's browser tests",
-        allow_module_level=True,
-    )
+skip_without_chromium()
 
 BRIEF = "Title: Pier\n\nAt dawn Ines walks to the end of the pier.\nInes watches a gull.\nA ferry passes."
 CHAT = "() => document.querySelector('#chat').innerText"
@@ -27,10 +22,8 @@ CHAT = "() => document.querySelector('#chat').innerText"
 
 @pytest.fixture(scope="module")
 def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.delenv("OPENAI_BASE_URL", raising=False)  # the offline director answers
-        with running_studio(tmp_path_factory) as running:
-            yield running
+    with offline_studio(tmp_path_factory) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

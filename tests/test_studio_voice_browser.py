@@ -10,25 +10,18 @@ from pathlib import Path
 
 import pytest
 from llm_server import ChatServer, text, tool_call
-from studio_app import ARTIFACTS, BROWSER_ARGS, running_studio, story
+from studio_app import ARTIFACTS, BROWSER_ARGS, CHROMIUM, offline_studio, skip_without_chromium, story
 from test_speech import recording
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(
-        f"no Chromium at {CHROMIUM}: apt-get install chromium to run the studio's browser tests",
-        allow_module_level=True,
-    )
+skip_without_chromium()
 
 BRIEF = "Title: Dock\n\nAt dawn Mara walks to the dock.\nMara looks out to sea.\nA boat drifts in."
 
 
 @pytest.fixture(scope="module")
 def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.delenv("OPENAI_BASE_URL", raising=False)
-        with running_studio(tmp_path_factory) as running:
-            yield running
+    with offline_studio(tmp_path_factory) as running:
+        yield running
 
 
 @pytest.mark.slow
