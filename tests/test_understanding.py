@@ -879,3 +879,20 @@ def test_the_next_three_past_the_end_changes_nothing_and_says_so() -> None:
     project = apply(project, director.turn(project, "make shot 8 a close-up").edits)
     plan = director.turn(project, "the next 3 too")
     assert plan.refused and plan.edits == [] and "no 3 shots after" in plan.reply, plan.reply
+
+
+def test_a_shot_added_in_a_storm_keeps_the_storm_and_holds_what_its_words_name() -> None:
+    """'add a shot after shot 2: gulls wheel over the black rocks' in a stormy scene: the new shot is
+    stormy like its neighbour (not a clear sky) and its gulls and rocks are in frame."""
+    from conftest import small_project
+
+    project = small_project()
+    stormy = [s.model_copy(update={"weather": Weather.STORM}) if n < 3 else s for n, s in enumerate(project.shots)]
+    project = project.model_copy(update={"shots": stormy})
+    plan = OfflineDirector().turn(project, "add a shot after shot 2: gulls wheel over the black rocks")
+    after = apply(project, plan.edits)
+    added = next(s for s in after.shots if s.label == "2A")
+    assert added.weather == Weather.STORM
+    assert {"gull", "rock"} <= {p.name.rstrip("s") for p in added.props}, added.props
+    calm = OfflineDirector().turn(project, "add a shot after shot 2: the sun comes out over the calm sea")
+    assert next(s for s in apply(project, calm.edits).shots if s.label == "2A").weather != Weather.STORM

@@ -22,6 +22,7 @@ from agent.offline.addressing import (
     no_such_shot,
     without_shots,
 )
+from agent.offline.in_frame import read_in_frame
 from agent.offline.selection import FINDERS, by_content, by_size, by_subject
 from agent.offline.shots import action_seconds, seed_for, shorten
 from agent.offline.vocabulary import (
@@ -50,7 +51,7 @@ from story import (
     UpdateShot,
     apply,
 )
-from story.model import MAX_SHOT_FRAMES, MIN_SHOT_FRAMES, Prop, PropPlace
+from story.model import MAX_SHOT_FRAMES, MIN_SHOT_FRAMES, Prop, PropPlace, Weather
 
 SIZES_TIGHT_TO_WIDE = [ShotSize.ECU, ShotSize.CU, ShotSize.MCU, ShotSize.MS, ShotSize.MWS, ShotSize.WS, ShotSize.EWS]
 
@@ -648,6 +649,8 @@ def insert(project: Project, text: str, context: Context, original: str = "") ->
         size = found[0]  # type: ignore[assignment]
     new_id = _new_id(project)
     characters = _characters_named(project, action, anchor)
+    seen = read_in_frame(action, characters)  # what the words put in frame, as the planner reads a brief
+    place_words = set((anchor.location if anchor and anchor.location else "").split("-"))  # the set is no prop
     shot = Shot(
         id=new_id,
         action=shorten(action),
@@ -656,6 +659,9 @@ def insert(project: Project, text: str, context: Context, original: str = "") ->
         location=anchor.location if anchor else None,
         scene=anchor.scene if anchor else 1,
         time_of_day=_light_in(action) or (anchor.time_of_day if anchor else TimeOfDay.DAY),
+        weather=seen.weather or (anchor.weather if anchor else Weather.CLEAR),  # the storm goes on
+        props=[p for p in seen.props if p.name not in place_words],
+        acting=seen.acting,
         size=size,
         duration_frames=_frames(project, action_seconds(action)),
         seed=seed_for(new_id),

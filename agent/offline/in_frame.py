@@ -126,8 +126,11 @@ def props_in(text: str, holder: str | None = None) -> list[Prop]:
     words = _WORD.findall(text.lower())
     props: list[Prop] = []
     seen: set[str] = set()
-    holding_since = opened = -99
+    holding_since = -99
+    opened = -1  # the words open on a thing too: "gulls wheel over the rocks" names gulls
     for i, word in enumerate(words):
+        if i == 1 and opened == -1:
+            opened = -99  # only the first word stands where a determiner would
         if word in HOLDING_VERBS and not (word in PROP_NOUNS and i - opened == 1):  # "the waves" are no verb
             holding_since = opened = i
             continue
