@@ -55,3 +55,13 @@ def test_who_speaks_names_each_speaker_once() -> None:
     project = project.model_copy(update={"shots": shots})
     plan = OfflineDirector().turn(project, "who talks in shot 3")
     assert plan.reply == "In shot 3: Tom and Mara."
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["show me two versions of the first shot", "what if we try three takes of shot 2?", "can you surprise me?"],
+)
+def test_a_request_for_work_is_not_taken_for_a_question(message: str) -> None:
+    from agent.offline.questions import answer
+
+    assert answer(small_project(), message) is None

@@ -13,9 +13,8 @@ import re
 from agent.offline.addressing import find_character, find_shots
 from story import Project, Shot
 
-_ASKING = re.compile(
-    r"^(?:who|what|what's|whats|where|when|which|how|is|are|does|do|tell me|show me|describe|list)\b|\?\s*$"
-)
+_ASKING = re.compile(r"^(?:who|what|what's|whats|where|when|which|how|is|are|does|do|tell me|describe|list)\b|\?\s*$")
+_ASKED_OF = re.compile(r"\b(?:versions?|takes?|variations?|ways|surprise|branch(?:es)?)\b")  # asks for work, not facts
 _WHO_IN = re.compile(r"\bwho(?:'s| is| are|)\s+(?:in|on screen in|appears? in|shown in|seen in)\b|\bwho appears\b")
 _WHO_SPEAKS = re.compile(r"\bwho\s+(?:speaks|talks|says|is speaking|is talking|has lines)\b")
 _WHAT_SAYS = re.compile(r"^what\s+(?:does|did)\s+(?P<who>.+?)\s+(?:say|said)\b")
@@ -36,7 +35,7 @@ _TITLE = re.compile(
 def answer(project: Project, text: str) -> str | None:
     """The answer to a question about the story, or None when `text` is not one of these questions."""
     said = " ".join(text.lower().split()).rstrip(" .!")
-    if not _ASKING.search(said) or not project.shots:
+    if not _ASKING.search(said) or _ASKED_OF.search(said) or not project.shots:
         return None
     if _TITLE.search(said):
         return f"It is called “{project.bible.title}”." if project.bible.title else "It has no title yet."
@@ -61,7 +60,7 @@ def answer(project: Project, text: str) -> str | None:
         return " ".join(_cast(project, shot) for shot in shots)
     if _WHERE.search(said) and not _WHAT.search(said):
         return " ".join(_where(project, shot) for shot in shots)
-    if _WHAT.search(said) or said.startswith(("tell me", "show me", "describe")):
+    if _WHAT.search(said) or said.startswith(("tell me", "describe")):
         return "\n".join(_describe(project, shot) for shot in shots)
     return None
 
