@@ -214,16 +214,10 @@ def creature_build(character: Character) -> tuple[float, tuple[int, int, int] | 
 @functools.cache
 def _body_colour(char: str) -> tuple[int, int, int] | None:
     """The glyph's commonest colour that is not ink, white or an emoji person's yellow skin."""
-    pixels = np.asarray(icons._sprite(char, 64)).reshape(-1, 4)
-    pixels = pixels[pixels[:, 3] > 200, :3].astype(int)
-    pixels = pixels[(pixels.max(axis=1) > 70) & (pixels.min(axis=1) < 220)]
-    if not len(pixels):
+    best = _any_body_colour(char)
+    if best is None or max(abs(a - b) for a, b in zip(best, _EMOJI_YELLOW, strict=True)) < 40:
         return None
-    colours, counts = np.unique(pixels // 8 * 8, axis=0, return_counts=True)
-    best = tuple(int(v) + 4 for v in colours[int(np.argmax(counts))])
-    if max(abs(a - b) for a, b in zip(best, _EMOJI_YELLOW, strict=True)) < 40:
-        return None
-    return best  # type: ignore[return-value]
+    return best
 
 
 @functools.lru_cache(maxsize=512)
