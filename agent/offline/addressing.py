@@ -106,6 +106,17 @@ def _number(project: Project, token: str) -> int:
     raise no_such_shot(project, label)
 
 
+def stretch(anchor: int, rel: str, count: int) -> range:
+    """The shot numbers 'after', 'from', 'before' or 'up to' shot `anchor` of `count` name."""
+    rel = re.sub(r"\s+", " ", rel)
+    return (
+        range(anchor + 1, count + 1) if rel in ("after", "following")
+        else range(anchor, count + 1) if rel in ("from", "since")
+        else range(1, anchor) if rel == "before"
+        else range(1, anchor + 1)
+    )  # fmt: skip
+
+
 def find_shots(project: Project, text: str) -> list[ShotRef]:
     """Every shot the text names, in the order named; raises `NoSuchShot` for one that is not there."""
     found: dict[int, ShotRef] = {}
@@ -116,13 +127,7 @@ def find_shots(project: Project, text: str) -> list[ShotRef]:
             numbers: list[tuple[int, int]] = []
             if groups.get("rel") or groups.get("onward"):
                 anchor = _number(project, groups.get("anchor") or groups["onward"])
-                rel = re.sub(r"\s+", " ", groups.get("rel") or "from")
-                span = (
-                    range(anchor + 1, count + 1) if rel in ("after", "following")
-                    else range(anchor, count + 1) if rel in ("from", "since")
-                    else range(1, anchor) if rel == "before"
-                    else range(1, anchor + 1)
-                )  # fmt: skip
+                span = stretch(anchor, groups.get("rel") or "from", count)
                 numbers += [(match.start() + i, n) for i, n in enumerate(span)]
                 text = blank(text, match.start(), match.end())  # its anchor is not a shot named besides
             elif groups.get("half"):

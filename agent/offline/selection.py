@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from agent.offline.addressing import ShotRef, blank, find_character
+from agent.offline.addressing import ShotRef, blank, find_character, stretch
 from agent.offline.vocabulary import (
     ANGLE_WORDS,
     EXPRESSION_WORDS,
@@ -323,14 +323,8 @@ def by_span(project: Project, text: str) -> Found | None:
     if best is None:
         return None
     anchor, count = best[0], len(project.shots)
-    rel = re.sub(r"\s+", " ", match.group("rel"))
-    span = (
-        range(anchor + 1, count + 1) if rel in ("after", "following")
-        else range(anchor, count + 1) if rel in ("from", "since")
-        else range(1, anchor) if rel == "before"
-        else range(1, anchor + 1)
-    )  # fmt: skip
-    refs = [ShotRef(id=project.shots[n - 1].id, number=n, offset=match.start()) for n in span]
+    rel = match.group("rel")
+    refs = [ShotRef(id=project.shots[n - 1].id, number=n, offset=match.start()) for n in stretch(anchor, rel, count)]
     if not refs:
         from agent.offline.addressing import Refusal
 
