@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Generator
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,29 @@ def private_home(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monke
         monkeypatch.setenv(name, str(folder))
     monkeypatch.chdir(tmp_path)
     return home
+
+
+_OURS = ("STORYREEL_", "OPENAI_")  # the settings the product reads from the environment
+_SESSION_ENV = {k: v for k, v in os.environ.items() if k.startswith(_OURS)}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, None, None]:
+    """When a test file's last test is torn down (its module fixtures with it), the product's settings
+    in the environment must be as the session found them: a fixture that set one (say
+    STORYREEL_MEMORY=off) and left it would change how every later file's tests run."""
+    yield
+    if nextitem is not None and nextitem.module is item.module:
+        return
+    now = {k: v for k, v in os.environ.items() if k.startswith(_OURS)}
+    if now != _SESSION_ENV:
+        changed = sorted(k for k in now.keys() | _SESSION_ENV.keys() if now.get(k) != _SESSION_ENV.get(k))
+        for key in changed:  # put them back, so one leak fails one file, not every later one
+            if key in _SESSION_ENV:
+                os.environ[key] = _SESSION_ENV[key]
+            else:
+                os.environ.pop(key, None)
+        pytest.fail(f"{item.module.__name__} left {', '.join(changed)} changed in the environment; use monkeypatch")
 
 
 def small_project(**overrides: object) -> Project:

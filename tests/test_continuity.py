@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 
 from memory import DATA_DIR_ENV, ProjectMemory
-from story.continuity import check
-from story.continuity import coloured_things, is_offscreen
 from story import Bible, Character, DialogueLine, Location, Project, ReplaceStory, Shot, apply
+from story.continuity import check, coloured_things, is_offscreen
 
 CAST = [
     Character(

@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import opentimelineio as otio
@@ -39,18 +40,20 @@ def labels(film: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def made(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
     """Four small shots (shot 2 has a line; 3 and 4 are in the kitchen), shot 1 deleted and 2A put in after 2;
     with what the insert printed."""
     film = tmp_path_factory.mktemp("labels") / "film"
-    os.environ.setdefault("STORYREEL_MEMORY", "off")
-    story = small_story(width=160, height=90, shots=4, title_card=False)
-    production, _ = Production.new(film, "A keeper waits.", director=ScriptedDirector(story=[story]))  # type: ignore[arg-type]
-    production.close()
-    run("say", film, "delete shot 1")
-    inserted = run("say", film, "add a shot after 2: gulls wheel over the harbour")
-    assert labels(film) == LABELS
-    return film, inserted.stdout
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("STORYREEL_MEMORY", "off")
+        story = small_story(width=160, height=90, shots=4, title_card=False)
+        director = ScriptedDirector(story=[story])
+        production, _ = Production.new(film, "A keeper waits.", director=director)  # type: ignore[arg-type]
+        production.close()
+        run("say", film, "delete shot 1")
+        inserted = run("say", film, "add a shot after 2: gulls wheel over the harbour")
+        assert labels(film) == LABELS
+        yield film, inserted.stdout
 
 
 @pytest.fixture

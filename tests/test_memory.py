@@ -227,7 +227,8 @@ def test_semantic_recall_top1_accuracy(film: tuple[ProjectFolder, Project]) -> N
         f"{overall_accuracy:.3f} across all kinds; misses: {misses}"
     )
     # Measured: 1.00 within the kind and 1.00 across all kinds since recall also weighs words
-    # (0.97 across kinds on meaning alone: one place query landed on a shot set there). The director resolves references within a kind, so that is the figure held
+    # (0.97 across kinds on meaning alone: one place query landed on a shot set there). The
+    # director resolves references within a kind, so that is the figure held
     # high: 0.90 allows three misses in 33, room for a model or wording change to cost a hard
     # paraphrase or two, while a broken embedding (or chromadb's downloading default, or
     # l2 instead of cosine) falls far below it. Across kinds shots legitimately compete with

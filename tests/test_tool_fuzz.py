@@ -69,6 +69,7 @@ CLEAN_NAMES = [  # these fail in a set, or without music, or with no versions on
     for name in WEIGHTED_NAMES
     if name not in ("undo", "redo", "choose_take", "cut_to_beats", "keep_variation", "branch")
 ]
+SOLO = sorted(set(CLEAN_NAMES))  # the tools a project may open with, each as likely
 MUSIC, RECORDING, ESCAPE = "media/music/gulls.wav", "media/voice/line.wav", "media/music/escape.wav"
 PATHS = [MUSIC, RECORDING, ESCAPE, "../outside.wav", "/etc/passwd", "story.json", "media/music/../../../outside.wav"]
 BAD_VALUES: list[Any] = [
@@ -109,7 +110,7 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))  # enough for well over 1
 # Drawing calls --------------------------------------------------------------------------------
 
 
-def aim(data: st.DataObject, name: str, args: dict[str, Any], shots: int) -> dict[str, Any]:
+def aim(data: st.DataObject, name: str, args: dict[str, Any], shots: int, solo: bool = False) -> dict[str, Any]:
     """Point a schema-valid call at this project (a shot it has, a known character, a registered
     renderer), so that a good share of the turns can hold and be saved."""
     args = dict(args)
@@ -136,9 +137,10 @@ def aim(data: st.DataObject, name: str, args: dict[str, Any], shots: int) -> dic
         args["shots"] = [data.draw(position)] if args.get("shots") else []
     if args.get("backend") is not None:
         args["backend"] = "animatic"
-    if args.get("path") is not None:  # a file in the project, mostly the right kind; now and then one outside
+    if args.get("path") is not None or (solo and name in ("set_music", "record_line")):
+        # a file in the project, mostly the right kind; now and then one outside
         right = MUSIC if name == "set_music" else RECORDING
-        args["path"] = data.draw(st.sampled_from([right, right, right, *PATHS]))
+        args["path"] = right if solo else data.draw(st.sampled_from([right, right, right, *PATHS]))
     if name == "record_line":  # the one line of small_project, in shot 3 until the shots move
         args["shot"], args["line"] = min(3, shots), 1
     if name == "create_story":
@@ -195,15 +197,16 @@ def arguments_of(name: str) -> st.SearchStrategy[dict[str, Any]]:
     return from_schema(SCHEMAS[name])
 
 
-def draw_reply(data: st.DataObject, shots: int) -> list[tuple[Any, Any]]:
+def draw_reply(data: st.DataObject, shots: int, solo: str | None = None) -> list[tuple[Any, Any]]:
     """One reply's calls, drawn from the schemas and mutated; now and then a reply of more calls than a
-    turn takes (the same valid `add_shot` many times), which is counted apart."""
-    if data.draw(st.integers(0, 39)) == 17:  # not 0: Hypothesis draws the ends of a range often
+    turn takes (the same valid `add_shot` many times), which is counted apart. `solo` asks for one
+    aimed call of that tool alone, each tool's sure way to hold."""
+    if solo is None and data.draw(st.integers(0, 39)) == 17:  # not 0: Hypothesis draws the ends of a range often
         many = data.draw(st.sampled_from([MAX_CALLS, MAX_CALLS + 1, 3 * MAX_CALLS]))
         return [("add_shot", json.dumps({"action": f"gull {n}"})) for n in range(many)]
-    if data.draw(st.integers(0, 5), label="solo") == 3:  # one aimed call alone: each tool's way to hold
-        name = data.draw(st.sampled_from(CLEAN_NAMES))
-        return [(name, json.dumps(aim(data, name, data.draw(arguments_of(name), label=name), shots)))]
+    if solo is not None or data.draw(st.integers(0, 5), label="solo") == 3:
+        name = solo or data.draw(st.sampled_from(CLEAN_NAMES))
+        return [(name, json.dumps(aim(data, name, data.draw(arguments_of(name), label=name), shots, solo=True)))]
     calls = []
     clean = data.draw(st.integers(0, 2), label="clean") > 0  # most replies aim to hold whole
     for _ in range(data.draw(st.integers(1, 4))):
@@ -307,10 +310,12 @@ def test_fuzzed_tool_calls_change_a_project_whole_or_not_at_all(tmp_path: Path) 
             write_wav(root / RECORDING, tone(220, 0.5))
             (root / ESCAPE).symlink_to(outside)  # inside by its name, outside by where it leads
             allowed = {p.relative_to(root).parts[0] for p in root.rglob("*")} | {"history", "story.json"}
-            for _ in range(data.draw(st.integers(1, 4), label="turns")):
+            for turn in range(data.draw(st.integers(1, 4), label="turns")):
                 folder = ProjectFolder.open(root)
                 before, before_bytes = folder.load(), folder.story_path.read_bytes()
                 replies = [draw_reply(data, len(before.shots)) for _ in range(data.draw(st.integers(1, 3)))]
+                if turn == 0:  # each project opens with one tool's aimed call alone
+                    replies[0] = draw_reply(data, len(before.shots), solo=data.draw(st.sampled_from(SOLO)))
                 strings = all(isinstance(n, str) and isinstance(a, str) for reply in replies for n, a in reply)
                 stream = strings and data.draw(st.booleans(), label="stream")
                 server.queue[:] = [

@@ -28,12 +28,13 @@ def film(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from agent.offline import OfflineDirector
     from agent.production import Production
 
-    os.environ.setdefault("STORYREEL_MEMORY", "off")
     root = tmp_path_factory.mktemp("visual") / "film"
     project = apply(Project(), [*OfflineDirector().plan(BRIEF), SetStyle(changes={"width": 320, "height": 180})])
-    production = Production(ProjectFolder.create(root, project, message="planned"))
-    production.render()
-    production.close()
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("STORYREEL_MEMORY", "off")
+        production = Production(ProjectFolder.create(root, project, message="planned"))
+        production.render()
+        production.close()
     return root
 
 
