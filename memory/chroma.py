@@ -86,7 +86,7 @@ class ChromaStore:
         import chromadb
         from chromadb.config import Settings
 
-        from memory.embedding import MiniLMEmbedding
+        from memory.chroma_embedding import MiniLMEmbedding
 
         if self.path.exists() and not self.path.is_dir():
             raise MemoryCorrupt(f"memory store {self.path} is a file, not a folder; {REBUILD_HINT}")

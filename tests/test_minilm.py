@@ -35,15 +35,15 @@ def test_numpy_vectors_are_sentence_transformers_vectors() -> None:
     assert np.abs(alone - ours[2]).max() < 1e-5
 
 
-def test_a_few_texts_are_embedded_without_torch() -> None:
+def test_a_few_texts_are_embedded_without_torch_or_chromadb() -> None:
     script = textwrap.dedent(
         """
         import sys
         from memory.embedding import embed
         vectors = embed(["heron", "a small boat"])
         assert len(vectors) == 2 and len(vectors[0]) == 384
-        print("torch" in sys.modules, "sentence_transformers" in sys.modules)
+        print("torch" in sys.modules, "sentence_transformers" in sys.modules, "chromadb" in sys.modules)
         """
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, check=True)
-    assert done.stdout.split() == ["False", "False"]
+    assert done.stdout.split() == ["False", "False", "False"]
