@@ -810,10 +810,10 @@ class Subtitle:
         """Where the line shows on the frame: left, top, width, height."""
         return (self.x, self.y, self.keep.shape[1], self.keep.shape[0])
 
-    def apply(self, frame: np.ndarray) -> None:
-        """Blend the line into `frame` (H x W x 3 uint8) in place."""
+    def apply(self, frame: np.ndarray, top: int = 0) -> None:
+        """Blend the line into `frame` (H x W x 3 uint8) in place; `frame` may be the frame's rows from `top` down."""
         h, w = self.keep.shape[:2]
-        region = frame[self.y : self.y + h, self.x : self.x + w]
+        region = frame[self.y - top : self.y - top + h, self.x : self.x + w]
         region[...] = ((region * self.keep + self.premultiplied) >> 8).astype(np.uint8)
 
 

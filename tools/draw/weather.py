@@ -103,6 +103,7 @@ class Overlay:
     _cleared: dict[tuple[int, tuple[int, int, int, int]], np.ndarray] = field(
         default_factory=dict, compare=False, repr=False
     )
+    _blocks: dict[object, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, compare=False, repr=False)
 
     def key(self, n: int) -> tuple[int, bool]:
         """What frame `n` shows of the weather: its drawing in the loop, and whether it flashes."""
@@ -133,6 +134,47 @@ class Overlay:
                 flat[self.bolt] = (255, 255, 240)
         if self.loop:  # solid streaks and flakes: a write, no blend, keeps a frame's cost near a copy's
             flat[self._indices(self._phase(n), clear)] = self.colour
+
+    def apply_yuv(self, planes: tuple[np.ndarray, ...], n: int, clear: tuple[int, int, int, int] | None = None) -> None:
+        """`apply` for a yuv420p frame: its Y, U and V planes (U and V half size each way) changed in place.
+
+        A chroma sample takes a streak's colour in the share of its 2x2 pixels the streak covers, as it
+        would from ffmpeg converting the RGB frame; the flash is the same lightening, written in YUV."""
+        luma = planes[0]
+        if n in self.flashes:
+            picture = luma[: self.rows]  # 255 - (255 - c) * 2/5 on R, G and B is 0.4 Y + 141 and 0.4 C + 76.8
+            picture[...] = ((picture.astype(np.uint16) * 2 + 705) // 5).astype(np.uint8)
+            for chroma in planes[1:]:
+                top = chroma[: self.rows // 2]
+                top[...] = ((top.astype(np.uint16) * 2 + 384) // 5).astype(np.uint8)
+            if self.bolt is not None:
+                self._mark(planes, "bolt", self.bolt, (255, 255, 240))
+        if self.loop:
+            phase = self._phase(n)
+            self._mark(planes, (phase, clear), self._indices(phase, clear), tuple(int(c) for c in self.colour))
+
+    def _mark(self, planes: tuple[np.ndarray, ...], key: object, idx: np.ndarray, rgb: tuple[int, ...]) -> None:
+        luma, blue, red = planes
+        y, u, v = _yuv(rgb)
+        luma.reshape(-1)[idx] = y
+        if key not in self._blocks:  # each touched chroma sample, and how many of its four pixels are touched
+            rows, cols = np.divmod(idx, self.width)
+            blocks, counts = np.unique((rows // 2) * blue.shape[1] + cols // 2, return_counts=True)
+            self._blocks[key] = (blocks, counts.astype(np.uint16))
+        blocks, counts = self._blocks[key]
+        for plane, value in ((blue, u), (red, v)):
+            flat = plane.reshape(-1)
+            flat[blocks] = ((flat[blocks] * (4 - counts) + value * counts + 2) // 4).astype(np.uint8)
+
+
+def _yuv(rgb: tuple[int, ...]) -> tuple[int, int, int]:
+    """An RGB colour in limited-range BT.601, as ffmpeg converts the takes' frames."""
+    r, g, b = rgb
+    return (
+        round(16 + (65.481 * r + 128.553 * g + 24.966 * b) / 255),
+        round(128 + (-37.797 * r - 74.203 * g + 112.0 * b) / 255),
+        round(128 + (112.0 * r - 93.786 * g - 18.214 * b) / 255),
+    )
 
 
 def overlay_for(

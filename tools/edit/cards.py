@@ -7,11 +7,10 @@ import json
 import textwrap
 from pathlib import Path
 
-import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from story import Project
-from tools.media.codec import FrameEncoder, Profile
+from tools.media.codec import FrameEncoder, Profile, yuv420p_planes
 from tools.render.key import style_inputs
 
 
@@ -51,8 +50,9 @@ def render_title_card(project: Project, output: Path) -> int:
 def _encode_still(project: Project, picture: Image.Image, frames: int, output: Path) -> int:
     """One picture held for `frames` frames, encoded in the takes' profile; returns the frame count."""
     style = project.style
-    frame = np.asarray(picture, dtype=np.uint8).tobytes()
-    with FrameEncoder(output, Profile(style.width, style.height, style.fps), frames=frames) as encoder:
+    frame = b"".join(plane.tobytes() for plane in yuv420p_planes(picture.convert("RGB")))  # converted once
+    profile = Profile(style.width, style.height, style.fps)
+    with FrameEncoder(output, profile, frames=frames, pix_fmt="yuv420p") as encoder:
         for _ in range(frames):
             encoder.write(frame)
     return encoder.frames
