@@ -152,33 +152,42 @@ def _on_keyframe(clips: Sequence[Clip], heads: list[int], tails: list[int]) -> l
 
 
 def read_frames(path: Path, start: int, count: int, profile: Profile) -> np.ndarray:
-    """Frames [start, start + count) of a take as RGB arrays, exactly those (a seek half a frame early)."""
+    """Frames [start, start + count) of a take as they are stored, exactly those (a seek half a frame early):
+    yuv420p, each frame a flat array of its Y, U and V planes."""
     seek = max(0.0, (start - 0.5) / profile.fps)
     command = [
         ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-ss", f"{seek:.6f}", "-i", str(path),
-        "-map", "0:v:0", "-frames:v", str(count), "-f", "rawvideo", "-pix_fmt", "rgb24",
+        "-map", "0:v:0", "-frames:v", str(count), "-f", "rawvideo", "-pix_fmt", "yuv420p",
         "-s", f"{profile.width}x{profile.height}", "pipe:1",
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, check=False)
-    size = profile.width * profile.height * 3
+    size = profile.width * profile.height * 3 // 2
     if done.returncode != 0 or len(done.stdout) != size * count:
         why = done.stderr.decode(errors="replace").strip()[-200:] or f"{len(done.stdout) // size} of {count} frames"
         raise EncodeError(f"could not read frames {start}-{start + count} of {Path(path).name}: {why}")
-    return np.frombuffer(done.stdout, dtype=np.uint8).reshape(count, profile.height, profile.width, 3)
+    return np.frombuffer(done.stdout, dtype=np.uint8).reshape(count, size)
 
 
-def _mix(first: np.ndarray, second: np.ndarray | None, amount: float) -> np.ndarray:
-    """`first` blended towards `second` (black when None) by `amount` (0..1), in integer arithmetic."""
+def _black(profile: Profile) -> np.ndarray:
+    """A black yuv420p frame: Y at 16, U and V at 128 (limited range)."""
+    frame = np.full(profile.width * profile.height * 3 // 2, 128, np.uint8)
+    frame[: profile.width * profile.height] = 16
+    return frame
+
+
+def _mix(first: np.ndarray, second: np.ndarray, amount: float) -> np.ndarray:
+    """`first` blended towards `second` by `amount` (0..1), in integer arithmetic. YUV is RGB under an affine
+    map, so a blend of two yuv420p frames is the blend of their RGB pictures, converted."""
     weight = round(amount * 256)
-    mixed = first.astype(np.uint16) * (256 - weight)
-    if second is not None:
-        mixed += second.astype(np.uint16) * weight
+    mixed = first.astype(np.uint16) * (256 - weight) + second.astype(np.uint16) * weight
     return ((mixed + 128) >> 8).astype(np.uint8)
 
 
 def _render(segment: _Segment, clips: Sequence[Clip], profile: Profile, output: Path) -> int:
-    """Decode the touched frames, blend them, and encode the segment; returns its frame count."""
-    with FrameEncoder(output, profile) as encoder:
+    """Decode the touched frames, blend them, and encode the segment (in the takes' yuv420p: nothing converted
+    either way); returns its frame count."""
+    black = _black(profile)
+    with FrameEncoder(output, profile, pix_fmt="yuv420p") as encoder:
         if segment.kind == "dissolve":
             a, b = clips[segment.before], clips[segment.after]
             tail = read_frames(a.path, a.frames - segment.tail, segment.tail, profile)
@@ -194,12 +203,12 @@ def _render(segment: _Segment, clips: Sequence[Clip], profile: Profile, output: 
             clip = clips[segment.after]
             for step, frame in enumerate(read_frames(clip.path, 0, segment.head, profile)):
                 level = step / segment.blend if step < segment.blend else 1.0
-                encoder.write(_mix(frame, None, 1.0 - level))
+                encoder.write(_mix(frame, black, 1.0 - level))
         else:
             clip = clips[segment.before]
             tail = read_frames(clip.path, clip.frames - segment.tail, segment.tail, profile)
             for step, frame in enumerate(tail):
-                encoder.write(_mix(frame, None, 1.0 - (segment.tail - 1 - step) / segment.tail))
+                encoder.write(_mix(frame, black, 1.0 - (segment.tail - 1 - step) / segment.tail))
     return encoder.frames
 
 
