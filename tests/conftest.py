@@ -25,6 +25,12 @@ def private_home(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monke
     return home
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: one worker per core, at most 4. Each worker holds a torch, a chromadb and a browser
+    of its own, and many tests start ffmpeg, so more workers than that only queue on the cores."""
+    return max(1, min(len(os.sched_getaffinity(0)), 4))
+
+
 _OURS = ("STORYREEL_", "OPENAI_")  # the settings the product reads from the environment
 _SESSION_ENV = {k: v for k, v in os.environ.items() if k.startswith(_OURS)}
 
