@@ -13,6 +13,7 @@ a reel that comes out a frame short is an error, never a success.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,14 +75,17 @@ def plan_cut(folder: ProjectFolder, project: Project) -> CutPlan:
 
 def assemble_cut(folder: ProjectFolder, project: Project) -> tuple[Path, RecordCut]:
     """Write cut/storyreel.mp4 from the current takes; returns its path and the edit recording it."""
-    plan = plan_cut(folder, project)
-    if not plan.paths:
-        raise MissingTake("the project has no shots and no title card: nothing to assemble")
-    output = folder.root / CUT_PATH
-    output.parent.mkdir(parents=True, exist_ok=True)
-    style = project.style
-    join = join_clips(plan.clips, Profile(style.width, style.height, style.fps), folder.root / TRANSITIONS_DIR)
-    sound = build_sound(folder, project)
+    # The sound is made while the pictures are checked and joined: each is mostly an ffmpeg of its own.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sound") as pool:
+        making = pool.submit(build_sound, folder, project)
+        plan = plan_cut(folder, project)
+        if not plan.paths:
+            raise MissingTake("the project has no shots and no title card: nothing to assemble")
+        output = folder.root / CUT_PATH
+        output.parent.mkdir(parents=True, exist_ok=True)
+        style = project.style
+        join = join_clips(plan.clips, Profile(style.width, style.height, style.fps), folder.root / TRANSITIONS_DIR)
+        sound = making.result()
     listing = output.with_name(".storyreel.concat.txt")
     listing.write_text(concat_listing(join.pieces, style.fps))
     partial = output.with_name(".storyreel.partial.mp4")
