@@ -10,10 +10,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from probing import probe
+from listening import reel_audio, rms
+from probing import probe, streams
 from studio_app import running_studio, story
 
-BRIEF = "Title: Dock\n\nAt dawn Mara walks to the dock.\nMara looks out to sea.\nA boat drifts in."
+BRIEF = (
+    "Title: Dock\n\nAt dawn Mara walks to the dock.\nMara looks out to sea.\nA boat drifts in.\n"
+    '"You are late," Mara calls to the boat.'
+)
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +33,11 @@ def video_path(shown: object) -> Path:
     while isinstance(shown, dict):  # {"video": ...}, or an update {"value": {"video": ...}, "label": ...}
         shown = shown.get("video", shown.get("value"))
     return Path(str(shown))
+
+
+def title_card_seconds(state: dict) -> float:  # type: ignore[type-arg]
+    style = state["style"]
+    return style["title_card_frames"] / style["fps"] if style["title_card"] else 0.0
 
 
 def mean_light(path: Path, second: float) -> float:
@@ -67,7 +76,16 @@ def test_two_branches_side_by_side_and_one_kept(studio: tuple[str, Path]) -> Non
     for shown, state in ((first, main), (second, noir)):
         facts = probe(video_path(shown))
         assert facts.frames == state["cut"]["frames"], "the branch's own reel, frame for frame"
-    title = noir["style"]["title_card_frames"] / fps if noir["style"]["title_card"] else 0.0
+    for shown in (first, second):  # each with its branch's sound, as long as its pictures
+        facts = streams(video_path(shown))
+        assert "audio" in facts and abs(facts["audio"].seconds - facts["video"].seconds) < 0.1, facts
+    reel = film / "cut" / "storyreel.mp4"  # noir is the branch you are on: its reel sounds as the reel does
+    assert np.allclose(reel_audio(video_path(second)), reel_audio(reel), atol=1e-3)
+    start = sum(shot["duration_frames"] for shot in noir["shots"][:-1]) / fps + title_card_seconds(noir)
+    heard = rms(reel_audio(video_path(first)), start, start + noir["shots"][-1]["duration_frames"] / fps)
+    assert heard > 10 * rms(reel_audio(video_path(first)), 0.0, 0.5), "Mara's line is heard in main's reel"
+    assert (written / f"noir-r{noir['revision']}.srt").read_text().count("You are late") == 1
+    title = title_card_seconds(noir)
     middle = title + noir["shots"][0]["duration_frames"] / fps / 2
     assert mean_light(video_path(second), middle) < mean_light(video_path(first), middle) - 5, "night is darker"
 

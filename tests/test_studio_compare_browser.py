@@ -72,10 +72,16 @@ def test_two_branches_play_in_sync_side_by_side_and_one_is_kept(studio: tuple[st
         page.locator("#compare-branches").first.scroll_into_view_if_needed()
         page.screenshot(path=str(artifacts / "branches-side-by-side.png"), full_page=True)
 
+        muted = f"() => ({BOTH})().map(v => v.muted)"
+        assert page.evaluate(muted) == [False, True], "one branch is heard at a time: the first"
         page.evaluate(f"() => ({BOTH})()[0].play()")  # play the first: the second starts with it
         page.wait_for_timeout(1_500)
         a, b, paused_a, paused_b = times(page)
         assert not paused_a and not paused_b and a > 0.5 and abs(a - b) < 0.3, (a, b)
+        decoded = f"() => ({BOTH})().map(v => v.webkitAudioDecodedByteCount)"
+        assert all(count > 0 for count in page.evaluate(decoded)), "both reels carry their branch's sound"
+        page.evaluate(f"() => {{ ({BOTH})()[1].muted = false; }}")  # hear the second: the first falls silent
+        page.wait_for_function(f"() => {{ const m = ({muted})(); return m[0] && !m[1]; }}", timeout=5_000)
         page.evaluate(f"() => ({BOTH})()[1].pause()")  # pause the second: the first stops too
         page.wait_for_timeout(300)
         a, b, paused_a, paused_b = times(page)

@@ -31,11 +31,11 @@ class ReelSound:
         return self.samples / RATE
 
 
-def build_sound(folder: ProjectFolder, project: Project) -> ReelSound:
+def build_sound(folder: ProjectFolder, project: Project, subtitles: Path | None = None) -> ReelSound:
     """Speak and place every line, mix them over the ducked music bed, encode (unless cached), and
-    write cut/storyreel.srt with every line, voiced or not. Problems (a shot too short for its lines,
-    a missing recording, a line no voice could speak) are added to `folder.warnings`; the reel is
-    never lost over its sound."""
+    write the subtitles (cut/storyreel.srt unless `subtitles` names another file) with every line,
+    voiced or not. Problems (a shot too short for its lines, a missing recording, a line no voice
+    could speak) are added to `folder.warnings`; the reel is never lost over its sound."""
     length = reel_samples(project)
     lines = place_lines(folder, project)
     heard = [line for line in lines if line.voiced]  # a silent line is subtitled, not mixed or ducked under
@@ -47,5 +47,5 @@ def build_sound(folder: ProjectFolder, project: Project) -> ReelSound:
         bed = music_samples(folder, project, length)
         gain, duck = (project.music.gain_db, project.music.duck_db) if project.music else (0.0, 0.0)
         encode_track(mix_reel(length, [line.cue for line in heard], bed, gain_db=gain, duck_db=duck), track)
-    subtitles = write_srt(lines, length, folder.root / SRT_PATH)
-    return ReelSound(track, subtitles, lines, length, encoded)
+    written = write_srt(lines, length, subtitles or folder.root / SRT_PATH)
+    return ReelSound(track, written, lines, length, encoded)

@@ -3,8 +3,10 @@
 The reel in cut/storyreel.mp4 is the current branch's. Another branch's tip has its takes on disk
 already (every branch was rendered while it was current, and takes are never deleted), so its reel is
 those takes joined as the reel joins them (the title card, the shots, the transitions, the end card),
-by stream copy, silent: the two play together, and two sound tracks at once would help nobody.
-It is written once per revision, to cut/branches/<branch>-r<revision>.mp4 (a revision never changes).
+by stream copy, with the branch's own sound track (its lines and music, mixed as the reel mixes them;
+the mix is cached by what is in it, so a branch with the reel's sound reuses the reel's track) and its
+subtitles beside it. It is written once per revision, to cut/branches/<branch>-r<revision>.mp4 (a
+revision never changes). The studio plays two at once with one of them muted.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ def write_branch_reel(folder: ProjectFolder, words: str) -> Path:
     branch, `MissingTake` when one of its shots has no take on disk (switch to it to render it)."""
     from story.branches import BranchError
     from tools.edit.assemble import plan_cut
+    from tools.edit.sound import build_sound
     from tools.edit.transitions import TRANSITIONS_DIR, concat_listing, frame_timestamps, join_clips
     from tools.media.codec import Profile, run_ffmpeg
 
@@ -48,13 +51,15 @@ def write_branch_reel(folder: ProjectFolder, words: str) -> Path:
     style = project.style
     join = join_clips(plan.clips, Profile(style.width, style.height, style.fps), folder.root / TRANSITIONS_DIR)
     output.parent.mkdir(parents=True, exist_ok=True)
+    sound = build_sound(folder, project, subtitles=output.with_suffix(".srt"))
     listing = output.with_name(f".{output.stem}.concat.txt")
     listing.write_text(concat_listing(join.pieces, style.fps))
     partial = output.with_name(f".{output.stem}.partial.mp4")
     try:
         run_ffmpeg(
-            ["-f", "concat", "-safe", "0", "-i", str(listing), "-map", "0:v:0", "-c", "copy",
-             *frame_timestamps(style.fps), "-movflags", "+faststart", "-f", "mp4", str(partial)],
+            ["-f", "concat", "-safe", "0", "-i", str(listing), "-i", str(sound.track), "-map", "0:v:0",
+             "-map", "1:a:0", "-c", "copy", *frame_timestamps(style.fps), "-movflags", "+faststart",
+             "-f", "mp4", str(partial)],
             f"joining branch {name}'s reel",
         )  # fmt: skip
         partial.replace(output)

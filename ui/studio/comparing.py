@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 # Runs once a page: whatever <video> gradio draws inside #branch-a or #branch-b (it draws them
 # again when their value changes), an event on one is mirrored on the other. Media events do not
 # bubble, so the listeners capture on the document. Mirroring converges: a twin already in the same
-# state, or within 0.1 s, is left alone.
+# state, or within 0.1 s, is left alone. Each reel has its branch's sound, and one is heard at a time:
+# the second starts muted, and unmuting either mutes the other.
 SYNC_SCRIPT = """
 if (!window.storyreelBranchSync) {
   window.storyreelBranchSync = true;
@@ -50,9 +51,16 @@ if (!window.storyreelBranchSync) {
       twin.currentTime = video.currentTime;
     } else if (event.type === "ratechange" && twin.playbackRate !== video.playbackRate) {
       twin.playbackRate = video.playbackRate;
+    } else if (event.type === "volumechange" && !video.muted && !twin.muted) {
+      twin.muted = true;
     }
   };
-  for (const type of ["play", "pause", "seeked", "ratechange"]) document.addEventListener(type, mirror, true);
+  const types = ["play", "pause", "seeked", "ratechange", "volumechange"];
+  for (const type of types) document.addEventListener(type, mirror, true);
+  document.addEventListener("loadeddata", (event) => {
+    const video = event.target;
+    if (video instanceof HTMLVideoElement && video.closest("#branch-b")) video.muted = true;
+  }, true);
 }
 """
 
@@ -127,6 +135,7 @@ def compare(project: str | None, first: str | None, second: str | None) -> tuple
     except (MissingTake, ProjectError) as exc:  # BranchError is a ProjectError
         raise gr.Error(str(exc)) from None
     said = f"**{second}** against **{first}**: " + ("; ".join(lines) if lines else "the same")
+    said += f"\n\nYou hear {first}; unmute {second} to hear it instead."
     return gr.update(value=reels[0], label=f"Branch {first}"), gr.update(value=reels[1], label=f"Branch {second}"), said
 
 
