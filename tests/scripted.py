@@ -1,12 +1,20 @@
-"""A scripted director for tests: queued plans, every request recorded (the model boundary)."""
+"""A scripted director for tests: queued plans, every request recorded (the model boundary); and a
+small film it plans, and the CLI run in a process of its own."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from agent.state import Emit, TurnEvent, TurnPlan, quiet
 from story import AnyEdit, Bible, Character, DialogueLine, Location, Project, ReplaceStory, Shot, Style
+
+if TYPE_CHECKING:
+    from agent.production import Production
 
 
 @dataclass
@@ -64,4 +72,29 @@ def small_story(*, width: int = 320, height: int = 180, shots: int = 3, title_ca
         characters=cast,
         locations=places,
         shots=shot_list,
+    )
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def small_film(root: Path, shots: int = 3) -> Production:
+    """A rendered film of `shots` small shots (160x90) planned by the scripted director, opened again
+    with the offline director, as `storyreel say` finds it."""
+    from agent.production import Production
+
+    plan = [small_story(width=160, height=90, shots=shots)]
+    Production.new(root, "a brief", director=ScriptedDirector(story=plan))  # type: ignore[arg-type]
+    return Production.open(root)
+
+
+def storyreel(*args: object, seed: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`storyreel ARGS` in a process of its own, 200 columns wide, without memory, seeded by `seed` or
+    by nothing (a STORYREEL_SEED of the caller's is left out)."""
+    env = os.environ | {"COLUMNS": "200", "STORYREEL_MEMORY": "off"}
+    env.pop("STORYREEL_SEED", None)
+    if seed is not None:
+        env["STORYREEL_SEED"] = seed
+    return subprocess.run(
+        [sys.executable, "-m", "ui.cli", *map(str, args)], capture_output=True, text=True, cwd=REPO, env=env
     )

@@ -4,35 +4,21 @@ rendered), comparing two, keeping one; in words through the offline director and
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from probing import frames_rgb
-from scripted import ScriptedDirector, small_story
+from scripted import small_film, storyreel
 
 from agent.graph import say
 from agent.production import Production
 from story.branches import branches_of, compare_branches, current_branch
 
-REPO = Path(__file__).resolve().parent.parent
-
 
 @pytest.fixture
 def production(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Production:
     monkeypatch.setenv("STORYREEL_MEMORY", "off")
-    plan = [small_story(width=160, height=90, shots=3)]
-    Production.new(tmp_path / "film", "a brief", director=ScriptedDirector(story=plan))  # type: ignore[arg-type]
-    return Production.open(tmp_path / "film")  # the offline director from here on
-
-
-def cli(*args: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli", *map(str, args)],
-        capture_output=True, text=True, cwd=REPO, env=os.environ | {"COLUMNS": "200", "STORYREEL_MEMORY": "off"},
-    )  # fmt: skip
+    return small_film(tmp_path / "film")  # the offline director from here on
 
 
 def reel_frames(production: Production) -> list[bytes]:
@@ -91,18 +77,18 @@ def test_an_edit_on_a_branch_moves_only_its_tip_and_undo_steps_back_on_it(produc
 
 def test_the_cli_names_lists_switches_and_compares(production: Production) -> None:
     root = production.folder.root
-    assert cli("branch", root, "Noir Cut").returncode == 0
-    assert cli("say", root, "make shot 2 a close-up").returncode == 0
-    listed = cli("branches", root)
+    assert storyreel("branch", root, "Noir Cut").returncode == 0
+    assert storyreel("say", root, "make shot 2 a close-up").returncode == 0
+    listed = storyreel("branches", root)
     assert listed.returncode == 0, listed.stderr
     assert "  main: r" in listed.stdout and "* noir-cut (from main): r" in listed.stdout
-    compared = cli("compare", root, "noir-cut")
+    compared = storyreel("compare", root, "noir-cut")
     assert compared.returncode == 0 and "shot 2: size MS -> CU" in compared.stdout
-    switched = cli("switch", root, "main")
+    switched = storyreel("switch", root, "main")
     assert switched.returncode == 0, switched.stderr
     assert "Switched to 'main'" in switched.stdout and "Reel:" in switched.stdout
     assert production.project.shots[1].size == "MS"
-    unknown = cli("switch", root, "western")
+    unknown = storyreel("switch", root, "western")
     assert unknown.returncode == 2 and "main, noir-cut" in unknown.stderr
-    taken = cli("branch", root, "noir-cut")
+    taken = storyreel("branch", root, "noir-cut")
     assert taken.returncode == 2 and "already a branch" in taken.stderr

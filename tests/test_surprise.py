@@ -3,40 +3,23 @@ or dropped in one word; the same seed gives the same surprise, asking again anot
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from probing import frames_rgb
-from scripted import ScriptedDirector, small_story
+from scripted import small_film, storyreel
 
 from agent.graph import say
 from agent.offline.surprise import propose
 from agent.production import Production
 from story.branches import branches_of, current_branch
 
-REPO = Path(__file__).resolve().parent.parent
-
 
 @pytest.fixture
 def production(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Production:
     monkeypatch.setenv("STORYREEL_MEMORY", "off")
     monkeypatch.delenv("STORYREEL_SEED", raising=False)
-    plan = [small_story(width=160, height=90, shots=3)]
-    Production.new(tmp_path / "film", "a brief", director=ScriptedDirector(story=plan))  # type: ignore[arg-type]
-    return Production.open(tmp_path / "film")  # the offline director from here on
-
-
-def cli(*args: object, seed: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = os.environ | {"COLUMNS": "200", "STORYREEL_MEMORY": "off"}
-    env.pop("STORYREEL_SEED", None)
-    if seed is not None:
-        env["STORYREEL_SEED"] = seed
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli", *map(str, args)], capture_output=True, text=True, cwd=REPO, env=env
-    )
+    return small_film(tmp_path / "film")  # the offline director from here on
 
 
 def test_a_surprise_lands_on_a_branch_with_its_why_and_drop_it_brings_the_reel_back(production: Production) -> None:
@@ -83,10 +66,10 @@ def test_the_same_seed_gives_the_same_surprise_and_seeds_differ(production: Prod
         assert all(propose(project, scope, seed, **where).why.endswith((".", "?")) for seed in range(4))  # type: ignore[arg-type]
 
     root = production.folder.root
-    first = cli("surprise", root, seed="5")
+    first = storyreel("surprise", root, seed="5")
     assert first.returncode == 0, first.stderr
-    assert cli("drop", root).returncode == 0
-    second = cli("surprise", root, seed="5")
+    assert storyreel("drop", root).returncode == 0
+    second = storyreel("surprise", root, seed="5")
     assert second.returncode == 0, second.stderr
     line = [x for x in first.stdout.splitlines() if x.startswith("Surprise")][0]
     again = [x for x in second.stdout.splitlines() if x.startswith("Surprise")][0]

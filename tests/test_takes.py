@@ -4,23 +4,18 @@ per shot, and what renders would cost before they run."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
 from probing import probe
-from scripted import ScriptedDirector, small_story
+from scripted import small_film, storyreel
 
 from agent.graph import say
 from agent.production import Production
 from story import ProjectFolder, RequestTakes, SetBudget
 from tools.render.animatic import AnimaticRenderer
 from tools.render.base import register
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 class PricedAnimatic(AnimaticRenderer):
@@ -33,16 +28,7 @@ class PricedAnimatic(AnimaticRenderer):
 @pytest.fixture
 def production(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Production:
     monkeypatch.setenv("STORYREEL_MEMORY", "off")
-    plan = [small_story(width=160, height=90, shots=3)]
-    Production.new(tmp_path / "film", "a brief", director=ScriptedDirector(story=plan))  # type: ignore[arg-type]
-    return Production.open(tmp_path / "film")  # the offline director from here on
-
-
-def cli(*args: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli", *map(str, args)],
-        capture_output=True, text=True, cwd=REPO, env=os.environ | {"COLUMNS": "200", "STORYREEL_MEMORY": "off"},
-    )  # fmt: skip
+    return small_film(tmp_path / "film")  # the offline director from here on
 
 
 def test_three_takes_then_choose_one_for_the_reel_and_undo(production: Production) -> None:
@@ -65,7 +51,7 @@ def test_three_takes_then_choose_one_for_the_reel_and_undo(production: Productio
     assert project.cut is not None and project.cut.shot_keys[2] == shot.takes[2].render_key  # [0] is the title card
     assert probe(production.folder.root / project.cut.path).frames == project.total_frames()
 
-    listed = cli("takes", production.folder.root, 2)
+    listed = storyreel("takes", production.folder.root, 2)
     assert listed.returncode == 0, listed.stderr
     rows = [line for line in listed.stdout.splitlines() if "animatic" in line]
     assert len(rows) == 4 and "▶" in rows[2] and "▶" not in rows[0]
@@ -117,18 +103,18 @@ def test_takes_are_priced_before_they_render_and_the_budget_refuses(production: 
 
 def test_render_command_sets_the_renderer_and_names_bad_ones(production: Production) -> None:
     root = production.folder.root
-    unknown = cli("render", root, "--backend", "nope")
+    unknown = storyreel("render", root, "--backend", "nope")
     assert unknown.returncode == 2
     assert "unknown renderer 'nope'; known: animatic, diffusers, openai, runway" in unknown.stderr
-    bad = cli("render", root, "--backend", "diffusers", "--option", "steps=0")
+    bad = storyreel("render", root, "--backend", "diffusers", "--option", "steps=0")
     assert bad.returncode == 2 and "diffusers option `steps`" in bad.stderr and "Traceback" not in bad.stderr
-    shot = cli("render", root, "--backend", "animatic", "--shot", "2", "--option", "x")
+    shot = storyreel("render", root, "--backend", "animatic", "--shot", "2", "--option", "x")
     assert shot.returncode == 2 and "--option wants KEY=VALUE" in shot.stderr
-    done = cli("render", root, "--backend", "animatic", "--shot", "2")
+    done = storyreel("render", root, "--backend", "animatic", "--shot", "2")
     assert done.returncode == 0, done.stderr
     data = json.loads((root / "story.json").read_text())
     assert data["shots"][1]["backend"] == "animatic" and data["backend"] == "animatic"
-    shown = cli("budget", root, "12.5")
+    shown = storyreel("budget", root, "12.5")
     assert shown.returncode == 0 and "Spent $0.00 on renders (budget $12.50, $12.50 left)." in shown.stdout
     assert ProjectFolder.open(root).load().budget == 12.5
 

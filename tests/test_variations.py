@@ -4,15 +4,12 @@ take is the reel's. The same for the ways to cover a scene."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from PIL import Image
 from probing import frames_rgb, probe
-from scripted import ScriptedDirector, small_story
+from scripted import small_film, storyreel
 
 from agent.commands import KeepVariation, VaryShot, expand
 from agent.graph import say
@@ -23,7 +20,6 @@ from story import RequestTakes
 from story.variations import latest_offer, varied
 from tools.render.jobs import plan_one
 
-REPO = Path(__file__).resolve().parent.parent
 DIRECTED = ("size", "angle", "movement", "lens_mm", "time_of_day", "positions", "acting")
 
 
@@ -31,17 +27,7 @@ DIRECTED = ("size", "angle", "movement", "lens_mm", "time_of_day", "positions", 
 def production(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Production:
     monkeypatch.setenv("STORYREEL_MEMORY", "off")
     monkeypatch.delenv("STORYREEL_SEED", raising=False)
-    plan = [small_story(width=160, height=90, shots=3)]
-    Production.new(tmp_path / "film", "a brief", director=ScriptedDirector(story=plan))  # type: ignore[arg-type]
-    return Production.open(tmp_path / "film")  # the offline director from here on
-
-
-def cli(*args: object) -> subprocess.CompletedProcess[str]:
-    env = os.environ | {"COLUMNS": "200", "STORYREEL_MEMORY": "off"}
-    env.pop("STORYREEL_SEED", None)
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli", *map(str, args)], capture_output=True, text=True, cwd=REPO, env=env
-    )
+    return small_film(tmp_path / "film")  # the offline director from here on
 
 
 def variant_take(production: Production, number: int, label: str) -> Path:
@@ -120,7 +106,7 @@ def test_two_ways_to_cover_a_scene_and_the_second_one_kept(production: Productio
 
 def test_the_cli_writes_a_contact_sheet_and_keeps_by_shot_and_letter(production: Production) -> None:
     root = production.folder.root
-    done = cli("vary", root, 3, "--count", "2", "--seed", "7")
+    done = storyreel("vary", root, 3, "--count", "2", "--seed", "7")
     assert done.returncode == 0, done.stderr
     sheet = root / "cut" / "variations-1.png"
     assert f"Contact sheet: {sheet}" in done.stdout
@@ -134,17 +120,17 @@ def test_the_cli_writes_a_contact_sheet_and_keeps_by_shot_and_letter(production:
     facts = probe(together)
     assert facts.width == 3 * 320 and facts.frames == production.project.shots[2].duration_frames
 
-    kept = cli("keep", root, 3, "B")
+    kept = storyreel("keep", root, 3, "B")
     assert kept.returncode == 0, kept.stderr
     assert "Reel:" in kept.stdout
     project = production.project
     assert project.cut is not None and variant_take(production, 3, "B").stem in project.cut.shot_keys
-    wrong = cli("keep", root, 3, "Q")
+    wrong = storyreel("keep", root, 3, "Q")
     assert wrong.returncode == 2 and "letter" in wrong.stderr
-    said = cli("say", root, "show me two versions of the first shot")
+    said = storyreel("say", root, "show me two versions of the first shot")
     assert said.returncode == 0, said.stderr
     assert f"Contact sheet: {root / 'cut' / 'variations-2.png'}" in said.stdout
-    assert "Contact sheet" not in cli("say", root, "keep A").stdout
+    assert "Contact sheet" not in storyreel("say", root, "keep A").stdout
 
 
 def test_the_same_seed_gives_the_same_versions_and_a_new_ask_new_ones(production: Production) -> None:
