@@ -41,14 +41,14 @@ class Round:
     shots: int
 
 
-def decode_frames(path: Path, width: int, height: int) -> list[bytes]:
-    """Every frame of a take as raw RGB bytes (the baseline's input, held in memory)."""
+def decode_frames(path: Path, width: int, height: int, pix_fmt: str = "rgb24") -> list[bytes]:
+    """Every frame of a take as raw bytes, RGB or yuv420p (the baseline's input, held in memory)."""
     raw = subprocess.run(
-        [ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
+        [ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "rawvideo", "-pix_fmt", pix_fmt, "pipe:1"],
         capture_output=True,
         check=True,
     ).stdout
-    size = width * height * 3
+    size = width * height * 3 // (2 if pix_fmt == "yuv420p" else 1)
     return [raw[i : i + size] for i in range(0, len(raw), size)]
 
 

@@ -7,6 +7,8 @@ other parts (evals/bench.py, bench_memory.py, bench_director.py), gathered:
   brief -> reel      / ffmpeg encoding the same frames already in memory (the encode ceiling)
   brief -> reel      / one ffmpeg encoding the reel's frames from a raw file on disk (the stricter ceiling:
                        no Python pipe; the raw file is written once, only the encode is timed)
+  brief -> reel      / the same from a raw yuv420p file: the takes' own pixel format, which the animatic
+                       hands ffmpeg, so the encode has no RGB conversion to do (the floor; no target)
   edit -> reel       / the full brief -> reel
   brief -> first picture, -> first playable second  / the full brief -> reel (the reel playing while it renders)
   memory recall p95  / embedding the query plus a bare chromadb query (p50 shown beside)
@@ -95,6 +97,7 @@ def reel_rows(work: Path, quick: bool, say: Progress) -> tuple[list[Row], Path]:
         ceiling=statistics.median(r.ceiling for r in rounds),
     )
     raw = raw_file_ceiling(work / "film", work / "raw-ceiling", repeat)
+    floor = raw_file_ceiling(work / "film", work / "raw-floor", repeat, pix_fmt="yuv420p")
     rows = [
         Row("brief -> reel", measured.full, "s", "ffmpeg encode ceiling", measured.ceiling, encode,
             f"<= {TARGET_ENCODE_RATIO}", encode <= TARGET_ENCODE_RATIO,
@@ -103,6 +106,8 @@ def reel_rows(work: Path, quick: bool, say: Progress) -> tuple[list[Row], Path]:
         Row("brief -> reel", measured.full, "s", "ffmpeg from a raw file", raw, measured.full / raw,
             f"<= {TARGET_RAW_RATIO}", measured.full / raw <= TARGET_RAW_RATIO,
             f"the same {measured.frames} frames, one ffmpeg, no pipe"),
+        Row("brief -> reel", measured.full, "s", "ffmpeg from a raw yuv420p file", floor, measured.full / floor,
+            "", None, "the takes' pixel format, as the animatic pipes it: no RGB conversion"),
         Row("one-shot edit -> reel", measured.edit, "s", "full brief -> reel", measured.full, edit,
             f"<= {TARGET_EDIT_RATIO}", edit <= TARGET_EDIT_RATIO),
     ]  # fmt: skip
@@ -165,9 +170,10 @@ def live_rows(work: Path, quick: bool, say: Progress) -> list[Row]:
     ]  # fmt: skip
 
 
-def raw_file_ceiling(film: Path, scratch: Path, repeat: int) -> float:
+def raw_file_ceiling(film: Path, scratch: Path, repeat: int, pix_fmt: str = "rgb24") -> float:
     """Seconds for one ffmpeg, with the takes' settings, to encode every frame of the reel's takes from one raw
-    file on disk: the median of `repeat` encodes; writing the raw file is not timed."""
+    file on disk in `pix_fmt` (rgb24 or yuv420p): the median of `repeat` encodes; writing the raw file is not
+    timed."""
     from evals.bench import decode_frames
     from story import ProjectFolder
     from tools.edit.assemble import plan_cut
@@ -177,16 +183,16 @@ def raw_file_ceiling(film: Path, scratch: Path, repeat: int) -> float:
     project = folder.load()
     profile = Profile(project.style.width, project.style.height, project.style.fps)
     scratch.mkdir(parents=True, exist_ok=True)
-    raw = scratch / "frames.rgb"
+    raw = scratch / f"frames.{pix_fmt}"
     frames = 0
     with raw.open("wb") as sink:
         for path in plan_cut(folder, project).paths:
-            for frame in decode_frames(path, profile.width, profile.height):
+            for frame in decode_frames(path, profile.width, profile.height, pix_fmt):
                 sink.write(frame)
                 frames += 1
     command = [
         ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
-        "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{profile.width}x{profile.height}", "-r", str(profile.fps),
+        "-f", "rawvideo", "-pix_fmt", pix_fmt, "-s", f"{profile.width}x{profile.height}", "-r", str(profile.fps),
         "-i", str(raw), *profile.video_args(frames), "-f", "mp4", str(scratch / "encoded.mp4"),
     ]  # fmt: skip
     seconds = _median_time(lambda: subprocess.run(command, check=True), repeat)
