@@ -180,6 +180,12 @@ def test_the_models_proposal_is_used_when_every_control_holds(model: ChatServer)
     assert "selected shot 5" in request["messages"][1]["content"]
 
 
+def proposing_a_third(name: str, *options: tuple[str, str]) -> dict[str, object]:
+    """The model's answer: the first two proposed controls, and a third of these (label, command) options."""
+    third = {"name": name, "options": [{"label": label, "command": command} for label, command in options]}
+    return tool_call(TOOL_NAME, {**PROPOSAL, "controls": [*PROPOSAL["controls"][:2], third]})
+
+
 @pytest.mark.parametrize(
     ("reply", "why"),
     [
@@ -212,43 +218,13 @@ def test_the_models_proposal_is_used_when_every_control_holds(model: ChatServer)
         ),
         (tool_call(TOOL_NAME, '{"task": "x", "controls": [ '), "not JSON arguments"),
         (
-            tool_call(
-                TOOL_NAME,
-                {
-                    **PROPOSAL,
-                    "controls": [
-                        *PROPOSAL["controls"][:2],
-                        {
-                            "name": "Shot 9",
-                            "options": [
-                                {"label": "a", "command": "make shot 9 night"},
-                                {"label": "b", "command": "make shot 9 dawn"},
-                            ],
-                        },
-                    ],
-                },
-            ),
+            proposing_a_third("Shot 9", ("a", "make shot 9 night"), ("b", "make shot 9 dawn")),
             "There is no shot 9",
-        ),  # fmt: skip
+        ),
         (
-            tool_call(
-                TOOL_NAME,
-                {
-                    **PROPOSAL,
-                    "controls": [
-                        *PROPOSAL["controls"][:2],
-                        {
-                            "name": "Brighter",
-                            "options": [
-                                {"label": "a bit", "command": "delete shot 1"},
-                                {"label": "more", "command": "make scene 2 day"},
-                            ],
-                        },
-                    ],
-                },
-            ),
+            proposing_a_third("Brighter", ("a bit", "delete shot 1"), ("more", "make scene 2 day")),
             "not which shots there are (RemoveShot)",
-        ),  # fmt: skip
+        ),
         (text("Here are some controls: pace, light."), "did not call propose_controls"),
         (error(500), "the model did not answer"),
     ],
