@@ -182,8 +182,11 @@ def night_grade(image: Image.Image, amount: float) -> Image.Image:
     if amount <= 0:
         return image
     gain = 1.0 + (_NIGHT_GAIN - 1.0) * amount
-    pixels = np.asarray(image, np.float32) * gain + np.array([0, 2, 10], np.float32) * amount
-    return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+    # each channel's 256 values graded once, in the float32 steps a whole picture's pixels would take: a table
+    # for Pillow to look up, ten times quicker than the arithmetic on every pixel, with the same result
+    levels = np.arange(256, dtype=np.float32)[:, None] * gain + np.array([0, 2, 10], np.float32) * amount
+    table = np.clip(levels, 0, 255).astype(np.uint8)
+    return image.convert("RGB").point(table.T.ravel().tolist())
 
 
 @functools.lru_cache(maxsize=16)
