@@ -15,6 +15,7 @@ import pytest
 from conftest import small_project
 
 from story import Angle, DialogueLine, ProjectFolder, Shot, ShotSize
+from story.model import Acting, Expression, Pose, Prop, PropPlace, Weather
 
 STORYREEL = [sys.executable, "-m", "ui.cli"]
 REPO = Path(__file__).resolve().parent.parent
@@ -103,6 +104,30 @@ def test_a_chat_gives_the_voice_warning_once(film: Path) -> None:
 
 
 # Readable output --------------------------------------------------------------------------------
+
+
+def test_show_says_what_is_in_frame_the_weather_and_how_people_look(tmp_path: Path) -> None:
+    project = small_project()
+    shots = list(project.shots)
+    shots[3] = shots[3].model_copy(
+        update={
+            "weather": Weather.RAIN,
+            "props": [Prop(name="lamp", where=PropPlace.BACKGROUND), Prop(name="letter", held_by="tom")],
+            "acting": {"mara": Acting(expression=Expression.AFRAID, pose=Pose.SITTING), "tom": Acting()},
+        }
+    )
+    ProjectFolder.create(tmp_path / "f", project.model_copy(update={"shots": shots}), message="test")
+    shown = run("show", tmp_path / "f").stdout
+    assert all(len(line.rstrip()) <= 80 for line in shown.splitlines()), shown
+    rows = re.split(r"\n[ \t]*\n", shown)  # a blank line between shots
+    fourth = next(row for row in rows if re.match(r"\s*4 ", row.splitlines()[0]))
+    column = shown.splitlines()[1].index("action and dialogue")
+    said = " ".join(" ".join(line[column:] for line in fourth.splitlines()).split())  # the last column's words
+    assert "rain" in fourth.splitlines()[1][:column], shown
+    assert "in frame: lamp (background), letter (held by Tom)" in said, shown
+    assert "Mara: afraid, sitting" in said and "Tom:" not in said, shown
+    others = "".join(row for row in rows if row is not fourth)
+    assert "in frame" not in others and "rain" not in others, shown
 
 
 def test_show_fits_80_columns_breaks_no_word_and_shows_the_lines(tmp_path: Path) -> None:

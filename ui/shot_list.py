@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from story import Project, Shot
+from story.model import Expression, Facing, Pose, PropPlace, Weather
 from ui.text import plain
 
 
@@ -36,7 +37,8 @@ def shot_table(project: Project) -> Table:
         seconds = shot.duration_frames / project.fps
         camera = [f"{shot.size.value} {seconds:.1f}s", shot.angle.value, shot.movement.value]
         cast = ", ".join(names.get(c, c) for c in shot.characters)
-        where = [places.get(shot.location or "", ""), shot.time_of_day.value, cast]
+        sky = shot.time_of_day.value + ("" if shot.weather == Weather.CLEAR else f", {shot.weather.value}")
+        where = [places.get(shot.location or "", ""), sky, cast]
         table.add_row(
             Text(shot.label),
             Text("\n".join(camera)),
@@ -53,7 +55,33 @@ def _action_and_lines(shot: Shot, names: dict[str, str]) -> Text:
         how = f" ({line.parenthetical})" if line.parenthetical else ""
         said.append(plain(f"\n{names.get(line.speaker, line.speaker)}{how}: "), style="bold")
         said.append(plain(f"“{line.text}”"), style="italic")
+    for note in _in_frame(shot, names):
+        said.append(plain(f"\n{note}"), style="dim")
     return said
+
+
+def _in_frame(shot: Shot, names: dict[str, str]) -> list[str]:
+    """What the panel draws besides the action's words: the things in frame (where, when not in front)
+    and how each person looks who does not simply stand there facing us."""
+    notes = []
+    if shot.props:
+        things = [
+            f"{prop.name} (held by {names.get(prop.held_by, prop.held_by)})" if prop.held_by
+            else prop.name if prop.where == PropPlace.FOREGROUND
+            else f"{prop.name} ({prop.where.value})"
+            for prop in shot.props
+        ]  # fmt: skip
+        notes.append("in frame: " + ", ".join(things))
+    for person, acting in shot.acting.items():
+        looks = [value for value, usual in _USUAL if getattr(acting, value) != usual]
+        if looks:
+            shown = [getattr(acting, value).value for value in looks]
+            notes.append(f"{names.get(person, person)}: {', '.join(shown)}")
+    return notes
+
+
+# An Acting's fields and the values `show` leaves unsaid (a neutral face, standing, facing us).
+_USUAL = (("expression", Expression.NEUTRAL), ("pose", Pose.STANDING), ("facing", Facing.CAMERA))
 
 
 def totals(project: Project) -> str:
