@@ -38,6 +38,7 @@ from agent.offline.story_commands import (
 )
 from agent.offline.surprise import read_branch_words
 from agent.offline.variations import keep_version, vary
+from agent.offline.vocabulary import EVERYDAY_CAMERA
 from agent.offline.wording import corrected, story_words, without_politeness
 from agent.state import Emit, Route, TurnEvent, TurnPlan, quiet
 from story import AnyEdit, EditError, Project, apply
@@ -164,7 +165,7 @@ class OfflineDirector:
         if missed:
             return self._not_understood(done, missed)
         self._context = context
-        if working == project and edits:  # asked for what already is: no "Done" for a change that is not one
+        if working == project and done:  # asked for what already is: no "Done" for a change that is not one
             return TurnPlan(edits=edits, reply="Nothing to change, it is so already: " + "; ".join(done) + ".")
         return TurnPlan(edits=edits, reply="Done: " + "; ".join(done) + ".", action="edit")
 
@@ -306,6 +307,8 @@ def clauses(text: str) -> list[str]:
             pairs = pairs or bool(
                 _NAMES_ONLY.fullmatch(current.lower())
             )  # "make the first shot and the last shot night"
+            joined = f"{current} and {piece}".lower()  # "head and shoulders on Rosa": one phrase, one instruction
+            pairs = pairs or any(m.start() < len(current) < m.end() for m in _SAID_WITH_AND.finditer(joined))
             alone = _stands_alone(piece) and not (
                 _ONE_MORE_WORD.fullmatch(piece.lower().strip(" .!")) and re.search(r"\bshots?\b", current.lower())
             )
@@ -320,6 +323,8 @@ def clauses(text: str) -> list[str]:
     return [c.strip() for c in found if c.strip()]
 
 
+_SAID_WITH_AND = re.compile("|".join(rf"\b{re.escape(p)}\b" for p, _, _ in EVERYDAY_CAMERA if " and " in p))
+"""Everyday camera phrases with 'and' in them ('head and shoulders'): never split."""
 _ELIDED = re.compile(
     r"^(?:shot\s+)?#?\d+[a-z]?\s+(?!(?:s|sec|secs|seconds?|frames?|mm|min|mins|minutes?|takes?|more)\b)"
     r"(?:an?\s+|the\s+)?[a-z]"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from agent.offline.addressing import (
     Refusal,
@@ -23,10 +24,12 @@ from agent.offline.addressing import (
     without_shots,
 )
 from agent.offline.in_frame import read_in_frame
-from agent.offline.selection import FINDERS, by_content, by_size, by_subject
+from agent.offline.selection import FINDERS, by_content, by_light, by_size, by_subject
 from agent.offline.shots import action_seconds, seed_for, shorten
 from agent.offline.vocabulary import (
     ANGLE_WORDS,
+    EVERYDAY_CAMERA,
+    LENS_LADDER,
     LENS_WORDS,
     MOVEMENT_WORDS,
     NUMBER_WORDS,
@@ -37,6 +40,7 @@ from agent.offline.vocabulary import (
 )
 from story import (
     AddShot,
+    Angle,
     AnyEdit,
     Character,
     MoveShot,
@@ -84,12 +88,45 @@ def _words(phrase: str) -> str:
     return r"(?<![\w-])" + re.escape(phrase).replace(r"\ ", r"[\s-]+") + r"(?![\w-])"
 
 
+@cache
+def _pattern(phrase: str) -> re.Pattern[str]:
+    return re.compile(_words(phrase))  # the tables hold hundreds of phrases: more than re's own cache keeps
+
+
 def _find(table: list[tuple[str, object]], text: str) -> tuple[object, re.Match[str]] | None:
     for phrase, value in table:
-        match = re.search(_words(phrase), text)
+        match = _pattern(phrase).search(text)
         if match:
             return value, match
     return None
+
+
+@cache
+def _phrases(field: str) -> list[tuple[str, object]]:
+    """Every phrase that sets `field` (film words and everyday ones), longest first."""
+    film = {"angle": ANGLE_WORDS, "movement": MOVEMENT_WORDS, "time_of_day": list(TIME_WORDS.items())}
+    everyday = [(p, v) for p, f, v in EVERYDAY_CAMERA if f == field]
+    return sorted([*film.get(field, []), *everyday], key=lambda p: -len(p[0]))  # type: ignore[list-item]
+
+
+def _said(field: str, text: str) -> tuple[object, re.Match[str], str] | None:
+    """The value `field` is given by every phrase of it in the text ('from the ground, looking up':
+    low, said twice), the first phrase's match, and the text without them; None when none is said.
+    Phrases that disagree ('from above looking up') are refused, never one picked."""
+    found = _find(_phrases(field), text)
+    if found is None:
+        return None
+    value, first = found
+    while found is not None:
+        if found[0] != value:
+            said = getattr(value, "value", value)
+            other = getattr(found[0], "value", found[0])
+            raise Refusal(
+                f"“{first.group(0)}” is {said} but “{found[1].group(0)}” is {other}; say one {field.replace('_', ' ')}."
+            )
+        text = blank(text, found[1].start(), found[1].end())
+        found = _find(_phrases(field), text)
+    return value, first, text
 
 
 _RELATIVE = re.compile(
@@ -182,13 +219,17 @@ def _shot_list(refs: list[ShotRef], project: Project | None = None) -> str:
 
 # Durations ------------------------------------------------------------------------------------
 
-_AMOUNT = r"(?P<amount>\d+(?:\.\d+)?|half a|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty)"
-_SECONDS = re.compile(rf"(?:\bby\s+)?(?<![\w.]){_AMOUNT}\s*(?:-\s*)?(?:s|sec|secs|seconds?)\b")
+_AMOUNT = (
+    r"(?P<amount>\d+(?:\.\d+)?|half a|a couple of|a couple|a few|another|an?|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|twelve|fifteen|twenty)"
+)
+_MORE = r"(?:\s*(?P<more>more|extra|additional|further))?"
+_SECONDS = re.compile(rf"(?:\bby\s+)?(?<![\w.]){_AMOUNT}{_MORE}\s*(?:-\s*)?(?:s|sec|secs|seconds?)\b")
 _FRAMES = re.compile(r"(?<![\w.])(?P<amount>\d+)\s*(?:frames?|f)\b")
 _BARE_AMOUNT = re.compile(
     r"\bby\s+(?P<amount>\d+(?:\.\d+)?|two|three|four|five|six|seven|eight|nine|ten)\b(?!\s*(?:%|x)\b)"
 )
-_MINUTES = re.compile(rf"(?:\bby\s+)?(?<![\w.]){_AMOUNT}\s*(?:-\s*)?(?:min|mins|minutes?)\b")
+_MINUTES = re.compile(rf"(?:\bby\s+)?(?<![\w.]){_AMOUNT}{_MORE}\s*(?:-\s*)?(?:min|mins|minutes?)\b")
 # A length said of the whole film is its total, shared among the shots in proportion, not each shot's.
 _WHOLE_FILM = re.compile(r"\b(?:whole|entire)\s+(?:film|thing|reel|story)\b|\b(?:in total|overall|total length)\b")
 
@@ -196,16 +237,30 @@ _WHOLE_FILM = re.compile(r"\b(?:whole|entire)\s+(?:film|thing|reel|story)\b|\b(?
 def _seconds_of(amount: str) -> float:
     if amount == "half a":
         return 0.5
+    if amount.startswith("a couple"):
+        return 2.0
+    if amount == "a few":
+        return 3.0
+    if amount == "another":
+        return 1.0
     return float(amount) if amount[0].isdigit() else float(NUMBER_WORDS[amount])
 
 
 def _duration(project: Project, text: str) -> tuple[str, float, str] | None:
     """('set'|'add'|'scale', value, text without the amount) for a duration in the clause."""
-    longer = re.search(r"\b(longer|extend|lengthen|more time|slower|hold)\b", text)
-    shorter = re.search(r"\b(shorter|trim|shorten|tighten|less time|quicker|faster|snappier|cut|clip|chop)\b", text)
+    longer = re.search(
+        r"\b(longer|extend|lengthen|more time|slower|hold|linger|lingers|dwell|stay on|stay longer|let it breathe|"
+        r"draw out|stretch out|stretch|too short)\b",
+        text,
+    )
+    shorter = re.search(
+        r"\b(shorter|trim|shorten|tighten|less time|quicker|faster|snappier|cut|clip|chop|shave|knock|lop|"
+        r"too long|drags)\b",
+        text,
+    )
     if re.search(r"\b(twice as long|double the length|double it|double)\b", text):
         return "scale", 2.0, text
-    if re.search(r"\b(half as long|halve|half the length)\b", text):
+    if re.search(r"\b(half as long|halve|half the length|(?:by|in) half(?!\s+(?:a|an)\b))\b", text):
         return "scale", 0.5, text
     match = _SECONDS.search(text) or _FRAMES.search(text) or _MINUTES.search(text)
     if match is None and (longer or shorter):  # "longer by 2": seconds, the unit said before or not at all
@@ -219,10 +274,11 @@ def _duration(project: Project, text: str) -> tuple[str, float, str] | None:
         rest = blank(text, match.start(), match.end())
         if re.search(r"\b(?:to|down to|up to|at|like|about|around|roughly|say|maybe)\s*$", text[: match.start()]):
             return ("total" if _WHOLE_FILM.search(text) else "set"), value, rest  # "trim shot 4 to 3 seconds"
-        if shorter:
+        if shorter or re.search(r"\boff\b", text):  # "a second off shot 1"
             return "add", -value, rest
-        if longer or re.search(r"\badd\b|\+", text):
-            return "add", value, rest
+        more = match.groupdict().get("more") or match.group("amount") == "another"
+        if longer or more or re.search(r"\b(?:add|give)\b|\+", text):
+            return "add", value, rest  # "give shot 1 two more seconds"
         return ("total" if _WHOLE_FILM.search(text) else "set"), value, rest
     if longer:
         return "add", 1.0, text
@@ -241,52 +297,58 @@ def _frames(project: Project, seconds: float) -> int:
 def shot_properties(project: Project, text: str, context: Context) -> Step | None:
     """Size, angle, movement, lens, length and light of one or more shots, in any mix."""
     clause = text
-    chosen = by_size(project, text)  # "make every close-up wider": the close-ups, not a close-up
+    chosen = by_size(project, text) or by_light(project, text)  # "every close-up", "the night shots"
     if chosen:
         text = chosen[1]
     changes: dict[str, object] = {}
     words: list[str] = []
+    lens_step, text = _lens(text, changes, words)  # before lengths: "a longer lens" is not a longer shot
     duration = _duration(project, text)
     if duration:
         text = duration[2]
-    lens = re.search(r"(?<![\w.])(\d{1,4})\s*-?\s*mm\b", text)
-    if lens:
-        millimetres = int(lens.group(1))
-        if not 8 <= millimetres <= 600:
-            raise Refusal(f"A {millimetres}mm lens is out of range; use 8 to 600mm.")
-        changes["lens_mm"], text = millimetres, blank(text, lens.start(), lens.end())
-        words.append(f"{millimetres}mm lens")
-    else:
-        found = _find(LENS_WORDS, text)  # type: ignore[arg-type]
-        if found:
-            changes["lens_mm"], text = found[0], blank(text, found[1].start(), found[1].end())
-            words.append(f"{found[0]}mm lens")
     pace = felt = None
-    for field, table in (("angle", ANGLE_WORDS), ("movement", MOVEMENT_WORDS), ("time_of_day", TIME_WORDS.items())):
-        found = _find(sorted(table, key=lambda p: -len(p[0])), text)
-        if found:
-            changes[field], text = found[0], blank(text, found[1].start(), found[1].end())
-            words.append(f"{getattr(found[0], 'value', found[0])}")
+    seen_by = _SEEN_BY.search(text)  # "through Bjorn's eyes": a point of view, whoever's it is
+    if seen_by:
+        changes["angle"], text = Angle.POV, blank(text, seen_by.start(), seen_by.end())
+        words.append(Angle.POV.value)
+    for field in ("angle", "movement", "time_of_day"):
+        said = _said(field, text)
+        if said and field in changes and changes[field] != said[0]:
+            raise Refusal(f"“{said[1].group(0)}” is not {getattr(changes[field], 'value', '')}; say one {field}.")
+        if said:
+            changes[field], match, text = said
+            words.append(f"{getattr(changes[field], 'value', changes[field])}")
             if field == "movement":
-                pace, text = _move_pace(text, found[1].start(), found[1].end())
+                pace, text = _move_pace(text, match.start(), match.end())
+                text = _PURPOSE.sub(lambda m: " " * len(m.group(0)), text)  # "pull back to show the room"
+                text = _along(text, match)  # "pan across the pier": the way it goes
     found = _find(SIZE_WORDS, text)  # type: ignore[arg-type]
     step = None
     subject = None
+    framing = None
     if found:
         changes["size"] = found[0]
         words.append(str(getattr(found[0], "value", found[0])))
         subject, text = _framed(project, text, found[1].end())
         text = blank(text, found[1].start(), found[1].end())
-    elif re.search(r"\b(closer|tighter|tighten the frame|punch in)\b", text):
-        step = -1
-    elif re.search(r"\b(wider|looser|further back|farther back)\b", text):
-        step = 1
-    if not changes and duration is None and step is None:
+    else:
+        framing, text = _framing(text)  # "on her face", "from the waist up", "show the whole room"
+        trimmed = duration is not None and re.search(r"\b(?:cut|trim|edit|chop|clip)\b", text)
+        if re.search(r"\b(closer|tighter|tighten the frame|punch in)\b", text) and not trimmed:
+            step = -1  # "cut shot 6 tighter" is an editor's tighter: a trim, read with the length
+        elif re.search(r"\b(wider|looser|further back|farther back)\b", text):
+            step = 1
+        if step is not None or framing is not None:
+            subject, text = _closer_to(project, text)
+        if framing is not None:
+            words.append(f"{framing.value}")
+    if not changes and duration is None and step is None and framing is None and lens_step is None:
         felt, text = _shot_pace(text)
         if felt is None:
             return None
         duration = ("scale", felt, text)
-    whole_film = set(changes) <= {"time_of_day"} and step is None and duration is None
+    whole_film = set(changes) <= {"time_of_day"} and step is None and duration is None and framing is None
+    whole_film = whole_film and lens_step is None
     someone = None
     if changes.keys() & {"angle", "movement"}:
         someone, text = _camera_on(project, text)
@@ -312,9 +374,10 @@ def shot_properties(project: Project, text: str, context: Context) -> Step | Non
     for ref in refs:
         shot = project.shot(ref.id)
         own = dict(changes)
-        if step is not None:
-            index = SIZES_TIGHT_TO_WIDE.index(shot.size) + step
-            own["size"] = SIZES_TIGHT_TO_WIDE[max(0, min(len(SIZES_TIGHT_TO_WIDE) - 1, index))]
+        if step is not None or framing is not None:
+            own["size"] = _resized(shot.size, step, framing)
+        if lens_step is not None:
+            own["lens_mm"] = _lens_stepped(shot.lens_mm, lens_step)
         if duration is not None:
             kind, value, _ = duration
             seconds = shot.duration_frames / project.fps
@@ -325,6 +388,8 @@ def shot_properties(project: Project, text: str, context: Context) -> Step | Non
         edits.append(UpdateShot(shot_id=ref.id, changes=ShotChanges(**own)))
     if step is not None:
         words.append("tighter" if step < 0 else "wider")
+    if lens_step is not None:
+        words.append("longer lens" if lens_step > 0 else "wider lens")
     if subject is not None:
         words.append(f"framed on {subject}")
     if pace is not None:
@@ -344,6 +409,119 @@ def shot_properties(project: Project, text: str, context: Context) -> Step | Non
             else f"{'+' if value > 0 else ''}{value:g}s"
         )
     return Step(edits, f"{_shot_list(refs, project)}: {', '.join(words)}", refs[-1].id if len(refs) == 1 else None)
+
+
+def _lens(text: str, changes: dict[str, object], words: list[str]) -> tuple[int | None, str]:
+    """A focal length said ('85mm', 'a telephoto') into `changes`, or a step along LENS_LADDER ('a
+    longer lens': +1, 'a wider lens': -1), and the text without those words."""
+    stepped = _said("lens", text)
+    step = None
+    if stepped:
+        step, _, text = stepped  # type: ignore[assignment]
+    lens = re.search(r"(?<![\w.])(\d{1,4})\s*-?\s*mm\b", text)
+    if lens:
+        millimetres = int(lens.group(1))
+        if not 8 <= millimetres <= 600:
+            raise Refusal(f"A {millimetres}mm lens is out of range; use 8 to 600mm.")
+        changes["lens_mm"], text = millimetres, blank(text, lens.start(), lens.end())
+        words.append(f"{millimetres}mm lens")
+        return None, text
+    found = _find(LENS_WORDS, text)  # type: ignore[arg-type]
+    if found:
+        changes["lens_mm"], text = found[0], blank(text, found[1].start(), found[1].end())
+        words.append(f"{found[0]}mm lens")
+        return None, text
+    return step, text
+
+
+def _lens_stepped(millimetres: int, step: int) -> int:
+    if step > 0:
+        return next((m for m in LENS_LADDER if m > millimetres), max(millimetres, LENS_LADDER[-1]))
+    return next((m for m in reversed(LENS_LADDER) if m < millimetres), min(millimetres, LENS_LADDER[0]))
+
+
+def _resized(size: ShotSize, step: int | None, framing: ShotSize | None) -> ShotSize:
+    """The size a shot gets from 'tighter'/'wider' (one step), a framing said ('on her face': a
+    close-up), or both ('tighter on her face': the framing, or one step tighter where the shot
+    already holds less than it)."""
+    here = SIZES_TIGHT_TO_WIDE.index(size)
+    stepped = SIZES_TIGHT_TO_WIDE[max(0, min(len(SIZES_TIGHT_TO_WIDE) - 1, here + (step or 0)))]
+    if framing is None:
+        return stepped
+    there = SIZES_TIGHT_TO_WIDE.index(framing)
+    if step is not None and (there - here) * step <= 0:
+        return stepped
+    return framing
+
+
+_SEEN_BY = re.compile(
+    r"\b(?:through|from|with)\s+[a-z][\w-]*'s\s+(?:eyes|point\s+of\s+view|pov|view|perspective)\b"
+    r"|\b(?:as|what)\s+[a-z][\w-]*\s+sees(?:\s+it)?\b"
+)
+"""A shot seen as someone sees it: a point of view."""
+_SHOWN = (
+    r"\b(?:show|shows|showing|see|sees|seeing|reveal|reveals|revealing|take\s+in|takes\s+in|include|including|"
+    r"get|fit|hold|establish)\s+(?:all\s+of\s+)?$"
+)
+_OWN_PART = re.compile(
+    r"(?:\b(?:on|of|at|just|only)\s+|^\s*)(?:[a-z][\w-]*'s|her|his|their)\s+(?P<part>eyes?|faces?)\b"
+)  # "just his eyes in shot 3" (its "just" set aside as a courtesy), "tighter on Rosa's face"
+
+
+def _framing(text: str) -> tuple[ShotSize | None, str]:
+    """The size an everyday framing means ('just her eyes', 'on Rosa's face', 'from the waist up',
+    'show the whole room'), and the text without it; a place ('the room') only after a word of
+    showing, so a shot's own words are not read as a size."""
+    for phrase, value in _phrases("size"):
+        match = _pattern(phrase).search(text)
+        if not match:
+            continue
+        start = match.start()
+        if phrase.startswith(("the ", "where ")):
+            lead = re.search(_SHOWN, text[:start])
+            if not lead:
+                continue
+            start = lead.start()
+        return value, blank(text, start, match.end())  # type: ignore[return-value]
+    whole = re.search(_SHOWN[:-1] + r"(?:the\s+)?(?:whole|entire)\s+[a-z]+\b", text)  # "show the whole shop"
+    if whole:
+        return ShotSize.WS, blank(text, whole.start(), whole.end())
+    part = _OWN_PART.search(text)
+    if part:
+        size = ShotSize.ECU if part.group("part").startswith("eye") else ShotSize.CU
+        return size, blank(text, part.start(), part.end())
+    return None, text
+
+
+def _closer_to(project: Project, text: str) -> tuple[str | None, str]:
+    """Who 'closer to Bjorn' or 'tighter on her' is on: a name (put first in frame), a pronoun (the
+    person there), and the text without it."""
+    for match in re.finditer(r"\b(?:to|on|at|show|see|frame|get|film|shoot|catch|have)\s+(?P<who>[a-z][\w'-]*)", text):
+        who = match.group("who")
+        if who in ("her", "him", "them"):
+            return None, blank(text, match.start(), match.end())
+        if find_character(project, who) is not None:
+            return who, blank(text, match.start(), match.end())
+    return None, text
+
+
+def _along(text: str, move: re.Match[str]) -> str:
+    """The text without what a move goes across, along or toward ('pan across the pier', 'push
+    towards the door'), when its phrase ends so."""
+    if not re.search(r"\b(?:across|over|along|towards?|into)$", move.group(0)):
+        return text
+    way = re.match(
+        r"\s+(?:(?:the|her|his|their|its|a|an)\s+)?(?:(?!(?:in|on|for|at|shot|shots)\b)[a-z'-]+\s*){1,2}",
+        text[move.end() :],
+    )
+    return blank(text, move.end(), move.end() + way.end()) if way else text
+
+
+_PURPOSE = re.compile(
+    r"\b(?:to|and|so\s+(?:we|you)\s+(?:can\s+)?)\s*(?:show|reveal|see|take\s+in|find|discover|include)\s+"
+    r"(?:all\s+of\s+)?(?:(?:the|her|his|their|its|a|an)\s+)?(?:(?!(?:in|on|for|at|shot|shots)\b)[a-z'-]+\s*){1,3}"
+)
+"""What a camera move is for ('pull back to show the room'): said of the move, not another change."""
 
 
 _CAMERA_ON = re.compile(
@@ -449,6 +627,8 @@ def _subject_changes(project: Project, shot: Shot, subject: str, size: ShotSize)
     """A close shot of a person puts them first in frame; of a thing (or a part of someone: 'his
     hands') makes it the shot's first prop and says so in the action, so the panel frames it, not a face."""
     bare = re.sub(r"^(?:his|her|their|its|the|a|an|[a-z]+'s)\s+", "", subject)
+    if bare in ("face", "faces", "eyes", "eye", "expression"):
+        return {}  # a close-up on her face is on the person in it, not a thing put in frame
     character = find_character(project, subject)
     if character is not None:
         if character.id in shot.characters:
@@ -471,7 +651,9 @@ put same thanks thank it's from by up over was there let have has need needs ins
 extend lengthen trim shorten tighten quicker faster snappier hold add twice double half halve closer tighter
 wider looser
 further farther back punch slower time less cut clip chop off down about around roughly like maybe approximately
-see shoot shooting view show perspective tad touch"""
+see shoot shooting view show perspective tad touch seen feel feeling vibe effect look looks keep stay let placed
+position positioned lot way quite really somewhat even kind sort seconds second extra more give linger lingers
+dwell stay breathe draw stretch out shave lop knock additional further couple few lasts drags runs too is it's"""
 _FILLER = frozenset(_FILLER_WORDS.split())
 
 
@@ -561,15 +743,39 @@ def move(project: Project, text: str, context: Context) -> Step | None:
     )
 
 
+_TRIM_WORDS = re.compile(
+    r"\b(?:shorter|tighter|shorten|tighten|trim|trimmed|down|back|length|quicker|faster|snappier|briefer|"
+    r"by\s+(?:half|a|an|\d|one|two|three|four|five)|in\s+half|a\s+(?:bit|little|touch|tad))\b"
+)
+"""Words that make a delete verb a trim ('cut shot 2 shorter', 'cut it down a bit'): with them a
+shot is never removed."""
+
+
+_DELETE = r"\b(delete|remove|drop|lose|get rid of|cut out|cut|scrap|kill|take out)\b"
+_DELETE_FILLER_WORDS = """the a an shot shots one ones it that this them those these please from film reel story
+entirely completely altogether out of away as well too also and then now just i we you want to can could would let's
+lets should be gone go get rid whole"""
+_DELETE_FILLER = frozenset(_DELETE_FILLER_WORDS.split())
+"""The words a delete may say besides the shots: with any other word, what goes is something in the shot."""
+
+
 def delete(project: Project, text: str, context: Context) -> Step | None:
     """'delete shot 4', 'remove the last shot', 'cut shot 2' (its takes stay on disk)."""
-    if not re.search(r"\b(delete|remove|drop|lose|get rid of|cut out|cut|scrap|kill)\b", text):
+    if not re.search(_DELETE, text):
         return None
     if re.search(r"\bcut\s+(?:in)?to\b", text) and not _SECONDS.search(text):
         return None
-    if _SECONDS.search(text) or _FRAMES.search(text) or _MINUTES.search(text):
-        return None  # "cut shot 3 to 2 seconds", "cut a second off shot 4": a trim, never a delete
-    refs = find_shots(project, text) or target_shots(project, text, context, "go")
+    if _SECONDS.search(text) or _FRAMES.search(text) or _MINUTES.search(text) or _TRIM_WORDS.search(text):
+        return None  # "cut shot 3 to 2 seconds", "cut shot 2 shorter": a trim, never a delete
+    found = find_shots(project, text)
+    rest = without_shots(text)
+    if not found:
+        selected = select_shots(project, text, context)
+        found, rest = (selected[0], without_shots(selected[1])) if selected else ([], rest)
+    rest = re.sub(_DELETE, " ", rest)
+    if [w for w in re.findall(r"[a-z][a-z'-]*", rest) if w not in _DELETE_FILLER]:
+        return None  # "lose the camera shake on shot 7": something in the shot goes, never the shot
+    refs = found or target_shots(project, text, context, "go")
     if len(refs) >= len(project.shots):
         raise Refusal("A reel needs at least one shot; I kept them all.")
     edits: list[AnyEdit] = [RemoveShot(shot_id=r.id) for r in refs]
@@ -700,6 +906,13 @@ def _characters_named(project: Project, action: str, anchor: Shot | None) -> lis
 # Transitions ----------------------------------------------------------------------------------
 
 
+_UNDONE_JOIN = re.compile(
+    r"\b(?:remove|drop|lose|get rid of|kill|no|without|take out|undo)\s+(?:the\s+|that\s+|this\s+|any\s+)?"
+    r"(?:(?:slow|quick|soft|long)\s+)?(?:cross-?dissolve|crossfade|dissolve|fade(?:\s+(?:in|out|up|to black))?|"
+    r"transition|mix)s?\b"
+)
+
+
 def transition(project: Project, text: str, context: Context) -> Step | None:
     """'dissolve into shot 4', 'fade out at the end', 'fade in at the start', 'cut to shot 3', 'fade it out'."""
     text = re.sub(r"\bfade\s+(it|that|this|that shot|this shot)\s+(out|in)\b", r"fade \2 \1", text)
@@ -713,17 +926,30 @@ def transition(project: Project, text: str, context: Context) -> Step | None:
     if not found:
         return None
     kind: Transition = found[0]  # type: ignore[assignment]
-    if kind == Transition.CUT and not re.search(r"\b(?:hard\s+)?cut\s+(?:in)?to\b", text):
+    undone = _UNDONE_JOIN.search(text)  # "remove the dissolve on shot 5": a plain cut there again
+    if undone:
+        kind, rest = Transition.CUT, blank(text, undone.start(), undone.end())
+    elif kind == Transition.CUT and not re.search(r"\b(?:hard\s+)?cut\s+(?:in)?to\b", text):
         return None
-    rest = blank(text, found[1].start(), found[1].end())
+    else:
+        rest = blank(text, found[1].start(), found[1].end())
     if _duration(project, rest) or any(_find(t, rest) for t in (ANGLE_WORDS, MOVEMENT_WORDS)):  # type: ignore[arg-type]
         raise Refusal(f"I could read the {kind.value} but not the rest of “{text.strip()}”; say it apart.")
     refs = _two_sides(project, text, context)
+    paired = bool(refs) or bool(re.search(r"\b(?:between|from)\b", text))
     if not refs:
         selected = None if find_shots(project, text) else select_shots(project, text, context)
         refs = find_shots(project, text) or (selected[0] if selected else [])
+    if len(refs) == 2 and paired:  # "between 3 and 4": the join of two neighbours, on the later one
+        first, second = sorted(refs, key=lambda r: r.number)
+        if second.number != first.number + 1:
+            raise _not_neighbours(project, kind, first, second)
+        refs = [second]
+    if len(refs) > 1:  # "dissolve into shots 4 to 6": into each of them
+        edits: list[AnyEdit] = [UpdateShot(shot_id=r.id, changes=ShotChanges(transition=kind)) for r in refs]
+        return Step(edits, f"{_shot_list(refs, project)}: {kind.value} into each")
     if refs:
-        ref = max(refs, key=lambda r: r.number) if len(refs) > 1 else refs[0]
+        ref = refs[0]
     elif re.search(r"\b(end|ending|finish|close)\b", text) or (kind == Transition.FADE_OUT and not refs):
         ref = ShotRef(id=project.shots[-1].id, number=len(project.shots), offset=0)
     elif re.search(r"\b(start|beginning|open|opening)\b", text) or kind == Transition.FADE_IN:
@@ -732,6 +958,18 @@ def transition(project: Project, text: str, context: Context) -> Step | None:
         ref = target_shots(project, text, context, f"{kind.value}")[0]
     edit = UpdateShot(shot_id=ref.id, changes=ShotChanges(transition=kind))
     return Step([edit], f"shot {project.shot(ref.id).label}: {kind.value}", ref.id)
+
+
+def _not_neighbours(project: Project, kind: Transition, first: ShotRef, second: ShotRef) -> Refusal:
+    """A join asked between two shots that do not meet ('dissolve between 3 and 7'): the joins there are."""
+    a, b = project.shots[first.number - 1].label, project.shots[second.number - 1].label
+    after_a = project.shots[first.number].label
+    before_b = project.shots[second.number - 2].label
+    return Refusal(
+        f"Shots {a} and {b} are not next to each other, so no {kind.value} joins them. Say "
+        f"'{kind.value} between {a} and {after_a}', '{kind.value} between {before_b} and {b}', "
+        f"or '{kind.value} into shots {after_a} to {b}' for every join between them."
+    )
 
 
 _SIDES = re.compile(r"\b(?:between|from)\s+(?P<a>.+?)\s+(?:and|to|into)\s+(?P<b>.+?)\s*$")

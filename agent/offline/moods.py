@@ -34,8 +34,14 @@ MOOD_WORDS: dict[str, tuple[str, ...]] = {
     "darker": ("darker", "dark", "dim", "dimmer", "moodier", "shadowy", "shadowier", "murkier", "darker lit",
                "less bright"),
     "brighter": ("brighter", "bright", "lighter", "sunnier", "better lit", "less dark lit"),
-    "tender": ("tender", "tenderer", "emotional", "intimate", "romantic", "warmer", "touching", "heartfelt",
-               "personal", "sweeter", "loving"),
+    "tender": ("tender", "tenderer", "emotional", "intimate", "romantic", "touching", "heartfelt",
+               "personal", "sweeter", "loving", "warm-hearted", "warmer-hearted"),
+    # the colour of the light: warmer toward golden hour, colder toward blue
+    "warmer": ("warmer", "warm", "golden", "more golden", "warmer light", "warmer colours", "warmer colors",
+               "warmer tones", "warmer look", "cosier", "cozier", "cosy", "cozy", "ambery", "less cold", "less blue"),
+    "cooler": ("colder", "cold", "cooler", "bluer", "icier", "icy", "chillier", "frostier", "colder light",
+               "cooler light", "colder colours", "cooler colours", "cooler colors", "colder tones", "cooler tones",
+               "colder look", "cooler look", "less warm", "less golden"),
 }  # fmt: skip
 """Each mood the offline director can play, and the words people use for it (comparatives too).
 A word not here is matched by meaning to the nearest mood (`mood_by_meaning`), or not at all."""
@@ -47,11 +53,15 @@ _DEGREE = (
 )
 
 
+_WHAT_OF_IT = r"(?:\s+(?:light|lighting|colou?rs?|tones|look|feel|grade|palette))?"
+"""What a mood word may be said of ('bluer light', 'a colder look'): the same note."""
+
+
 def _mood_pattern(word: str) -> re.Pattern[str]:
     return re.compile(
-        rf"^(?:make|let|get|have|turn|keep)?\s*(?P<scope>.*?)\s*(?:(?:should|must|could|needs? to|has to)\s+)?"
+        rf"^(?:make|let|get|have|turn|keep|give)?\s*(?P<scope>.*?)\s*(?:(?:should|must|could|needs? to|has to)\s+)?"
         rf"(?:feel|look|be|seem|play|go|read|sound|get)?\s*{_DEGREE}"
-        rf"(?P<mood>{word})(?:\s+(?:please|overall|throughout|everywhere|"
+        rf"(?P<mood>{word})(?:\s*(?:,|and)\s*{_DEGREE}(?P<also>{word}))?{_WHAT_OF_IT}(?:\s+(?:please|overall|throughout|everywhere|"
         rf"in (?:pace|tone|mood|feel)|(?:in|for|on) (?P<scope2>.+)))?$"
         r"|^(?P<up>speed (?:it |things |everything )?up|pick up the pace|up the pace|tighten (?:up )?the pace)"
         r"(?:\s+(?:in|for|on)\s+(?P<scope3>.+))?$"
@@ -103,6 +113,8 @@ def mood(project: Project, text: str, context: Context) -> Step | None:
     if not match:
         return None
     kind = "faster" if match.group("up") else "slower" if match.group("down") else MOOD_OF[_spaced(match.group("mood"))]
+    if match.group("also") and MOOD_OF.get(_spaced(match.group("also"))) != kind:
+        return None  # "darker, happier": two notes, not one said twice ("colder, bluer")
     return _play(project, match, kind, context, "")
 
 
@@ -110,7 +122,7 @@ def mood_by_meaning(project: Project, text: str, context: Context) -> Step | Non
     """A mood word the table does not hold ('make it jollier', 'more sinister', 'a bit more wistful'),
     played as the mood nearest in meaning (the embedding model memory uses), when one is near enough."""
     match = _ANY_MOOD.match(text)
-    if not match or not match.group("mood"):
+    if not match or not match.group("mood") or match.group("also"):
         return None
     word = _spaced(match.group("mood"))
     less = word.startswith("less ")
@@ -206,7 +218,8 @@ def _anchor(mood: str) -> str:
 
 
 OPPOSITE = {"dramatic": "calm", "calm": "dramatic", "faster": "slower", "slower": "faster", "sad": "cheerful",
-            "cheerful": "sad", "darker": "brighter", "brighter": "darker", "eerie": "cheerful"}  # fmt: skip
+            "cheerful": "sad", "darker": "brighter", "brighter": "darker", "eerie": "cheerful", "warmer": "cooler",
+            "cooler": "warmer"}  # fmt: skip
 
 
 def _names_someone(project: Project, scope: str) -> bool:
@@ -280,6 +293,11 @@ def _numbers(project: Project, numbers: list[int]) -> str:
             runs.append([number])
     labels = [[project.shots[n - 1].label for n in run] for run in runs]
     return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 2 else ", ".join(r) for r in labels)
+
+
+def _plural(project: Project, shots: list[tuple[ShotRef, Shot]]) -> str:
+    numbers = [ref.number for ref, _ in shots]
+    return f"shot{'s' if len(numbers) > 1 else ''} {_numbers(project, numbers)} {'are' if len(numbers) > 1 else 'is'}"
 
 
 def _listed(project: Project, name: str, changed: dict[str, list[int]]) -> str:
@@ -363,6 +381,15 @@ _BRIGHTER = {TimeOfDay.NIGHT: TimeOfDay.DUSK, TimeOfDay.DAWN: TimeOfDay.MORNING,
              TimeOfDay.AFTERNOON: TimeOfDay.DAY}  # fmt: skip
 
 
+_WARMER = {TimeOfDay.DAY: TimeOfDay.AFTERNOON, TimeOfDay.MORNING: TimeOfDay.AFTERNOON,
+           TimeOfDay.AFTERNOON: TimeOfDay.DUSK, TimeOfDay.EVENING: TimeOfDay.DUSK,
+           TimeOfDay.NIGHT: TimeOfDay.EVENING}  # fmt: skip
+"""A step toward golden light (tools/draw's skies: afternoon gold, dusk orange); dawn and dusk are the warmest."""
+_COOLER = {TimeOfDay.AFTERNOON: TimeOfDay.DAY, TimeOfDay.MORNING: TimeOfDay.DAY, TimeOfDay.DAWN: TimeOfDay.MORNING,
+           TimeOfDay.DUSK: TimeOfDay.EVENING, TimeOfDay.EVENING: TimeOfDay.NIGHT}  # fmt: skip
+"""A step toward blue light; day and night are the coldest."""
+
+
 def _changes(project: Project, shots: list[tuple[ShotRef, Shot]], name: str, rules: list[tuple[str, Rule]]) -> Step:
     """Apply (what, rule) pairs to each shot, where a rule gives a shot's changed fields or {}; list
     which shots each change touched."""
@@ -442,9 +469,15 @@ def _light(ladder: dict[TimeOfDay, TimeOfDay]) -> Rule:
     return rule
 
 
-def _play_of(name: str, rules: list[tuple[str, Rule]]) -> Callable[[Project, list[tuple[ShotRef, Shot]]], Step]:
+def _play_of(
+    name: str, rules: list[tuple[str, Rule]], already: str = ""
+) -> Callable[[Project, list[tuple[ShotRef, Shot]]], Step]:
     def play(project: Project, shots: list[tuple[ShotRef, Shot]]) -> Step:
-        return _changes(project, shots, name, rules)
+        step = _changes(project, shots, name, rules)
+        if already and not step.edits:  # say why nothing changed, in the shots' own terms
+            lights = " or ".join(dict.fromkeys(shot.time_of_day.value for _, shot in shots))
+            step = Step([], f"{name}: {_plural(project, shots)} at {lights}, {already} there is")
+        return step
 
     return play
 
@@ -467,7 +500,9 @@ PLAYS: dict[str, Callable[[Project, list[tuple[ShotRef, Shot]]], Step]] = {
     # close on people at eye level, moving in, time for a moment to land
     "tender": _play_of("more tender", [("one size tighter", _closer_on_people), ("eye level", _level),
                                        ("slow push in", _push_in), ("a fifth longer", _lengthen(1.2))]),
-    "darker": _play_of("darker", [("a step toward night", _light(_DARKER))]),
-    "brighter": _play_of("brighter", [("a step toward day", _light(_BRIGHTER))]),
+    "darker": _play_of("darker", [("a step toward night", _light(_DARKER))], "the darkest light"),
+    "warmer": _play_of("warmer", [("golden light, a step warmer", _light(_WARMER))], "the warmest light"),
+    "cooler": _play_of("colder", [("bluer light, a step colder", _light(_COOLER))], "the coldest light"),
+    "brighter": _play_of("brighter", [("a step toward day", _light(_BRIGHTER))], "the brightest light"),
 }  # fmt: skip
 """How each mood is played: concrete changes, each listed in the reply with its shots."""

@@ -333,4 +333,35 @@ def by_span(project: Project, text: str) -> Found | None:
     return refs, blank(text, match.start(), end)
 
 
-FINDERS = (by_span, by_size, by_scene, by_description, by_place, by_character)
+_LIGHTS = "|".join(re.escape(w).replace(r"\ ", r"[\s-]+") for w in sorted(TIME_WORDS, key=len, reverse=True))
+_BY_LIGHT = re.compile(
+    rf"\b(?:the|every|each|all(?:\s+of)?(?:\s+the)?)\s+(?P<light>{_LIGHTS})(?:[\s-]+time)?\s+(?:shots?|scenes?|ones)\b"
+    rf"|\b(?:the|every|all(?:\s+the)?)\s+(?:shots?|scenes?|ones)\s+(?:at|by|in\s+the)\s+(?P<light2>{_LIGHTS})\b"
+    rf"(?!\s*$)"
+)
+
+
+def by_light(project: Project, text: str) -> Found | None:
+    """'the night shots', 'every dawn scene', 'the shots at dusk': the shots in that light now (tried
+    before the words are read as light to set, so 'make the night shots darker' darkens those)."""
+    match = _BY_LIGHT.search(text)
+    if not match:
+        return None
+    said = re.sub(r"[\s-]+", " ", match.group("light") or match.group("light2"))
+    light = TIME_WORDS[said]
+    refs = [
+        ShotRef(id=s.id, number=n, offset=match.start())
+        for n, s in enumerate(project.shots, 1)
+        if s.time_of_day == light
+    ]
+    if not refs:
+        from agent.offline.addressing import Refusal
+
+        have = ", ".join(dict.fromkeys(s.time_of_day.value for s in project.shots))
+        raise Refusal(
+            f"No shot is at {light.value} now (the shots are at {have}); name the shots, e.g. 'shots 3 to 5'."
+        )
+    return refs, blank(text, match.start(), match.end())
+
+
+FINDERS = (by_span, by_size, by_light, by_scene, by_description, by_place, by_character)

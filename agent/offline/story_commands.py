@@ -14,10 +14,15 @@ from agent.offline.reading import describe_looks, looks, person_traits
 from agent.offline.selection import gender_of
 from agent.offline.shots import shorten
 from agent.offline.vocabulary import (
+    ANGLE_WORDS,
+    EVERYDAY_CAMERA,
     EXPRESSION_WORDS,
     GARMENTS,
     HAIR_WORDS,
+    LENS_WORDS,
+    MOVEMENT_WORDS,
     PERSON_NOUNS,
+    SIZE_WORDS,
     STYLE_ALIASES,
     STYLES,
     WEATHER_WORDS,
@@ -453,6 +458,23 @@ def weather(project: Project, text: str, context: Context) -> Step | None:
     )
 
 
+_CAMERA_TALK = re.compile(
+    "|".join(
+        rf"(?<![\w-]){re.escape(p)}(?![\w-])"
+        for p in sorted(
+            {p for p, *_ in (*EVERYDAY_CAMERA, *ANGLE_WORDS, *MOVEMENT_WORDS, *SIZE_WORDS) if " " in p}
+            | {p for p, _ in LENS_WORDS},
+            key=len,
+            reverse=True,
+        )  # phrases only: "a track", "a dutch flag" are things
+    )
+    + r"|\b(?:closer|tighter|wider|looser|longer|shorter|lens|angle|seconds|frames)\b"
+    + r"|\b(?:extra|more|another|additional)\s+(?:second|minute|frame)s?\b"
+)
+"""What the camera does or how long, said where a thing in frame would be ('a longer lens', 'a bit
+closer', 'an extra second')."""
+
+
 def prop(project: Project, text: str, context: Context) -> Step | None:
     """'a lamp on the table in shot 2', 'add a boat to shot 1', 'give Tom a lantern in shot 3'."""
     match = _PROP.match(text)
@@ -461,6 +483,8 @@ def prop(project: Project, text: str, context: Context) -> Step | None:
     what = match.group("what").strip()
     if what.split()[0] in {"shot", "take", "close", "closeup", "wide", "new"} or what in WEATHER_WORDS:
         return None
+    if _CAMERA_TALK.search(f"the {what}"):
+        return None  # "show the whole room", "put a telephoto on shot 7": the camera's, not a thing in frame
     if re.search(r"\b(?:fade|dissolve|crossfade|cross-dissolve|transition|mix|blend|wipe)s?$", what):
         return None  # "a slow fade into shot 8": how shots join, not a thing in frame
     refs = target_shots(project, match.group("where"), context, f"show {what}")

@@ -233,7 +233,91 @@ MOVEMENT_WORDS: list[tuple[str, Movement]] = [
 LENS_WORDS: list[tuple[str, int]] = [
     ("ultra wide lens", 14), ("wide-angle lens", 24), ("wide angle lens", 24), ("wide lens", 24), ("fisheye", 10),
     ("normal lens", 50), ("telephoto", 135), ("long lens", 100), ("portrait lens", 85),
+    ("wide-angle", 24), ("wide angle", 24),
 ]
+LENS_LADDER = [10, 14, 18, 24, 35, 50, 85, 100, 135, 200]
+"""Focal lengths a lens said longer or wider steps along ('a longer lens' on a 35mm: 50mm)."""
+
+# Everyday camera talk -----------------------------------------------------------------------
+# What people say for where the camera is, how it moves, what the frame holds and the lens, in no
+# film words: each phrase -> the shot field it sets and the value ("lens" steps LENS_LADDER).
+# Read after the film words above, longest first; phrases that agree may be said together ("from
+# the ground, looking up"); two that disagree are refused, never one picked.
+EVERYDAY_CAMERA: list[tuple[str, str, object]] = [
+    # where the camera is: below looks up (low), above looks down (high), straight down (overhead)
+    *((p, "angle", Angle.LOW) for p in (
+        "looking up", "look up", "from the ground up", "from the floor", "on the floor", "at floor level",
+        "ground level", "low to the ground", "on the ground", "down low", "low down", "camera low", "low camera",
+        "from beneath", "from underneath", "up at her", "up at him", "up at them")),
+    *((p, "angle", Angle.HIGH) for p in (
+        "looking down", "look down", "up high", "high up", "camera high", "high camera", "from up above",
+        "down on her", "down on him", "down on them", "from a height", "from the rafters")),
+    *((p, "angle", Angle.OVERHEAD) for p in (
+        "looking straight down", "straight down", "from overhead", "from the sky", "god's eye", "gods eye",
+        "god's-eye", "aerial", "drone shot", "from a drone")),
+    *((p, "angle", Angle.DUTCH) for p in (
+        "dutch tilt", "dutch angle", "canted angle", "crooked", "on a slant", "slanted", "askew", "off kilter",
+        "off-kilter", "tilted frame", "tilt the horizon", "tilted horizon")),
+    *((p, "angle", Angle.EYE_LEVEL) for p in ("at eye level", "level with her", "level with him", "head on",
+                                              "head-on", "straight at her", "straight at him")),
+    *((p, "angle", Angle.POV) for p in ("through her eyes", "as she sees it", "as he sees it", "what she sees",
+                                        "what he sees", "subjective camera")),
+    # how it moves
+    *((p, "movement", Movement.STATIC) for p in (
+        "steady", "steadier", "steady it", "steady the camera", "keep the camera still", "hold the camera still",
+        "camera still", "hold still", "still frame", "tripod", "on a tripod", "on sticks", "lock off",
+        "lock it off", "lock the camera", "not moving", "stop the camera moving", "no camera move")),
+    # a move taken away: "lose the camera shake", "get rid of the wobble", "no movement"
+    *((f"{verb} {the}{thing}", "movement", Movement.STATIC)
+      for verb in ("lose", "remove", "drop", "no", "without", "get rid of", "kill", "stop", "take out", "less")
+      for the in ("the ", "the camera ", "camera ", "that ", "any ", "")
+      for thing in ("shake", "shaking", "wobble", "wobbling", "jitter", "movement", "move", "moving", "motion",
+                    "handheld", "camera move", "camera movement", "zoom", "pan", "push in", "drift")),
+    *((p, "movement", Movement.HANDHELD) for p in (
+        "shaky cam", "shakycam", "shaky camera", "wobbly", "wobbly camera", "jittery", "unsteady", "hand held",
+        "documentary style", "documentary feel", "on the shoulder", "shoulder-mounted", "shoulder mounted")),
+    *((p, "movement", Movement.PUSH_IN) for p in (
+        "creep in", "creeps in", "drift in", "drifts in", "ease in", "eases in", "push closer", "move closer in",
+        "dolly closer", "zoom closer", "track in", "truck in", "push towards", "push toward", "move towards",
+        "move toward", "zoom into", "push into")),
+    *((p, "movement", Movement.PULL_OUT) for p in (
+        "pull away", "pulls away", "pulls back", "ease out", "ease back", "drift back", "drift away",
+        "back away", "dolly back", "track out", "track back", "zoom back", "widen out", "pull out wide",
+        "reveal the room", "pull back to reveal")),
+    *((p, "movement", Movement.PAN_RIGHT) for p in ("pan across", "pans across", "sweep across", "sweeps across",
+                                                    "whip pan", "pan over", "pan along", "swing across")),
+    *((p, "movement", Movement.CRANE_UP) for p in (
+        "boom up", "jib up", "rise up", "camera rises", "camera rise", "camera to rise", "lift up", "float up",
+        "soar up", "fly up")),
+    *((p, "movement", Movement.CRANE_DOWN) for p in ("boom down", "jib down", "camera descends", "camera descend",
+                                                     "camera to descend", "float down", "sink down")),
+    *((p, "movement", Movement.TRACKING) for p in (
+        "follow her", "follow him", "follow them", "follows her", "follows him", "track with", "tracking shot",
+        "walk with", "walk alongside", "move with", "move alongside", "go with her", "go with him", "stay with")),
+    # what the frame holds, from the eyes to the whole place
+    *((p, "size", ShotSize.ECU) for p in ("just the eyes", "just her eyes", "just his eyes", "only the eyes",
+                                          "only her eyes", "only his eyes", "on her eyes", "on his eyes",
+                                          "on the eyes", "on their eyes")),
+    *((p, "size", ShotSize.CU) for p in ("on her face", "on his face", "on their faces", "on the face",
+                                         "just her face", "just his face", "fill the frame with her face",
+                                         "fill the frame with his face", "her face fills the frame",
+                                         "his face fills the frame")),
+    *((p, "size", ShotSize.MCU) for p in ("head and shoulders", "from the chest up", "chest up",
+                                          "from the shoulders up", "shoulders up")),
+    *((p, "size", ShotSize.MS) for p in ("from the waist up", "waist up", "waist-up", "half body")),
+    *((p, "size", ShotSize.MWS) for p in ("from the knees up", "knees up", "from the thighs up")),
+    *((p, "size", ShotSize.WS) for p in (
+        "full body", "full-body", "full length", "full-length", "head to toe", "head to foot", "whole body",
+        "full figure", "the whole room", "the whole place", "the whole set", "the whole space", "the room",
+        "the whole scene", "the surroundings", "where they are", "where she is", "where he is")),
+    *((p, "size", ShotSize.EWS) for p in ("the landscape", "the whole landscape", "the vista", "the horizon",
+                                          "the whole town", "the whole city", "the whole valley", "the sky")),
+    # the lens, said longer or wider
+    *((p, "lens", 1) for p in ("longer lens", "a longer lens", "longer focal length", "tighter lens",
+                               "more telephoto", "more zoomed lens")),
+    *((p, "lens", -1) for p in ("wider lens", "a wider lens", "shorter lens", "shorter focal length",
+                                "wider focal length")),
+]  # fmt: skip
 
 ORDINALS: dict[str, int] = {
     "first": 1,

@@ -12,6 +12,7 @@ from functools import cache
 
 from agent.offline.vocabulary import (
     ANGLE_WORDS,
+    EVERYDAY_CAMERA,
     MOVEMENT_WORDS,
     NUMBER_WORDS,
     ORDINALS,
@@ -65,7 +66,8 @@ beginning start end rename title style music dramatic calmer faster slower quick
 film everything every each close-up close-ups extreme medium wide trim shorten lengthen extend takes take render undo
 redo continuity please lose drop kill scrap cut clip close closely slow fast quick mood night light lighter darker
 brighter length where with which while what when there their these those then than this that them they again
-should could would before after through everything everyone little bigger smaller"""
+should could would before after through everything everyone little bigger smaller frame framing
+tighten"""
 _SHORT_WORDS = ("the", "and", "add", "cut", "one", "end", "two")
 """Three-letter words a slip is put right in only by two swapped letters ('teh', 'adn'): one wrong
 letter in so short a word is too often another word."""
@@ -76,6 +78,7 @@ def _known() -> frozenset[str]:
     """Every word the grammar's commands are made of."""
     words: set[str] = set()
     phrases = [p for p, _ in (*SIZE_WORDS, *ANGLE_WORDS, *MOVEMENT_WORDS, *TRANSITION_WORDS)]
+    phrases += [p for p, _, _ in EVERYDAY_CAMERA]
     phrases += [*TIME_WORDS, *WEATHER_WORDS, *ORDINALS, *NUMBER_WORDS]
     phrases += _COMMAND_WORDS.split()
     for phrase in phrases:
