@@ -212,3 +212,28 @@ def test_a_word_left_unread_beside_everyday_words_changes_nothing(message: str) 
     project = lit_film()
     plan, after = say(project, message)
     assert plan.refused and after == project and "Done" not in plan.reply, plan.reply
+
+
+@pytest.mark.parametrize(
+    ("message", "want"),
+    [
+        ("make the shots with the rain handheld", {4: {"movement": Movement.HANDHELD}}),
+        ("every shot with the clock from below", {3: {"angle": Angle.LOW}, 5: {"angle": Angle.LOW}}),
+        (
+            "the scenes on the pier should be a bit warmer",
+            {n: {"time_of_day": TimeOfDay.EVENING} for n in (6, 7, 8, 9)},
+        ),
+        ("make the scenes with the moth colder", {n: {"time_of_day": TimeOfDay.EVENING} for n in (1, 2, 3, 4, 5)}),
+    ],
+)
+def test_shots_and_scenes_named_by_what_they_hold(message: str, want: Want) -> None:
+    project = lit_film()
+    plan, after = say(project, message)
+    assert plan.reply.startswith("Done"), plan.reply
+    assert_only(project, after, want, plan.reply)
+
+
+def test_scenes_by_something_no_shot_holds_are_asked_about() -> None:
+    project = lit_film()
+    plan, after = say(project, "the scenes by the sea should be colder")
+    assert plan.refused and after == project and "'sea'" in plan.reply, plan.reply

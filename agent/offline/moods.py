@@ -73,7 +73,7 @@ def _mood_pattern(word: str) -> re.Pattern[str]:
 _MOOD = _mood_pattern(_KNOWN)
 _ANY_MOOD = _mood_pattern(r"(?:less\s+)?[a-z][a-z-]{2,}")
 _SCOPE_FILLER = re.compile(
-    r"\b(?:it|the|whole|entire|film|reel|story|movie|thing|everything|all|of|shots?|a|an|whole thing|overall|"
+    r"\b(?:it|the|whole|entire|film|reel|story|movie|thing|everything|all|of|shots?|scenes?|a|an|whole thing|overall|"
     r"pace|pacing|cut|edit|mood|tone|feel)\b"
 )
 

@@ -364,4 +364,44 @@ def by_light(project: Project, text: str) -> Found | None:
     return refs, blank(text, match.start(), match.end())
 
 
-FINDERS = (by_span, by_size, by_light, by_scene, by_description, by_place, by_character)
+_HOLDING = re.compile(
+    r"\b(?:(?:the|all(?:\s+of)?\s+the)\s+(?P<kind>shots|scenes)|(?:every|each|any)\s+(?P<one>shot|scene))\s+"
+    r"(?P<how>with|by|at|near|on|in|showing|where|that\s+show|of)\s+(?P<what>[a-z][\w' -]*)"
+)
+
+
+def _seen_words(project: Project, shot: Shot) -> set[str]:
+    words = " ".join([shot.action, shot.beat, *(p.name for p in shot.props)]).lower()
+    return {stem(w) for w in re.findall(r"[a-z][a-z'-]*", words)}
+
+
+def by_holding(project: Project, text: str) -> Found | None:
+    """'the shots with the dinghy', 'the scenes by the sea': every shot whose words or place hold all of
+    it (every shot of those scenes, for scenes); a thing no shot holds is said, not guessed."""
+    match = _HOLDING.search(text)
+    if not match:
+        return None
+    words = described(match.group("what"))
+    wanted = [w for w in words if w not in _STOP]
+    if not wanted or set(wanted) & _NOT_CONTENT:
+        return None
+    stems = {stem(w) for w in wanted if w not in _PRONOUNS}
+    seen = match.group("how") in ("by", "at", "near", "on", "in")  # where it is: what is seen, not what is said
+    hits = [
+        n
+        for n, s in enumerate(project.shots, 1)
+        if stems <= (_seen_words(project, s) if seen else shot_words(project, s)) | _place_of(project, s)
+    ]
+    if not hits:
+        from agent.offline.addressing import Refusal
+
+        shown = " ".join(wanted)
+        raise Refusal(f"No shot or place holds {shown!r}; name the shots, e.g. 'shots 3 to 5'.")
+    if (match.group("kind") or match.group("one")).startswith("scene"):
+        scenes = {project.shots[n - 1].scene for n in hits}
+        hits = [n for n, s in enumerate(project.shots, 1) if s.scene in scenes]
+    refs = [ShotRef(id=project.shots[n - 1].id, number=n, offset=match.start()) for n in hits]
+    return refs, blank(text, match.start(), match.start("what") + len(" ".join(words)))
+
+
+FINDERS = (by_span, by_size, by_light, by_scene, by_description, by_place, by_character, by_holding)
