@@ -11,7 +11,8 @@ from collections.abc import Callable
 import pytest
 from test_understanding import film, say
 
-from story import Angle, Movement, Project, ShotSize, TimeOfDay, Transition
+from agent.offline import OfflineDirector
+from story import Angle, Movement, Project, ShotSize, TimeOfDay, Transition, apply
 
 Want = dict[int, dict[str, object]]
 
@@ -80,6 +81,7 @@ MOVES = [
     ("get rid of the wobble in shot 7", {7: {"movement": Movement.STATIC}}),
     ("lock off the camera on shot 8", {8: {"movement": Movement.STATIC}}),
     ("pull back to show the room in shot 1", {1: {"movement": Movement.PULL_OUT}}),
+    ("could you pull back to reveal the pier in shot 6", {6: {"movement": Movement.PULL_OUT}}),
     ("could we have the camera follow Rosa in shot 4", {4: {"movement": Movement.TRACKING}}),
     ("pan across the pier in shot 6", {6: {"movement": Movement.PAN_RIGHT}}),
     ("can the camera creep in on Elias in shot 3", {3: {"movement": Movement.PUSH_IN}}),
@@ -237,3 +239,17 @@ def test_scenes_by_something_no_shot_holds_are_asked_about() -> None:
     project = lit_film()
     plan, after = say(project, "the scenes by the sea should be colder")
     assert plan.refused and after == project and "'sea'" in plan.reply, plan.reply
+
+
+def test_a_shot_said_as_a_bare_number_after_on_is_that_shot() -> None:
+    project = lit_film()
+    plan, after = say(project, "the shaky cam on 8 please")
+    assert_only(project, after, {8: {"movement": Movement.HANDHELD}}, plan.reply)
+
+
+def test_a_number_no_part_reads_is_refused_not_dropped() -> None:
+    """With shot 7 talked about last, 'handheld 8' must not make shot 7 handheld and drop the 8."""
+    director, project = OfflineDirector(), lit_film()
+    project = apply(project, director.turn(project, "make shot 7 a close-up").edits)
+    plan = director.turn(project, "handheld 8")
+    assert plan.refused and plan.edits == [] and "8" in plan.reply, plan.reply

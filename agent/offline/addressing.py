@@ -39,6 +39,7 @@ _PATTERNS = [
         rf"|^#?(?P<bare2>\d+[a-z]?)\b(?!\s*{_UNIT}\b)(?=\s+(?:a|an|to|into|"
         r"should|is|at|in|on|with|wider|closer|tighter|longer|shorter|night|day|dusk|dawn|low|high|eye|dutch|close|"
         r"medium|wide|extreme|ecu|cu|mcu|ms|mws|ws|ews|and)\b)"
+        rf"|\b(?:on|for)\s+#?(?P<bare3>\d+[a-z]?)(?!\s*{_UNIT}\b)(?=\s*$)"  # "the shaky cam on 8"
     ),
     re.compile(rf"\bbetween\s+(?:shots?\s+)?(?P<pair>\d+[a-z]?\s+and\s+(?:shot\s+)?\d+[a-z]?)\b(?!\s*{_UNIT}\b)"),
     # "shots 2 to 5", "shots 2-5", "from shot 2 to shot 5", "shots two through six": every shot between
@@ -137,8 +138,8 @@ def find_shots(project: Project, text: str) -> list[ShotRef]:
                     (match.start() + i, n)
                     for i, n in enumerate(range(1, middle + 1) if first else range(middle + 1, count + 1))
                 ]
-            elif groups.get("bare") or groups.get("bare2"):
-                bare = "bare" if groups.get("bare") else "bare2"
+            elif groups.get("bare") or groups.get("bare2") or groups.get("bare3"):
+                bare = next(g for g in ("bare", "bare2", "bare3") if groups.get(g))
                 numbers.append((match.start(bare), _number(project, groups[bare])))
             elif groups.get("pair"):
                 for part in re.finditer(r"\d+[a-z]?", groups["pair"]):

@@ -662,6 +662,7 @@ def _read_whole(clause: str, rest: str, timed: bool) -> None:
     left = [w for w in re.findall(r"[a-z][a-z'-]*", without_shots(rest)) if w not in _FILLER]
     if timed:  # "make shot 7 slow, twice as long": a length says what slow meant
         left = [w for w in left if w not in {"slow", "slower", "quick", "quicker", "pace", "duration", "seconds"}]
+    left += re.findall(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])", without_shots(rest))  # a number no part read
     if left:
         raise Refusal(f"I could not read “{' '.join(left)}” in “{clause.strip()}”.")
 

@@ -282,8 +282,7 @@ EVERYDAY_CAMERA: list[tuple[str, str, object]] = [
         "move toward", "zoom into", "push into")),
     *((p, "movement", Movement.PULL_OUT) for p in (
         "pull away", "pulls away", "pulls back", "ease out", "ease back", "drift back", "drift away",
-        "back away", "dolly back", "track out", "track back", "zoom back", "widen out", "pull out wide",
-        "reveal the room", "pull back to reveal")),
+        "back away", "dolly back", "track out", "track back", "zoom back", "widen out", "pull out wide")),
     *((p, "movement", Movement.PAN_RIGHT) for p in ("pan across", "pans across", "sweep across", "sweeps across",
                                                     "whip pan", "pan over", "pan along", "swing across")),
     *((p, "movement", Movement.CRANE_UP) for p in (
