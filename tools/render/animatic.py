@@ -177,10 +177,10 @@ def _view(scene: Image.Image, pixels: np.ndarray, box: Box, width: int, height: 
 class _Frames:
     """A shot's frames in yuv420p, the takes' pixel format, made from its panel converted once.
 
-    The picture is a crop (or a nearest-neighbour zoom) of the panel's Y, U and V planes; the rows from
-    the top of the subtitles down, caption strip included, are laid on in RGB, as `panel_still` lays
-    them, and converted each time they change. ffmpeg is handed frames it need not convert, at half
-    the bytes of RGB; a frame held still is converted once, not once a frame.
+    The picture is a crop (or a nearest-neighbour zoom) of the panel's Y, U and V planes; the caption
+    strip's planes are converted once too, and the rows of a subtitle are laid on in RGB, as
+    `panel_still` lays them, and converted each time they change. ffmpeg is handed frames it need not
+    convert, at half the bytes of RGB; a frame held still is converted once, not once a frame.
     """
 
     def __init__(self, scene: Image.Image, strip: np.ndarray, lines: list[Subtitle], width: int, height: int) -> None:
@@ -191,9 +191,13 @@ class _Frames:
         self.strip, self.lines = strip, lines
         self.planes = [Image.fromarray(plane) for plane in yuv420p_planes(scene)]
         self.arrays = [np.asarray(plane) for plane in self.planes]
-        top = min([height - strip.shape[0], *(sub.y for sub in lines)])
-        self.band = max(0, top) // 2 * 2  # where the rows laid on in RGB begin (even: a chroma row is two rows)
-        self.rgb = np.empty((height - self.band, width, 3), np.uint8)
+        top = height - strip.shape[0]
+        # A strip that starts on an even row shares no chroma row with the picture: its planes never change.
+        self.strip_planes = yuv420p_planes(Image.fromarray(strip)) if top % 2 == 0 else None
+        self.stop = top if self.strip_planes is not None else height  # where the rows laid on in RGB end
+        # where they begin, with no subtitle and with each (even: a chroma row is two rows)
+        self.bands = [max(0, min(top, sub.y)) // 2 * 2 for sub in lines] + [top // 2 * 2]
+        self.rgb = np.empty((height - min(self.bands), width, 3), np.uint8)
         self.composed = np.empty(width * height * 3 // 2, np.uint8)
         self.wet = np.empty_like(self.composed)
 
@@ -210,12 +214,14 @@ class _Frames:
     def compose(self, box: Box, line: int) -> np.ndarray:
         """The frame showing `box` of the panel, under the caption strip and subtitle `line` (-1: none)."""
         x, y, w, h = box
-        width, height, band = self.width, self.height, self.band
+        width, height, stop = self.width, self.height, self.stop
+        band = self.bands[line]  # line -1 is the last: no subtitle
         planes = self.split(self.composed)
+        rgb = self.rgb[: stop - band]
         if (w, h) == (width, height):
             for plane, panel, k in zip(planes, self.arrays, (1, 2, 2), strict=True):
                 plane[...] = panel[y // k : y // k + h // k, x // k : x // k + w // k]
-            self.rgb[...] = self.pixels[y + band : y + h, x : x + w]
+            rgb[...] = self.pixels[y + band : y + stop, x : x + w]
         else:
             # a zoom's height comes from its width, so at some frame sizes it rounds a pixel past the panel
             sx, sy = max(0, x), max(0, y)
@@ -223,17 +229,19 @@ class _Frames:
             for plane, panel, k in zip(planes, self.planes, (1, 2, 2), strict=True):
                 view = (sx / k, sy / k, ex / k, ey / k)
                 plane[...] = np.asarray(panel.resize((width // k, height // k), Image.Resampling.NEAREST, box=view))
-            top = sy + (ey - sy) * band / height  # the same rows, sampled as the whole frame samples them
-            rows = self.scene.resize((width, height - band), Image.Resampling.NEAREST, box=(sx, top, ex, ey))
-            self.rgb[...] = np.asarray(rows)
-        self.rgb[height - band - self.strip.shape[0] :] = self.strip
+            if stop > band:  # the same rows, sampled as the whole frame samples them
+                rows = (sx, sy + (ey - sy) * band / height, ex, sy + (ey - sy) * stop / height)
+                rgb[...] = np.asarray(self.scene.resize((width, stop - band), Image.Resampling.NEAREST, box=rows))
+        if self.strip_planes is None:
+            rgb[height - band - self.strip.shape[0] :] = self.strip
+        else:
+            for plane, part, k in zip(planes, self.strip_planes, (1, 2, 2), strict=True):
+                plane[stop // k :] = part
         if line >= 0:
-            sub = self.lines[line]
-            sub.apply(self.rgb, top=band)
-        luma, blue, red = yuv420p_planes(Image.fromarray(self.rgb))
-        planes[0][band:] = luma
-        planes[1][band // 2 :] = blue
-        planes[2][band // 2 :] = red
+            self.lines[line].apply(rgb, top=band)
+        if stop > band:
+            for plane, part, k in zip(planes, yuv420p_planes(Image.fromarray(rgb)), (1, 2, 2), strict=True):
+                plane[band // k : stop // k] = part
         return self.composed
 
     def weathered(self, weather: Overlay, n: int, clear: Box | None) -> np.ndarray:
