@@ -113,6 +113,8 @@ LENGTHS = [
     ("cut shot 6 tighter", {6: {"duration_frames": shorter}}),
     ("cut the last shot down by a second", {9: {"duration_frames": 48}}),
     ("cut shot 4 in half", {4: {"duration_frames": 36}}),
+    ("cut shot 3 to 2", {3: {"duration_frames": 48}}),  # seconds: it removed shots 2 and 3
+    ("trim shot 3 down to 2", {3: {"duration_frames": 48}}),
     ("tighten up shot 8", {8: {"duration_frames": shorter}}),
     ("let shot 9 linger", {9: {"duration_frames": longer}}),
     ("make the opening shot linger a bit", {1: {"duration_frames": longer}}),

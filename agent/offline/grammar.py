@@ -246,6 +246,13 @@ def _seconds_of(amount: str) -> float:
     return float(amount) if amount[0].isdigit() else float(NUMBER_WORDS[amount])
 
 
+_TO_LENGTH = re.compile(
+    r"\b(?:trim|cut|shorten|chop|clip|lengthen|extend|stretch)\b.*?\bshot\s+#?\d+[a-z]?\s+(?:down\s+|up\s+|back\s+)?"
+    r"to\s+(?P<amount>\d+(?:\.\d+)?)\s*$"
+)
+"""'trim shot 3 to 2': one shot (said 'shot', not 'shots') and a length verb, so the number is seconds."""
+
+
 def _duration(project: Project, text: str) -> tuple[str, float, str] | None:
     """('set'|'add'|'scale', value, text without the amount) for a duration in the clause."""
     longer = re.search(
@@ -260,6 +267,9 @@ def _duration(project: Project, text: str) -> tuple[str, float, str] | None:
     )
     if re.search(r"\b(twice as long|double the length|double it|double)\b", text):
         return "scale", 2.0, text
+    to_length = _TO_LENGTH.search(text)
+    if to_length:  # "cut shot 3 to 2": a length, not shots 2 to 3
+        return "set", float(to_length.group("amount")), blank(text, to_length.start("amount"), to_length.end("amount"))
     if re.search(r"\b(half as long|halve|half the length|(?:by|in) half(?!\s+(?:a|an)\b))\b", text):
         return "scale", 0.5, text
     match = _SECONDS.search(text) or _FRAMES.search(text) or _MINUTES.search(text)
@@ -766,7 +776,8 @@ def delete(project: Project, text: str, context: Context) -> Step | None:
         return None
     if re.search(r"\bcut\s+(?:in)?to\b", text) and not _SECONDS.search(text):
         return None
-    if _SECONDS.search(text) or _FRAMES.search(text) or _MINUTES.search(text) or _TRIM_WORDS.search(text):
+    trim = _SECONDS.search(text) or _FRAMES.search(text) or _MINUTES.search(text) or _TRIM_WORDS.search(text)
+    if trim or _TO_LENGTH.search(text):
         return None  # "cut shot 3 to 2 seconds", "cut shot 2 shorter": a trim, never a delete
     found = find_shots(project, text)
     rest = without_shots(text)
