@@ -37,6 +37,7 @@ from tools.media.codec import FrameEncoder, Profile, yuv420p_planes
 from tools.render.base import Renderer, RenderError, RenderRequest, RenderResult
 
 PROGRESS_EVERY = 12  # frames between progress calls
+WET_KEPT = 12  # weathered frames kept while the camera holds (rain loops in 8 drawings; a flash adds a few)
 
 Box = tuple[int, int, int, int]  # left, top, width, height of the panel region a frame shows
 
@@ -199,7 +200,7 @@ class _Frames:
         self.bands = [max(0, min(top, sub.y)) // 2 * 2 for sub in lines] + [top // 2 * 2]
         self.rgb = np.empty((height - min(self.bands), width, 3), np.uint8)
         self.composed = np.empty(width * height * 3 // 2, np.uint8)
-        self.wet = np.empty_like(self.composed)
+        self.wet: dict[tuple[int, bool], np.ndarray] = {}  # the weather's drawings over the frame composed last
 
     def split(self, frame: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The Y, U and V planes of a flat yuv420p frame, as writable views."""
@@ -217,6 +218,7 @@ class _Frames:
         width, height, stop = self.width, self.height, self.stop
         band = self.bands[line]  # line -1 is the last: no subtitle
         planes = self.split(self.composed)
+        self.wet.clear()
         rgb = self.rgb[: stop - band]
         if (w, h) == (width, height):
             for plane, panel, k in zip(planes, self.arrays, (1, 2, 2), strict=True):
@@ -245,10 +247,16 @@ class _Frames:
         return self.composed
 
     def weathered(self, weather: Overlay, n: int, clear: Box | None) -> np.ndarray:
-        """The frame last composed with frame `n`'s weather over it."""
-        np.copyto(self.wet, self.composed)
-        weather.apply_yuv(self.split(self.wet), n, clear)
-        return self.wet
+        """The frame last composed with frame `n`'s weather over it. While the camera holds still, the rain's
+        loop comes round again: each of its drawings is laid over the frame once (up to WET_KEPT of them)."""
+        key = weather.key(n)
+        frame = self.wet.get(key)
+        if frame is None:
+            frame = self.composed.copy()
+            weather.apply_yuv(self.split(frame), n, clear)
+            if len(self.wet) < WET_KEPT:
+                self.wet[key] = frame
+        return frame
 
 
 def _report(on_frame: Callable[[int], None] | None, done: int, total: int) -> None:
