@@ -70,6 +70,10 @@ ANGLES = [
     ("can we see shot 6 from way up high", {6: {"angle": Angle.HIGH}}),
     ("shoot shot 8 through Bjorn's eyes", {8: {"angle": Angle.POV}}),
     ("make shot 4 a low angle looking up at Rosa", {4: {"angle": Angle.LOW}}),
+    ("can you get lower on shot 3", {3: {"angle": Angle.LOW}}),  # 'lower' was 'corrected' to 'slower': +1s
+    ("go higher on shot 6", {6: {"angle": Angle.HIGH}}),
+    ("film shot 4 over Rosa's shoulder", {4: {"angle": Angle.OVER_THE_SHOULDER}}),
+    ("can we have a bird's eye view of the shop in shot 1", {1: {"angle": Angle.OVERHEAD}}),
 ]
 MOVES = [
     ("give shot 3 a handheld feel", {3: {"movement": Movement.HANDHELD}}),
@@ -88,6 +92,11 @@ MOVES = [
     ("let the camera rise in shot 6", {6: {"movement": Movement.CRANE_UP}}),
     ("shot 9 should drift in slowly", {9: {"movement": Movement.PUSH_IN, "duration_frames": longer}}),
     ("zoom out slowly on the last shot", {9: {"movement": Movement.PULL_OUT, "duration_frames": longer}}),
+    ("less shaky on shot 7", {7: {"movement": Movement.STATIC}}),
+    (
+        "shot 3 from a low angle, slowly pushing in",
+        {3: {"angle": Angle.LOW, "movement": Movement.PUSH_IN, "duration_frames": longer}},
+    ),
 ]
 FRAMES = [
     ("tighter on her face in shot 4", {4: {"size": ShotSize.CU}}),
@@ -100,6 +109,7 @@ FRAMES = [
     ("show the whole room in shot 4", {4: {"size": ShotSize.WS}}),
     ("I'd like shot 4 to show the whole shop", {4: {"size": ShotSize.WS}}),
     ("just his eyes in shot 3", {3: {"size": ShotSize.ECU}}),
+    ("I'd like a wider shot of the shop in shot 4", {4: {"size": ShotSize.MWS}}),
 ]
 LENSES = [
     ("use a longer lens on shot 9", {9: {"lens_mm": 50}}),
@@ -133,6 +143,7 @@ LIGHT = [
     ("bluer light on shot 1", {1: {"time_of_day": TimeOfDay.EVENING}}),
     ("warmer light in shot 8 please", {8: {"time_of_day": TimeOfDay.EVENING}}),
     ("make the night shots brighter", {n: {"time_of_day": TimeOfDay.DUSK} for n in (6, 7, 8, 9)}),
+    ("the ending should linger", {n: {"duration_frames": 96} for n in (6, 7, 8, 9)}),
 ]
 JOINS = [
     ("remove the dissolve on shot 5", {5: {"transition": Transition.CUT}}),

@@ -317,10 +317,11 @@ def shot_properties(project: Project, text: str, context: Context) -> Step | Non
     if duration:
         text = duration[2]
     pace = felt = None
-    seen_by = _SEEN_BY.search(text)  # "through Bjorn's eyes": a point of view, whoever's it is
-    if seen_by:
-        changes["angle"], text = Angle.POV, blank(text, seen_by.start(), seen_by.end())
-        words.append(Angle.POV.value)
+    for pattern, angle in ((_SEEN_BY, Angle.POV), (_OVER_SHOULDER, Angle.OVER_THE_SHOULDER)):
+        seen_by = pattern.search(text)  # "through Bjorn's eyes", "over Rosa's shoulder": whoever's it is
+        if seen_by and "angle" not in changes:
+            changes["angle"], text = angle, blank(text, seen_by.start(), seen_by.end())
+            words.append(angle.value)
     for field in ("angle", "movement", "time_of_day"):
         said = _said(field, text)
         if said and field in changes and changes[field] != said[0]:
@@ -371,8 +372,8 @@ def shot_properties(project: Project, text: str, context: Context) -> Step | Non
         selected = None if find_shots(project, text) else select_shots(project, text, context)
         refs = selected[0] if selected else target_shots(project, text, context, "change", whole_film=whole_film)
         text = selected[1] if selected else text
-    if changes.keys() & {"angle", "movement"}:
-        text = _on_a_thing_in(project, refs, text)
+    if changes.keys() & {"angle", "movement"} or step is not None or framing is not None:
+        text = _on_a_thing_in(project, refs, text)  # "a wider shot of the pier", "low angle on the lamp"
     _read_whole(clause, text, duration is not None)
     total = duration[1] if duration is not None and duration[0] == "total" else None
     if duration is not None and total is not None:  # scale every shot named so their sum is the length
@@ -469,6 +470,8 @@ _SEEN_BY = re.compile(
     r"|\b(?:as|what)\s+[a-z][\w-]*\s+sees(?:\s+it)?\b"
 )
 """A shot seen as someone sees it: a point of view."""
+_OVER_SHOULDER = re.compile(r"\b(?:over|behind)\s+[a-z][\w-]*'s\s+shoulder\b")
+"""Over someone's shoulder, by name ('over Rosa's shoulder')."""
 _SHOWN = (
     r"\b(?:show|shows|showing|see|sees|seeing|reveal|reveals|revealing|take\s+in|takes\s+in|include|including|"
     r"get|fit|hold|establish)\s+(?:all\s+of\s+)?$"
@@ -559,13 +562,16 @@ def _camera_on(project: Project, text: str) -> tuple[Character | None, str]:
 def _on_a_thing_in(project: Project, refs: list[ShotRef], text: str) -> str:
     """The text without 'on the lamp' when every shot named holds a lamp ('make shot 2 low angle on
     the lamp'): what the camera is on, in the shots it is on."""
-    match = re.search(r"\b(?:on|at)\s+(?:the|a|an|his|her|their|its)\s+(?P<what>[a-z][a-z' -]*?)\s*(?=\bin\b|$)", text)
+    match = re.search(
+        r"\b(?:on|at|of)\s+(?:the|a|an|his|her|their|its)\s+(?P<what>[a-z][a-z' -]*?)\s*(?=\bin\b|$)", text
+    )
     if not match:
         return text
     wanted = match.group("what").split()
     for ref in refs:
         shot = project.shot(ref.id)
-        held = " ".join([shot.action.lower(), *(p.name.lower() for p in shot.props)])
+        place = next((x.name for x in project.locations if x.id == shot.location), "")
+        held = " ".join([shot.action.lower(), place.lower(), *(p.name.lower() for p in shot.props)])
         if not all(re.search(rf"\b{re.escape(w)}", held) for w in wanted):
             return text
     return blank(text, match.start(), match.end())

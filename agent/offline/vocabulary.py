@@ -248,10 +248,12 @@ EVERYDAY_CAMERA: list[tuple[str, str, object]] = [
     *((p, "angle", Angle.LOW) for p in (
         "looking up", "look up", "from the ground up", "from the floor", "on the floor", "at floor level",
         "ground level", "low to the ground", "on the ground", "down low", "low down", "camera low", "low camera",
-        "from beneath", "from underneath", "up at her", "up at him", "up at them")),
+        "from beneath", "from underneath", "up at her", "up at him", "up at them", "get lower", "go lower",
+        "camera lower", "lower camera", "from lower down", "go low", "get low", "lower the camera")),
     *((p, "angle", Angle.HIGH) for p in (
         "looking down", "look down", "up high", "high up", "camera high", "high camera", "from up above",
-        "down on her", "down on him", "down on them", "from a height", "from the rafters")),
+        "down on her", "down on him", "down on them", "from a height", "from the rafters", "get higher", "go higher",
+        "camera higher", "higher camera", "from higher up", "go high", "raise the camera")),
     *((p, "angle", Angle.OVERHEAD) for p in (
         "looking straight down", "straight down", "from overhead", "from the sky", "god's eye", "gods eye",
         "god's-eye", "aerial", "drone shot", "from a drone")),
@@ -271,7 +273,8 @@ EVERYDAY_CAMERA: list[tuple[str, str, object]] = [
     *((f"{verb} {the}{thing}", "movement", Movement.STATIC)
       for verb in ("lose", "remove", "drop", "no", "without", "get rid of", "kill", "stop", "take out", "less")
       for the in ("the ", "the camera ", "camera ", "that ", "any ", "")
-      for thing in ("shake", "shaking", "wobble", "wobbling", "jitter", "movement", "move", "moving", "motion",
+      for thing in ("shake", "shaking", "shaky", "wobble", "wobbly", "wobbling", "jitter", "jittery", "movement",
+                    "move", "moving", "motion",
                     "handheld", "camera move", "camera movement", "zoom", "pan", "push in", "drift")),
     *((p, "movement", Movement.HANDHELD) for p in (
         "shaky cam", "shakycam", "shaky camera", "wobbly", "wobbly camera", "jittery", "unsteady", "hand held",
@@ -279,12 +282,15 @@ EVERYDAY_CAMERA: list[tuple[str, str, object]] = [
     *((p, "movement", Movement.PUSH_IN) for p in (
         "creep in", "creeps in", "drift in", "drifts in", "ease in", "eases in", "push closer", "move closer in",
         "dolly closer", "zoom closer", "track in", "truck in", "push towards", "push toward", "move towards",
-        "move toward", "zoom into", "push into")),
+        "move toward", "zoom into", "push into", "pushing in", "zooming in", "moving in", "creeping in",
+        "drifting in")),
     *((p, "movement", Movement.PULL_OUT) for p in (
         "pull away", "pulls away", "pulls back", "ease out", "ease back", "drift back", "drift away",
-        "back away", "dolly back", "track out", "track back", "zoom back", "widen out", "pull out wide")),
+        "back away", "dolly back", "track out", "track back", "zoom back", "widen out", "pull out wide",
+        "pulling out", "pulling back", "zooming out", "pulling away")),
     *((p, "movement", Movement.PAN_RIGHT) for p in ("pan across", "pans across", "sweep across", "sweeps across",
-                                                    "whip pan", "pan over", "pan along", "swing across")),
+                                                    "whip pan", "pan over", "pan along", "swing across",
+                                                    "panning across", "panning over")),
     *((p, "movement", Movement.CRANE_UP) for p in (
         "boom up", "jib up", "rise up", "camera rises", "camera rise", "camera to rise", "lift up", "float up",
         "soar up", "fly up")),

@@ -67,7 +67,7 @@ film everything every each close-up close-ups extreme medium wide trim shorten l
 redo continuity please lose drop kill scrap cut clip close closely slow fast quick mood night light lighter darker
 brighter length where with which while what when there their these those then than this that them they again
 should could would before after through everything everyone little bigger smaller frame framing
-tighten scenes"""
+tighten scenes lower higher"""
 _SHORT_WORDS = ("the", "and", "add", "cut", "one", "end", "two")
 """Three-letter words a slip is put right in only by two swapped letters ('teh', 'adn'): one wrong
 letter in so short a word is too often another word."""
