@@ -86,7 +86,8 @@ _NOT_THINGS = _words(
     "creature creatures animal animals beast league mile miles yore heat cold warmth picture misery hunger thirst "
     "delight kindness power might victory effort efforts spot area line lines row "
     "mate cook bride groom teacher priest thief thieves courier guest guests parent parents commander corporal "
-    "captain crew lord suit suits raincoat uniform clothes clothing garment garments"
+    "captain crew lord suit suits raincoat uniform clothes clothing garment garments "
+    "ice frost mud dirt dust gravel sand grass turf pavement puddle slush"  # the ground underfoot, the set's
 )
 _PEOPLE_ENDINGS = ("ist", "ian", "maker", "keeper", "monger", "smith", "slinger")
 _FUNCTION = _words(
@@ -203,6 +204,9 @@ def _noun_places(text: str, cast_words: set[str]) -> list[list[str]]:
     for i, word in enumerate(words):
         if word in _OPENERS:
             open_since = i
+            continue
+        if i - open_since == 1 and words[open_since] == "to":  # 'wanted to marry', 'to plant tomatoes': a verb
+            open_since = -99
             continue
         if i - open_since > 3 or not word.isalpha():
             open_since = -99

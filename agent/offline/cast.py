@@ -189,6 +189,8 @@ def find_named(found: list[Sentence]) -> list[str]:
                 consumed = pair.end()
                 match = pair
             lower = word.lower()
+            if lower in AGE_WORDS and pair:
+                continue  # "Little Noor": an age said of the name after it
             rest = text[match.end() :]
             following = rest.lstrip(" ,").split(" ", 1)[0].lower().strip(".,!?;")
             two_back = before.rsplit(" ", 2)[-2].lower().strip(",") if before.count(" ") >= 1 else ""
@@ -288,8 +290,8 @@ def _two_word_name(first: str, second: str, previous: str, after: str, before: s
     words = {first.lower(), second.lower()}
     if previous in ("the", "a", "an") and second.lower() in CHARACTER_NOUNS and first.lower() not in NOT_NAMES:
         return True  # "the Town Mouse", "a Shepherd Boy"
-    if words & (NOT_NAMES | PLACE_NOUNS):
-        return False
+    if words & (NOT_NAMES | PLACE_NOUNS) or first.lower() in AGE_WORDS:
+        return False  # "Old Marta" opening a sentence is Marta, and old
     if previous in ("the", "a", "an"):
         following = after.lstrip(" ,").split(" ", 1)[0].lower().strip(".,!?;")
         return second.lower() in CHARACTER_NOUNS or following in SAY_VERBS
@@ -319,7 +321,7 @@ NARRATOR = "narrator"
 """The id of the one who tells a story written in the first person."""
 _FIRST_PERSON = re.compile(r"\bI\b|\b(?i:me|my|myself|mine|we|us|our|ourselves)\b")
 _WITH_KIN = re.compile(rf"^\s*and\s+(?:her|his|their)\s+(?:[a-z-]+\s+)?(?:{'|'.join(sorted(RELATION_NOUNS))})\b")
-_EPITHET_AFTER = re.compile(rf"^(?:,\s+|\s+)(?:the|a|an)\s+(?:[a-z-]+\s+){{0,2}}?(?:{_NOUNS})\b")
+_EPITHET_AFTER = re.compile(rf"^(?:,\s+|\s+)(?:the|a|an)\s+(?:(?!{_DETERMINERS}\b)[a-z-]+\s+){{0,2}}?(?:{_NOUNS})\b")
 
 
 @dataclass
@@ -356,6 +358,15 @@ class Cast:
             )
         return cast
 
+    def nouns(self) -> dict[str, set[str]]:
+        """Each noun that names someone in the cast, with whom: a small dragon named Ember makes 'dragon' hers."""
+        found: dict[str, set[str]] = {}
+        for person in self.people.values():
+            said = set(re.findall(r"[a-z]+", person.description.lower())) & CHARACTER_NOUNS.keys()
+            for noun in person.aliases | said:
+                found.setdefault(noun, set()).add(person.id)
+        return found
+
     def _add_named(self, name: str) -> None:
         person_id = slug(name, "someone")
         if person_id in self.people:
@@ -381,7 +392,8 @@ class Cast:
                 continue
             escaped = re.escape(person.name)
             # "a ferryman's widow" is a widow: a noun that owns the next one is not the one meant
-            phrase = rf"((?i:the|a|an)\s+((?:[a-z-]+(?:'s)?\s+){{0,3}}?)({_NOUNS}))(?!'|-)"
+            # "Under the bridge a boy named Pavel": the phrase is "a boy"; no article stands among its words
+            phrase = rf"((?i:the|a|an)\s+((?:(?!{_DETERMINERS}\b)[a-z-]+(?:'s)?\s+){{0,3}}?)({_NOUNS}))(?!'|-)"
             for pattern, relation in (
                 (rf"\b{escaped}(?:,\s+|\s+){phrase}\b", False),
                 (rf"\b{phrase}(?:,\s+|\s+(?:named|called)\s+|\s+){escaped}\b", False),
@@ -390,6 +402,9 @@ class Cast:
             ):
                 for match in re.finditer(pattern, text):
                     self._epithet(person, match.group(1), match.group(2).split(), match.group(3), relation)
+            age = re.search(rf"\b((?i:{'|'.join(AGE_WORDS)}))\s+{escaped}\b", text)
+            if age is not None and age.group(1).lower() != person.name.split()[0].lower():
+                person.traits.setdefault("age", AGE_WORDS[age.group(1).lower()])  # "old Hanna", "little Tibor"
 
     def _epithet(self, person: Person, phrase: str, adjectives: list[str], noun: str, relation: bool) -> None:
         """What 'the old fisherman' tells of Bjorn: he is one, he is a man, he is old; and the phrase means him."""
@@ -597,19 +612,21 @@ class Cast:
 
     # Places -----------------------------------------------------------------------------------
 
-    def place_in(self, sentence: Sentence, current: str | None = None) -> Place | None:
+    def place_in(self, sentence: Sentence, current: str | None = None, *, nobody: bool = False) -> Place | None:
         """The place a sentence takes us to, if it names one as where we now are: a place that opens
         the sentence ('In the forest, ...'), else where someone goes ('rows out to the wreck'), else the
         first place it puts someone at. A place only looked at ('looks out at the street') is not a move.
-        Before any place is known, any place named sets the scene ('a gale batters the lighthouse')."""
+        Before any place is known, any place named sets the scene ('a gale batters the lighthouse'). In a
+        sentence with `nobody` in it, a place that opens a clause cuts to it ('... and the village bells ring')."""
         text = sentence.narration.lower()
         opening = _OPENING_PLACE.match(text)
         if opening and opening.group(3) not in _NOT_PLACES and opening.group(3) not in TIME_WORDS:
             return self._place(opening.group(1), opening.group(2).split(), opening.group(3), "", sentence)
         destination = _DESTINATION.search(text) or _REACHES.search(text)
-        if destination and destination.group(4) not in _NOT_PLACES and destination.group(4) not in TIME_WORDS:
-            determiner, adjectives, noun = destination.group(2), destination.group(3).split(), destination.group(4)
-            return self._place(determiner, adjectives, noun, destination.group(1), sentence)
+        if destination:
+            adjectives, noun = _phrase_head(text, destination.start(3))
+            if len(noun) >= 3 and noun not in _NOT_PLACES and noun not in TIME_WORDS:
+                return self._place(destination.group(2), adjectives, noun, destination.group(1), sentence)
         if _OUT_TO_SEA.search(text) and not _LOOKING.search(text[: _OUT_TO_SEA.search(text).start()]):
             return self._place("the", [], "sea", "", sentence)  # "rows out through the fog", "At sea, ..."
         looking = _LOOKING.search(text)
@@ -619,6 +636,8 @@ class Cast:
             at_start = all(w in _SCENE_SETTERS for w in re.findall(r"[a-z]+", text[: match.start()]))
             before = before if before in ARRIVAL_WORDS or not at_start else (before or "")
             arrives = at_start or (before or "") in ARRIVAL_WORDS or (before or "") in _SCENE_SETTERS
+            if nobody and determiner == "the" and noun not in _VEHICLES:  # a boat that tosses is a thing
+                arrives = arrives or _opens_a_clause(text[: match.start()], before or "")
             if before == "from" or not (arrives or current is None):
                 continue
             if looking and looking.start() < match.start() and not at_start:
@@ -648,6 +667,42 @@ class Cast:
             interior = (noun in INTERIOR_PLACES or before in ("inside", "within")) and before != "outside"
             self.places[place_id] = Place(id=place_id, name=name, interior=interior, description=sentence.text[:300])
         return self.places[place_id]
+
+
+_CLAUSE_JOINERS = {"and", "while", "as", "when", "but", "until", "then", "where", "meanwhile"}
+
+
+def _opens_a_clause(before_text: str, before_word: str) -> bool:
+    """True when what stands before a place ends a clause: a joining word ('and the town wakes') or a
+    comma ('Far off, the harbour lights go out')."""
+    return before_word in _CLAUSE_JOINERS or not before_word and before_text.rstrip().endswith((",", ";", ":"))
+
+
+_PHRASE_ENDS = {
+    "of", "and", "or", "but", "to", "in", "on", "at", "by", "with", "from", "into", "onto", "toward", "towards",
+    "where", "while", "as", "when", "that", "which", "who", "for", "under", "over", "near", "beside", "past",
+    "through", "across", "behind", "then", "again", "alone", "together", "home", "once", "until", "before",
+    "after", "she", "he", "they", "it", "we", "i", "you", "is", "was", "are", "were", "now", "today", "tonight",
+    "just", "so", "because", "if", "though", "below", "above", "outside", "inside", "around", "along", "s",
+}  # fmt: skip
+
+
+def _phrase_head(text: str, start: int) -> tuple[list[str], str]:
+    """The words before a place's noun and the noun, from the word after its determiner: the noun is the
+    last word a place can be named by, else the phrase's last word ('toward the frozen river' -> river,
+    not 'frozen'; 'to the cliff path' -> cliff)."""
+    words: list[str] = []
+    for match in re.finditer(r"[a-z][a-z-]*(?:'s)?|[^a-z\s]", text[start:]):
+        word = match.group(0)
+        stops = not word[0].isalpha() or word in _PHRASE_ENDS or "'" in word
+        if len(words) >= 3 or stops or words and word.endswith(("ly", "ing")) and word not in PLACE_NOUNS:
+            break
+        words.append(word)
+    if not words:
+        return [], ""
+    known = [i for i, w in enumerate(words) if w in PLACE_NOUNS]
+    head = known[-1] if known else len(words) - 1
+    return words[:head], words[head]
 
 
 _MOTION = (

@@ -11,7 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from agent.offline.vocabulary import EXPRESSION_WORDS, HOLDING_VERBS, POSE_WORDS, PROP_NOUNS, WEATHER_WORDS
+from agent.offline.vocabulary import (
+    EXPRESSION_WORDS,
+    HOLDING_VERBS,
+    MOVEMENT_VERBS,
+    POSE_WORDS,
+    PROP_NOUNS,
+    SPEECH_VERBS,
+    WEATHER_WORDS,
+)
 from story.model import Acting, Expression, Pose, Prop, PropPlace, Weather
 from tools.draw import icons
 
@@ -51,7 +59,8 @@ _NOT_PROPS = _words(
     "sound noise silence life death love joy hope fear rest sleep dream weather creature animal beast picture "
     "cold heat warmth hunger thirst power might victory mile league spot area line row air suit raincoat uniform "
     "cheek chin forehead granddaughter grandson grandmother grandfather trainer station arena "
-    "clothes clothing garment coat scarf hat cap dress shirt boot shoe cloak gown jacket apron glove"
+    "clothes clothing garment coat scarf hat cap dress shirt boot shoe cloak gown jacket apron glove "
+    "ice frost mud dirt dust gravel sand grass turf pavement puddle slush"  # the ground underfoot: no thing to draw
 )
 _BACKGROUND_GLYPHS = re.compile(
     r"\b(boat|ship|sailboat|canoe|car|automobile|bus|train|locomotive|tram|truck|lorry|tractor|airplane|helicopter|"
@@ -93,10 +102,32 @@ def singular(word: str) -> str:
     return word
 
 
+_ENDING = (
+    r"(?:\s+(?:has|had|have|finally|at last|slowly|soon|gradually|then|now|suddenly))*\s+"
+    r"(?:stops|stopped|ends|ended|ceases|ceased|passes|passed|lifts|lifted|clears|cleared|dies|died|"
+    r"eases|eased|abates|abated|lets up|let up|is over|was over|blows over|blew over|fades|faded|thins|"
+    r"thinned|drifts away|drifted away|rolls away|rolled away|moves on|moved on|subsides|subsided|melts|"
+    r"melted|parts|parted|breaks up|broke up)\b"
+)
+_WEATHER_ENDS = re.compile(rf"\b([a-z]+){_ENDING}")
+_STOPS_FALLING = re.compile(
+    r"\b(?:stops|stopped|ceases|ceased|ceasing|stopping)\s+(snowing|raining|storming|drizzling)\b"
+)
+_CLEARING = re.compile(
+    r"\b(?:the sun (?:comes|came|breaks|broke) (?:out|through)|the sky (?:clears|cleared)|the clouds (?:part|parted))\b"
+)
+
+
 def weather_in(text: str) -> Weather | None:
-    """The weather the words name, the strongest when several are named; None when none is."""
-    words = set(_WORD.findall(text.lower()))
-    named = {WEATHER_WORDS[w] for w in words if w in WEATHER_WORDS}
+    """The weather the words name, the strongest when several are named; None when none is. Weather the
+    words end ('the rain stops', 'the fog lifts', 'it stops snowing') is not named: the sky clears."""
+    lower = text.lower()
+    ended = {m.group(1) for m in _WEATHER_ENDS.finditer(lower)} | set(_STOPS_FALLING.findall(lower))
+    words = set(_WORD.findall(lower))
+    named = {WEATHER_WORDS[w] for w in words - ended if w in WEATHER_WORDS}
+    named -= {WEATHER_WORDS[w] for w in ended if w in WEATHER_WORDS}
+    if not named and (ended & WEATHER_WORDS.keys() or _CLEARING.search(lower)):
+        return Weather.CLEAR
     for weather in (Weather.STORM, Weather.SNOW, Weather.RAIN, Weather.FOG, Weather.WIND, Weather.CLOUD):
         if weather in named:
             return weather
@@ -138,9 +169,11 @@ def props_in(text: str, holder: str | None = None) -> list[Prop]:
             opened = i
             continue
         name = singular(word)
-        if name in seen or i - opened > 3:
+        if name in seen or i - opened > 3 or _verb_after(words, opened, i):
             continue
         place = PROP_NOUNS.get(name)
+        if _names_the_next(word, place, words[i + 1] if i + 1 < len(words) else ""):
+            continue  # "the salt marsh", "the burnt gate": the word says what kind the next noun is
         if place is None and word not in _MODIFIERS and not word.endswith("ly"):
             between = words[opened + 1 : i]  # only modifiers stand between the opener and this noun
             if all(w in _MODIFIERS or w.endswith(("ly", "ed")) for w in between):
@@ -154,7 +187,7 @@ def props_in(text: str, holder: str | None = None) -> list[Prop]:
         # "lights the great lamp": the thing within three words after the verb is in hand
         held = (
             holder is not None
-            and i - holding_since <= 4
+            and (i - holding_since <= 4 or _in_a_hand(words[i + 1 : i + 4]))
             and place == PropPlace.FOREGROUND  # a hand holds a lamp, not a mast
             and not any(p.where == PropPlace.HELD for p in props)
         )
@@ -163,6 +196,49 @@ def props_in(text: str, holder: str | None = None) -> list[Prop]:
         if len(props) >= MAX_PROPS:
             break
     return props
+
+
+_HOLDING_PARTS = _words("mouth jaws teeth beak bill hand hands paw paws arms arm claws talons fist fists grip")
+
+
+def _in_a_hand(after: list[str]) -> bool:
+    """'a lantern in its mouth', 'a lamp in her hand', 'a book under his arm': the words after a thing that
+    put it in someone's grip."""
+    return (
+        len(after) == 3
+        and after[0] in ("in", "between", "under")
+        and after[1] in ("his", "her", "its", "their", "my", "our", "your")
+        and after[2] in _HOLDING_PARTS
+    )
+
+
+def _names_the_next(word: str, place: PropPlace | None, following: str) -> bool:
+    """True when `word`, unknown to the fixed list, modifies a thing the list knows after it ('the burnt
+    gate'). A word before a place stays a thing: 'a dance studio' is dressed with a dancer."""
+    if not following or following in _VERBS or word in PROP_NOUNS:
+        return False
+    return place is None and singular(following) in PROP_NOUNS
+
+
+_CONJUNCTIONS = {"and", "or", "but", "nor"}
+_OBJECTS = _words("up down out off away back over the a an his her its their my our your him them it me us")
+_VERBS = HOLDING_VERBS | POSE_WORDS.keys() | MOVEMENT_VERBS.keys() | EXPRESSION_WORDS.keys() | SPEECH_VERBS
+
+
+def _verb_after(words: list[str], opened: int, i: int) -> bool:
+    """True when the word right after 'to' or a conjunction is a verb, not a thing: 'drops the ball and
+    runs', 'begins to sing'. After a conjunction a plural the icon set names is a thing ('bread and
+    apples'); a word it only matches by meaning ('runs' -> runner) is a verb."""
+    if opened < 0 or i - opened != 1 or words[opened] not in _CONJUNCTIONS | {"to"}:
+        return False
+    word = words[i]
+    if words[opened] == "to":
+        return True
+    if singular(word) in PROP_NOUNS:
+        return False  # 'the wind and waves'
+    if word in _VERBS or i + 1 < len(words) and words[i + 1] in _OBJECTS:
+        return True  # 'and curls up', 'and watches the fox'
+    return word.endswith(("s", "ed")) and not icons.named(_plain_singular(word))
 
 
 def _plain_singular(word: str) -> str:
@@ -184,6 +260,11 @@ def expression_in(text: str) -> Expression | None:
         if word in _FEELINGS:
             return _FEELINGS[word]
     return None
+
+
+def feeling_word(text: str) -> str:
+    """The first word in `text` that shows a feeling on a face ('crying', 'angrily'), or ''."""
+    return next((w for w in _WORD.findall(text.lower()) if w in _FEELINGS and w != "tears"), "")
 
 
 def pose_in(text: str) -> Pose | None:

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 
 from agent.offline.cast import CHARACTER_NOUNS, Cast, Mention, Person
-from agent.offline.in_frame import props_in, singular, weather_in
+from agent.offline.in_frame import feeling_word, props_in, singular, weather_in
 from agent.offline.reading import SAY_VERBS, Sentence, describe_looks, headers, normalise, sentences
 from agent.offline.shots import ShotList, shorten
 from agent.offline.vocabulary import (
@@ -72,7 +72,7 @@ def plan_prose(brief: str) -> ReplaceStory:
     found_headers, body = headers(normalise(brief))
     found = sentences(body)
     cast = Cast.read(found)
-    shots = ShotList()
+    shots = ShotList(cast_nouns=cast.nouns())
     talk = _Talk()
     present: list[str] = []
     subject: str | None = None
@@ -90,7 +90,7 @@ def plan_prose(brief: str) -> ReplaceStory:
         if re.search(r"\b(they|them|together|both|we|us)\b", sentence.narration.lower()):
             ids = list(dict.fromkeys([*ids, *present]))
         shots.set_time(_time_in(sentence.narration.lower()))
-        place = cast.place_in(sentence, shots.location)
+        place = cast.place_in(sentence, shots.location, nobody=not ids)
         if place is not None and place.id != shots.location:
             present = ids
             talk = _Talk()
@@ -107,6 +107,9 @@ def plan_prose(brief: str) -> ReplaceStory:
                 present.append(speaker)
             listener = _listener(speaker, talk.last, present)
             manner = next((_MANNER[w] for w in re.findall(r"[a-z]+", sentence.narration.lower()) if w in _MANNER), "")
+            manner = shorten(
+                ", ".join(m for m in dict.fromkeys([manner, _tag_feeling(sentence.narration)]) if m), MAX_NAME
+            )
             line = DialogueLine(speaker=speaker, text=shorten(_joined(sentence.speech)), parenthetical=manner)
             if not sentence.narration.strip() and speaker == talk.last and found[index - 1].speech:
                 shots.continue_line([line])
@@ -322,6 +325,15 @@ def _tagged(mentions: list[Mention], narration: str) -> str | None:
     return None
 
 
+def _tag_feeling(narration: str) -> str:
+    """A feeling said in a line's tag ('Pavel says, crying', 'said Ada, laughing'): how the line is said,
+    and so what the speaker's face shows in its shot."""
+    verb = _SAY.search(narration.lower())
+    if verb is None:
+        return ""
+    return feeling_word(" ".join(narration[verb.end() :].split()[:4]))
+
+
 def _joined(speech: list[str]) -> str:
     """The pieces of a quote its tag broke ('"Sir," said the Lamb, "the water ..."') as one line, the
     comma the break took put back."""
@@ -371,8 +383,12 @@ def _who(person: Person) -> str:
         return "" if said & CHARACTER_NOUNS.keys() else f"a {person.kind}"  # Grum the troll is no woman
     if not person.gender or any(PERSON_NOUNS.get(word) == person.gender for word in said):
         return ""
-    young = person.traits.get("age", "") in {"young", "little", "small"}
-    return {"f": "a girl" if young else "a woman", "m": "a boy" if young else "a man"}.get(person.gender, "")
+    age = person.traits.get("age", "")
+    if age in {"young", "little", "small", "child"}:
+        return {"f": "a girl", "m": "a boy"}.get(person.gender, "")
+    if age == "old":  # "old Hanna": the prompt and the picture (grey hair) both keep her age
+        return {"f": "an old woman", "m": "an old man"}.get(person.gender, "")
+    return {"f": "a woman", "m": "a man"}.get(person.gender, "")
 
 
 def _bible(found_headers: dict[str, str], brief: str, found: list[Sentence], cast: Cast) -> Bible:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from agent.offline.vocabulary import (
+    AGE_OF_NOUN,
     AGE_WORDS,
     BUILD_WORDS,
     COLOURS,
@@ -278,13 +279,16 @@ def looks(phrase: str) -> list[tuple[int, str, str]]:
 
 
 def person_traits(adjectives: list[str], noun: str) -> dict[str, str]:
-    """Traits an unnamed character's own words give: age and build ('an old, tall fisherman')."""
+    """Traits a character's own words give: age and build ('an old, tall fisherman'), and the age a
+    noun itself says ('a boy' is a child, so the picture draws one)."""
     traits: dict[str, str] = {}
     for word in adjectives:
         if word in AGE_WORDS:
             traits.setdefault("age", AGE_WORDS[word])
         elif word in BUILD_WORDS:
             traits.setdefault("build", word)
+    if noun in AGE_OF_NOUN:
+        traits.setdefault("age", AGE_OF_NOUN[noun])
     return traits
 
 

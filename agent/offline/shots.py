@@ -11,9 +11,9 @@ import re
 import zlib
 from dataclasses import dataclass, field, replace
 
-from agent.offline.in_frame import read_in_frame
+from agent.offline.in_frame import pose_in, read_in_frame
 from story import Angle, DialogueLine, Movement, Shot, ShotSize, TimeOfDay, Transition
-from story.model import MAX_NAME, MAX_SHOT_FRAMES, MAX_TEXT, MIN_SHOT_FRAMES, Weather
+from story.model import MAX_NAME, MAX_SHOT_FRAMES, MAX_TEXT, MIN_SHOT_FRAMES, Acting, Pose, Weather
 from tools.voice.lines import room_for_lines
 
 MAX_PLANNED_SHOTS = 200
@@ -89,10 +89,15 @@ class ShotList:
     seen: set[str] = field(default_factory=set)
     _talk: _Conversation = field(default_factory=_Conversation)
     _sides: dict[str, float] = field(default_factory=dict)
+    _poses: dict[str, Pose] = field(default_factory=dict)
+    """How each character last sat or lay in this scene: they still do while they talk."""
     """Where each character last stood across the frame in this scene (the 180-degree line)."""
     _time_changed: bool = False
     weather: Weather = Weather.CLEAR
     """The sky: weather named once holds, across places and hours, until a new day or other weather is named."""
+    cast_nouns: dict[str, set[str]] = field(default_factory=dict)
+    """Nouns that name someone in the cast, with whom ('dragon': Ember, a small dragon): in a shot that holds
+    them, the noun is the character, not a prop."""
 
     @property
     def full(self) -> bool:
@@ -115,6 +120,7 @@ class ShotList:
         self.location, self.interior = location, interior
         self._talk = _Conversation()
         self._sides = {}
+        self._poses = {}
         first_time = location is not None and location not in self.seen
         if location is not None:
             self.seen.add(location)
@@ -277,8 +283,16 @@ class ShotList:
             self._keep_order(sorted(placed, key=placed.__getitem__))
         seen = read_in_frame(f"{action} {' '.join(line.parenthetical for line in dialogue or [])}", characters)
         place_words = set((self.location or "").split("-"))  # the lighthouse the scene is at is the set, not a prop
-        seen = replace(seen, props=[p for p in seen.props if p.name not in place_words])
+        seen = replace(
+            seen,
+            props=[
+                p
+                for p in seen.props
+                if p.name not in place_words and not self.cast_nouns.get(p.name, set()) & set(characters)
+            ],
+        )
         self.weather = seen.weather or self.weather
+        seen = replace(seen, acting=self._kept_poses(seen.acting, characters, action, bool(dialogue)))
         self.shots.append(
             Shot(
                 id=shot_id,
@@ -302,6 +316,25 @@ class ShotList:
                 seed=seed_for(shot_id),
             )
         )
+
+    def _kept_poses(
+        self, acting: dict[str, Acting], characters: list[str], action: str, talking: bool
+    ) -> dict[str, Acting]:
+        """Acting with the scene's seated or lying poses kept where the words name no new one: Pavel, sat
+        by the sled, still sits as he says his line. Remembers the poses this shot shows."""
+        kept = dict(acting)
+        if pose_in(action) is None:
+            for character in characters:
+                pose = self._poses.get(character)
+                if pose is None or not (talking or character in kept):
+                    continue
+                kept[character] = (kept.get(character) or Acting()).model_copy(update={"pose": pose})
+        for character, shown in kept.items():
+            if shown.pose in (Pose.SITTING, Pose.LYING):
+                self._poses[character] = shown.pose
+            else:
+                self._poses.pop(character, None)
+        return kept
 
 
 def _spread(characters: list[str]) -> dict[str, float]:
