@@ -152,20 +152,34 @@ def _on_keyframe(clips: Sequence[Clip], heads: list[int], tails: list[int]) -> l
 
 
 def read_frames(path: Path, start: int, count: int, profile: Profile) -> np.ndarray:
-    """Frames [start, start + count) of a take as they are stored, exactly those (a seek half a frame early):
-    yuv420p, each frame a flat array of its Y, U and V planes."""
-    seek = max(0.0, (start - 0.5) / profile.fps)
-    command = [
-        ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-ss", f"{seek:.6f}", "-i", str(path),
-        "-map", "0:v:0", "-frames:v", str(count), "-f", "rawvideo", "-pix_fmt", "yuv420p",
-        "-s", f"{profile.width}x{profile.height}", "pipe:1",
-    ]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, check=False)
+    """Frames [start, start + count) of a take as they are stored, exactly those: yuv420p, each frame a flat array
+    of its Y, U and V planes. Decoded in-process by PyAV from the keyframe before `start` (no ffmpeg to start)."""
+    import av
+
     size = profile.width * profile.height * 3 // 2
-    if done.returncode != 0 or len(done.stdout) != size * count:
-        why = done.stderr.decode(errors="replace").strip()[-200:] or f"{len(done.stdout) // size} of {count} frames"
-        raise EncodeError(f"could not read frames {start}-{start + count} of {Path(path).name}: {why}")
-    return np.frombuffer(done.stdout, dtype=np.uint8).reshape(count, size)
+    frames = np.empty((count, size), np.uint8)
+    got = 0
+    try:
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            if start > 0:  # the keyframe at or before half a frame early: no rounding can land past `start`
+                container.seek(round((start - 0.5) / profile.fps / stream.time_base), stream=stream, backward=True)
+            for frame in container.decode(stream):
+                if frame.pts is None or round(float(frame.pts * stream.time_base) * profile.fps) < start:
+                    continue
+                if (frame.width, frame.height) != (profile.width, profile.height):
+                    frame = frame.reformat(width=profile.width, height=profile.height)
+                frames[got] = frame.to_ndarray(format="yuv420p").reshape(-1)
+                got += 1
+                if got == count:
+                    break
+    except (av.FFmpegError, IndexError) as exc:
+        raise EncodeError(f"could not read frames {start}-{start + count} of {Path(path).name}: {exc}") from None
+    if got != count:
+        raise EncodeError(
+            f"could not read frames {start}-{start + count} of {Path(path).name}: {got} of {count} frames"
+        )
+    return frames
 
 
 def _black(profile: Profile) -> np.ndarray:
