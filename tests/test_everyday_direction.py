@@ -70,6 +70,7 @@ ANGLES = [
     ("can we see shot 6 from way up high", {6: {"angle": Angle.HIGH}}),
     ("shoot shot 8 through Bjorn's eyes", {8: {"angle": Angle.POV}}),
     ("make shot 4 a low angle looking up at Rosa", {4: {"angle": Angle.LOW}}),
+    ("I'd love a top-down view on shot 2", {2: {"angle": Angle.OVERHEAD}}),  # it put a 'top-down view' prop in
     ("can you get lower on shot 3", {3: {"angle": Angle.LOW}}),  # 'lower' was 'corrected' to 'slower': +1s
     ("go higher on shot 6", {6: {"angle": Angle.HIGH}}),
     ("film shot 4 over Rosa's shoulder", {4: {"angle": Angle.OVER_THE_SHOULDER}}),
@@ -93,6 +94,7 @@ MOVES = [
     ("shot 9 should drift in slowly", {9: {"movement": Movement.PUSH_IN, "duration_frames": longer}}),
     ("zoom out slowly on the last shot", {9: {"movement": Movement.PULL_OUT, "duration_frames": longer}}),
     ("less shaky on shot 7", {7: {"movement": Movement.STATIC}}),
+    ("I want a crash zoom in shot 3", {3: {"movement": Movement.PUSH_IN}}),
     (
         "shot 3 from a low angle, slowly pushing in",
         {3: {"angle": Angle.LOW, "movement": Movement.PUSH_IN, "duration_frames": longer}},
@@ -147,6 +149,7 @@ LIGHT = [
 ]
 JOINS = [
     ("remove the dissolve on shot 5", {5: {"transition": Transition.CUT}}),
+    ("take the fade off shot 5", {5: {"transition": Transition.CUT}}),  # it asked for one more take of shot 5
     ("dissolve into shots 6 to 8", {n: {"transition": Transition.DISSOLVE} for n in (6, 7, 8)}),
     ("fade from shot 3 into 4", {4: {"transition": Transition.DISSOLVE}}),
 ]

@@ -924,10 +924,13 @@ def _characters_named(project: Project, action: str, anchor: Shot | None) -> lis
 # Transitions ----------------------------------------------------------------------------------
 
 
-_UNDONE_JOIN = re.compile(
-    r"\b(?:remove|drop|lose|get rid of|kill|no|without|take out|undo)\s+(?:the\s+|that\s+|this\s+|any\s+)?"
+_JOINS = (
     r"(?:(?:slow|quick|soft|long)\s+)?(?:cross-?dissolve|crossfade|dissolve|fade(?:\s+(?:in|out|up|to black))?|"
-    r"transition|mix)s?\b"
+    r"transition|mix)s?"
+)
+_UNDONE_JOIN = re.compile(
+    rf"\b(?:remove|drop|lose|get rid of|kill|no|without|take out|undo)\s+(?:the\s+|that\s+|this\s+|any\s+)?{_JOINS}\b"
+    rf"|\btake\s+(?:the\s+|that\s+|this\s+)?{_JOINS}\s+(?:off|out|away)\b"
 )
 
 
@@ -941,10 +944,10 @@ def transition(project: Project, text: str, context: Context) -> Step | None:
         text,
     )
     found = _find(TRANSITION_WORDS, text)  # type: ignore[arg-type]
-    if not found:
-        return None
-    kind: Transition = found[0]  # type: ignore[assignment]
     undone = _UNDONE_JOIN.search(text)  # "remove the dissolve on shot 5": a plain cut there again
+    if not found and not undone:
+        return None
+    kind: Transition = found[0] if found else Transition.CUT  # type: ignore[assignment]
     if undone:
         kind, rest = Transition.CUT, blank(text, undone.start(), undone.end())
     elif kind == Transition.CUT and not re.search(r"\b(?:hard\s+)?cut\s+(?:in)?to\b", text):

@@ -52,6 +52,10 @@ def more_takes(project: Project, text: str, context: Context) -> Step | None:
     match = _TAKES.match(text)
     if not match:
         return None
+    if match.start("noun") == 0 and re.match(
+        r"\s+(?:the|that|this|those|these|it|its|a|an|all|every)\b", match.group("rest")
+    ):
+        return None  # "take the fade off shot 5": the verb, not a take
     word = (match.group("count") or "").strip()
     if word in ("a few", "some", "more", "a couple of") or (not word and match.group("noun").endswith("s")):
         count = 3 if word in ("a few", "some", "more", "") else 2

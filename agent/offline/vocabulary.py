@@ -283,7 +283,7 @@ EVERYDAY_CAMERA: list[tuple[str, str, object]] = [
         "creep in", "creeps in", "drift in", "drifts in", "ease in", "eases in", "push closer", "move closer in",
         "dolly closer", "zoom closer", "track in", "truck in", "push towards", "push toward", "move towards",
         "move toward", "zoom into", "push into", "pushing in", "zooming in", "moving in", "creeping in",
-        "drifting in")),
+        "drifting in", "crash zoom", "snap zoom", "zoom in fast")),
     *((p, "movement", Movement.PULL_OUT) for p in (
         "pull away", "pulls away", "pulls back", "ease out", "ease back", "drift back", "drift away",
         "back away", "dolly back", "track out", "track back", "zoom back", "widen out", "pull out wide",
