@@ -103,6 +103,11 @@ def test_the_ground_underfoot_is_no_prop(text: str) -> None:
 # Weather that ends ---------------------------------------------------------------------------------
 
 
+def test_weather_passing_over_a_place_is_still_there() -> None:
+    project = plan("Mia waits by the wall. The storm passes over the farm.")
+    assert project.shots[-1].weather == Weather.STORM
+
+
 @pytest.mark.parametrize(
     ("weather", "ending"),
     [

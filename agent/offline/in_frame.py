@@ -107,8 +107,8 @@ _ENDING = (
     r"(?:stops|stopped|ends|ended|ceases|ceased|passes|passed|lifts|lifted|clears|cleared|dies|died|"
     r"eases|eased|abates|abated|lets up|let up|is over|was over|blows over|blew over|fades|faded|thins|"
     r"thinned|drifts away|drifted away|rolls away|rolled away|moves on|moved on|subsides|subsided|melts|"
-    r"melted|parts|parted|breaks up|broke up)\b"
-)
+    r"melted|parts|parted|breaks up|broke up)\b(?!\s+(?:over|through|across|above|around|into|onto|on)\b)"
+)  # 'the storm passes over the farm' is still a storm
 _WEATHER_ENDS = re.compile(rf"\b([a-z]+){_ENDING}")
 _STOPS_FALLING = re.compile(
     r"\b(?:stops|stopped|ceases|ceased|ceasing|stopping)\s+(snowing|raining|storming|drizzling)\b"
