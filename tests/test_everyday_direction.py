@@ -81,6 +81,7 @@ MOVES = [
     ("make shot 3 feel handheld", {3: {"movement": Movement.HANDHELD}}),
     ("let's go handheld on shot 2", {2: {"movement": Movement.HANDHELD}}),
     ("shot 7 needs to be steadier", {7: {"movement": Movement.STATIC}}),
+    ("shot 7 wants to be a lot tighter", {7: {"size": ShotSize.MCU}}),
     ("steady shot 7 please", {7: {"movement": Movement.STATIC}}),
     ("lose the camera shake on shot 7", {7: {"movement": Movement.STATIC}}),
     ("get rid of the wobble in shot 7", {7: {"movement": Movement.STATIC}}),
@@ -95,6 +96,9 @@ MOVES = [
     ("zoom out slowly on the last shot", {9: {"movement": Movement.PULL_OUT, "duration_frames": longer}}),
     ("less shaky on shot 7", {7: {"movement": Movement.STATIC}}),
     ("I want a crash zoom in shot 3", {3: {"movement": Movement.PUSH_IN}}),
+    ("make the camera swoop down in shot 6", {6: {"movement": Movement.CRANE_DOWN}}),
+    ("tilt down to the floor in shot 2", {2: {"movement": Movement.TILT_DOWN}}),
+    ("give shot 1 a slow pan to the right", {1: {"movement": Movement.PAN_RIGHT, "duration_frames": longer}}),
     (
         "shot 3 from a low angle, slowly pushing in",
         {3: {"angle": Angle.LOW, "movement": Movement.PUSH_IN, "duration_frames": longer}},

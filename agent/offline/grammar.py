@@ -520,11 +520,11 @@ def _closer_to(project: Project, text: str) -> tuple[str | None, str]:
 
 def _along(text: str, move: re.Match[str]) -> str:
     """The text without what a move goes across, along or toward ('pan across the pier', 'push
-    towards the door'), when its phrase ends so."""
-    if not re.search(r"\b(?:across|over|along|towards?|into)$", move.group(0)):
-        return text
+    towards the door', 'tilt down to the floor')."""
+    ends = re.search(r"\b(?:across|over|along|towards?|into)$", move.group(0))
+    lead = "" if ends else r"\s+(?:to|towards?|across|over|along|into|onto)"  # "tilt down to the floor"
     way = re.match(
-        r"\s+(?:(?:the|her|his|their|its|a|an)\s+)?(?:(?!(?:in|on|for|at|shot|shots)\b)[a-z'-]+\s*){1,2}",
+        lead + r"\s+(?:(?:the|her|his|their|its|a|an)\s+)?(?:(?!(?:in|on|for|at|shot|shots)\b)[a-z'-]+\s*){1,2}",
         text[move.end() :],
     )
     return blank(text, move.end(), move.end() + way.end()) if way else text
@@ -669,7 +669,8 @@ wider looser
 further farther back punch slower time less cut clip chop off down about around roughly like maybe approximately
 see shoot shooting view show perspective tad touch seen feel feeling vibe effect look looks keep stay let placed
 position positioned lot way quite really somewhat even kind sort seconds second extra more give linger lingers
-dwell stay breathe draw stretch out shave lop knock additional further couple few lasts drags runs too is it's"""
+dwell stay breathe draw stretch out shave lop knock additional further couple few lasts drags runs too is it's
+wants want needs nudge beat"""
 _FILLER = frozenset(_FILLER_WORDS.split())
 
 

@@ -290,12 +290,15 @@ EVERYDAY_CAMERA: list[tuple[str, str, object]] = [
         "pulling out", "pulling back", "zooming out", "pulling away")),
     *((p, "movement", Movement.PAN_RIGHT) for p in ("pan across", "pans across", "sweep across", "sweeps across",
                                                     "whip pan", "pan over", "pan along", "swing across",
-                                                    "panning across", "panning over")),
+                                                    "panning across", "panning over", "pan to the right",
+                                                    "panning right", "panning to the right")),
+    *((p, "movement", Movement.PAN_LEFT) for p in ("pan to the left", "panning left", "panning to the left")),
     *((p, "movement", Movement.CRANE_UP) for p in (
         "boom up", "jib up", "rise up", "camera rises", "camera rise", "camera to rise", "lift up", "float up",
         "soar up", "fly up")),
     *((p, "movement", Movement.CRANE_DOWN) for p in ("boom down", "jib down", "camera descends", "camera descend",
-                                                     "camera to descend", "float down", "sink down")),
+                                                     "camera to descend", "float down", "sink down",
+                                                     "swoop down")),
     *((p, "movement", Movement.TRACKING) for p in (
         "follow her", "follow him", "follow them", "follows her", "follows him", "track with", "tracking shot",
         "walk with", "walk alongside", "move with", "move alongside", "go with her", "go with him", "stay with")),
