@@ -257,7 +257,7 @@ def _duration(project: Project, text: str) -> tuple[str, float, str] | None:
     """('set'|'add'|'scale', value, text without the amount) for a duration in the clause."""
     longer = re.search(
         r"\b(longer|extend|lengthen|more time|slower|hold|linger|lingers|dwell|stay on|stay longer|let it breathe|"
-        r"draw out|stretch out|stretch|too short)\b",
+        r"draw out|stretch out|stretch|too short|hang|hang on)\b",
         text,
     )
     shorter = re.search(
@@ -284,7 +284,7 @@ def _duration(project: Project, text: str) -> tuple[str, float, str] | None:
         rest = blank(text, match.start(), match.end())
         if re.search(r"\b(?:to|down to|up to|at|like|about|around|roughly|say|maybe)\s*$", text[: match.start()]):
             return ("total" if _WHOLE_FILM.search(text) else "set"), value, rest  # "trim shot 4 to 3 seconds"
-        if shorter or re.search(r"\boff\b", text):  # "a second off shot 1"
+        if shorter or re.search(r"\b(?:off|lose|drop|take away)\b", text):  # "a second off shot 1", "lose 2 seconds"
             return "add", -value, rest
         more = match.groupdict().get("more") or match.group("amount") == "another"
         if longer or more or re.search(r"\b(?:add|give)\b|\+", text):
@@ -670,7 +670,7 @@ further farther back punch slower time less cut clip chop off down about around 
 see shoot shooting view show perspective tad touch seen feel feeling vibe effect look looks keep stay let placed
 position positioned lot way quite really somewhat even kind sort seconds second extra more give linger lingers
 dwell stay breathe draw stretch out shave lop knock additional further couple few lasts drags runs too is it's
-wants want needs nudge beat"""
+wants want needs nudge beat lose drop hang"""
 _FILLER = frozenset(_FILLER_WORDS.split())
 
 

@@ -469,7 +469,7 @@ _CAMERA_TALK = re.compile(
         )  # phrases only: "a track", "a dutch flag" are things
     )
     + r"|\b(?:closer|tighter|wider|looser|longer|shorter|lens|angle|seconds|frames|zoom|view|tilt|dolly|top-down)\b"
-    + r"|\b(?:extra|more|another|additional)\s+(?:second|minute|frame)s?\b"
+    + r"|\b(?:extra|more|another|additional)\s+(?:second|minute|frame)s?\b|\b(?:more|less)\s+time\b"
 )
 """What the camera does or how long, said where a thing in frame would be ('a longer lens', 'a bit
 closer', 'an extra second')."""
