@@ -104,9 +104,13 @@ def _find(table: list[tuple[str, object]], text: str) -> tuple[object, re.Match[
 @cache
 def _phrases(field: str) -> list[tuple[str, object]]:
     """Every phrase that sets `field` (film words and everyday ones), longest first."""
-    film = {"angle": ANGLE_WORDS, "movement": MOVEMENT_WORDS, "time_of_day": list(TIME_WORDS.items())}
+    film: dict[str, list[tuple[str, object]]] = {
+        "angle": list(ANGLE_WORDS),
+        "movement": list(MOVEMENT_WORDS),
+        "time_of_day": list(TIME_WORDS.items()),
+    }
     everyday = [(p, v) for p, f, v in EVERYDAY_CAMERA if f == field]
-    return sorted([*film.get(field, []), *everyday], key=lambda p: -len(p[0]))  # type: ignore[list-item]
+    return sorted([*film.get(field, []), *everyday], key=lambda p: -len(p[0]))
 
 
 def _said(field: str, text: str) -> tuple[object, re.Match[str], str] | None:
@@ -426,9 +430,9 @@ def _lens(text: str, changes: dict[str, object], words: list[str]) -> tuple[int 
     """A focal length said ('85mm', 'a telephoto') into `changes`, or a step along LENS_LADDER ('a
     longer lens': +1, 'a wider lens': -1), and the text without those words."""
     stepped = _said("lens", text)
-    step = None
+    step: int | None = None
     if stepped:
-        step, _, text = stepped  # type: ignore[assignment]
+        step, text = int(stepped[0]), stepped[2]  # type: ignore[call-overload]
     lens = re.search(r"(?<![\w.])(\d{1,4})\s*-?\s*mm\b", text)
     if lens:
         millimetres = int(lens.group(1))
@@ -953,7 +957,7 @@ def transition(project: Project, text: str, context: Context) -> Step | None:
         kind, rest = Transition.CUT, blank(text, undone.start(), undone.end())
     elif kind == Transition.CUT and not re.search(r"\b(?:hard\s+)?cut\s+(?:in)?to\b", text):
         return None
-    else:
+    elif found is not None:
         rest = blank(text, found[1].start(), found[1].end())
     if _duration(project, rest) or any(_find(t, rest) for t in (ANGLE_WORDS, MOVEMENT_WORDS)):  # type: ignore[arg-type]
         raise Refusal(f"I could read the {kind.value} but not the rest of “{text.strip()}”; say it apart.")

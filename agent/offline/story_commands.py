@@ -458,14 +458,12 @@ def weather(project: Project, text: str, context: Context) -> Step | None:
     )
 
 
+_CAMERA_PHRASES: set[str] = {str(row[0]) for row in (*EVERYDAY_CAMERA, *ANGLE_WORDS, *MOVEMENT_WORDS, *SIZE_WORDS)}
 _CAMERA_TALK = re.compile(
     "|".join(
         rf"(?<![\w-]){re.escape(p)}(?![\w-])"
         for p in sorted(
-            {p for p, *_ in (*EVERYDAY_CAMERA, *ANGLE_WORDS, *MOVEMENT_WORDS, *SIZE_WORDS) if " " in p}
-            | {p for p, _ in LENS_WORDS},
-            key=len,
-            reverse=True,
+            {p for p in _CAMERA_PHRASES if " " in p} | {p for p, _ in LENS_WORDS}, key=len, reverse=True
         )  # phrases only: "a track", "a dutch flag" are things
     )
     + r"|\b(?:closer|tighter|wider|looser|longer|shorter|lens|angle|seconds|frames|zoom|view|tilt|dolly|top-down)\b"
