@@ -155,6 +155,11 @@ def test_a_place_that_opens_a_clause_with_no_one_in_it_moves_the_story(text: str
     assert plan(text).shots[-1].location == place
 
 
+def test_a_place_that_only_shakes_with_no_jump_in_time_or_space_keeps_the_scene() -> None:
+    project = plan("Osei floats toward the airlock. The debris hits, and the station shudders.")
+    assert project.shots[-1].location == "airlock"
+
+
 @pytest.mark.parametrize(
     ("text", "holder", "thing"),
     [
@@ -171,11 +176,13 @@ def test_a_thing_in_a_mouth_or_hand_is_held(text: str, holder: str, thing: str) 
 @pytest.mark.parametrize(
     ("text", "person", "age"),
     [
-        ("Old Marta sweeps the yard. She hums.", "marta", "old"),
-        ("Little Noor waits at the corner. She shivers.", "noor", "child"),
+        ("Old Marta sweeps the yard. Marta hums.", "marta", "old"),
+        ("Little Noor waits at the corner. Noor shivers.", "noor", "child"),
+        ("Little Blue-Hood waits at the corner. Later Little Blue-Hood sings.", "little-blue-hood", "child"),
     ],
 )
 def test_an_age_word_opening_a_sentence_is_not_part_of_the_name(text: str, person: str, age: str) -> None:
+    """Unless the name is never written without it: then it is her name, and still says her age."""
     project = plan(text)
     assert {c.id for c in project.characters} == {person}
     assert project.character(person).traits.get("age") == age
@@ -225,3 +232,11 @@ def test_the_depicted_measure_reads_verbs_and_ground_as_the_director_does(text: 
 
     words = {named.word for named in named_in(text)}
     assert not_named not in words and words  # the tree and the rope are still named
+
+
+def test_an_old_full_name_and_the_first_name_later_are_one_person() -> None:
+    project = plan("Old Tam Reddy sits on the step of the barn. A goat nibbles his boot. Tam laughs.")
+    people = [c for c in project.characters if c.metadata.get("kind") == "person"]
+    assert [c.id for c in people] == ["tam-reddy"]
+    assert people[0].traits.get("age") == "old"
+    assert project.shots[-1].characters == ["tam-reddy"]

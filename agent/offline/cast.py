@@ -174,6 +174,10 @@ def find_named(found: list[Sentence]) -> list[str]:
     acts: Counter[str] = Counter()
     placey: set[str] = set()
     lowered_words = {w for s in found for w in re.findall(r"\b[a-z]+\b", s.narration)}
+    # Names also written with no age word before them: "Old Walt ... Walt wipes his eyes" is Walt, and old;
+    # "Little Red-Cap", never written alone, is her name.
+    aged = re.compile(rf"\b(?i:{'|'.join(AGE_WORDS)})\s+$")
+    bare = {m.group(1) for s in found for m in _NAME.finditer(s.narration) if not aged.search(s.narration[: m.start()])}
     for sentence in found:
         text = sentence.narration
         consumed = -1
@@ -184,13 +188,14 @@ def find_named(found: list[Sentence]) -> list[str]:
             before = text[: match.start()].rstrip()
             previous = before.rsplit(" ", 1)[-1].lower() if before else ""
             pair = _SECOND_NAME.match(text, match.end())
-            if pair and _two_word_name(word, pair.group(1), previous, text[pair.end() :], before):
+            aged_name = word.lower() in AGE_WORDS and pair is not None and pair.group(1) in bare
+            if pair and not aged_name and _two_word_name(word, pair.group(1), previous, text[pair.end() :], before):
                 word = f"{word} {pair.group(1)}"  # "the Town Mouse", "Vanka Zhukov"
                 consumed = pair.end()
                 match = pair
             lower = word.lower()
-            if lower in AGE_WORDS and pair:
-                continue  # "Little Noor": an age said of the name after it
+            if aged_name:
+                continue  # "Old Walt": an age said of the name after it
             rest = text[match.end() :]
             following = rest.lstrip(" ,").split(" ", 1)[0].lower().strip(".,!?;")
             two_back = before.rsplit(" ", 2)[-2].lower().strip(",") if before.count(" ") >= 1 else ""
@@ -290,8 +295,8 @@ def _two_word_name(first: str, second: str, previous: str, after: str, before: s
     words = {first.lower(), second.lower()}
     if previous in ("the", "a", "an") and second.lower() in CHARACTER_NOUNS and first.lower() not in NOT_NAMES:
         return True  # "the Town Mouse", "a Shepherd Boy"
-    if words & (NOT_NAMES | PLACE_NOUNS) or first.lower() in AGE_WORDS:
-        return False  # "Old Marta" opening a sentence is Marta, and old
+    if words & (NOT_NAMES | PLACE_NOUNS):
+        return False
     if previous in ("the", "a", "an"):
         following = after.lstrip(" ,").split(" ", 1)[0].lower().strip(".,!?;")
         return second.lower() in CHARACTER_NOUNS or following in SAY_VERBS
@@ -372,12 +377,16 @@ class Cast:
         if person_id in self.people:
             return
         lower = name.lower()
+        if lower in self._names:
+            return  # "Walt" after "Walt Hollis": his first name
         longer = [p for p in self.people.values() if " " in p.name and p.name.lower().endswith(" " + lower)]
         if len(longer) == 1:  # "the Boy" after "a Shepherd Boy" is the same one
             self._names.setdefault(lower, longer[0].id)
             return
         noun = lower.split()[-1]
         person = Person(id=person_id, name=name)
+        if " " in lower and lower.split()[0] in AGE_WORDS:
+            person.traits["age"] = AGE_WORDS[lower.split()[0]]  # "Little Red-Cap" is a child
         if noun in CHARACTER_NOUNS:  # "the Hare", "the Town Mouse"
             person.kind, person.gender, person.description = kind_of(noun), CHARACTER_NOUNS[noun], f"the {lower}"
         elif " " in name:  # "Vanka Zhukov" is Vanka later, and Zhukov
@@ -617,7 +626,8 @@ class Cast:
         the sentence ('In the forest, ...'), else where someone goes ('rows out to the wreck'), else the
         first place it puts someone at. A place only looked at ('looks out at the street') is not a move.
         Before any place is known, any place named sets the scene ('a gale batters the lighthouse'). In a
-        sentence with `nobody` in it, a place that opens a clause cuts to it ('... and the village bells ring')."""
+        sentence with `nobody` in it that jumps in time or space ('At dawn', 'Later', 'Far off'), a place that
+        opens a clause cuts to it ('At dawn the rain stops and the town bells ring')."""
         text = sentence.narration.lower()
         opening = _OPENING_PLACE.match(text)
         if opening and opening.group(3) not in _NOT_PLACES and opening.group(3) not in TIME_WORDS:
@@ -636,7 +646,7 @@ class Cast:
             at_start = all(w in _SCENE_SETTERS for w in re.findall(r"[a-z]+", text[: match.start()]))
             before = before if before in ARRIVAL_WORDS or not at_start else (before or "")
             arrives = at_start or (before or "") in ARRIVAL_WORDS or (before or "") in _SCENE_SETTERS
-            if nobody and determiner == "the" and noun not in _VEHICLES:  # a boat that tosses is a thing
+            if nobody and determiner == "the" and noun not in _VEHICLES and _JUMP.search(text):
                 arrives = arrives or _opens_a_clause(text[: match.start()], before or "")
             if before == "from" or not (arrives or current is None):
                 continue
@@ -669,6 +679,11 @@ class Cast:
         return self.places[place_id]
 
 
+# Words that take the story elsewhere in time or space: with one, a place opening a clause is a cut to it.
+_JUMP = re.compile(
+    rf"\b(?:{'|'.join(sorted(TIME_WORDS, key=len, reverse=True))}|later|meanwhile|elsewhere|far off|far away|"
+    r"in the distance|across (?:the )?(?:town|city|valley|bay|river|sea)|back (?:at|in)|by then|soon)\b"
+)
 _CLAUSE_JOINERS = {"and", "while", "as", "when", "but", "until", "then", "where", "meanwhile"}
 
 
