@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 # again when their value changes), an event on one is mirrored on the other. Media events do not
 # bubble, so the listeners capture on the document. Mirroring converges: a twin already in the same
 # state, or within 0.1 s, is left alone. Each reel has its branch's sound, and one is heard at a time:
-# the second starts muted, and unmuting either mutes the other.
+# the second starts muted, and unmuting either mutes the other. While both play, the one heard leads:
+# a twin more than 0.1 s behind or ahead (a slow start, a busy machine) is moved to it.
 SYNC_SCRIPT = """
 if (!window.storyreelBranchSync) {
   window.storyreelBranchSync = true;
@@ -53,9 +54,11 @@ if (!window.storyreelBranchSync) {
       twin.playbackRate = video.playbackRate;
     } else if (event.type === "volumechange" && !video.muted && !twin.muted) {
       twin.muted = true;
+    } else if (event.type === "timeupdate" && !video.muted && !video.paused && !twin.paused && apart) {
+      twin.currentTime = video.currentTime; // the one heard leads: a twin that fell behind catches up
     }
   };
-  const types = ["play", "pause", "seeked", "ratechange", "volumechange"];
+  const types = ["play", "pause", "seeked", "ratechange", "volumechange", "timeupdate"];
   for (const type of types) document.addEventListener(type, mirror, true);
   document.addEventListener("loadeddata", (event) => {
     const video = event.target;
