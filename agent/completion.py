@@ -51,9 +51,7 @@ def complete_plan(story: ReplaceStory, brief: str, reading: ReplaceStory) -> Com
     read_peopled = any(shot.characters for shot in reading.shots)
     if not peopled and read_peopled:
         names = ", ".join(c.name for c in reading.characters[:4])
-        raise DirectorError(
-            f"the model's plan puts no one in {_its(len(shots))}, though the brief has {names}"
-        )
+        raise DirectorError(f"the model's plan puts no one in {_its(len(shots))}, though the brief has {names}")
     shots = [_in_frame(shot) for shot in shots]
     notes = []
     if added:

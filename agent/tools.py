@@ -395,8 +395,7 @@ TOOLS: dict[str, ToolSpec] = {
     ),
     "check_continuity": ToolSpec(
         NoArgs,
-        "List continuity problems by shot label (180-degree flips, time-of-day jumps, off-screen speakers). "
-        "Read-only.",
+        "List continuity problems by shot label (180-degree flips, time-of-day jumps, off-screen speakers). Read-only.",
         changes_story=False,
     ),
     "render": ToolSpec(
